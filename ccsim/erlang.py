@@ -240,13 +240,13 @@ def erlang_b(offered_load, agents):
     return out.item() if _is_scalar(offered_load, agents) else out
 
 
-def _erlang_c_core(load: np.ndarray, n: np.ndarray) -> np.ndarray:
+def _erlang_c_core(load: np.ndarray, n: np.ndarray, blocking: np.ndarray | None = None) -> np.ndarray:
     shape, (load, n) = _flat(load, n)
     p = np.ones(load.shape)
     stable = n > load
     if np.any(stable):
         a, k = load[stable], n[stable]
-        b = np.exp(_log_erlang_b(a, k))
+        b = np.exp(_log_erlang_b(a, k)) if blocking is None else np.broadcast_to(blocking, shape).ravel()[stable]
         p[stable] = k * b / (k - a * (1.0 - b))
     return np.clip(p, 0.0, 1.0).reshape(shape)
 
@@ -303,12 +303,13 @@ class ErlangCMetrics:
     mean_queue_len: object
 
 
-def _erlang_c_arrays(lam, aht, n, t) -> dict[str, np.ndarray]:
+def _erlang_c_arrays(lam, aht, n, t, blocking=None) -> dict[str, np.ndarray]:
+    """Erlang C metrics; ``blocking`` is Erlang B at (load, n) when the caller already has it."""
     shape, (lam, aht, n, t) = _flat(lam, aht, n, t)
     load = lam * aht
     idle = lam == 0
     stable = (n > load) | idle
-    p_wait = _erlang_c_core(load, n)
+    p_wait = _erlang_c_core(load, n, blocking)
     p_wait[idle] = 0.0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap = n - load
@@ -593,6 +594,29 @@ def _smallest(meets, lo: np.ndarray, step: np.ndarray) -> np.ndarray:
     return hi
 
 
+def _march_erlang_c(lam, aht, t, start: np.ndarray, meets, max_steps: int = 64) -> np.ndarray:
+    """Walk up from ``start`` agents one at a time while the targets are missed.
+
+    Erlang B is evaluated once at ``start``; each further agent costs a step of the stable
+    forward recursion B(n + 1) = A B(n) / (n + 1 + A B(n)). Returns, per element, the first
+    count meeting the targets or, for elements still short after ``max_steps``, a count known
+    to miss them (a lower bound for the bisection that follows).
+    """
+    load = lam * aht
+    n = start.astype(np.int64).copy()
+    b = np.exp(_log_erlang_b(load, n.astype(float)))
+    todo = np.arange(n.size)
+    for _ in range(max_steps):
+        ok = meets(n[todo], todo, b[todo])
+        todo = todo[~ok]
+        if todo.size == 0:
+            break
+        n[todo] += 1
+        a = load[todo]
+        b[todo] = a * b[todo] / (n[todo] + a * b[todo])
+    return n
+
+
 def required_agents(
     arrival_rate_per_s,
     aht_s,
@@ -685,8 +709,12 @@ def required_agents(
             return _erlang_a_arrays(lam[idx], aht[idx], pat[idx], n.astype(float), t[idx])
         return _erlang_c_arrays(lam[idx], aht[idx], n.astype(float), t[idx])
 
-    def meets(n: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        m = evaluate(n, idx)
+    def meets(n: np.ndarray, idx: np.ndarray, blocking: np.ndarray | None = None) -> np.ndarray:
+        m = (
+            _erlang_c_arrays(lam[idx], aht[idx], n.astype(float), t[idx], blocking)
+            if blocking is not None
+            else (evaluate(n, idx))
+        )
         ok = np.ones(idx.size, dtype=bool) if erlang_a else m["stable"].copy()
         hi_slack, lo_slack = 1 + _TARGET_SLACK, 1 - _TARGET_SLACK
         for name, target in targets.items():
@@ -703,7 +731,10 @@ def required_agents(
                 ok &= m["p_abandon"] <= goal * hi_slack
         return ok | (lam[idx] == 0)
 
-    lo = np.zeros(load.shape) if erlang_a else np.where(load > 0, np.floor(load) + 1, 0)
+    if erlang_a:
+        lo = np.zeros(load.shape)
+    else:
+        lo = _march_erlang_c(lam, aht, t, np.where(load > 0, np.floor(load) + 1, 0), meets)
     step = np.ceil(3 * np.sqrt(load) + 2)
     agents = _smallest(meets, lo, step)
     agents[lam == 0] = 0

@@ -1,7 +1,7 @@
 """ccsim: a contact-center simulator and staffing planner.
 
-The analytic core lives in :mod:`ccsim.erlang`; every user-caused error is a
-:class:`ccsim.errors.CcsimError`.
+The analytic core lives in :mod:`ccsim.erlang`, the scenario format in :mod:`ccsim.scenario`
+(read with :func:`load_scenario`); every user-caused error is a :class:`CcsimError`.
 """
 
 from ccsim.erlang import (
@@ -14,17 +14,23 @@ from ccsim.erlang import (
     scheduled_agents,
 )
 from ccsim.errors import CcsimError
+from ccsim.loader import ScenarioError, load_scenario, scenario_from_dict
+from ccsim.scenario import Scenario
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CcsimError",
+    "Scenario",
+    "ScenarioError",
     "__version__",
     "erlang_a_metrics",
     "erlang_b",
     "erlang_c",
     "erlang_c_metrics",
+    "load_scenario",
     "required_agents",
     "required_trunks",
+    "scenario_from_dict",
     "scheduled_agents",
 ]

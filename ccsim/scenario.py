@@ -1,0 +1,696 @@
+"""The scenario: one contact-center desk, described once, validated completely.
+
+A :class:`Scenario` is frozen and fully validated: field types and ranges by pydantic, and the
+cross-references between its parts (skills name existing channels, escalation targets and
+vendors exist, per-interval lists have one value per interval, every channel with volume has
+an agent group able to serve it) by :func:`cross_check`. Build one with
+:func:`ccsim.load_scenario` (from YAML) or :func:`scenario_from_dict`; both raise
+:class:`ccsim.loader.ScenarioError` listing every problem with its dotted path.
+
+Units sit in key names (``mean_s``, ``per_hour``, ``answer_within_s``); every time inside is in
+seconds. The reference of every key is ``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from ccsim.distributions import Deterministic, Distribution, Exponential
+
+__all__ = [
+    "WEEKDAYS",
+    "AgentGroup",
+    "Calendar",
+    "Channel",
+    "Costs",
+    "Escalation",
+    "Redial",
+    "Resolution",
+    "Scenario",
+    "SelfService",
+    "Simulation",
+    "Skill",
+    "Targets",
+    "Variant",
+    "Vendor",
+    "VendorPricing",
+    "VendorRouting",
+    "VendorSla",
+    "Volume",
+    "cross_check",
+]
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+#: Days in a month for monthly costs and contact rates (365.25 / 12).
+DAYS_PER_MONTH = 30.4375
+
+
+class Strict(BaseModel):
+    """Base of every scenario part: unknown keys rejected, frozen, no NaN or infinity."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def _minutes(text: str) -> int:
+    m = _HHMM.match(text)
+    if not m or (int(m.group(1)) == 24 and m.group(2) != "00"):
+        raise ValueError(f"must be a time of day as HH:MM (00:00 to 24:00), got {text!r}")
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+class Calendar(Strict):
+    """Interval length, opening hours and days simulated."""
+
+    interval_min: Literal[15, 30, 60] = Field(30, description="interval length in minutes")
+    open: str | None = Field(None, description="opening time HH:MM (default 00:00)")
+    close: str | None = Field(None, description="closing time HH:MM (default 24:00)")
+    intervals_per_day: Annotated[int, Field(ge=1, le=96)] | None = Field(
+        None, description="intervals per day, counted from the opening time (instead of close)"
+    )
+    days: Annotated[int, Field(ge=1, le=366)] = Field(1, description="days simulated")
+    start_weekday: Weekday = Field("mon", description="weekday of the first day")
+    day_of_week_factors: dict[Weekday, NonNegative] | None = Field(
+        None, description="volume multiplier per weekday (missing days count 1)"
+    )
+
+    @field_validator("open", "close")
+    @classmethod
+    def _time(cls, v: str | None) -> str | None:
+        if v is not None:
+            _minutes(v)
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Calendar:
+        start = _minutes(self.open) if self.open else 0
+        if start % self.interval_min:
+            raise ValueError(f"open {self.open} is not on a {self.interval_min}-minute interval boundary")
+        if self.close is not None:
+            end = _minutes(self.close)
+            if end <= start:
+                raise ValueError(f"close {self.close} must be after open {self.open or '00:00'}")
+            if (end - start) % self.interval_min:
+                raise ValueError(f"open to close ({end - start} min) is not a whole number of intervals")
+            if self.intervals_per_day is not None and self.intervals_per_day * self.interval_min != end - start:
+                raise ValueError(
+                    f"intervals_per_day {self.intervals_per_day} disagrees with open {self.open} to close {self.close}"
+                )
+        if start + self.intervals_per_day_value * self.interval_min > 24 * 60:
+            raise ValueError("the opening hours run past midnight")
+        return self
+
+    @property
+    def interval_s(self) -> float:
+        """Interval length in seconds."""
+        return self.interval_min * 60.0
+
+    @property
+    def day_start_s(self) -> float:
+        """Opening time in seconds after midnight."""
+        return _minutes(self.open) * 60.0 if self.open else 0.0
+
+    @property
+    def intervals_per_day_value(self) -> int:
+        """Intervals per day (from ``intervals_per_day``, or open/close, or 24 h)."""
+        if self.intervals_per_day is not None:
+            return self.intervals_per_day
+        start = _minutes(self.open) if self.open else 0
+        end = _minutes(self.close) if self.close else 24 * 60
+        return (end - start) // self.interval_min
+
+    @property
+    def intervals(self) -> int:
+        """Intervals in the whole run."""
+        return self.intervals_per_day_value * self.days
+
+    @property
+    def open_all_day(self) -> bool:
+        """Whether a day's intervals cover 24 hours, so that days follow each other directly."""
+        return self.intervals_per_day_value * self.interval_min == 24 * 60
+
+    def day_factors(self) -> np.ndarray:
+        """Volume multiplier of each simulated day (day-of-week pattern)."""
+        first = WEEKDAYS.index(self.start_weekday)
+        factors = self.day_of_week_factors or {}
+        return np.array([factors.get(WEEKDAYS[(first + d) % 7], 1.0) for d in range(self.days)])
+
+    def interval_labels(self) -> list[str]:
+        """``day D HH:MM`` start label of every interval of the run."""
+        labels = []
+        for d in range(self.days):
+            for i in range(self.intervals_per_day_value):
+                minute = int(self.day_start_s // 60) + i * self.interval_min
+                labels.append(f"day {d + 1} {minute // 60:02d}:{minute % 60:02d}")
+        return labels
+
+
+# --------------------------------------------------------------------------- channels
+
+
+class Volume(Strict):
+    """Contacts arriving on a channel: one of per interval, per day, or a customer base."""
+
+    per_interval: tuple[NonNegative, ...] | None = Field(
+        None, description="contacts per interval: one value per interval of a day, or of the whole run"
+    )
+    per_day: NonNegative | None = Field(None, description="contacts per day, spread by profile")
+    customers: NonNegative | None = Field(None, description="customer base")
+    contacts_per_customer_per_month: NonNegative | None = Field(
+        None, description="contact rate (問い合わせ比率): contacts per customer per month"
+    )
+    contacts_per_customer_per_day: NonNegative | None = Field(
+        None, description="contact rate: contacts per customer per day"
+    )
+    profile: tuple[NonNegative, ...] | None = Field(
+        None, description="intraday shape, one weight per interval of a day (normalised; default flat)"
+    )
+    overdispersion_cv: NonNegative = Field(
+        0.0, description="forecast uncertainty: coefficient of variation of a day-level volume multiplier"
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Volume:
+        given = [k for k in ("per_interval", "per_day", "customers") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of per_interval, per_day, or customers (with a contact rate)"
+                + (f"; got {', '.join(given)}" if given else "")
+            )
+        has_rate = self.contacts_per_customer_per_month is not None or self.contacts_per_customer_per_day is not None
+        if self.customers is not None and (
+            not has_rate
+            or (self.contacts_per_customer_per_month is not None and self.contacts_per_customer_per_day is not None)
+        ):
+            raise ValueError(
+                "customers needs exactly one of contacts_per_customer_per_month or contacts_per_customer_per_day"
+            )
+        if self.customers is None and has_rate:
+            raise ValueError("a contact rate needs customers")
+        if self.per_interval is not None and self.profile is not None:
+            raise ValueError("profile goes with per_day or customers, not with per_interval")
+        if self.profile is not None and sum(self.profile) <= 0:
+            raise ValueError("profile must have a positive weight somewhere")
+        return self
+
+    def daily_volume(self) -> float | None:
+        """Contacts per day when given per day or by the customer base, else None."""
+        if self.per_day is not None:
+            return self.per_day
+        if self.customers is not None:
+            if self.contacts_per_customer_per_day is not None:
+                return self.customers * self.contacts_per_customer_per_day
+            return self.customers * self.contacts_per_customer_per_month / DAYS_PER_MONTH
+        return None
+
+    def per_interval_volume(self, calendar: Calendar) -> np.ndarray:
+        """Expected contacts in every interval of the run (before self-service)."""
+        n_day, days = calendar.intervals_per_day_value, calendar.days
+        factors = calendar.day_factors()
+        if self.per_interval is not None:
+            values = np.asarray(self.per_interval, dtype=float)
+            if values.size == n_day * days:
+                return values
+            return (values[None, :] * factors[:, None]).ravel()
+        shape = np.ones(n_day) if self.profile is None else np.asarray(self.profile, dtype=float)
+        shape = shape / shape.sum()
+        return (self.daily_volume() * factors[:, None] * shape[None, :]).ravel()
+
+
+class Redial(Strict):
+    """Callers who hung up try again later."""
+
+    probability: Probability = Field(description="share of abandoned contacts that redial")
+    delay: Distribution = Field(description="time from hanging up to redialling")
+
+
+class SelfService(Strict):
+    """A chatbot, FAQ or IVR in front of the agents."""
+
+    kind: Literal["chatbot", "faq", "ivr"] = Field(description="the kind of self-service")
+    containment: Probability = Field(description="share of contacts it resolves without an agent")
+    time: Distribution = Field(
+        Deterministic(dist="deterministic", value_s=0.0), description="time a contact spends in it before hand-off"
+    )
+
+
+class Targets(Strict):
+    """Service targets of a channel."""
+
+    service_level: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None, description="share to answer within the answer target"
+    )
+    answer_within_s: NonNegative | None = Field(None, description="answer target in seconds")
+    answer_within_h: NonNegative | None = Field(None, description="answer target in hours (email, SNS)")
+    max_abandon: Probability | None = Field(None, description="maximum abandonment rate")
+    max_asa_s: Positive | None = Field(None, description="maximum ASA in seconds")
+
+    @model_validator(mode="after")
+    def _answer_target(self) -> Targets:
+        if self.answer_within_s is not None and self.answer_within_h is not None:
+            raise ValueError("give answer_within_s or answer_within_h, not both")
+        if self.service_level is not None and self.answer_target_s is None:
+            raise ValueError("service_level needs an answer target (answer_within_s or answer_within_h)")
+        return self
+
+    @property
+    def answer_target_s(self) -> float | None:
+        """The answer target in seconds, whichever key gave it."""
+        if self.answer_within_h is not None:
+            return self.answer_within_h * 3600.0
+        return self.answer_within_s
+
+
+ChannelKind = Literal["voice", "chat", "email", "sns"]
+REALTIME_KINDS = ("voice", "chat")
+
+
+class Channel(Strict):
+    """A way customers reach the desk."""
+
+    kind: ChannelKind = Field(description="voice and chat customers wait and abandon; email and SNS form a backlog")
+    volume: Volume
+    handle_time: Distribution = Field(description="agent handle time of one contact (talk + wrap-up)")
+    patience: Distribution | None = Field(
+        None,
+        description="time a waiting customer stays before abandoning (voice and chat; null: never abandons)",
+    )
+    redial: Redial | None = None
+    self_service: SelfService | None = None
+    contact_types: dict[Name, Probability] | None = Field(
+        None, description="contact types (languages, product lines) and their shares of the volume"
+    )
+    max_concurrent: Annotated[int, Field(ge=1, le=20)] = Field(1, description="chat: chats an agent runs at once")
+    concurrency_slowdown: NonNegative = Field(
+        0.0, description="chat: each extra concurrent chat lengthens every chat's handle time by this share"
+    )
+    targets: Targets = Targets()
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> Channel:
+        realtime = self.kind in REALTIME_KINDS
+        if realtime and "patience" not in self.model_fields_set:
+            raise ValueError(
+                f"a {self.kind} channel needs patience (how long customers wait before hanging up; "
+                "patience: null if they never do)"
+            )
+        if not realtime and self.patience is not None:
+            raise ValueError(f"{self.kind} customers do not abandon: remove patience")
+        if not realtime and self.redial is not None:
+            raise ValueError(f"{self.kind} customers do not abandon, so they do not redial: remove redial")
+        if self.kind != "chat" and (self.max_concurrent != 1 or self.concurrency_slowdown != 0):
+            raise ValueError("max_concurrent and concurrency_slowdown apply to chat channels only")
+        if not realtime and self.targets.max_abandon is not None:
+            raise ValueError(f"{self.kind} customers do not abandon: remove targets.max_abandon")
+        if self.contact_types is not None and not math.isclose(sum(self.contact_types.values()), 1.0, abs_tol=1e-9):
+            raise ValueError(f"contact_types shares must add up to 1, got {sum(self.contact_types.values()):g}")
+        return self
+
+
+# --------------------------------------------------------------------------- agents
+
+
+class Skill(Strict):
+    """How an agent group handles one channel (or one contact type of it)."""
+
+    handle_time_factor: Positive = Field(1.0, description="multiplies the channel's handle time (1.3 = 30 % slower)")
+    priority: Annotated[int, Field(ge=1)] = Field(
+        1, description="routing priority: 1 first; a freed agent takes waiting contacts of its best priority first"
+    )
+
+
+class Escalation(Strict):
+    """Where contacts a group cannot resolve go."""
+
+    to: Name = Field(description="the agent group contacts are escalated to")
+    probability: Probability = Field(description="share of handled contacts escalated")
+    mode: Literal["transfer", "callback"] = Field(
+        "transfer", description="transfer: the customer waits in that group's queue; callback: a ticket is queued"
+    )
+
+
+class AgentGroup(Strict):
+    """Agents sharing skills, staffing, tier and cost."""
+
+    skills: dict[str, Skill] = Field(
+        description="channel names (or channel/contact_type) the group handles; a list of names is short for defaults"
+    )
+    staffing: Annotated[int, Field(ge=0)] | tuple[Annotated[int, Field(ge=0)], ...] = Field(
+        description="agents on duty: a constant, or one value per interval of a day or of the run"
+    )
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.0, description="share of paid time not on contacts: paid agents = on duty / (1 - shrinkage)"
+    )
+    tier: Annotated[int, Field(ge=1)] = Field(1, description="escalation tier (1 answers first)")
+    first_contact_resolution: Probability | None = Field(
+        None, description="share of handled contacts resolved (default: all that are not escalated)"
+    )
+    escalation: Escalation | None = None
+    cost_per_hour: NonNegative | None = Field(
+        None, description="cost per paid hour (in-house; default costs.wage_per_hour)"
+    )
+    vendor: Name | None = Field(None, description="the vendor running this group (outsourced)")
+    weekdays: tuple[Weekday, ...] | None = Field(
+        None, description="weekdays the group works (default every day); off days have no agents on duty"
+    )
+
+    @field_validator("skills", mode="before", json_schema_input_type=dict[str, Skill | None] | list[str])
+    @classmethod
+    def _list_shorthand(cls, v: Any) -> Any:
+        if isinstance(v, list | tuple):
+            return {str(name): {} for name in v}
+        return {k: ({} if s is None else s) for k, s in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("skills")
+    @classmethod
+    def _some_skill(cls, v: dict[str, Skill]) -> dict[str, Skill]:
+        if not v:
+            raise ValueError("a group needs at least one skill")
+        return v
+
+    @model_validator(mode="after")
+    def _outcomes(self) -> AgentGroup:
+        esc = self.escalation_probability
+        if self.first_contact_resolution is not None and self.first_contact_resolution + esc > 1 + 1e-12:
+            raise ValueError(
+                f"first_contact_resolution ({self.first_contact_resolution:g}) + escalation.probability ({esc:g}) "
+                "must not exceed 1"
+            )
+        if self.vendor is not None and self.cost_per_hour is not None:
+            raise ValueError("a vendor group is paid by its vendor's pricing: remove cost_per_hour")
+        return self
+
+    @property
+    def escalation_probability(self) -> float:
+        """Share of handled contacts escalated (0 without escalation)."""
+        return self.escalation.probability if self.escalation else 0.0
+
+    @property
+    def resolve_probability(self) -> float:
+        """Share of handled contacts resolved at this contact."""
+        if self.first_contact_resolution is None:
+            return 1.0 - self.escalation_probability
+        return self.first_contact_resolution
+
+    def staffing_per_interval(self, calendar: Calendar) -> np.ndarray:
+        """Agents on duty in every interval of the run."""
+        if isinstance(self.staffing, int):
+            out = np.full(calendar.intervals, self.staffing, dtype=np.int64)
+        else:
+            values = np.asarray(self.staffing, dtype=np.int64)
+            out = values.copy() if values.size == calendar.intervals else np.tile(values, calendar.days)
+        if self.weekdays is not None:
+            first = WEEKDAYS.index(calendar.start_weekday)
+            per_day = out.reshape(calendar.days, calendar.intervals_per_day_value)
+            for d in range(calendar.days):
+                if WEEKDAYS[(first + d) % 7] not in self.weekdays:
+                    per_day[d] = 0
+        return out
+
+
+class Resolution(Strict):
+    """What happens to contacts left unresolved."""
+
+    repeat_probability: Probability = Field(0.0, description="share of unresolved contacts that come back")
+    repeat_delay: Distribution = Field(
+        Exponential(dist="exponential", mean_s=86400.0), description="time until the repeat contact"
+    )
+
+
+# --------------------------------------------------------------------------- vendors and costs
+
+
+class VendorPricing(Strict):
+    """A vendor's contract terms; every item adds up."""
+
+    setup_fee: NonNegative = Field(0.0, description="one-off set-up fee")
+    per_agent_hour: NonNegative = Field(0.0, description="price per agent hour on duty")
+    monthly_fee: NonNegative = Field(0.0, description="fixed fee per month")
+    included_contacts: Annotated[int, Field(ge=0)] = Field(0, description="contacts per month covered by the fee")
+    per_contact: NonNegative = Field(0.0, description="price per handled contact beyond the included ones")
+    per_handled_minute: NonNegative = Field(0.0, description="price per minute of handle time")
+    per_resolved_contact: NonNegative = Field(0.0, description="price per contact the vendor resolves")
+
+
+class VendorSla(Strict):
+    """A service-level agreement with a penalty paid by the vendor when missed."""
+
+    min_answer_rate: Probability | None = Field(None, description="answer rate the vendor promises")
+    min_service_level: Probability | None = Field(None, description="service level the vendor promises")
+    penalty: NonNegative = Field(0.0, description="credited to the client per month the SLA is missed")
+
+    @model_validator(mode="after")
+    def _some_promise(self) -> VendorSla:
+        if self.min_answer_rate is None and self.min_service_level is None:
+            raise ValueError("an sla needs min_answer_rate or min_service_level")
+        return self
+
+
+class VendorRouting(Strict):
+    """How contacts reach a vendor."""
+
+    mode: Literal["whole_channel", "overflow", "share", "outside_hours"] = Field(
+        description=(
+            "whole_channel: all contacts of the channels; overflow: contacts still waiting after after_wait_s; "
+            "share: a fixed share of arrivals; outside_hours: when no in-house agent is on duty for them"
+        )
+    )
+    channels: tuple[str, ...] = Field(min_length=1, description="channels whose contacts can go to the vendor")
+    after_wait_s: NonNegative | None = Field(None, description="overflow: seconds waited before overflowing")
+    share: Probability | None = Field(None, description="share: share of arrivals sent to the vendor")
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> VendorRouting:
+        if self.mode == "overflow" and self.after_wait_s is None:
+            raise ValueError("overflow routing needs after_wait_s")
+        if self.mode == "share" and self.share is None:
+            raise ValueError("share routing needs share")
+        if self.mode != "overflow" and self.after_wait_s is not None:
+            raise ValueError("after_wait_s applies to overflow routing only")
+        if self.mode != "share" and self.share is not None:
+            raise ValueError("share applies to share routing only")
+        return self
+
+
+class Vendor(Strict):
+    """An outsourcing vendor (代行会社): contract terms and the contacts it receives."""
+
+    pricing: VendorPricing = VendorPricing()
+    sla: VendorSla | None = None
+    routing: VendorRouting
+
+
+class Costs(Strict):
+    """In-house cost items."""
+
+    currency: str = Field("JPY", description="currency label for reports")
+    wage_per_hour: NonNegative = Field(0.0, description="agent cost per paid hour")
+    seat_per_month: NonNegative = Field(0.0, description="seat and equipment per agent seat per month")
+    hiring_training_per_agent: NonNegative = Field(0.0, description="hiring and training cost per new agent")
+    monthly_attrition: Probability = Field(0.0, description="share of agents leaving per month (replaced by hires)")
+    agents_per_supervisor: Positive | None = Field(None, description="agents per supervisor")
+    supervisor_wage_per_hour: NonNegative = Field(0.0, description="supervisor cost per paid hour")
+    setup: NonNegative = Field(0.0, description="one-off in-house set-up (lines, PBX, CRM, tools)")
+
+
+class Simulation(Strict):
+    """How the simulation runs."""
+
+    replications: Annotated[int, Field(ge=1, le=100_000)] = Field(10, description="independent replications")
+    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="random seed (default: drawn and recorded)")
+    warmup_min: NonNegative = Field(0.0, description="minutes at the start excluded from the statistics")
+
+
+class Variant(Strict):
+    """A named setup: overrides of the base scenario (deep-merged; null removes a key)."""
+
+    description: str = ""
+    overrides: dict[str, Any] = Field(default_factory=dict, description="keys of the base scenario to change")
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Strict):
+    """A whole desk: calendar, channels, agent groups, vendors, costs and simulation settings."""
+
+    name: str = Field(description="a short name for reports")
+    description: str = ""
+    calendar: Calendar = Calendar()
+    channels: dict[Name, Channel] = Field(min_length=1)
+    agent_groups: dict[Name, AgentGroup] = Field(min_length=1)
+    resolution: Resolution = Resolution()
+    vendors: dict[Name, Vendor] = Field(default_factory=dict)
+    costs: Costs = Costs()
+    simulation: Simulation = Simulation()
+    variants: dict[Name, Variant] = Field(default_factory=dict)
+
+    # set by the loader: the raw data (to merge variants into), the YAML nodes (for lines),
+    # the name of the variant this is, and the variants built so far
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extension_keys(cls, data: Any) -> Any:
+        # top-level keys starting with "x-" hold YAML anchors for reuse (as in docker-compose)
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+        return data
+
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _node: Any = PrivateAttr(default=None)
+    _variant_name: str | None = PrivateAttr(default=None)
+    _variant_cache: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def variant_name(self) -> str | None:
+        """The variant this scenario is (None for the base)."""
+        return self._variant_name
+
+    def variant(self, name: str | None) -> Scenario:
+        """The scenario with a variant's overrides applied (``None``: the base itself).
+
+        Raises
+        ------
+        ccsim.loader.ScenarioError
+            When the variant does not exist or the merged scenario is invalid.
+        """
+        from ccsim.loader import build_variant
+
+        return self if name is None else build_variant(self, name)
+
+    def channel_groups(self, channel: str) -> list[str]:
+        """Agent groups with a skill for ``channel`` (any contact type)."""
+        return [g for g, grp in self.agent_groups.items() if any(_skill_channel(s) == channel for s in grp.skills)]
+
+
+def _skill_channel(skill: str) -> str:
+    return skill.split("/", 1)[0]
+
+
+def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
+    """Cross-reference rules a single field cannot check.
+
+    Returns
+    -------
+    list of (location, message)
+        Every violation: the location of the offending field and a message naming the rule
+        and the bad value.
+    """
+    errors: list[tuple[tuple, str]] = []
+    cal = s.calendar
+    n_day, n_run = cal.intervals_per_day_value, cal.intervals
+
+    def lengths(loc: tuple, values: tuple | None) -> None:
+        if values is not None and len(values) not in (n_day, n_run):
+            expect = f"{n_day} values (one per interval of the day)"
+            if cal.days > 1:
+                expect += f" or {n_run} (one per interval of the run)"
+            errors.append((loc, f"must have {expect}, got {len(values)}"))
+
+    for name, ch in s.channels.items():
+        lengths(("channels", name, "volume", "per_interval"), ch.volume.per_interval)
+        if ch.volume.profile is not None and len(ch.volume.profile) != n_day:
+            errors.append(
+                (
+                    ("channels", name, "volume", "profile"),
+                    f"must have {n_day} values (one per interval of the day), got {len(ch.volume.profile)}",
+                )
+            )
+    vendor_groups: dict[str, list[str]] = {}
+    for g, grp in s.agent_groups.items():
+        if not isinstance(grp.staffing, int):
+            lengths(("agent_groups", g, "staffing"), grp.staffing)
+        for skill in grp.skills:
+            ch_name, _, ctype = skill.partition("/")
+            if ch_name not in s.channels:
+                errors.append((("agent_groups", g, "skills", skill), _unknown("channel", ch_name, s.channels)))
+            elif ctype:
+                types = s.channels[ch_name].contact_types or {}
+                if ctype not in types:
+                    errors.append(
+                        (
+                            ("agent_groups", g, "skills", skill),
+                            _unknown(f"contact type of channel {ch_name}", ctype, types),
+                        )
+                    )
+        if grp.escalation is not None:
+            if grp.escalation.to not in s.agent_groups:
+                errors.append(
+                    (
+                        ("agent_groups", g, "escalation", "to"),
+                        _unknown("agent group", grp.escalation.to, s.agent_groups),
+                    )
+                )
+            elif grp.escalation.to == g:
+                errors.append(
+                    (("agent_groups", g, "escalation", "to"), f"a group cannot escalate to itself, got {g!r}")
+                )
+            else:
+                target = s.agent_groups[grp.escalation.to]
+                target_channels = {_skill_channel(k) for k in target.skills}
+                missing = sorted({_skill_channel(k) for k in grp.skills} - target_channels)
+                if missing:
+                    errors.append(
+                        (
+                            ("agent_groups", g, "escalation", "to"),
+                            f"group {grp.escalation.to!r} has no skill for {', '.join(missing)}, "
+                            f"which {g!r} handles and may escalate",
+                        )
+                    )
+        if grp.vendor is not None:
+            if grp.vendor not in s.vendors:
+                errors.append((("agent_groups", g, "vendor"), _unknown("vendor", grp.vendor, s.vendors)))
+            vendor_groups.setdefault(grp.vendor, []).append(g)
+    for v, vendor in s.vendors.items():
+        for i, ch_name in enumerate(vendor.routing.channels):
+            if ch_name not in s.channels:
+                errors.append((("vendors", v, "routing", "channels", i), _unknown("channel", ch_name, s.channels)))
+            elif not any(
+                ch_name in [_skill_channel(k) for k in s.agent_groups[g].skills] for g in vendor_groups.get(v, [])
+            ):
+                errors.append(
+                    (
+                        ("vendors", v, "routing", "channels", i),
+                        f"no agent group of vendor {v} has a skill for channel {ch_name!r}",
+                    )
+                )
+        if v not in vendor_groups:
+            errors.append((("vendors", v), f"vendor {v!r} has no agent group (set vendor: {v} on one)"))
+    bad_length = {loc[1] for loc, _ in errors if loc[0] == "channels"}
+    for name, ch in s.channels.items():
+        if name not in bad_length and not np.any(ch.volume.per_interval_volume(cal) > 0):
+            continue
+        types = list(ch.contact_types or {}) or [None]
+        for ctype in types:
+            able = [
+                g
+                for g, grp in s.agent_groups.items()
+                if name in grp.skills or (ctype is not None and f"{name}/{ctype}" in grp.skills)
+            ]
+            if not able:
+                what = f"channel {name}" + (f" (contact type {ctype})" if ctype else "")
+                errors.append((("channels", name), f"no agent group has a skill for {what}"))
+    return errors
+
+
+def _unknown(what: str, name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(known)) or 'none'}"
+    return f"unknown {what} {name!r}{hint}"

@@ -1,0 +1,361 @@
+"""The scenario format: bundled scenarios, broken files, precise errors, variants, CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from ccsim.cli import main
+from ccsim.loader import ScenarioError, load_scenario, merge, scenario_from_dict, scenario_json_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+MINIMAL = """\
+name: minimal
+calendar: {interval_min: 30, open: "08:00", close: "10:00"}
+channels:
+  phone:
+    kind: voice
+    volume: {per_interval: [10, 20, 30, 40]}
+    handle_time: {dist: exponential, mean_s: 180}
+    patience: {dist: exponential, mean_s: 120}
+agent_groups:
+  agents:
+    skills: [phone]
+    staffing: 3
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text))
+    return p
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, text))
+    return [str(p) for p in info.value.problems]
+
+
+# --------------------------------------------------------------------------- bundled
+
+
+def test_there_are_at_least_six_bundled_scenarios():
+    assert len(BUNDLED) >= 6
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_scenario_validates_with_its_variants(path):
+    sc = load_scenario(path)
+    assert sc.channels and sc.agent_groups
+    for name in sc.variants:
+        v = sc.variant(name)
+        assert v.variant_name == name
+    text = path.read_text()
+    assert text.lstrip().startswith("#"), "bundled scenarios document themselves in comments"
+
+
+def test_minimal_scenario_from_yaml_equals_from_dict(tmp_path):
+    a = load_scenario(write(tmp_path, MINIMAL))
+    b = scenario_from_dict(yaml.safe_load(MINIMAL))
+    assert a.model_dump() == b.model_dump()
+    assert a.calendar.intervals_per_day_value == 4
+    assert a.calendar.day_start_s == 8 * 3600
+
+
+def test_scenario_is_frozen(tmp_path):
+    sc = load_scenario(write(tmp_path, MINIMAL))
+    with pytest.raises(ValidationError):
+        sc.name = "other"
+    with pytest.raises(ValidationError):
+        sc.channels["phone"].kind = "chat"
+
+
+# --------------------------------------------------------------------------- broken files
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("name: x\nchannels: [\n", "YAML syntax error"),
+        ("", "empty file"),
+        ("# only a comment\n", "empty file"),
+        ("- a\n- b\n", "top level must be a mapping"),
+        ("just text\n", "top level must be a mapping"),
+        ("name: x\nchannels:\n\tphone: 1\n", "tab used for indentation"),
+        ("name: x\nname: y\n", "duplicate key 'name'"),
+    ],
+)
+def test_broken_yaml_gets_one_clear_error(tmp_path, content, needle):
+    found = problems(tmp_path, content)
+    assert any(needle in p for p in found), found
+
+
+def test_binary_junk_is_rejected(tmp_path):
+    p = tmp_path / "junk.yaml"
+    p.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ScenarioError, match="not a text file"):
+        load_scenario(p)
+    p.write_bytes(b"name: \xff\xfe broken\n")
+    with pytest.raises(ScenarioError, match="not a UTF-8 text file"):
+        load_scenario(p)
+
+
+def test_alias_bomb_is_rejected_quickly(tmp_path):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    with pytest.raises(ScenarioError, match="alias bomb"):
+        load_scenario(write(tmp_path, "\n".join(lines) + "\n"))
+
+
+def test_yaml_tags_cannot_run_code(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f'name: !!python/object/apply:os.system ["touch {marker}"]\n'
+    with pytest.raises(ScenarioError, match="YAML tag not allowed") as info:
+        load_scenario(write(tmp_path, text))
+    assert not marker.exists()
+    assert len(str(info.value).splitlines()) == 1
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(tmp_path / "nope.yaml")
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load_scenario(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "needle"),
+    [
+        ("mean_s: 180", "mean_s: abc", "channels.phone.handle_time.mean_s", "must be a number, got 'abc'"),
+        ("mean_s: 180", "mean_s: .nan", "channels.phone.handle_time.mean_s", "finite number"),
+        ("mean_s: 180", "mean_s: -240", "channels.phone.handle_time.mean_s", "must be > 0, got -240"),
+        ("[10, 20, 30, 40]", "[10, -20, 30, 40]", "channels.phone.volume.per_interval.1", "must be >= 0, got -20"),
+        ("staffing: 3", "staffing: 3\n    shrinkage: 1.5", "agent_groups.agents.shrinkage", "must be < 1, got 1.5"),
+        (
+            "staffing: 3",
+            "staffing: 3\n    first_contact_resolution: 1.2",
+            "agent_groups.agents.first_contact_resolution",
+            "must be <= 1, got 1.2",
+        ),
+        ("staffing: 3", "staffing: three", "agent_groups.agents.staffing", "must be a whole number, got 'three'"),
+        ("staffing: 3", "staffing: 2.5", "agent_groups.agents.staffing", "must be a whole number, got 2.5"),
+        ("kind: voice", "kind: fax", "channels.phone.kind", "must be one of 'voice', 'chat', 'email' or 'sns'"),
+    ],
+)
+def test_field_errors_name_path_rule_value_and_line(tmp_path, old, new, path, needle):
+    text = MINIMAL.replace(old, new, 1)
+    found = problems(tmp_path, text)
+    assert len(found) == 1, found
+    msg = found[0]
+    assert msg.startswith(path + ":"), msg
+    assert needle in msg, msg
+    key = path.split(".")[-1] if not path.split(".")[-1].isdigit() else path.split(".")[-2]
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith(key) or f"{key}:" in ln)
+    assert msg.endswith(f"(line {line})"), (msg, line)
+
+
+def test_unknown_keys_suggest_the_closest_valid_name(tmp_path):
+    text = MINIMAL.replace("channels:", "chanels:").replace("mean_s: 120", "mean: 120")
+    found = problems(tmp_path, text)
+    assert any(p.startswith("chanels: unknown key; did you mean 'channels'?") for p in found), found
+    assert any("channels: is required" in p for p in found), found
+    text = MINIMAL.replace("mean_s: 120", "mean: 120")
+    found = problems(tmp_path, text)
+    assert found == [
+        "channels.phone.patience.mean_s: is required (line 8)",
+        "channels.phone.patience.mean: unknown key; did you mean 'mean_s'? (line 8)",
+    ]
+
+
+def test_all_errors_of_a_file_are_reported_together(tmp_path):
+    text = (
+        MINIMAL.replace("mean_s: 180", "mean_s: -1")
+        .replace("mean_s: 120", "mean_s: 0")
+        .replace("staffing: 3", "staffing: -2")
+        .replace("interval_min: 30", "interval_min: 20")
+    )
+    found = problems(tmp_path, text)
+    assert len(found) == 4, found
+    assert any(p.startswith("calendar.interval_min: must be one of 15, 30 or 60, got 20") for p in found)
+
+
+def test_dist_errors(tmp_path):
+    found = problems(tmp_path, MINIMAL.replace("dist: exponential, mean_s: 180", "dist: lognorm, mean_s: 180"))
+    assert found == [
+        "channels.phone.handle_time.dist: must be one of exponential, lognormal, gamma, weibull, deterministic, "
+        "uniform, empirical, got 'lognorm'; did you mean 'lognormal'? (line 7)"
+    ]
+    found = problems(tmp_path, MINIMAL.replace("dist: exponential, mean_s: 180", "mean_s: 180"))
+    assert "channels.phone.handle_time.dist: needs a 'dist' key" in found[0]
+    found = problems(tmp_path, MINIMAL.replace("dist: exponential, mean_s: 180", "dist: lognormal, mean_s: 180"))
+    assert found == ["channels.phone.handle_time.cv: is required (line 7)"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("skills: [phone]", "skills: [phone, chatt]", "agent_groups.agents.skills.chatt: unknown channel 'chatt'"),
+        (
+            "staffing: 3",
+            "staffing: 3\n    escalation: {to: tier9, probability: 0.1}",
+            "agent_groups.agents.escalation.to: unknown agent group 'tier9'",
+        ),
+        ("staffing: 3", "staffing: 3\n    vendor: acme", "agent_groups.agents.vendor: unknown vendor 'acme'"),
+        ("staffing: 3", "staffing: [1, 2, 3]", "agent_groups.agents.staffing: must have 4 values"),
+        ("[10, 20, 30, 40]", "[10, 20]", "channels.phone.volume.per_interval: must have 4 values"),
+        ("skills: [phone]", "skills: [phone/en]", "unknown contact type of channel phone 'en'"),
+        (
+            "    patience: {dist: exponential, mean_s: 120}\n",
+            "    patience: {dist: exponential, mean_s: 120}\n  chat:\n    kind: chat\n    volume: {per_day: 10}\n"
+            "    handle_time: {dist: exponential, mean_s: 60}\n    patience: null\n",
+            "channels.chat: no agent group has a skill for channel chat",
+        ),
+    ],
+)
+def test_cross_reference_errors(tmp_path, old, new, needle):
+    found = problems(tmp_path, MINIMAL.replace(old, new, 1))
+    assert any(needle in p for p in found), found
+    assert all("(line " in p for p in found), found
+
+
+def test_channel_rules(tmp_path):
+    no_patience = MINIMAL.replace("    patience: {dist: exponential, mean_s: 120}\n", "")
+    assert "needs patience" in problems(tmp_path, no_patience)[0]
+    never = MINIMAL.replace("{dist: exponential, mean_s: 120}", "null")
+    assert load_scenario(write(tmp_path, never)).channels["phone"].patience is None
+    email = MINIMAL.replace("kind: voice", "kind: email")
+    assert "email customers do not abandon: remove patience" in problems(tmp_path, email)[0]
+    chat = MINIMAL.replace("kind: voice", "kind: voice\n    max_concurrent: 3")
+    assert "chat channels only" in problems(tmp_path, chat)[0]
+
+
+def test_times_of_day_read_as_text_and_booleans_follow_yaml_1_2(tmp_path):
+    text = MINIMAL.replace('open: "08:00", close: "10:00"', "open: 12:30, close: 14:30")
+    sc = load_scenario(write(tmp_path, text))
+    assert sc.calendar.open == "12:30" and sc.calendar.intervals_per_day_value == 4
+    text = MINIMAL.replace("phone", "no")
+    assert "no" in load_scenario(write(tmp_path, text)).channels
+
+
+# --------------------------------------------------------------------------- derived values
+
+
+def test_volume_sources_expand_per_interval(tmp_path):
+    data = yaml.safe_load(MINIMAL)
+    data["calendar"].update(days=3, start_weekday="fri", day_of_week_factors={"sat": 0.5, "sun": 0})
+    data["channels"]["phone"]["volume"] = {"per_day": 100, "profile": [1, 1, 2, 0]}
+    sc = scenario_from_dict(data)
+    vol = sc.channels["phone"].volume.per_interval_volume(sc.calendar)
+    assert np.allclose(vol, [25, 25, 50, 0, 12.5, 12.5, 25, 0, 0, 0, 0, 0])
+    data["channels"]["phone"]["volume"] = {"customers": 30000, "contacts_per_customer_per_day": 0.01}
+    sc = scenario_from_dict(data)
+    assert sc.channels["phone"].volume.per_interval_volume(sc.calendar)[:4].sum() == pytest.approx(300)
+    data["agent_groups"]["agents"]["weekdays"] = ["fri", "sun"]
+    sc = scenario_from_dict(data)
+    assert list(sc.agent_groups["agents"].staffing_per_interval(sc.calendar)) == [3] * 4 + [0] * 4 + [3] * 4
+
+
+def test_volume_needs_exactly_one_source(tmp_path):
+    found = problems(tmp_path, MINIMAL.replace("{per_interval: [10, 20, 30, 40]}", "{per_day: 5, customers: 9}"))
+    assert "give exactly one of per_interval, per_day, or customers" in found[0]
+
+
+# --------------------------------------------------------------------------- variants
+
+
+VARIANTS = (
+    MINIMAL
+    + """\
+variants:
+  more:
+    overrides:
+      agent_groups: {agents: {staffing: 5}}
+  bad:
+    overrides:
+      agent_groups: {agents: {shrinkage: 2}}
+"""
+)
+
+
+def test_variant_errors_point_into_the_overrides(tmp_path):
+    found = problems(tmp_path, VARIANTS)
+    assert found == ["variants.bad.overrides.agent_groups.agents.shrinkage: must be < 1, got 2 (line 19)"]
+
+
+def test_variants_merge_and_null_removes(tmp_path):
+    sc = load_scenario(write(tmp_path, VARIANTS.replace("shrinkage: 2", "shrinkage: 0.2")))
+    assert sc.variant("more").agent_groups["agents"].staffing == 5
+    assert sc.variant("bad").agent_groups["agents"].shrinkage == 0.2
+    assert sc.agent_groups["agents"].staffing == 3  # the base is untouched
+    with pytest.raises(ScenarioError, match="no variant 'mor'; did you mean 'more'"):
+        sc.variant("mor")
+    assert merge({"a": {"b": 1, "c": 2}}, {"a": {"b": None, "d": 3}}) == {"a": {"c": 2, "d": 3}}
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_validate_ok_and_errors(tmp_path, capsys):
+    good = write(tmp_path, MINIMAL, "good.yaml")
+    bad = write(tmp_path, MINIMAL.replace("mean_s: 180", "mean_s: -1"), "bad.yaml")
+    assert main(["validate", str(good)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{good}: OK") and err == ""
+    assert main(["validate", str(good), str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert f"{good}: OK" in out
+    assert err.strip() == f"{bad}: channels.phone.handle_time.mean_s: must be > 0, got -1 (line 7)"
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"- 1\n", b"a: [\n", b"\x00\x01\x02", b"name: x\n\tbad: 1\n", b"x: .nan\n"], ids=str
+)
+def test_cli_validate_never_shows_a_traceback(tmp_path, content):
+    p = tmp_path / "broken.yaml"
+    p.write_bytes(content)
+    res = subprocess.run([sys.executable, "-m", "ccsim", "validate", str(p)], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and res.stderr.strip()
+
+
+def test_schema_is_json_and_covers_the_format(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema == json.loads(json.dumps(scenario_json_schema()))
+    assert {"channels", "agent_groups", "calendar", "vendors", "costs", "simulation", "variants"} <= set(
+        schema["properties"]
+    )
+    assert schema["additionalProperties"] is False
+
+
+def test_reference_documents_every_key():
+    """docs/scenario-format.md names every field of every scenario model."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from ccsim import distributions, scenario
+
+    doc = (ROOT / "docs" / "scenario-format.md").read_text()
+    models = [
+        obj
+        for mod in (scenario, distributions)
+        for obj in vars(mod).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.model_fields
+    ]
+    missing = [f"{m.__name__}.{f}" for m in models for f in m.model_fields if f"`{f}`" not in doc]
+    assert not missing, missing
+    for tag in typing.get_args(distributions.Exponential.model_fields["dist"].annotation) + distributions.DIST_NAMES:
+        assert f"`{tag}`" in doc

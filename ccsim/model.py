@@ -1,0 +1,901 @@
+"""The SimPy model of one contact-center run (one replication).
+
+:class:`ContactCenter` turns a validated :class:`~ccsim.scenario.Scenario` into a SimPy
+simulation and returns per-interval aggregates (:class:`RunTotals`). It never reads files and
+never prints.
+
+Design, for speed (the hot loop is per contact):
+
+* Every activity is a plain SimPy event with a callback (no generator processes): arrivals,
+  the end of self-service, completions, shift changes, overflow and (where a redial must be
+  scheduled) abandonment.
+* Abandonment is exact but lazy where nothing depends on its moment: a waiting contact's
+  abandonment time (arrival + patience) is known on arrival, so the contact is dropped when an
+  agent reaches it in the queue, or at the end of the run, and its statistics use that time.
+  The sample path is the same as with an abandonment event. Channels with redials get real
+  abandonment events, since the redial must be scheduled at that moment.
+* Statistics are aggregated as the run goes into one row per interval (the interval a contact
+  entered the queue); per-contact records are kept only when a trace is asked for.
+
+Time is in seconds from midnight of the first day. Interval ``k`` runs from its start to the
+start of interval ``k + 1``: the last interval of a day also holds the closed night after it
+(an agent finishing after closing time, an email waiting overnight).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from ccsim.routing import Queue, Routing
+from ccsim.scenario import REALTIME_KINDS, Scenario
+from ccsim.streams import Batch, stream
+
+__all__ = ["CH_STATS", "GROUP_STATS", "WAIT_BIN_EDGES", "ContactCenter", "RunTotals", "ScriptedContact"]
+
+# channel statistics per interval (columns of RunTotals.channels)
+CH_STATS = (
+    "arrivals",  # contacts reaching the channel (fresh, redial, repeat), before self-service
+    "contained",  # resolved by self-service
+    "offered",  # reached an agent queue
+    "answered",
+    "abandoned",
+    "answered_within",  # answered within the answer target
+    "wait_answered_s",  # sum of waits of answered contacts
+    "wait_abandoned_s",  # sum of waits of abandoned contacts
+    "handled",  # handlings completed (any tier), by completion interval
+    "handle_s",  # sum of handle times of those
+    "first_handled",  # first handlings of an issue
+    "first_resolved",  # ... resolved there (first-contact resolution)
+    "escalated",  # handlings ending in an escalation
+    "repeats",  # repeat contacts offered
+    "redials",  # redials offered
+    "issues",  # new issues offered (fresh contacts), by interval of first offer
+    "issues_resolved",  # of those, resolved by the end of the run
+    "queue_s",  # contact-seconds spent waiting (any queue), by interval
+    "backlog_end",  # contacts waiting at the end of the interval (email and SNS)
+    "waiting_at_end",  # contacts still waiting when the run ends, by interval offered
+    "in_service_at_end",  # contacts in service when the run ends, by interval offered
+)
+GROUP_STATS = (
+    "handled",
+    "handle_s",
+    "busy_s",  # agent-seconds spent with at least one contact
+    "present_s",  # agent-seconds present (on duty, and finishing a contact after the shift)
+    "scheduled_s",  # agent-seconds on duty by the staffing plan
+    "resolved",
+    "escalated",
+    "answered",  # contacts this group started to handle
+    "wait_s",  # sum of waits of those
+)
+_C = {name: i for i, name in enumerate(CH_STATS)}
+_G = {name: i for i, name in enumerate(GROUP_STATS)}
+(
+    ARRIVALS,
+    CONTAINED,
+    OFFERED,
+    ANSWERED,
+    ABANDONED,
+    WITHIN,
+    WAIT_ANS,
+    WAIT_ABN,
+    HANDLED,
+    HANDLE_S,
+    FIRST,
+    FIRST_RES,
+    ESCALATED,
+    REPEATS,
+    REDIALS,
+    ISSUES,
+    ISSUES_RES,
+    QUEUE_S,
+    BACKLOG,
+    WAITING_END,
+    SERVING_END,
+) = range(len(CH_STATS))
+G_HANDLED, G_HANDLE_S, G_BUSY, G_PRESENT, G_SCHED, G_RESOLVED, G_ESCALATED, G_ANSWERED, G_WAIT = range(
+    len(GROUP_STATS)
+)
+
+#: Lower edges of the wait histogram bins (seconds): 2 s up to 2 min, 10 s up to 10 min,
+#: 1 min up to 1 h, 15 min up to a day, and one bin beyond.
+WAIT_BIN_EDGES = np.concatenate(
+    [np.arange(0, 120, 2.0), np.arange(120, 600, 10.0), np.arange(600, 3600, 60.0), np.arange(3600, 86400, 900.0), [86400.0]]
+)
+N_BINS = WAIT_BIN_EDGES.size
+
+
+def _wait_bin(w: float) -> int:
+    if w < 120.0:
+        return int(w * 0.5)
+    if w < 600.0:
+        return 60 + int((w - 120.0) * 0.1)
+    if w < 3600.0:
+        return 108 + int((w - 600.0) / 60.0)
+    if w < 86400.0:
+        return 158 + int((w - 3600.0) / 900.0)
+    return N_BINS - 1
+
+
+WAITING, SERVING, DONE, ABANDONED_STATE, CONTAINED_STATE = range(5)
+ENTRY, TRANSFER, CALLBACK = range(3)
+INF = math.inf
+
+
+class _Event:
+    """A lightweight SimPy event: ``env.step`` processes any object with these slots."""
+
+    __slots__ = ("_ok", "_value", "c", "callbacks", "q", "token", "u")
+
+
+class Contact:
+    """One contact (an attempt of a customer's issue) moving through the desk."""
+
+    __slots__ = (
+        "agent",
+        "base_s",
+        "ch",
+        "ctype",
+        "deadline",
+        "first",
+        "hist",
+        "id",
+        "issue_row",
+        "kind",
+        "queue",
+        "row",
+        "stage",
+        "state",
+        "t_q",
+        "t_start",
+        "token",
+        "u_out",
+        "work_s",
+    )
+
+
+class Agent:
+    """One agent on duty (or finishing a contact after the shift)."""
+
+    __slots__ = ("busy_since", "chats", "contact", "factor", "group", "t_upd")
+
+    def __init__(self, group: _Group) -> None:
+        self.group = group
+        self.contact = None
+        self.busy_since = 0.0
+        self.chats: list[Contact] = []
+        self.factor = 1.0
+        self.t_upd = 0.0
+
+
+class _Group:
+    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
+        self.index = index
+        self.name = name
+        self.spec = spec
+        self.agents: list[Agent] = []  # present: on duty, or finishing after the shift
+        self.idle: list[Agent] = []
+        self.partial: list[Agent] = []  # chat agents with a free slot
+        self.present = 0
+        self.owed = 0  # agents to send home as soon as they finish
+        self.pres_t = 0.0
+        self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
+        self.resolve_p = spec.resolve_probability
+        self.escalate_p = spec.escalation_probability
+        self.levels: list[list[Queue]] = []
+        self.chat_levels: list[list[Queue]] = []
+        self.target = None  # escalation target group
+
+    def on_duty(self) -> int:
+        return self.present - self.owed
+
+
+class _Channel:
+    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
+        self.index = index
+        self.name = name
+        self.spec = spec
+        self.realtime = spec.kind in REALTIME_KINDS
+        self.backlog = not self.realtime
+        self.target_s = spec.targets.answer_target_s
+        if self.target_s is None:
+            self.target_s = INF
+        self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
+        self.hists = [[0] * N_BINS for _ in range(n_intervals)]
+        self.waiting = 0  # email/SNS backlog size
+        self.eager = spec.redial is not None and spec.redial.probability > 0
+        self.segments: list[tuple[float, float, float]] = []
+        self.seg = 0
+        self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
+        self.slowdown = spec.concurrency_slowdown
+        types = spec.contact_types or {}
+        self.ctypes = list(types) or [None]
+        self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
+
+
+@dataclass(frozen=True)
+class ScriptedContact:
+    """A contact with given times, for replaying a log or for exact test timelines.
+
+    Attributes
+    ----------
+    time_s : float
+        Arrival time in seconds from midnight of the first day.
+    channel : str
+        Channel name.
+    handle_s : float
+        Handle time before the group's factor.
+    patience_s : float
+        Patience (``inf``: never hangs up).
+    outcome_u : float
+        The contact's first-handling outcome draw in [0, 1): resolved when below the group's
+        first-contact resolution, escalated when below that plus the escalation probability.
+    contact_type : str or None
+        Contact type, if the channel has them.
+    """
+
+    time_s: float
+    channel: str
+    handle_s: float
+    patience_s: float = math.inf
+    outcome_u: float = 0.0
+    contact_type: str | None = None
+
+
+@dataclass
+class RunTotals:
+    """Aggregates of one replication.
+
+    Attributes
+    ----------
+    channels : numpy.ndarray
+        ``(channels, intervals, len(CH_STATS))`` sums per interval.
+    wait_hist : numpy.ndarray
+        ``(channels, intervals, bins)`` counts of waits of answered first-line contacts.
+    groups : numpy.ndarray
+        ``(groups, intervals, len(GROUP_STATS))`` sums per interval.
+    contacts : int
+        Contacts that arrived (fresh, redials and repeats).
+    trace : list or None
+        ``(time_s, event, contact id, channel, where)`` tuples, when a trace was asked for.
+    """
+
+    channels: np.ndarray
+    wait_hist: np.ndarray
+    groups: np.ndarray
+    contacts: int
+    trace: list | None = field(default=None)
+
+
+class ContactCenter:
+    """One SimPy run of a scenario's desk.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (a variant already applied).
+    seed : int
+        The run's seed.
+    replication : int
+        Replication number; with the seed it selects the random streams.
+    trace : bool, default False
+        Keep an event log ``(time_s, event, contact id, channel, where)``.
+    script : iterable of ScriptedContact, optional
+        Replace the random arrivals by these contacts (redials and repeats stay random).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int = 0,
+        *,
+        trace: bool = False,
+        script: Iterable[ScriptedContact] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        cal = scenario.calendar
+        self.interval_s = cal.interval_s
+        n_day, days = cal.intervals_per_day_value, cal.days
+        self.n_intervals = k_all = n_day * days
+        self.starts = [d * 86400.0 + cal.day_start_s + i * cal.interval_s for d in range(days) for i in range(n_day)]
+        self.ends = [s + cal.interval_s for s in self.starts]
+        self.bucket_start = [0.0, *self.starts[1:]]
+        self.horizon = self.ends[-1]
+        self.cur = 0
+        self.trace: list | None = [] if trace else None
+        self._next_id = 0
+
+        def rng(source: str) -> np.random.Generator:
+            return stream(seed, replication, source)
+
+        self.channels = [_Channel(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
+        self.groups = [_Group(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
+        by_name = {g.name: g for g in self.groups}
+        for g in self.groups:
+            if g.spec.escalation is not None:
+                g.target = by_name[g.spec.escalation.to]
+        self.routing = Routing(scenario, self.groups)
+        chat_channels = {c.index for c in self.channels if c.chat_k}
+        for g in self.groups:
+            g.levels = self.routing.levels[g.index]
+            g.chat_levels = [lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv]
+        self.staffing = [g.spec.staffing_per_interval(cal) for g in self.groups]
+        for g, plan in zip(self.groups, self.staffing, strict=True):
+            for k in range(k_all):
+                g.rows[k][G_SCHED] = float(plan[k]) * cal.interval_s
+
+        res = scenario.resolution
+        self.repeat_p = res.repeat_probability
+        self.repeat_u = Batch(rng("repeat/decision"), lambda r, n: r.random(n))
+        self.repeat_delay = Batch(rng("repeat/delay"), res.repeat_delay.sample)
+        self.outcome_later = Batch(rng("outcome/later"), lambda r, n: r.random(n))
+        for ch in self.channels:
+            spec, name = ch.spec, ch.name
+            ch.unit_exp = Batch(rng(f"arrivals/{name}"), lambda r, n: r.exponential(1.0, n))
+            ch.handle = Batch(rng(f"handle/{name}"), spec.handle_time.sample)
+            ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
+            if spec.patience is not None:
+                ch.patience = Batch(rng(f"patience/{name}"), spec.patience.sample)
+                ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample)
+            else:
+                ch.patience = ch.patience_later = None
+            ch.u = Batch(rng(f"draws/{name}"), lambda r, n: r.random(n))
+            ss = spec.self_service
+            ch.containment = ss.containment if ss is not None else 0.0
+            ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
+            if spec.redial is not None:
+                ch.redial_p = spec.redial.probability
+                ch.redial_u = Batch(rng(f"redial/decision/{name}"), lambda r, n: r.random(n))
+                ch.redial_delay = Batch(rng(f"redial/delay/{name}"), spec.redial.delay.sample)
+            else:
+                ch.redial_p = 0.0
+            volume = spec.volume.per_interval_volume(cal)
+            cv = spec.volume.overdispersion_cv
+            if cv > 0:
+                shape = 1.0 / cv**2
+                day_factor = rng(f"overdispersion/{name}").gamma(shape, 1.0 / shape, days)
+                volume = volume * np.repeat(day_factor, n_day)
+            ch.segments = [
+                (self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(k_all) if volume[k] > 0
+            ]
+        self.script = list(script) if script is not None else None
+        self.contacts = 0
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _at(self, delay: float, callback, c=None, token: int = 0, q=None, u: float = 0.0) -> None:
+        ev = _Event()
+        ev.callbacks = [callback]
+        ev._ok = True
+        ev._value = None
+        ev.c = c
+        ev.token = token
+        ev.q = q
+        ev.u = u
+        self.env.schedule(ev, 1, delay)
+
+    def _log(self, event: str, c: Contact | None, where: str = "") -> None:
+        self.trace.append((self.env.now, event, c.id if c is not None else None, c.ch.name if c else "", where))
+
+    def _bucket(self, t: float) -> int:
+        return max(bisect_right(self.bucket_start, t) - 1, 0)
+
+    def _spread(self, rows: list, col: int, t0: float, t1: float) -> None:
+        """Add the span [t0, t1) to column ``col`` of the per-interval rows it covers."""
+        k = self._bucket(t0)
+        starts = self.bucket_start
+        last = len(starts) - 1
+        while k < last and starts[k + 1] < t1:
+            rows[k][col] += starts[k + 1] - t0
+            t0 = starts[k + 1]
+            k += 1
+        rows[k][col] += t1 - t0
+
+    def _next_open(self, t: float) -> float | None:
+        """``t`` if the desk is open then, else the next opening time (None past the run)."""
+        k = self._bucket(t)
+        if self.starts[k] <= t < self.ends[k]:
+            return t
+        return self.starts[k + 1] if k + 1 < self.n_intervals else None
+
+    # ------------------------------------------------------------------ arrivals
+
+    def _schedule_arrival(self, ch: _Channel, t: float) -> None:
+        e = ch.unit_exp.next()
+        segs = ch.segments
+        j = ch.seg
+        while j < len(segs):
+            start, end, rate = segs[j]
+            if t < start:
+                t = start
+            avail = (end - t) * rate
+            if e < avail:
+                ch.seg = j
+                self._at(t + e / rate - self.env.now, self._arrive, ch)
+                return
+            e -= avail
+            t = end
+            j += 1
+        ch.seg = j
+
+    def _new_contact(self, ch: _Channel) -> Contact:
+        c = Contact()
+        c.id = self._next_id
+        self._next_id += 1
+        c.ch = ch
+        c.state = WAITING
+        c.stage = ENTRY
+        c.first = True
+        c.token = 0
+        c.agent = None
+        c.queue = None
+        c.issue_row = None
+        c.kind = "fresh"
+        self.contacts += 1
+        return c
+
+    def _arrive(self, ev) -> None:
+        ch = ev.c
+        now = self.env.now
+        self._schedule_arrival(ch, now)
+        c = self._new_contact(ch)
+        c.base_s = ch.handle.next()
+        c.deadline = ch.patience.next() if ch.patience is not None else INF
+        u = ch.u
+        c.u_out = u.next()
+        u_route = u.next()
+        if len(ch.ctypes) > 1:
+            x = u.next()
+            c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, x), len(ch.ctypes) - 1)]
+        else:
+            c.ctype = None
+        self._reach(c, u_route, u.next() if ch.ss_time is not None else 1.0)
+
+    def _reach(self, c: Contact, u_route: float, u_ss: float) -> None:
+        """A contact reaches the channel: self-service first (fresh contacts), then a queue."""
+        ch = c.ch
+        row = ch.rows[self.cur]
+        row[ARRIVALS] += 1
+        if self.trace is not None:
+            self._log("arrive", c, c.kind)
+        if ch.ss_time is not None and c.kind == "fresh":
+            if u_ss < ch.containment:
+                row[CONTAINED] += 1
+                c.state = CONTAINED_STATE
+                if self.trace is not None:
+                    self._log("contained", c)
+                return
+            delay = ch.ss_time.next()
+            if delay > 0:
+                self._at(delay, self._after_self_service, c, u=u_route)
+                return
+        self._enter(c, u_route)
+
+    def _after_self_service(self, ev) -> None:
+        self._enter(ev.c, ev.u)
+
+    def _enter(self, c: Contact, u_route: float) -> None:
+        """The contact joins an agent queue: it is offered."""
+        ch = c.ch
+        now = self.env.now
+        k = self.cur if self.starts[self.cur] <= now < self.ends[self.cur] else self._bucket(now)
+        row = ch.rows[k]
+        row[OFFERED] += 1
+        c.row = row
+        c.hist = ch.hists[k]
+        if c.kind == "fresh":
+            row[ISSUES] += 1
+            c.issue_row = row
+        elif c.kind == "repeat":
+            row[REPEATS] += 1
+        else:
+            row[REDIALS] += 1
+        c.t_q = now
+        c.deadline += now
+        queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
+        if self.trace is not None:
+            self._log("offer", c, queue.name)
+        self._queue_or_start(c, queue)
+        if overflow is not None and c.state == WAITING:
+            self._at(after, self._overflow, c, token=c.token, q=overflow)
+
+    # ------------------------------------------------------------------ queueing
+
+    def _queue_or_start(self, c: Contact, queue: Queue) -> None:
+        for g in queue.groups:
+            agent = self._free_agent(g, c.ch)
+            if agent is not None:
+                self._start(c, agent, queue)
+                return
+        c.queue = queue
+        c.state = WAITING
+        queue.items.append(c)
+        ch = c.ch
+        if ch.backlog:
+            ch.waiting += 1
+        if ch.eager and c.deadline < INF and not queue.callback:
+            self._at(c.deadline - self.env.now, self._patience_over, c, token=c.token)
+
+    def _free_agent(self, g: _Group, ch: _Channel) -> Agent | None:
+        if g.idle:
+            return g.idle.pop()
+        if ch.chat_k and g.partial:
+            for i, agent in enumerate(g.partial):
+                if len(agent.chats) < ch.chat_k:
+                    return g.partial.pop(i)
+        return None
+
+    def _patience_over(self, ev) -> None:
+        c = ev.c
+        if c.state == WAITING and c.token == ev.token:
+            self._abandon(c, self.env.now)
+
+    def _overflow(self, ev) -> None:
+        c = ev.c
+        if c.state != WAITING or c.token != ev.token:
+            return
+        if c.deadline <= self.env.now:
+            return  # hung up before: dropped lazily from its queue
+        vendor_q = ev.q
+        for g in vendor_q.groups:
+            agent = self._free_agent(g, c.ch)
+            if agent is not None:
+                self._start(c, agent, vendor_q)
+                return
+        vendor_q.items.append(c)  # the same contact waits in both queues; the first agent wins
+        if self.trace is not None:
+            self._log("overflow", c, vendor_q.name)
+
+    def _abandon(self, c: Contact, t: float) -> None:
+        c.state = ABANDONED_STATE
+        ch = c.ch
+        self._spread(ch.rows, QUEUE_S, c.t_q, t)
+        if c.stage == ENTRY:
+            row = c.row
+            row[ABANDONED] += 1
+            row[WAIT_ABN] += t - c.t_q
+        if self.trace is not None:
+            self.trace.append((t, "abandon", c.id, ch.name, c.queue.name if c.queue else ""))
+        if ch.redial_p and ch.redial_u.next() < ch.redial_p:
+            when = self._next_open(t + ch.redial_delay.next())
+            if when is not None:
+                self._at(when - self.env.now, self._redial, c)
+
+    def _redial(self, ev) -> None:
+        old = ev.c
+        c = self._new_contact(old.ch)
+        c.kind = "redial"
+        c.ctype = old.ctype
+        c.base_s = old.base_s
+        c.u_out = old.u_out
+        c.first = old.first
+        c.issue_row = old.issue_row
+        ch = c.ch
+        c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
+        self._reach(c, ch.u.next(), 1.0)
+
+    def _pull(self, g: _Group, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
+        """The next contact for a freed agent of ``g`` (documented routing order)."""
+        now = self.env.now
+        for level in levels:
+            best = None
+            best_q = None
+            for q in level:
+                items = q.items
+                while items:
+                    c = items[0]
+                    if c.state != WAITING:
+                        items.popleft()
+                        continue
+                    if c.deadline <= now:
+                        items.popleft()
+                        if c.ch.backlog:
+                            c.ch.waiting -= 1
+                        self._abandon(c, c.deadline)
+                        continue
+                    if best is None or c.t_q < best.t_q:
+                        best = c
+                        best_q = q
+                    break
+            if best is not None:
+                best_q.items.popleft()
+                if best.ch.backlog:
+                    best.ch.waiting -= 1
+                return best, best_q
+        return None
+
+    # ------------------------------------------------------------------ service
+
+    def _start(self, c: Contact, agent: Agent, queue: Queue) -> None:
+        now = self.env.now
+        g = agent.group
+        wait = now - c.t_q
+        c.state = SERVING
+        c.queue = queue
+        c.agent = agent
+        c.t_start = now
+        c.token += 1
+        ch = c.ch
+        if wait > 0:
+            self._spread(ch.rows, QUEUE_S, c.t_q, now)
+        if c.stage == ENTRY:
+            row = c.row
+            row[ANSWERED] += 1
+            row[WAIT_ANS] += wait
+            if wait <= ch.target_s:
+                row[WITHIN] += 1
+            c.hist[_wait_bin(wait)] += 1
+        grow = g.rows[self.cur]
+        grow[G_ANSWERED] += 1
+        grow[G_WAIT] += wait
+        if self.trace is not None:
+            self._log("answer", c, g.name)
+        work = c.base_s * queue.factors[g.index]
+        if ch.chat_k:
+            self._start_chat(c, agent, work)
+            return
+        agent.busy_since = now
+        agent.contact = c
+        self._at(work, self._complete, c, token=c.token)
+
+    def _start_chat(self, c: Contact, agent: Agent, work: float) -> None:
+        now = self.env.now
+        chats = agent.chats
+        if not chats:
+            agent.busy_since = now
+        c.work_s = work
+        self._chat_progress(agent, now)
+        chats.append(c)
+        self._chat_reschedule(agent, c.ch, now, only=None if c.ch.slowdown else c)
+        if len(chats) < c.ch.chat_k:
+            agent.group.partial.append(agent)
+
+    def _chat_progress(self, agent: Agent, now: float) -> None:
+        elapsed = now - agent.t_upd
+        if elapsed > 0:
+            for c in agent.chats:
+                c.work_s -= elapsed / agent.factor
+        agent.t_upd = now
+
+    def _chat_reschedule(self, agent: Agent, ch: _Channel, now: float, only: Contact | None) -> None:
+        agent.factor = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
+        for c in agent.chats if only is None else (only,):
+            c.token += 1
+            self._at(max(c.work_s, 0.0) * agent.factor, self._complete, c, token=c.token)
+
+    def _complete(self, ev) -> None:
+        c = ev.c
+        if c.token != ev.token or c.state != SERVING:
+            return  # a chat whose completion was rescheduled
+        now = self.env.now
+        agent = c.agent
+        g = agent.group
+        ch = c.ch
+        handle = now - c.t_start
+        c.state = DONE
+        grow = g.rows[self.cur]
+        grow[G_HANDLED] += 1
+        grow[G_HANDLE_S] += handle
+        crow = ch.rows[self.cur]
+        crow[HANDLED] += 1
+        crow[HANDLE_S] += handle
+        if self.trace is not None:
+            self._log("complete", c, g.name)
+        self._outcome(c, g, crow, now)
+        if ch.chat_k:
+            self._chat_progress(agent, now)
+            agent.chats.remove(c)
+            if agent.chats:
+                if ch.slowdown:
+                    self._chat_reschedule(agent, ch, now, only=None)
+                if g.owed:  # this agent is due to leave: no new chats
+                    if agent in g.partial:
+                        g.partial.remove(agent)
+                    return
+                nxt = self._pull(g, g.chat_levels)
+                if nxt is not None:
+                    if agent in g.partial:
+                        g.partial.remove(agent)
+                    self._start(nxt[0], agent, nxt[1])
+                elif agent not in g.partial:
+                    g.partial.append(agent)
+                return
+            if agent in g.partial:
+                g.partial.remove(agent)
+        self._spread(g.rows, G_BUSY, agent.busy_since, now)
+        self._free(agent)
+
+    def _outcome(self, c: Contact, g: _Group, crow: list, now: float) -> None:
+        first = c.first
+        u = c.u_out if first else self.outcome_later.next()
+        if first:
+            crow[FIRST] += 1
+            c.first = False
+        grow = g.rows[self.cur]
+        if u < g.resolve_p:
+            grow[G_RESOLVED] += 1
+            if first:
+                crow[FIRST_RES] += 1
+            if c.issue_row is not None:
+                c.issue_row[ISSUES_RES] += 1
+            if self.trace is not None:
+                self._log("resolved", c, g.name)
+            return
+        if u < g.resolve_p + g.escalate_p:
+            grow[G_ESCALATED] += 1
+            crow[ESCALATED] += 1
+            self._escalate(c, g)
+            return
+        if self.trace is not None:
+            self._log("unresolved", c, g.name)
+        if self.repeat_p and self.repeat_u.next() < self.repeat_p:
+            when = self._next_open(now + self.repeat_delay.next())
+            if when is not None:
+                self._at(when - now, self._repeat, c)
+
+    def _escalate(self, c: Contact, g: _Group) -> None:
+        esc = g.spec.escalation
+        callback = esc.mode == "callback"
+        queue = self.routing.escalation_queue(g.target.index, c.ch.index, c.ctype, callback)
+        ch = c.ch
+        c.stage = CALLBACK if callback else TRANSFER
+        c.base_s = ch.handle_later.next()
+        now = self.env.now
+        c.t_q = now
+        patience = None if callback else ch.patience_later
+        c.deadline = now + patience.next() if patience is not None else INF
+        c.token += 1
+        if self.trace is not None:
+            self._log("escalate", c, queue.name)
+        self._queue_or_start(c, queue)
+
+    def _repeat(self, ev) -> None:
+        old = ev.c
+        c = self._new_contact(old.ch)
+        c.kind = "repeat"
+        c.first = False
+        c.ctype = old.ctype
+        c.issue_row = old.issue_row
+        ch = c.ch
+        c.base_s = ch.handle_later.next()
+        c.u_out = 1.0
+        c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
+        self._reach(c, ch.u.next(), 1.0)
+
+    def _free(self, agent: Agent) -> None:
+        """An agent has no contact: go home if owed, else take the next contact, else idle."""
+        g = agent.group
+        if g.owed:
+            g.owed -= 1
+            self._presence(g)
+            g.present -= 1
+            g.agents.remove(agent)
+            return
+        nxt = self._pull(g, g.levels)
+        if nxt is not None:
+            self._start(nxt[0], agent, nxt[1])
+        else:
+            g.idle.append(agent)
+
+    # ------------------------------------------------------------------ staffing
+
+    def _presence(self, g: _Group) -> None:
+        now = self.env.now
+        g.rows[self.cur][G_PRESENT] += g.present * (now - g.pres_t)
+        g.pres_t = now
+
+    def _tick(self, ev) -> None:
+        """Start of interval ``ev.token``: backlog snapshot, new staffing."""
+        k = ev.token
+        for ch in self.channels:
+            if ch.backlog and k > 0:
+                ch.rows[k - 1][BACKLOG] = ch.waiting
+        for g in self.groups:
+            self._presence(g)
+        self.cur = k
+        if self.trace is not None:
+            self.trace.append((self.env.now, "interval", None, "", str(k)))
+        for g, plan in zip(self.groups, self.staffing, strict=True):
+            self._staff(g, int(plan[k]))
+        if k + 1 < self.n_intervals:
+            gap = self.starts[k + 1] - self.ends[k]
+            if gap > 0:  # closing time: everybody goes home after the contact in hand
+                self._at(self.ends[k] - self.env.now, self._close, token=k)
+            self._at(self.starts[k + 1] - self.env.now, self._tick, token=k + 1)
+
+    def _close(self, ev) -> None:
+        for g in self.groups:
+            self._presence(g)
+            self._staff(g, 0)
+
+    def _staff(self, g: _Group, target: int) -> None:
+        diff = target - g.on_duty()
+        if diff == 0:
+            return
+        if self.trace is not None:
+            self.trace.append((self.env.now, "staff", None, "", f"{g.name}={target}"))
+        self._presence(g)
+        if diff > 0:
+            back = min(g.owed, diff)
+            g.owed -= back
+            diff -= back
+            g.present += diff
+            for _ in range(diff):
+                agent = Agent(g)
+                g.agents.append(agent)
+                self._free(agent)
+            return
+        while diff < 0 and g.idle:
+            g.agents.remove(g.idle.pop())
+            g.present -= 1
+            diff += 1
+        g.owed += -diff
+
+    # ------------------------------------------------------------------ run
+
+    def run(self) -> RunTotals:
+        """Simulate the whole calendar and return the aggregates."""
+        env = self.env
+        self._at(self.starts[0], self._tick, token=0)
+        if self.script is None:
+            for ch in self.channels:
+                self._schedule_arrival(ch, 0.0)
+        else:
+            by_name = {ch.name: ch for ch in self.channels}
+            for sc in sorted(self.script, key=lambda s: s.time_s):
+                self._at(sc.time_s, self._scripted, sc)
+            self._by_name = by_name
+        env.run(until=self.horizon)
+        return self._finish()
+
+    def _scripted(self, ev) -> None:
+        sc: ScriptedContact = ev.c
+        ch = self._by_name[sc.channel]
+        c = self._new_contact(ch)
+        c.base_s = sc.handle_s
+        c.deadline = sc.patience_s
+        c.u_out = sc.outcome_u
+        c.ctype = sc.contact_type
+        self._reach(c, 1.0, 1.0)
+
+    def _finish(self) -> RunTotals:
+        end = self.horizon
+        for ch in self.channels:
+            if ch.backlog:
+                ch.rows[-1][BACKLOG] = ch.waiting
+        seen: set[int] = set()
+        for q in self.routing.queues:
+            for c in q.items:
+                if c.state != WAITING or c.id in seen:
+                    continue
+                seen.add(c.id)
+                if c.deadline <= end:
+                    self._abandon(c, c.deadline)
+                    continue
+                self._spread(c.ch.rows, QUEUE_S, c.t_q, end)
+                if c.stage == ENTRY:
+                    c.row[WAITING_END] += 1
+        for g in self.groups:
+            self._presence(g)
+            idle = set(map(id, g.idle))
+            for agent in g.agents:
+                serving = agent.chats if agent.chats else ([agent.contact] if id(agent) not in idle else [])
+                for c in serving:
+                    if c is not None and c.state == SERVING and c.stage == ENTRY:
+                        c.row[SERVING_END] += 1
+                if serving:
+                    self._spread(g.rows, G_BUSY, agent.busy_since, end)
+        return RunTotals(
+            channels=np.array([ch.rows for ch in self.channels], dtype=float),
+            wait_hist=np.array([ch.hists for ch in self.channels], dtype=np.int64),
+            groups=np.array([g.rows for g in self.groups], dtype=float),
+            contacts=self.contacts,
+            trace=self.trace,
+        )

@@ -277,6 +277,115 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- run
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="simulate a scenario: KPIs per channel and agent group, targets met or missed",
+        description=(
+            "Simulate a scenario file and print a summary (mean and 95 %% confidence half-width over "
+            "replications). Ctrl-C keeps the replications already finished."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p.add_argument("--variant", help="simulate this variant of the scenario")
+    p.add_argument("--replications", type=_whole, help="replications (default: the scenario's)")
+    p.add_argument("--seed", type=_whole, help="random seed (default: the scenario's, else drawn and printed)")
+    p.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    p.add_argument("--out", metavar="DIR", help="write CSV tables and PNG plots into this folder")
+    p.set_defaults(handler=_cmd_run)
+
+
+class _Progress:
+    """A progress line on stderr, shown once a run has taken more than two seconds."""
+
+    def __init__(self, stream=sys.stderr, after_s: float = 2.0) -> None:
+        import time
+
+        self._time = time.perf_counter
+        self._t0 = self._time()
+        self._after = after_s
+        self._stream = stream
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._time() - self._t0 < self._after or not self._stream.isatty():
+            return
+        width = 30
+        filled = int(width * done / total)
+        self._stream.write(f"\rsimulating [{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications")
+        self._stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from ccsim.loader import load_scenario
+    from ccsim.report import result_json, summary_text
+    from ccsim.simulation import simulate
+
+    scenario = load_scenario(args.file)
+    out_dir = _out_dir(args.out) if args.out else None
+    progress = _Progress()
+    try:
+        result = simulate(
+            scenario, replications=args.replications, seed=args.seed, variant=args.variant, progress=progress
+        )
+    finally:
+        progress.close()
+    if out_dir is not None:
+        written = _write_outputs(result, out_dir)
+    print(result_json(result) if args.json else summary_text(result))
+    if out_dir is not None:
+        print(f"wrote {len(written)} files to {out_dir}: {', '.join(written)}", file=sys.stderr)
+    if result.interrupted:
+        print(f"ccsim: interrupted: results cover the {result.replications} finished replications", file=sys.stderr)
+    return 0
+
+
+def _out_dir(path: str):
+    from pathlib import Path
+
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise CcsimError(f"--out: {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CcsimError(f"--out: cannot create {out}: {exc.strerror or exc}") from None
+    return out
+
+
+def _write_outputs(result, out_dir) -> list[str]:
+    from ccsim import plotting
+    from ccsim.report import csv_table, result_json
+
+    files: dict[str, str | bytes] = {
+        "channels.csv": csv_table(result.channels),
+        "groups.csv": csv_table(result.groups),
+        "intervals.csv": csv_table(result.intervals),
+        "group_intervals.csv": csv_table(result.group_intervals),
+        "result.json": result_json(result),
+    }
+    for row in result.channels[:-1]:
+        ax = plotting.plot_service_level(result, row["channel"])
+        files[f"service_level_{row['channel']}.png"] = plotting.figure_png(ax)
+    files["queue_length.png"] = plotting.figure_png(plotting.plot_queue_length(result))
+    files["occupancy.png"] = plotting.figure_png(plotting.plot_occupancy(result))
+    for name, data in files.items():
+        try:
+            write_atomic(out_dir / name, data)
+        except OSError as exc:
+            raise CcsimError(f"--out: cannot write {out_dir / name}: {exc.strerror or exc}") from None
+    return list(files)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -285,6 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ccsim", description="Contact-center simulator and staffing planner.")
     parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_run(sub)
     _add_erlang(sub)
     _add_validate(sub)
     _add_schema(sub)

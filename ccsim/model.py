@@ -98,14 +98,18 @@ _G = {name: i for i, name in enumerate(GROUP_STATS)}
     WAITING_END,
     SERVING_END,
 ) = range(len(CH_STATS))
-G_HANDLED, G_HANDLE_S, G_BUSY, G_PRESENT, G_SCHED, G_RESOLVED, G_ESCALATED, G_ANSWERED, G_WAIT = range(
-    len(GROUP_STATS)
-)
+G_HANDLED, G_HANDLE_S, G_BUSY, G_PRESENT, G_SCHED, G_RESOLVED, G_ESCALATED, G_ANSWERED, G_WAIT = range(len(GROUP_STATS))
 
 #: Lower edges of the wait histogram bins (seconds): 2 s up to 2 min, 10 s up to 10 min,
 #: 1 min up to 1 h, 15 min up to a day, and one bin beyond.
 WAIT_BIN_EDGES = np.concatenate(
-    [np.arange(0, 120, 2.0), np.arange(120, 600, 10.0), np.arange(600, 3600, 60.0), np.arange(3600, 86400, 900.0), [86400.0]]
+    [
+        np.arange(0, 120, 2.0),
+        np.arange(120, 600, 10.0),
+        np.arange(600, 3600, 60.0),
+        np.arange(3600, 86400, 900.0),
+        [86400.0],
+    ]
 )
 N_BINS = WAIT_BIN_EDGES.size
 
@@ -325,7 +329,9 @@ class ContactCenter:
         chat_channels = {c.index for c in self.channels if c.chat_k}
         for g in self.groups:
             g.levels = self.routing.levels[g.index]
-            g.chat_levels = [lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv]
+            g.chat_levels = [
+                lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv
+            ]
         self.staffing = [g.spec.staffing_per_interval(cal) for g in self.groups]
         for g, plan in zip(self.groups, self.staffing, strict=True):
             for k in range(k_all):
@@ -347,6 +353,7 @@ class ContactCenter:
             else:
                 ch.patience = ch.patience_later = None
             ch.u = Batch(rng(f"draws/{name}"), lambda r, n: r.random(n))
+            ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, n: r.random(n))
             ss = spec.self_service
             ch.containment = ss.containment if ss is not None else 0.0
             ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
@@ -579,7 +586,7 @@ class ContactCenter:
         c.issue_row = old.issue_row
         ch = c.ch
         c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
-        self._reach(c, ch.u.next(), 1.0)
+        self._reach(c, ch.u_later.next(), 1.0)
 
     def _pull(self, g: _Group, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
         """The next contact for a freed agent of ``g`` (documented routing order)."""
@@ -767,7 +774,7 @@ class ContactCenter:
         c.base_s = ch.handle_later.next()
         c.u_out = 1.0
         c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
-        self._reach(c, ch.u.next(), 1.0)
+        self._reach(c, ch.u_later.next(), 1.0)
 
     def _free(self, agent: Agent) -> None:
         """An agent has no contact: go home if owed, else take the next contact, else idle."""
@@ -777,6 +784,8 @@ class ContactCenter:
             self._presence(g)
             g.present -= 1
             g.agents.remove(agent)
+            if self.trace is not None:
+                self.trace.append((self.env.now, "leave", None, "", g.name))
             return
         nxt = self._pull(g, g.levels)
         if nxt is not None:
@@ -836,6 +845,8 @@ class ContactCenter:
             g.agents.remove(g.idle.pop())
             g.present -= 1
             diff += 1
+            if self.trace is not None:
+                self.trace.append((self.env.now, "leave", None, "", g.name))
         g.owed += -diff
 
     # ------------------------------------------------------------------ run
@@ -892,6 +903,8 @@ class ContactCenter:
                         c.row[SERVING_END] += 1
                 if serving:
                     self._spread(g.rows, G_BUSY, agent.busy_since, end)
+        if self.trace is not None:  # lazily detected abandonments were logged late
+            self.trace.sort(key=lambda e: e[0])
         return RunTotals(
             channels=np.array([ch.rows for ch in self.channels], dtype=float),
             wait_hist=np.array([ch.hists for ch in self.channels], dtype=np.int64),

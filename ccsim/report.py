@@ -1,0 +1,136 @@
+"""Text and file renderings of a simulation result (the CLI prints or writes them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS
+from ccsim.simulation import SimulationResult
+
+__all__ = ["csv_table", "result_json", "summary_text"]
+
+_PERCENT = {
+    "answer_rate",
+    "abandon_rate",
+    "service_level",
+    "first_contact_resolution",
+    "resolution_rate",
+    "escalation_rate",
+    "recontact_rate",
+    "containment_rate",
+    "occupancy",
+}
+_LABELS = {
+    "offered": "offered",
+    "answered": "answered",
+    "abandoned": "abandoned",
+    "answer_rate": "answer rate",
+    "abandon_rate": "abandonment rate",
+    "service_level": "service level",
+    "asa_s": "ASA",
+    "mean_wait_all_s": "mean wait (all)",
+    "wait_p90_s": "wait, 90th percentile",
+    "aht_s": "handle time (AHT)",
+    "first_contact_resolution": "first-contact resolution",
+    "resolution_rate": "resolution rate",
+    "escalation_rate": "escalation rate",
+    "recontact_rate": "repeat contacts / issue",
+    "containment_rate": "self-service containment",
+    "mean_queue_len": "mean queue length",
+    "backlog_end": "backlog at the end",
+    "waiting_at_end": "waiting at the end",
+    "in_service_at_end": "in service at the end",
+    "handled": "handled",
+    "occupancy": "occupancy",
+    "contacts_per_agent_hour": "contacts per agent-hour",
+    "agent_hours_on_duty": "agent hours on duty",
+    "agent_hours_paid": "agent hours paid",
+    "agent_hours_present": "agent hours present",
+}
+_UNTIMED_SKIP = {"backlog_end"}
+
+
+def _fmt(kpi: str, value: float | None, half: float | None) -> str:
+    if value is None:
+        return "-"
+    if kpi in _PERCENT:
+        text = f"{100 * value:.1f} %"
+        if half is not None and half > 0:
+            text += f" ±{100 * half:.1f}"
+        return text
+    if kpi.endswith("_s"):
+        text = f"{value:.1f} s" if value < 600 else f"{value / 60:.1f} min"
+        if half is not None and half > 0:
+            text += f" ±{half:.1f}" if value < 600 else f" ±{half / 60:.1f}"
+        return text
+    text = f"{value:,.1f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if half is not None and half > 0:
+        text += f" ±{half:,.1f}"
+    return text
+
+
+def _table(rows: list[dict], key: str, kpis: tuple[str, ...]) -> list[str]:
+    names = [str(r[key]) for r in rows]
+    shown = [k for k in kpis if any(r.get(k) not in (None, 0, 0.0) for r in rows)]
+    cells = [[_fmt(k, r.get(k), r.get(f"{k}_ci95")) for r in rows] for k in shown]
+    label_w = max(len(_LABELS.get(k, k)) for k in shown) if shown else 10
+    widths = [max(len(n), *(len(c[i]) for c in cells)) if cells else len(n) for i, n in enumerate(names)]
+    out = [" " * label_w + "  " + "  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True))]
+    for k, row in zip(shown, cells, strict=True):
+        out.append(
+            _LABELS.get(k, k).ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+        )
+    return out
+
+
+def summary_text(result: SimulationResult) -> str:
+    """A readable summary: KPIs per channel and agent group (mean ± 95 % CI), targets marked."""
+    variant = f", variant {result.variant}" if result.variant else ""
+    reps = f"{result.replications} replication{'s' if result.replications != 1 else ''}"
+    if result.interrupted:
+        reps += f" of {result.replications_requested} (interrupted)"
+    lines = [
+        f"{result.scenario}{variant}",
+        f"{reps}, seed {result.seed}, {result.contacts:,} contacts simulated in {result.elapsed_s:.1f} s",
+        "",
+        "Channels (mean ±95 % CI half-width)",
+    ]
+    rows = result.channels if len(result.channels) > 2 else result.channels[:1]
+    lines += ["  " + line for line in _table(rows, "channel", CHANNEL_KPIS)]
+    lines += ["", "Agent groups"]
+    grows = result.groups if len(result.groups) > 2 else result.groups[:1]
+    lines += ["  " + line for line in _table(grows, "group", GROUP_KPIS)]
+    if result.targets:
+        lines += ["", "Targets"]
+        for t in result.targets:
+            op = ">=" if t.kpi == "service_level" else "<="
+            value = _fmt(t.kpi, t.value, None)
+            target = _fmt(t.kpi, t.target, None)
+            mark = "met" if t.met else "MISSED"
+            lines.append(f"  {t.channel}: {_LABELS[t.kpi]} {value} (target {op} {target})  {mark}")
+    return "\n".join(lines)
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def result_json(result: SimulationResult) -> str:
+    """The whole result as JSON (undefined values are null)."""
+    data = result.to_dict()
+    return json.dumps(data, indent=2, default=_clean, allow_nan=False)
+
+
+def csv_table(rows: list[dict]) -> str:
+    """Rows (dicts with the same keys) as CSV text; undefined values are empty cells."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return buf.getvalue()

@@ -1,0 +1,265 @@
+"""The simulation engine: exact timelines, invariants, reproducibility, every bundled scenario."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ccsim import load_scenario, scenario_from_dict
+from ccsim.model import CH_STATS, ContactCenter, ScriptedContact
+from ccsim.simulation import simulate
+
+ROOT = Path(__file__).resolve().parents[1]
+C = {name: i for i, name in enumerate(CH_STATS)}
+
+TIMELINE = {
+    "name": "timeline",
+    "calendar": {"interval_min": 60, "open": "00:00", "close": "02:00"},
+    "channels": {
+        "phone": {
+            "kind": "voice",
+            "volume": {"per_interval": [0, 0]},
+            "handle_time": {"dist": "deterministic", "value_s": 60},
+            "patience": {"dist": "deterministic", "value_s": 60},
+        }
+    },
+    "agent_groups": {
+        "t1": {
+            "skills": ["phone"],
+            "staffing": [2, 1],
+            "first_contact_resolution": 0.5,
+            "escalation": {"to": "t2", "probability": 0.3},
+        },
+        "t2": {"tier": 2, "skills": ["phone"], "staffing": 1},
+    },
+    "resolution": {"repeat_probability": 1.0, "repeat_delay": {"dist": "deterministic", "value_s": 1000}},
+}
+
+
+def events(trace, kinds=("answer", "abandon", "escalate", "complete", "resolved", "unresolved", "leave", "staff")):
+    return [(float(t), e, cid, where) for t, e, cid, _, where in trace if e in kinds]
+
+
+def test_exact_timeline_answers_abandonment_escalation_repeat_and_shift_change():
+    sc = scenario_from_dict(TIMELINE)
+    script = [
+        ScriptedContact(0, "phone", 100, outcome_u=0.1),  # resolved by tier 1
+        ScriptedContact(10, "phone", 50, outcome_u=0.6),  # escalated (0.5 <= u < 0.8) to tier 2
+        ScriptedContact(20, "phone", 30, patience_s=100, outcome_u=0.9),  # unresolved: repeats after 1000 s
+        ScriptedContact(30, "phone", 10, patience_s=20),  # hangs up at 50
+        ScriptedContact(3590, "phone", 200, outcome_u=0.1),
+        ScriptedContact(3595, "phone", 100, outcome_u=0.1),
+        ScriptedContact(3600, "phone", 20, patience_s=500, outcome_u=0.1),  # waits for the remaining agent
+    ]
+    r = ContactCenter(sc, seed=1, trace=True, script=script).run()
+    assert events(r.trace) == [
+        (0.0, "staff", None, "t1=2"),
+        (0.0, "staff", None, "t2=1"),
+        (0.0, "answer", 0, "t1"),
+        (10.0, "answer", 1, "t1"),
+        (50.0, "abandon", 3, "entry:phone"),
+        (60.0, "complete", 1, "t1"),
+        (60.0, "escalate", 1, "transfer:t2:phone"),
+        (60.0, "answer", 1, "t2"),  # the transfer: tier 2 was free
+        (60.0, "answer", 2, "t1"),  # waited 40 s
+        (90.0, "complete", 2, "t1"),
+        (90.0, "unresolved", 2, "t1"),
+        (100.0, "complete", 0, "t1"),
+        (100.0, "resolved", 0, "t1"),
+        (120.0, "complete", 1, "t2"),  # tier 2 handle time 60 s
+        (120.0, "resolved", 1, "t2"),
+        (1090.0, "answer", 4, "t1"),  # the repeat contact of contact 2
+        (1150.0, "complete", 4, "t1"),
+        (1150.0, "resolved", 4, "t1"),
+        (3590.0, "answer", 5, "t1"),
+        (3595.0, "answer", 6, "t1"),
+        (3600.0, "staff", None, "t1=1"),  # both busy: one leaves after the contact in hand
+        (3695.0, "complete", 6, "t1"),
+        (3695.0, "resolved", 6, "t1"),
+        (3695.0, "leave", None, "t1"),
+        (3790.0, "complete", 5, "t1"),
+        (3790.0, "resolved", 5, "t1"),
+        (3790.0, "answer", 7, "t1"),  # waited 190 s for the one agent left
+        (3810.0, "complete", 7, "t1"),
+        (3810.0, "resolved", 7, "t1"),
+    ]
+    tot = r.channels[0].sum(axis=0)
+    assert tot[C["offered"]] == 8 and tot[C["answered"]] == 7 and tot[C["abandoned"]] == 1
+    assert tot[C["repeats"]] == 1 and tot[C["escalated"]] == 1 and tot[C["issues"]] == 7
+    assert tot[C["wait_answered_s"]] == pytest.approx(40 + 190)
+    assert tot[C["first_handled"]] == 6 and tot[C["first_resolved"]] == 4
+
+
+def test_chat_agents_run_concurrent_chats_with_slowdown():
+    data = {
+        "name": "chat",
+        "calendar": {"interval_min": 60, "open": "00:00", "close": "01:00"},
+        "channels": {
+            "chat": {
+                "kind": "chat",
+                "volume": {"per_interval": [0]},
+                "handle_time": {"dist": "deterministic", "value_s": 100},
+                "patience": None,
+                "max_concurrent": 2,
+                "concurrency_slowdown": 0.5,
+            }
+        },
+        "agent_groups": {"a": {"skills": ["chat"], "staffing": 1}},
+    }
+    script = [ScriptedContact(0, "chat", 100), ScriptedContact(50, "chat", 100), ScriptedContact(60, "chat", 100)]
+    r = ContactCenter(scenario_from_dict(data), seed=1, trace=True, script=script).run()
+    # chat 0 alone for 50 s (50 done), then two chats at 1.5x: chat 0 needs 50 more -> 75 s -> t=125;
+    # chat 1 has done 75 / 1.5 = 50 by then. Chat 2 waited for the free slot and starts at 125; two
+    # chats again: chat 1 needs 50 x 1.5 -> t=200, when chat 2 has done 50 and finishes alone at 250.
+    got = [(t, e, cid) for t, e, cid, _ in events(r.trace, ("answer", "complete"))]
+    assert got == [
+        (0.0, "answer", 0),
+        (50.0, "answer", 1),
+        (125.0, "complete", 0),
+        (125.0, "answer", 2),
+        (pytest.approx(200.0), "complete", 1),
+        (pytest.approx(250.0), "complete", 2),
+    ]
+
+
+def test_email_backlog_carries_over_the_night():
+    data = {
+        "name": "email",
+        "calendar": {"interval_min": 60, "open": "09:00", "close": "10:00", "days": 2},
+        "channels": {
+            "email": {
+                "kind": "email",
+                "volume": {"per_interval": [0]},
+                "handle_time": {"dist": "deterministic", "value_s": 600},
+                "targets": {"service_level": 0.9, "answer_within_h": 4},
+            }
+        },
+        "agent_groups": {"a": {"skills": ["email"], "staffing": 1}},
+    }
+    nine = 9 * 3600
+    script = [ScriptedContact(nine + 100 * i, "email", 600) for i in range(8)]
+    r = ContactCenter(scenario_from_dict(data), seed=1, trace=True, script=script).run()
+    answers = [t for t, e, *_ in r.trace if e == "answer"]
+    assert answers[:6] == [nine + 600 * i for i in range(6)]
+    assert answers[6:] == [86400 + nine, 86400 + nine + 600]  # overnight: next morning at opening
+    day1 = r.channels[0][0]
+    assert day1[C["backlog_end"]] == 2
+    assert day1[C["answered_within"]] == 6
+
+
+# --------------------------------------------------------------------------- invariants
+
+DESK = {
+    "name": "desk",
+    "calendar": {"interval_min": 30, "open": "08:00", "close": "12:00", "days": 2},
+    "channels": {
+        "phone": {
+            "kind": "voice",
+            "volume": {"per_day": 600, "profile": [1, 2, 3, 3, 2, 2, 1, 1]},
+            "handle_time": {"dist": "lognormal", "mean_s": 200, "cv": 0.7},
+            "patience": {"dist": "exponential", "mean_s": 90},
+            "redial": {"probability": 0.5, "delay": {"dist": "exponential", "mean_s": 300}},
+            "targets": {"service_level": 0.8, "answer_within_s": 20},
+        },
+        "chat": {
+            "kind": "chat",
+            "volume": {"per_day": 300},
+            "handle_time": {"dist": "gamma", "mean_s": 400, "cv": 1},
+            "patience": {"dist": "exponential", "mean_s": 200},
+            "self_service": {"kind": "chatbot", "containment": 0.3, "time": {"dist": "exponential", "mean_s": 60}},
+            "max_concurrent": 2,
+            "concurrency_slowdown": 0.2,
+        },
+        "email": {"kind": "email", "volume": {"per_day": 100}, "handle_time": {"dist": "exponential", "mean_s": 300}},
+    },
+    "agent_groups": {
+        "t1": {
+            "skills": {"phone": {}, "chat": {"priority": 2}, "email": {"priority": 3}},
+            "staffing": [6, 9, 12, 12, 9, 9, 6, 6],
+            "first_contact_resolution": 0.7,
+            "escalation": {"to": "t2", "probability": 0.1},
+        },
+        "t2": {"tier": 2, "skills": ["phone", "chat", "email"], "staffing": 2},
+    },
+    "resolution": {"repeat_probability": 0.5, "repeat_delay": {"dist": "exponential", "mean_s": 3600}},
+    "simulation": {"replications": 3, "seed": 3},
+}
+
+
+def test_every_contact_is_accounted_for():
+    sc = scenario_from_dict(DESK)
+    for rep in range(3):
+        r = ContactCenter(sc, seed=11, replication=rep).run()
+        tot = r.channels.sum(axis=1)
+        for i in range(tot.shape[0]):
+            t = dict(zip(CH_STATS, tot[i], strict=True))
+            assert t["arrivals"] == t["contained"] + t["offered"] + _in_self_service(r, i)
+            assert t["offered"] == t["answered"] + t["abandoned"] + t["waiting_at_end"]
+            assert t["offered"] == t["issues"] + t["repeats"] + t["redials"]
+            assert t["answered"] >= t["answered_within"]
+            assert t["wait_answered_s"] >= 0 and t["wait_abandoned_s"] >= 0 and t["queue_s"] >= 0
+        assert r.contacts == int(tot[:, C["arrivals"]].sum())
+
+
+def _in_self_service(r, ch):
+    # contacts still in the chatbot when the run ended are neither contained nor offered yet
+    tot = dict(zip(CH_STATS, r.channels[ch].sum(axis=0), strict=True))
+    return tot["arrivals"] - tot["contained"] - tot["offered"]
+
+
+def test_no_waiting_with_ample_agents():
+    data = copy.deepcopy(DESK)
+    data["agent_groups"]["t1"]["staffing"] = 200
+    res = simulate(scenario_from_dict(data), replications=2, seed=5)
+    for row in res.channels[:-1]:
+        assert row["asa_s"] == 0.0 and row["abandoned"] == 0.0
+        assert row["service_level"] == pytest.approx(1.0)
+
+
+def test_same_seed_same_numbers_and_replications_are_independent_of_the_count():
+    sc = scenario_from_dict(DESK)
+    a = simulate(sc, replications=3, seed=42)
+    b = simulate(sc, replications=3, seed=42)
+    assert a.channels == b.channels and a.intervals == b.intervals and a.groups == b.groups
+    c = simulate(sc, replications=3, seed=43)
+    assert a.channels != c.channels
+    first = ContactCenter(sc, 42, 0).run()
+    again = ContactCenter(sc, 42, 0).run()
+    assert np.array_equal(first.channels, again.channels)
+
+
+def test_common_random_numbers_across_staffing_variants():
+    data = copy.deepcopy(DESK)
+    data["variants"] = {"lean": {"overrides": {"agent_groups": {"t1": {"staffing": 4}}}}}
+    sc = scenario_from_dict(data)
+    base = ContactCenter(sc, 9, 0).run()
+    lean = ContactCenter(sc.variant("lean"), 9, 0).run()
+    # the same fresh contacts arrive in both setups (issues per interval), whatever the staffing
+    assert np.array_equal(base.channels[:, :, C["issues"]], lean.channels[:, :, C["issues"]])
+    assert base.channels[0, :, C["abandoned"]].sum() < lean.channels[0, :, C["abandoned"]].sum()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_bundled_scenario_runs(path):
+    sc = load_scenario(path)
+    for variant in [None, *sc.variants]:
+        res = simulate(sc, replications=2, seed=1, variant=variant)
+        assert res.replications == 2
+        assert res.channel("all")["offered"] > 0
+        assert all(0 <= (r["service_level"] or 0) <= 1 for r in res.channels)
+
+
+def test_interrupt_keeps_finished_replications():
+    sc = scenario_from_dict(DESK)
+
+    def stop_after_two(done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    res = simulate(sc, replications=5, seed=1, progress=stop_after_two)
+    assert res.interrupted and res.replications == 2 and res.replications_requested == 5
+    full = simulate(sc, replications=2, seed=1)
+    assert res.channels == full.channels

@@ -16,6 +16,7 @@ from ccsim.erlang import (
 from ccsim.errors import CcsimError
 from ccsim.loader import ScenarioError, load_scenario, scenario_from_dict
 from ccsim.scenario import Scenario
+from ccsim.simulation import SimulationResult, simulate
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,7 @@ __all__ = [
     "CcsimError",
     "Scenario",
     "ScenarioError",
+    "SimulationResult",
     "__version__",
     "erlang_a_metrics",
     "erlang_b",
@@ -33,4 +35,5 @@ __all__ = [
     "required_trunks",
     "scenario_from_dict",
     "scheduled_agents",
+    "simulate",
 ]

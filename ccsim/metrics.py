@@ -46,7 +46,7 @@ CHANNEL_KPIS = (
 GROUP_KPIS = (
     "handled",
     "aht_s",
-    "asa_s",
+    "transfer_asa_s",
     "occupancy",
     "contacts_per_agent_hour",
     "agent_hours_on_duty",
@@ -165,7 +165,7 @@ def group_kpis(sums: np.ndarray, shrinkage: np.ndarray | float) -> dict[str, np.
     return {
         "handled": handled,
         "aht_s": _ratio(g("handle_s"), handled),
-        "asa_s": _ratio(g("wait_s"), g("answered")),
+        "transfer_asa_s": _ratio(g("transfer_wait_s"), g("transfers_answered")),
         "occupancy": _ratio(g("busy_s"), g("present_s")),
         "contacts_per_agent_hour": _ratio(handled, present_h),
         "agent_hours_on_duty": duty_h,

@@ -34,9 +34,9 @@ import simpy
 
 from ccsim.routing import Queue, Routing
 from ccsim.scenario import REALTIME_KINDS, Scenario
-from ccsim.streams import Batch, stream
+from ccsim.streams import BATCH, Batch, stream
 
-__all__ = ["CH_STATS", "GROUP_STATS", "WAIT_BIN_EDGES", "ContactCenter", "RunTotals", "ScriptedContact"]
+__all__ = ["CH_STATS", "GROUP_STATS", "SVC_STATS", "WAIT_BIN_EDGES", "ContactCenter", "RunTotals", "ScriptedContact"]
 
 # channel statistics per interval (columns of RunTotals.channels)
 CH_STATS = (
@@ -70,9 +70,13 @@ GROUP_STATS = (
     "scheduled_s",  # agent-seconds on duty by the staffing plan
     "resolved",
     "escalated",
-    "answered",  # contacts this group started to handle
-    "wait_s",  # sum of waits of those
+    "transfers_answered",  # escalated contacts this group answered
+    "transfer_wait_s",  # sum of waits of those
 )
+# Counted during the run per (group, channel, interval) and summed into both the channel and
+# the group statistics at the end (so the hot loop updates one row, not two).
+SVC_STATS = ("handled", "handle_s", "first_resolved", "first_not_resolved", "later_resolved", "escalated")
+S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = range(len(SVC_STATS))
 _C = {name: i for i, name in enumerate(CH_STATS)}
 _G = {name: i for i, name in enumerate(GROUP_STATS)}
 (
@@ -98,7 +102,9 @@ _G = {name: i for i, name in enumerate(GROUP_STATS)}
     WAITING_END,
     SERVING_END,
 ) = range(len(CH_STATS))
-G_HANDLED, G_HANDLE_S, G_BUSY, G_PRESENT, G_SCHED, G_RESOLVED, G_ESCALATED, G_ANSWERED, G_WAIT = range(len(GROUP_STATS))
+G_HANDLED, G_HANDLE_S, G_BUSY, G_PRESENT, G_SCHED, G_RESOLVED, G_ESCALATED, G_TRANSFERS, G_TRANSFER_WAIT = range(
+    len(GROUP_STATS)
+)
 
 #: Lower edges of the wait histogram bins (seconds): 2 s up to 2 min, 10 s up to 10 min,
 #: 1 min up to 1 h, 15 min up to a day, and one bin beyond.
@@ -134,43 +140,44 @@ INF = math.inf
 class _Event:
     """A lightweight SimPy event: ``env.step`` processes any object with these slots."""
 
-    __slots__ = ("_ok", "_value", "c", "callbacks", "q", "token", "u")
+    __slots__ = ("_ok", "_value", "a", "c", "callbacks", "q", "token", "u")
 
 
 class Contact:
-    """One contact (an attempt of a customer's issue) moving through the desk."""
+    """One contact (an attempt of a customer's issue) moving through the desk.
 
-    __slots__ = (
-        "agent",
-        "base_s",
-        "ch",
-        "ctype",
-        "deadline",
-        "first",
-        "hist",
-        "id",
-        "issue_row",
-        "kind",
-        "queue",
-        "row",
-        "stage",
-        "state",
-        "t_q",
-        "t_start",
-        "token",
-        "u_out",
-        "work_s",
-    )
+    Attributes that most contacts share are class-level defaults; a contact sets only what
+    differs (this keeps the per-contact cost of the hot loop small).
+    """
+
+    id = None
+    state = WAITING
+    stage = ENTRY
+    kind = "fresh"
+    first = True
+    token = 0
+    agent = None
+    queue = None
+    issue_row = None
+    row = None  # the stats row of the interval offered (contacts answered at once: issue_row)
+    ctype = None
 
 
 class Agent:
     """One agent on duty (or finishing a contact after the shift)."""
 
-    __slots__ = ("busy_since", "chats", "contact", "factor", "group", "t_upd")
+    __slots__ = ("busy_since", "chats", "contact", "done", "done_cbs", "factor", "group", "t_upd")
 
-    def __init__(self, group: _Group) -> None:
+    def __init__(self, group: _Group, on_done) -> None:
         self.group = group
         self.contact = None
+        # the agent's completion event, scheduled again for every contact it handles (SimPy
+        # swaps out only the callbacks reference when it processes an event)
+        self.done = ev = _Event()
+        ev._ok = True
+        ev._value = None
+        ev.a = self
+        self.done_cbs = [on_done]
         self.busy_since = 0.0
         self.chats: list[Contact] = []
         self.factor = 1.0
@@ -189,6 +196,9 @@ class _Group:
         self.owed = 0  # agents to send home as soon as they finish
         self.pres_t = 0.0
         self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
+        self.cur_row = self.rows[0]
+        self.svc: list[list[list[float]]] = []  # [interval][channel] -> SVC_STATS, set by the model
+        self.cur_svc: list[list[float]] = []
         self.resolve_p = spec.resolve_probability
         self.escalate_p = spec.escalation_probability
         self.levels: list[list[Queue]] = []
@@ -211,7 +221,7 @@ class _Channel:
             self.target_s = INF
         self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
         self.hists = [[0] * N_BINS for _ in range(n_intervals)]
-        self.waiting = 0  # email/SNS backlog size
+        self.in_self_service = 0
         self.eager = spec.redial is not None and spec.redial.probability > 0
         self.segments: list[tuple[float, float, float]] = []
         self.seg = 0
@@ -220,6 +230,44 @@ class _Channel:
         types = spec.contact_types or {}
         self.ctypes = list(types) or [None]
         self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
+        self.buf: list[tuple] = []
+        self.i = BATCH  # empty: the first arrival fills it
+        self.seg_end = -INF  # end of the arrival segment in use (none yet)
+        self.seg_rate = 1.0
+        self.entry: Queue | None = None  # the only queue, on the fast path
+        self.fast = False
+        self.cur_row = self.rows[0]
+        self.cur_hist = self.hists[0]
+        self.arrival = ev = _Event()  # the channel's next-arrival event, scheduled again and again
+        ev._ok = True
+        ev._value = None
+        ev.c = self
+        self.arrival_cbs: list = []
+
+    def refill(self) -> None:
+        """Draw the next batch of fresh contacts, each attribute from its own stream.
+
+        A contact is (gap to the next arrival, handle time, patience, and its outcome, routing,
+        contact-type and self-service draws).
+        """
+        gaps = self.gap_rng.exponential(1.0, BATCH)
+        handle = self.spec.handle_time.sample(self.handle_rng, BATCH)
+        patience = (
+            self.spec.patience.sample(self.patience_rng, BATCH)
+            if self.spec.patience is not None
+            else np.full(BATCH, INF)
+        )
+        u = self.draw_rng.random((BATCH, 4))
+        self.buf = list(
+            zip(
+                gaps.tolist(),
+                np.asarray(handle, float).tolist(),
+                np.asarray(patience, float).tolist(),
+                *u.T.tolist(),
+                strict=True,
+            )
+        )
+        self.i = 0
 
 
 @dataclass(frozen=True)
@@ -313,6 +361,11 @@ class ContactCenter:
         self.bucket_start = [0.0, *self.starts[1:]]
         self.horizon = self.ends[-1]
         self.cur = 0
+        self.cur_start = 0.0
+        self._schedule = self.env.schedule
+        # bound methods made once (each attribute access would make a new one)
+        self._cb_arrive = self._arrive
+        self._cb_complete = self._complete_traced if trace else self._complete
         self.trace: list | None = [] if trace else None
         self._next_id = 0
 
@@ -321,6 +374,11 @@ class ContactCenter:
 
         self.channels = [_Channel(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
         self.groups = [_Group(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
+        for ch in self.channels:
+            ch.arrival_cbs = [self._cb_arrive]
+        for g in self.groups:
+            g.svc = [[[0.0] * len(SVC_STATS) for _ in self.channels] for _ in range(k_all)]
+            g.cur_svc = g.svc[0]
         by_name = {g.name: g for g in self.groups}
         for g in self.groups:
             if g.spec.escalation is not None:
@@ -344,15 +402,16 @@ class ContactCenter:
         self.outcome_later = Batch(rng("outcome/later"), lambda r, n: r.random(n))
         for ch in self.channels:
             spec, name = ch.spec, ch.name
-            ch.unit_exp = Batch(rng(f"arrivals/{name}"), lambda r, n: r.exponential(1.0, n))
-            ch.handle = Batch(rng(f"handle/{name}"), spec.handle_time.sample)
+            ch.gap_rng = rng(f"arrivals/{name}")
+            ch.handle_rng = rng(f"handle/{name}")
+            ch.patience_rng = rng(f"patience/{name}")
+            ch.draw_rng = rng(f"draws/{name}")
+            ch.first_gap = ch.gap_rng.exponential(1.0)
             ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
             if spec.patience is not None:
-                ch.patience = Batch(rng(f"patience/{name}"), spec.patience.sample)
                 ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample)
             else:
-                ch.patience = ch.patience_later = None
-            ch.u = Batch(rng(f"draws/{name}"), lambda r, n: r.random(n))
+                ch.patience_later = None
             ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, n: r.random(n))
             ss = spec.self_service
             ch.containment = ss.containment if ss is not None else 0.0
@@ -372,8 +431,24 @@ class ContactCenter:
             ch.segments = [
                 (self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(k_all) if volume[k] > 0
             ]
+        for ch in self.channels:
+            ch.fast = (
+                ch.ss_time is None
+                and not ch.eager
+                and not ch.chat_k
+                and len(ch.ctypes) == 1
+                and not self.routing.vendor_rules.get(ch.index)
+            )
+            ch.fast = ch.fast and not trace
+            if ch.fast:
+                ch.entry = self.routing.route(ch.index, None, 1.0)[0]
+        for q in self.routing.queues:  # entry queues answered on the inlined path of _free
+            q.fast = q.name.startswith("entry:") and trace is False
+        for g in self.groups:
+            g.single = None
+            if len(g.levels) == 1 and len(g.levels[0]) == 1 and not self.channels[g.levels[0][0].channel].chat_k:
+                g.single = g.levels[0][0]
         self.script = list(script) if script is not None else None
-        self.contacts = 0
 
     # ------------------------------------------------------------------ scheduling
 
@@ -414,8 +489,11 @@ class ContactCenter:
 
     # ------------------------------------------------------------------ arrivals
 
-    def _schedule_arrival(self, ch: _Channel, t: float) -> None:
-        e = ch.unit_exp.next()
+    def _schedule_arrival(self, ch: _Channel, t: float, e: float) -> None:
+        """Schedule the next fresh arrival, ``e`` unit-rate exponential time after ``t``.
+
+        Walks the piecewise-constant arrival rates (closed hours and empty intervals have none).
+        """
         segs = ch.segments
         j = ch.seg
         while j < len(segs):
@@ -425,51 +503,87 @@ class ContactCenter:
             avail = (end - t) * rate
             if e < avail:
                 ch.seg = j
-                self._at(t + e / rate - self.env.now, self._arrive, ch)
+                ch.seg_end = end
+                ch.seg_rate = rate
+                ch.arrival.callbacks = ch.arrival_cbs
+                self._schedule(ch.arrival, 1, t + e / rate - self.env.now)
                 return
             e -= avail
             t = end
             j += 1
         ch.seg = j
+        ch.seg_end = -INF
 
     def _new_contact(self, ch: _Channel) -> Contact:
         c = Contact()
-        c.id = self._next_id
-        self._next_id += 1
         c.ch = ch
-        c.state = WAITING
-        c.stage = ENTRY
-        c.first = True
-        c.token = 0
-        c.agent = None
-        c.queue = None
-        c.issue_row = None
-        c.kind = "fresh"
-        self.contacts += 1
+        if self.trace is not None:
+            c.id = self._next_id
+            self._next_id += 1
         return c
 
     def _arrive(self, ev) -> None:
+        """A fresh contact arrives (the hot path: kept flat on purpose)."""
         ch = ev.c
-        now = self.env.now
-        self._schedule_arrival(ch, now)
-        c = self._new_contact(ch)
-        c.base_s = ch.handle.next()
-        c.deadline = ch.patience.next() if ch.patience is not None else INF
-        u = ch.u
-        c.u_out = u.next()
-        u_route = u.next()
-        if len(ch.ctypes) > 1:
-            x = u.next()
-            c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, x), len(ch.ctypes) - 1)]
+        now = self.env._now
+        i = ch.i
+        if i >= BATCH:
+            ch.refill()
+            i = 0
+        ch.i = i + 1
+        gap, base, patience, u_out, u_route, u_type, u_ss = ch.buf[i]
+        t = now + gap / ch.seg_rate
+        if t < ch.seg_end:
+            ev.callbacks = ch.arrival_cbs
+            self._schedule(ev, 1, t - now)
         else:
-            c.ctype = None
-        self._reach(c, u_route, u.next() if ch.ss_time is not None else 1.0)
+            self._schedule_arrival(ch, now, gap)
+        if not ch.fast:
+            c = Contact()
+            c.ch = ch
+            c.base_s = base
+            c.u_out = u_out
+            if self.trace is not None:
+                c.id = self._next_id
+                self._next_id += 1
+            c.deadline = patience  # relative until the contact reaches a queue
+            if len(ch.ctypes) > 1:
+                c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, u_type), len(ch.ctypes) - 1)]
+            self._reach(c, u_route, u_ss)
+            return
+        # fast path: no self-service, vendor, contact types, chat, redials or trace
+        row = ch.cur_row
+        row[OFFERED] += 1
+        q = ch.entry
+        c = Contact()
+        c.ch = ch
+        c.u_out = u_out
+        c.issue_row = row
+        for g in q.groups:
+            idle = g.idle
+            if idle:  # answered at once: what _start does for a wait of 0
+                agent = idle.pop()
+                c.state = SERVING
+                row[WITHIN] += 1
+                ch.cur_hist[0] += 1
+                agent.busy_since = now
+                agent.contact = c
+                done = agent.done
+                done.callbacks = agent.done_cbs
+                self._schedule(done, 1, base * q.factors[g.index])
+                return
+        c.base_s = base
+        c.row = row
+        c.hist = ch.cur_hist
+        c.t_q = now
+        c.deadline = now + patience
+        c.queue = q
+        q.items.append(c)
 
     def _reach(self, c: Contact, u_route: float, u_ss: float) -> None:
         """A contact reaches the channel: self-service first (fresh contacts), then a queue."""
         ch = c.ch
         row = ch.rows[self.cur]
-        row[ARRIVALS] += 1
         if self.trace is not None:
             self._log("arrive", c, c.kind)
         if ch.ss_time is not None and c.kind == "fresh":
@@ -481,11 +595,13 @@ class ContactCenter:
                 return
             delay = ch.ss_time.next()
             if delay > 0:
+                ch.in_self_service += 1
                 self._at(delay, self._after_self_service, c, u=u_route)
                 return
         self._enter(c, u_route)
 
     def _after_self_service(self, ev) -> None:
+        ev.c.ch.in_self_service -= 1
         self._enter(ev.c, ev.u)
 
     def _enter(self, c: Contact, u_route: float) -> None:
@@ -498,7 +614,6 @@ class ContactCenter:
         c.row = row
         c.hist = ch.hists[k]
         if c.kind == "fresh":
-            row[ISSUES] += 1
             c.issue_row = row
         elif c.kind == "repeat":
             row[REPEATS] += 1
@@ -525,8 +640,6 @@ class ContactCenter:
         c.state = WAITING
         queue.items.append(c)
         ch = c.ch
-        if ch.backlog:
-            ch.waiting += 1
         if ch.eager and c.deadline < INF and not queue.callback:
             self._at(c.deadline - self.env.now, self._patience_over, c, token=c.token)
 
@@ -603,8 +716,6 @@ class ContactCenter:
                         continue
                     if c.deadline <= now:
                         items.popleft()
-                        if c.ch.backlog:
-                            c.ch.waiting -= 1
                         self._abandon(c, c.deadline)
                         continue
                     if best is None or c.t_q < best.t_q:
@@ -613,44 +724,51 @@ class ContactCenter:
                     break
             if best is not None:
                 best_q.items.popleft()
-                if best.ch.backlog:
-                    best.ch.waiting -= 1
                 return best, best_q
         return None
 
     # ------------------------------------------------------------------ service
 
     def _start(self, c: Contact, agent: Agent, queue: Queue) -> None:
-        now = self.env.now
+        """An agent answers a contact (hot path)."""
+        now = self.env._now
         g = agent.group
-        wait = now - c.t_q
-        c.state = SERVING
-        c.queue = queue
-        c.agent = agent
-        c.t_start = now
-        c.token += 1
         ch = c.ch
+        t_q = c.t_q
+        wait = now - t_q
+        c.state = SERVING
         if wait > 0:
-            self._spread(ch.rows, QUEUE_S, c.t_q, now)
-        if c.stage == ENTRY:
+            if t_q >= self.cur_start:
+                ch.cur_row[QUEUE_S] += wait
+            else:
+                self._spread(ch.rows, QUEUE_S, t_q, now)
+        if c.stage == ENTRY:  # answered = the histogram's count
             row = c.row
-            row[ANSWERED] += 1
-            row[WAIT_ANS] += wait
             if wait <= ch.target_s:
                 row[WITHIN] += 1
-            c.hist[_wait_bin(wait)] += 1
-        grow = g.rows[self.cur]
-        grow[G_ANSWERED] += 1
-        grow[G_WAIT] += wait
+            if wait == 0.0:
+                c.hist[0] += 1
+            else:
+                row[WAIT_ANS] += wait
+                c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+        else:
+            grow = g.cur_row
+            grow[G_TRANSFERS] += 1
+            grow[G_TRANSFER_WAIT] += wait
         if self.trace is not None:
             self._log("answer", c, g.name)
         work = c.base_s * queue.factors[g.index]
         if ch.chat_k:
+            c.queue = queue
+            c.agent = agent
+            c.t_start = now
             self._start_chat(c, agent, work)
             return
         agent.busy_since = now
         agent.contact = c
-        self._at(work, self._complete, c, token=c.token)
+        ev = agent.done
+        ev.callbacks = agent.done_cbs
+        self._schedule(ev, 1, work)
 
     def _start_chat(self, c: Contact, agent: Agent, work: float) -> None:
         now = self.env.now
@@ -675,69 +793,105 @@ class ContactCenter:
         agent.factor = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
         for c in agent.chats if only is None else (only,):
             c.token += 1
-            self._at(max(c.work_s, 0.0) * agent.factor, self._complete, c, token=c.token)
+            self._at(max(c.work_s, 0.0) * agent.factor, self._complete_chat, c, token=c.token)
 
     def _complete(self, ev) -> None:
+        """An agent finishes a (non-chat) contact (hot path)."""
+        agent = ev.a
+        c = agent.contact
+        now = self.env._now
+        g = agent.group
+        ch = c.ch
+        t0 = agent.busy_since
+        handle = now - t0
+        svc = g.cur_svc[ch.index]
+        svc[S_HANDLED] += 1
+        svc[S_HANDLE_S] += handle
+        if c.first and c.u_out < g.resolve_p:  # the common case, inlined (the contact is done)
+            svc[S_FIRST_RES] += 1
+            issue = c.issue_row
+            if issue is not None:
+                issue[ISSUES_RES] += 1
+        else:
+            self._outcome(c, g, svc, now)
+        if t0 >= self.cur_start:
+            g.cur_row[G_BUSY] += now - t0
+        else:
+            self._spread(g.rows, G_BUSY, t0, now)
+        self._free(agent)
+
+    def _complete_traced(self, ev) -> None:
+        """``_complete`` with an event log (the general path only)."""
+        agent = ev.a
+        c = agent.contact
+        now = self.env._now
+        g = agent.group
+        t0 = agent.busy_since
+        svc = g.cur_svc[c.ch.index]
+        svc[S_HANDLED] += 1
+        svc[S_HANDLE_S] += now - t0
+        self._log("complete", c, g.name)
+        self._outcome(c, g, svc, now)
+        self._spread(g.rows, G_BUSY, t0, now)
+        self._free(agent)
+
+    def _complete_chat(self, ev) -> None:
         c = ev.c
         if c.token != ev.token or c.state != SERVING:
-            return  # a chat whose completion was rescheduled
-        now = self.env.now
+            return  # a completion that was rescheduled when the chat load changed
+        now = self.env._now
         agent = c.agent
         g = agent.group
         ch = c.ch
         handle = now - c.t_start
         c.state = DONE
-        grow = g.rows[self.cur]
-        grow[G_HANDLED] += 1
-        grow[G_HANDLE_S] += handle
-        crow = ch.rows[self.cur]
-        crow[HANDLED] += 1
-        crow[HANDLE_S] += handle
+        svc = g.cur_svc[ch.index]
+        svc[S_HANDLED] += 1
+        svc[S_HANDLE_S] += handle
         if self.trace is not None:
             self._log("complete", c, g.name)
-        self._outcome(c, g, crow, now)
-        if ch.chat_k:
-            self._chat_progress(agent, now)
-            agent.chats.remove(c)
-            if agent.chats:
-                if ch.slowdown:
-                    self._chat_reschedule(agent, ch, now, only=None)
-                if g.owed:  # this agent is due to leave: no new chats
-                    if agent in g.partial:
-                        g.partial.remove(agent)
-                    return
-                nxt = self._pull(g, g.chat_levels)
-                if nxt is not None:
-                    if agent in g.partial:
-                        g.partial.remove(agent)
-                    self._start(nxt[0], agent, nxt[1])
-                elif agent not in g.partial:
-                    g.partial.append(agent)
+        self._outcome(c, g, svc, now)
+        self._chat_progress(agent, now)
+        agent.chats.remove(c)
+        if agent.chats:
+            if ch.slowdown:
+                self._chat_reschedule(agent, ch, now, only=None)
+            if g.owed:  # this agent is due to leave: no new chats
+                if agent in g.partial:
+                    g.partial.remove(agent)
                 return
-            if agent in g.partial:
-                g.partial.remove(agent)
+            nxt = self._pull(g, g.chat_levels)
+            if nxt is not None:
+                if agent in g.partial:
+                    g.partial.remove(agent)
+                self._start(nxt[0], agent, nxt[1])
+            elif agent not in g.partial:
+                g.partial.append(agent)
+            return
+        if agent in g.partial:
+            g.partial.remove(agent)
         self._spread(g.rows, G_BUSY, agent.busy_since, now)
         self._free(agent)
 
-    def _outcome(self, c: Contact, g: _Group, crow: list, now: float) -> None:
+    def _outcome(self, c: Contact, g: _Group, svc: list, now: float) -> None:
+        """Resolved, escalated or unresolved, after a handling (``svc``: the service row)."""
         first = c.first
-        u = c.u_out if first else self.outcome_later.next()
         if first:
-            crow[FIRST] += 1
+            u = c.u_out
             c.first = False
-        grow = g.rows[self.cur]
+        else:
+            u = self.outcome_later.next()
         if u < g.resolve_p:
-            grow[G_RESOLVED] += 1
-            if first:
-                crow[FIRST_RES] += 1
+            svc[S_FIRST_RES if first else S_LATER_RES] += 1
             if c.issue_row is not None:
                 c.issue_row[ISSUES_RES] += 1
             if self.trace is not None:
                 self._log("resolved", c, g.name)
             return
+        if first:
+            svc[S_FIRST_OTHER] += 1
         if u < g.resolve_p + g.escalate_p:
-            grow[G_ESCALATED] += 1
-            crow[ESCALATED] += 1
+            svc[S_ESCALATED] += 1
             self._escalate(c, g)
             return
         if self.trace is not None:
@@ -787,6 +941,42 @@ class ContactCenter:
             if self.trace is not None:
                 self.trace.append((self.env.now, "leave", None, "", g.name))
             return
+        q = g.single
+        if q is not None:  # one queue: the common case, inlined
+            items = q.items
+            now = self.env._now
+            while items:
+                c = items.popleft()
+                if c.state != WAITING:
+                    continue
+                if c.deadline <= now:
+                    self._abandon(c, c.deadline)
+                    continue
+                if not q.fast:
+                    self._start(c, agent, q)
+                    return
+                ch = c.ch
+                # what _start does for a contact of an entry queue (not chat: g.single)
+                c.state = SERVING
+                t_q = c.t_q
+                wait = now - t_q
+                if t_q >= self.cur_start:
+                    ch.cur_row[QUEUE_S] += wait
+                else:
+                    self._spread(ch.rows, QUEUE_S, t_q, now)
+                row = c.row
+                if wait <= ch.target_s:
+                    row[WITHIN] += 1
+                row[WAIT_ANS] += wait
+                c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+                agent.busy_since = now
+                agent.contact = c
+                done = agent.done
+                done.callbacks = agent.done_cbs
+                self._schedule(done, 1, c.base_s * q.factors[g.index])
+                return
+            g.idle.append(agent)
+            return
         nxt = self._pull(g, g.levels)
         if nxt is not None:
             self._start(nxt[0], agent, nxt[1])
@@ -803,12 +993,18 @@ class ContactCenter:
     def _tick(self, ev) -> None:
         """Start of interval ``ev.token``: backlog snapshot, new staffing."""
         k = ev.token
-        for ch in self.channels:
-            if ch.backlog and k > 0:
-                ch.rows[k - 1][BACKLOG] = ch.waiting
+        if k > 0:
+            self._backlog(k - 1)
         for g in self.groups:
             self._presence(g)
         self.cur = k
+        self.cur_start = self.bucket_start[k]
+        for ch in self.channels:
+            ch.cur_row = ch.rows[k]
+            ch.cur_hist = ch.hists[k]
+        for g in self.groups:
+            g.cur_row = g.rows[k]
+            g.cur_svc = g.svc[k]
         if self.trace is not None:
             self.trace.append((self.env.now, "interval", None, "", str(k)))
         for g, plan in zip(self.groups, self.staffing, strict=True):
@@ -818,6 +1014,15 @@ class ContactCenter:
             if gap > 0:  # closing time: everybody goes home after the contact in hand
                 self._at(self.ends[k] - self.env.now, self._close, token=k)
             self._at(self.starts[k + 1] - self.env.now, self._tick, token=k + 1)
+
+    def _backlog(self, k: int) -> None:
+        """Snapshot of the email and SNS contacts waiting at the end of interval ``k``."""
+        waiting: dict[int, set[int]] = {ch.index: set() for ch in self.channels if ch.backlog}
+        for q in self.routing.queues:
+            if q.channel in waiting:
+                waiting[q.channel].update(id(c) for c in q.items if c.state == WAITING)
+        for index, ids in waiting.items():
+            self.channels[index].rows[k][BACKLOG] = len(ids)
 
     def _close(self, ev) -> None:
         for g in self.groups:
@@ -837,7 +1042,7 @@ class ContactCenter:
             diff -= back
             g.present += diff
             for _ in range(diff):
-                agent = Agent(g)
+                agent = Agent(g, self._cb_complete)
                 g.agents.append(agent)
                 self._free(agent)
             return
@@ -857,7 +1062,7 @@ class ContactCenter:
         self._at(self.starts[0], self._tick, token=0)
         if self.script is None:
             for ch in self.channels:
-                self._schedule_arrival(ch, 0.0)
+                self._schedule_arrival(ch, 0.0, ch.first_gap)
         else:
             by_name = {ch.name: ch for ch in self.channels}
             for sc in sorted(self.script, key=lambda s: s.time_s):
@@ -878,15 +1083,13 @@ class ContactCenter:
 
     def _finish(self) -> RunTotals:
         end = self.horizon
-        for ch in self.channels:
-            if ch.backlog:
-                ch.rows[-1][BACKLOG] = ch.waiting
+        self._backlog(self.n_intervals - 1)
         seen: set[int] = set()
         for q in self.routing.queues:
             for c in q.items:
-                if c.state != WAITING or c.id in seen:
+                if c.state != WAITING or id(c) in seen:
                     continue
-                seen.add(c.id)
+                seen.add(id(c))
                 if c.deadline <= end:
                     self._abandon(c, c.deadline)
                     continue
@@ -900,15 +1103,35 @@ class ContactCenter:
                 serving = agent.chats if agent.chats else ([agent.contact] if id(agent) not in idle else [])
                 for c in serving:
                     if c is not None and c.state == SERVING and c.stage == ENTRY:
-                        c.row[SERVING_END] += 1
+                        (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
                 if serving:
                     self._spread(g.rows, G_BUSY, agent.busy_since, end)
         if self.trace is not None:  # lazily detected abandonments were logged late
             self.trace.sort(key=lambda e: e[0])
+        channels = np.array([ch.rows for ch in self.channels], dtype=float)
+        hist = np.array([ch.hists for ch in self.channels], dtype=np.int64)
+        groups = np.array([g.rows for g in self.groups], dtype=float)
+        svc = np.array([g.svc for g in self.groups], dtype=float)  # (groups, intervals, channels, SVC)
+        by_channel = svc.sum(axis=0).transpose(1, 0, 2)  # (channels, intervals, SVC)
+        by_group = svc.sum(axis=2)  # (groups, intervals, SVC)
+        channels[..., HANDLED] = by_channel[..., S_HANDLED]
+        channels[..., HANDLE_S] = by_channel[..., S_HANDLE_S]
+        channels[..., FIRST] = by_channel[..., S_FIRST_RES] + by_channel[..., S_FIRST_OTHER]
+        channels[..., FIRST_RES] = by_channel[..., S_FIRST_RES]
+        channels[..., ESCALATED] = by_channel[..., S_ESCALATED]
+        groups[..., G_HANDLED] = by_group[..., S_HANDLED]
+        groups[..., G_HANDLE_S] = by_group[..., S_HANDLE_S]
+        groups[..., G_RESOLVED] = by_group[..., S_FIRST_RES] + by_group[..., S_LATER_RES]
+        groups[..., G_ESCALATED] = by_group[..., S_ESCALATED]
+        channels[..., ANSWERED] = hist.sum(axis=2)
+        channels[..., ISSUES] = channels[..., OFFERED] - channels[..., REPEATS] - channels[..., REDIALS]
+        channels[..., ARRIVALS] = channels[..., OFFERED] + channels[..., CONTAINED]
+        for i, ch in enumerate(self.channels):  # still in self-service when the run ended
+            channels[i, -1, ARRIVALS] += ch.in_self_service
         return RunTotals(
-            channels=np.array([ch.rows for ch in self.channels], dtype=float),
-            wait_hist=np.array([ch.hists for ch in self.channels], dtype=np.int64),
-            groups=np.array([g.rows for g in self.groups], dtype=float),
-            contacts=self.contacts,
+            channels=channels,
+            wait_hist=hist,
+            groups=groups,
+            contacts=int(channels[..., ARRIVALS].sum()),
             trace=self.trace,
         )

@@ -44,6 +44,7 @@ _LABELS = {
     "waiting_at_end": "waiting at the end",
     "in_service_at_end": "in service at the end",
     "handled": "handled",
+    "transfer_asa_s": "ASA of escalations",
     "occupancy": "occupancy",
     "contacts_per_agent_hour": "contacts per agent-hour",
     "agent_hours_on_duty": "agent hours on duty",

@@ -54,7 +54,7 @@ class Queue:
         Whether contacts here are tickets that never abandon.
     """
 
-    __slots__ = ("callback", "channel", "factors", "groups", "items", "name", "priorities")
+    __slots__ = ("callback", "channel", "factors", "fast", "groups", "items", "name", "priorities")
 
     def __init__(self, name: str, channel: int, *, callback: bool = False) -> None:
         self.name = name
@@ -64,6 +64,7 @@ class Queue:
         self.priorities: dict[int, int] = {}
         self.items: deque = deque()
         self.callback = callback
+        self.fast = False  # set by the model: an entry queue answered on its inlined path
 
     def __repr__(self) -> str:
         return f"Queue({self.name!r}, {len(self.items)} waiting)"

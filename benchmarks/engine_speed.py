@@ -1,0 +1,162 @@
+"""Speed and memory of the simulation engine against idiomatic SimPy and Ciw, in one run.
+
+The standard workload: one phone queue, 9.5 calls per minute, exponential handle time with a
+mean of 1 minute, 10 agents, exponential patience with a mean of 2 minutes, 1,000,000 callers.
+The script runs ccsim, an idiomatic SimPy model (a Resource and one process per caller with
+``yield request | timeout(patience)``) and Ciw with reneging; checks that all three agree with
+Erlang A; prints callers per second and the ratios (goal: ccsim at least 6x SimPy and 12x
+Ciw); checks that ccsim's memory does not grow with the run length; and prints contacts per
+second on the largest bundled scenario.
+
+    pip install ".[benchmark]" && python benchmarks/engine_speed.py [--callers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+import ccsim
+from ccsim.erlang import erlang_a_metrics
+from ccsim.model import ContactCenter
+
+RATE_PER_MIN, AHT_S, PATIENCE_S, AGENTS = 9.5, 60.0, 120.0, 10
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def standard_scenario(callers: int) -> ccsim.Scenario:
+    """The standard workload as a ccsim scenario: enough whole days for ``callers``."""
+    per_day = RATE_PER_MIN * 1440
+    return ccsim.scenario_from_dict(
+        {
+            "name": "standard workload",
+            "calendar": {"interval_min": 60, "days": max(1, math.ceil(callers / per_day))},
+            "channels": {
+                "phone": {
+                    "kind": "voice",
+                    "volume": {"per_day": per_day},
+                    "handle_time": {"dist": "exponential", "mean_s": AHT_S},
+                    "patience": {"dist": "exponential", "mean_s": PATIENCE_S},
+                    "targets": {"service_level": 0.8, "answer_within_s": 20},
+                }
+            },
+            "agent_groups": {"agents": {"skills": ["phone"], "staffing": AGENTS}},
+        }
+    )
+
+
+def run_ccsim(callers: int) -> tuple[int, float, float]:
+    sc = standard_scenario(callers)
+    t0 = time.perf_counter()
+    res = ccsim.simulate(sc, replications=1, seed=1)
+    dt = time.perf_counter() - t0
+    return res.contacts, dt, res.channel("phone")["abandon_rate"]
+
+
+def run_idiomatic_simpy(callers: int) -> tuple[int, float, float]:
+    rng = np.random.default_rng(1)
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=AGENTS)
+    counts = {"abandoned": 0}
+
+    def caller(env, handle, patience):
+        with agents.request() as req:
+            res = yield req | env.timeout(patience)
+            if req in res:
+                yield env.timeout(handle)
+            else:
+                counts["abandoned"] += 1
+
+    def source(env):
+        for _ in range(callers):
+            yield env.timeout(rng.exponential(60.0 / RATE_PER_MIN))
+            env.process(caller(env, rng.exponential(AHT_S), rng.exponential(PATIENCE_S)))
+
+    t0 = time.perf_counter()
+    env.process(source(env))
+    env.run()
+    return callers, time.perf_counter() - t0, counts["abandoned"] / callers
+
+
+def run_ciw(callers: int) -> tuple[int, float, float]:
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=RATE_PER_MIN / 60)],
+        service_distributions=[ciw.dists.Exponential(rate=1 / AHT_S)],
+        number_of_servers=[AGENTS],
+        reneging_time_distributions=[ciw.dists.Exponential(rate=1 / PATIENCE_S)],
+    )
+    ciw.seed(1)
+    sim = ciw.Simulation(network)
+    t0 = time.perf_counter()
+    sim.simulate_until_max_customers(callers, method="Arrive")
+    dt = time.perf_counter() - t0
+    records = sim.get_all_records()
+    reneged = sum(r.record_type == "renege" for r in records)
+    return callers, dt, reneged / max(len(records), 1)
+
+
+def peak_memory_mb(callers: int) -> float:
+    sc = standard_scenario(callers)
+    tracemalloc.start()
+    ContactCenter(sc, 1, 0).run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def largest_bundled() -> tuple[str, int, float]:
+    best = ("", 0, 0.0)
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        sc = ccsim.load_scenario(path)
+        t0 = time.perf_counter()
+        res = ccsim.simulate(sc, replications=1, seed=1)
+        dt = time.perf_counter() - t0
+        if res.contacts > best[1]:
+            best = (path.name, res.contacts, dt)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--callers", type=int, default=1_000_000)
+    parser.add_argument("--skip-ciw", action="store_true", help="leave Ciw out (it needs about 1 GB per 1M callers)")
+    args = parser.parse_args()
+    n = args.callers
+    theory = erlang_a_metrics(RATE_PER_MIN / 60, AHT_S, PATIENCE_S, AGENTS, 20).p_abandon
+    print(f"standard workload: {n:,} callers, 9.5/min, AHT 60 s, 10 agents, patience 120 s")
+    print(f"Erlang A P(abandon) = {theory:.4f}")
+    results = {"ccsim": run_ccsim(n), "idiomatic SimPy": run_idiomatic_simpy(n)}
+    if not args.skip_ciw:
+        results["Ciw"] = run_ciw(n)
+    for name, (count, dt, p_ab) in results.items():
+        agree = abs(p_ab - theory) < 0.005
+        print(
+            f"  {name:<16} {count / dt:>10,.0f} callers/s  ({dt:6.1f} s)  P(abandon) {p_ab:.4f}"
+            f"  {'agrees with' if agree else 'DISAGREES with'} Erlang A"
+        )
+    ours = results["ccsim"][0] / results["ccsim"][1]
+    simpy_rate = results["idiomatic SimPy"][0] / results["idiomatic SimPy"][1]
+    print(f"ccsim / idiomatic SimPy: {ours / simpy_rate:5.1f} x   (goal >= 6 x)")
+    if "Ciw" in results:
+        ciw_rate = results["Ciw"][0] / results["Ciw"][1]
+        print(f"ccsim / Ciw:             {ours / ciw_rate:5.1f} x   (goal >= 12 x)")
+    short, long_ = max(n // 8, 20_000), max(n // 2, 80_000)
+    m_short, m_long = peak_memory_mb(short), peak_memory_mb(long_)
+    print(
+        f"ccsim peak traced memory: {m_short:.1f} MB for {short:,} callers, {m_long:.1f} MB for {long_:,} "
+        f"(ratio {m_long / m_short:.2f} for a run {long_ / short:.0f}x longer; per-interval tables only)"
+    )
+    name, contacts, dt = largest_bundled()
+    print(f"largest bundled scenario: {name}, {contacts:,} contacts in {dt:.2f} s = {contacts / dt:,.0f} contacts/s")
+
+
+if __name__ == "__main__":
+    main()

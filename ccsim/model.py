@@ -258,15 +258,8 @@ class _Channel:
             else np.full(BATCH, INF)
         )
         u = self.draw_rng.random((BATCH, 4))
-        self.buf = list(
-            zip(
-                gaps.tolist(),
-                np.asarray(handle, float).tolist(),
-                np.asarray(patience, float).tolist(),
-                *u.T.tolist(),
-                strict=True,
-            )
-        )
+        # one C call builds the rows (much cheaper than zipping Python lists)
+        self.buf = np.column_stack((gaps, handle, patience, u)).tolist()
         self.i = 0
 
 
@@ -339,6 +332,9 @@ class ContactCenter:
         Keep an event log ``(time_s, event, contact id, channel, where)``.
     script : iterable of ScriptedContact, optional
         Replace the random arrivals by these contacts (redials and repeats stay random).
+    fast : bool, default True
+        Use the inlined fast paths where a channel or queue allows them; ``False`` runs every
+        contact through the general path (same numbers, slower: for testing the fast paths).
     """
 
     def __init__(
@@ -349,6 +345,7 @@ class ContactCenter:
         *,
         trace: bool = False,
         script: Iterable[ScriptedContact] | None = None,
+        fast: bool = True,
     ) -> None:
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -365,7 +362,7 @@ class ContactCenter:
         self._schedule = self.env.schedule
         # bound methods made once (each attribute access would make a new one)
         self._cb_arrive = self._arrive
-        self._cb_complete = self._complete_traced if trace else self._complete
+        self._cb_complete = self._complete_traced if trace or not fast else self._complete
         self.trace: list | None = [] if trace else None
         self._next_id = 0
 
@@ -439,14 +436,19 @@ class ContactCenter:
                 and len(ch.ctypes) == 1
                 and not self.routing.vendor_rules.get(ch.index)
             )
-            ch.fast = ch.fast and not trace
+            ch.fast = ch.fast and not trace and fast
             if ch.fast:
                 ch.entry = self.routing.route(ch.index, None, 1.0)[0]
         for q in self.routing.queues:  # entry queues answered on the inlined path of _free
-            q.fast = q.name.startswith("entry:") and trace is False
+            q.fast = q.name.startswith("entry:") and not trace and fast
         for g in self.groups:
             g.single = None
-            if len(g.levels) == 1 and len(g.levels[0]) == 1 and not self.channels[g.levels[0][0].channel].chat_k:
+            if (
+                fast
+                and len(g.levels) == 1
+                and len(g.levels[0]) == 1
+                and not self.channels[g.levels[0][0].channel].chat_k
+            ):
                 g.single = g.levels[0][0]
         self.script = list(script) if script is not None else None
 
@@ -821,7 +823,7 @@ class ContactCenter:
         self._free(agent)
 
     def _complete_traced(self, ev) -> None:
-        """``_complete`` with an event log (the general path only)."""
+        """``_complete`` on the general path (with an event log when tracing)."""
         agent = ev.a
         c = agent.contact
         now = self.env._now
@@ -830,7 +832,8 @@ class ContactCenter:
         svc = g.cur_svc[c.ch.index]
         svc[S_HANDLED] += 1
         svc[S_HANDLE_S] += now - t0
-        self._log("complete", c, g.name)
+        if self.trace is not None:
+            self._log("complete", c, g.name)
         self._outcome(c, g, svc, now)
         self._spread(g.rows, G_BUSY, t0, now)
         self._free(agent)

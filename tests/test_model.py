@@ -257,3 +257,13 @@ def test_interrupt_keeps_finished_replications():
     assert res.interrupted and res.replications == 2 and res.replications_requested == 5
     full = simulate(sc, replications=2, seed=1)
     assert res.channels == full.channels
+
+
+@pytest.mark.parametrize("path", ["textbook_erlang_c.yaml", "erlang_a_abandonment.yaml", "tiered_support.yaml"])
+def test_fast_paths_give_the_same_numbers_as_the_general_path(path):
+    sc = load_scenario(ROOT / "scenarios" / path)
+    fast = ContactCenter(sc, 17, 0).run()
+    general = ContactCenter(sc, 17, 0, fast=False).run()
+    assert np.allclose(fast.channels, general.channels, rtol=1e-12, atol=1e-9)
+    assert np.array_equal(fast.wait_hist, general.wait_hist)
+    assert np.allclose(fast.groups, general.groups, rtol=1e-12, atol=1e-9)

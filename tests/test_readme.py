@@ -1,0 +1,60 @@
+"""Every example in the README runs: its Python blocks and its ccsim commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from ccsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+def commands() -> list[str]:
+    out = []
+    for block in blocks("bash"):
+        for line in block.splitlines():
+            line = line.split(" #")[0].strip()
+            if "ccsim " in line:
+                out.append(line[line.index("ccsim ") :].split(" && ")[0].split(" > ")[0])
+    return out
+
+
+@pytest.fixture
+def in_tmp_with_scenarios(tmp_path, monkeypatch):
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_readme_opens_with_the_two_commands():
+    first = blocks("bash")[0].strip().splitlines()
+    assert first == [
+        "pip install . && ccsim run scenarios/launch_sizing.yaml",
+        'pip install ".[test]" && python -m pytest',
+    ]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert first[1] in ci
+
+
+@pytest.mark.parametrize("code", blocks("python"), ids=lambda c: c.splitlines()[0][:40])
+def test_python_examples_run(code, in_tmp_with_scenarios):
+    exec(compile(code, "README.md", "exec"), {})
+
+
+@pytest.mark.parametrize("line", commands())
+def test_ccsim_commands_run(line, in_tmp_with_scenarios, capsys):
+    argv = []
+    for arg in shlex.split(line)[1:]:  # expand globs as the shell would
+        argv += sorted(str(p) for p in Path().glob(arg)) if "*" in arg else [arg]
+    if argv[0] == "run" and "--replications" not in argv:
+        argv += ["--replications", "2"]
+    assert main(argv) == 0, capsys.readouterr().err

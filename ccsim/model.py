@@ -24,10 +24,12 @@ start of interval ``k + 1``: the last interval of a day also holds the closed ni
 
 from __future__ import annotations
 
+import gc
 import math
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from heapq import heappop, heappush, heapreplace
 
 import numpy as np
 import simpy
@@ -199,6 +201,14 @@ class _Group:
         self.cur_row = self.rows[0]
         self.svc: list[list[list[float]]] = []  # [interval][channel] -> SVC_STATS, set by the model
         self.cur_svc: list[list[float]] = []
+        # A "heap group" (one plain entry queue) keeps its agents as free times instead of
+        # Agent objects: see ContactCenter._heap_start.
+        self.heap = False
+        self.free: list[float] = []  # min-heap: when each agent on duty is (or was) free
+        self.leaving: list[float] = []  # min-heap: agents going home when their contact ends
+        self.pull_pending = False
+        self.pull_token = 0
+        self.pull_ev = None
         self.resolve_p = spec.resolve_probability
         self.escalate_p = spec.escalation_probability
         self.levels: list[list[Queue]] = []
@@ -206,7 +216,7 @@ class _Group:
         self.target = None  # escalation target group
 
     def on_duty(self) -> int:
-        return self.present - self.owed
+        return len(self.free) if self.heap else self.present - self.owed
 
 
 class _Channel:
@@ -230,7 +240,11 @@ class _Channel:
         types = spec.contact_types or {}
         self.ctypes = list(types) or [None]
         self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
-        self.buf: list[tuple] = []
+        self.gaps: list[float] = []
+        self.handles: list[float] = []
+        self.patiences: list[float] = []
+        self.u_outs: list[float] = []
+        self.u_rest: list[list[float]] = []
         self.i = BATCH  # empty: the first arrival fills it
         self.seg_end = -INF  # end of the arrival segment in use (none yet)
         self.seg_rate = 1.0
@@ -257,9 +271,13 @@ class _Channel:
             if self.spec.patience is not None
             else np.full(BATCH, INF)
         )
-        u = self.draw_rng.random((BATCH, 4))
-        # one C call builds the rows (much cheaper than zipping Python lists)
-        self.buf = np.column_stack((gaps, handle, patience, u)).tolist()
+        u = self.draw_rng.random((BATCH, 4))  # always four, so that every path uses the stream alike
+        self.gaps = gaps.tolist()
+        self.handles = np.asarray(handle, dtype=float).tolist()
+        self.patiences = np.asarray(patience, dtype=float).tolist()
+        self.u_outs = u[:, 0].tolist()
+        if not self.fast:  # routing, contact type and self-service draws (unused on the fast path)
+            self.u_rest = u[:, 1:].tolist()
         self.i = 0
 
 
@@ -359,10 +377,12 @@ class ContactCenter:
         self.horizon = self.ends[-1]
         self.cur = 0
         self.cur_start = 0.0
+        self.cur_end = self.bucket_start[1] if k_all > 1 else self.horizon  # end of the interval's bucket
         self._schedule = self.env.schedule
         # bound methods made once (each attribute access would make a new one)
         self._cb_arrive = self._arrive
         self._cb_complete = self._complete_traced if trace or not fast else self._complete
+        self._pull_cbs = [self._heap_pull]
         self.trace: list | None = [] if trace else None
         self._next_id = 0
 
@@ -450,6 +470,9 @@ class ContactCenter:
                 and not self.channels[g.levels[0][0].channel].chat_k
             ):
                 g.single = g.levels[0][0]
+            g.heap = g.single is not None and g.single.fast
+        for q in self.routing.queues:
+            q.heap_groups = [g for g in q.groups if g.heap]
         self.script = list(script) if script is not None else None
 
     # ------------------------------------------------------------------ scheduling
@@ -533,7 +556,9 @@ class ContactCenter:
             ch.refill()
             i = 0
         ch.i = i + 1
-        gap, base, patience, u_out, u_route, u_type, u_ss = ch.buf[i]
+        gap = ch.gaps[i]
+        base = ch.handles[i]
+        u_out = ch.u_outs[i]
         t = now + gap / ch.seg_rate
         if t < ch.seg_end:
             ev.callbacks = ch.arrival_cbs
@@ -541,6 +566,7 @@ class ContactCenter:
         else:
             self._schedule_arrival(ch, now, gap)
         if not ch.fast:
+            u_route, u_type, u_ss = ch.u_rest[i]
             c = Contact()
             c.ch = ch
             c.base_s = base
@@ -548,7 +574,7 @@ class ContactCenter:
             if self.trace is not None:
                 c.id = self._next_id
                 self._next_id += 1
-            c.deadline = patience  # relative until the contact reaches a queue
+            c.deadline = ch.patiences[i]  # relative until the contact reaches a queue
             if len(ch.ctypes) > 1:
                 c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, u_type), len(ch.ctypes) - 1)]
             self._reach(c, u_route, u_ss)
@@ -557,14 +583,39 @@ class ContactCenter:
         row = ch.cur_row
         row[OFFERED] += 1
         q = ch.entry
-        c = Contact()
-        c.ch = ch
-        c.u_out = u_out
-        c.issue_row = row
         for g in q.groups:
+            if g.heap:
+                free = g.free
+                if free and free[0] <= now:  # answered at once by a heap group
+                    row[WITHIN] += 1
+                    ch.cur_hist[0] += 1
+                    h = base * q.factors[g.index]
+                    end = now + h
+                    heapreplace(free, end)
+                    if end < self.cur_end and u_out < g.resolve_p:  # done within the interval, resolved
+                        g.cur_row[G_BUSY] += h
+                        svc = g.cur_svc[ch.index]
+                        svc[S_HANDLED] += 1
+                        svc[S_HANDLE_S] += h
+                        svc[S_FIRST_RES] += 1
+                        row[ISSUES_RES] += 1
+                        return  # no Contact object is needed at all
+                    c = Contact()
+                    c.ch = ch
+                    c.u_out = u_out
+                    c.issue_row = row
+                    c.base_s = base
+                    c.state = SERVING
+                    self._heap_account(c, g, now, end, h)
+                    return
+                continue
             idle = g.idle
             if idle:  # answered at once: what _start does for a wait of 0
                 agent = idle.pop()
+                c = Contact()
+                c.ch = ch
+                c.u_out = u_out
+                c.issue_row = row
                 c.state = SERVING
                 row[WITHIN] += 1
                 ch.cur_hist[0] += 1
@@ -574,13 +625,20 @@ class ContactCenter:
                 done.callbacks = agent.done_cbs
                 self._schedule(done, 1, base * q.factors[g.index])
                 return
+        c = Contact()
+        c.ch = ch
+        c.u_out = u_out
+        c.issue_row = row
         c.base_s = base
         c.row = row
         c.hist = ch.cur_hist
         c.t_q = now
-        c.deadline = now + patience
+        c.deadline = now + ch.patiences[i]
         c.queue = q
         q.items.append(c)
+        for g in q.heap_groups:
+            if not g.pull_pending and g.free:
+                self._schedule_pull(g, g.free[0])
 
     def _reach(self, c: Contact, u_route: float, u_ss: float) -> None:
         """A contact reaches the channel: self-service first (fresh contacts), then a queue."""
@@ -633,7 +691,13 @@ class ContactCenter:
     # ------------------------------------------------------------------ queueing
 
     def _queue_or_start(self, c: Contact, queue: Queue) -> None:
+        now = self.env._now
         for g in queue.groups:
+            if g.heap:
+                if g.free and g.free[0] <= now:
+                    self._heap_start(c, g, queue, now)
+                    return
+                continue
             agent = self._free_agent(g, c.ch)
             if agent is not None:
                 self._start(c, agent, queue)
@@ -641,6 +705,9 @@ class ContactCenter:
         c.queue = queue
         c.state = WAITING
         queue.items.append(c)
+        for g in queue.heap_groups:
+            if not g.pull_pending and g.free:
+                self._schedule_pull(g, max(g.free[0], now))
         ch = c.ch
         if ch.eager and c.deadline < INF and not queue.callback:
             self._at(c.deadline - self.env.now, self._patience_over, c, token=c.token)
@@ -771,6 +838,165 @@ class ContactCenter:
         ev = agent.done
         ev.callbacks = agent.done_cbs
         self._schedule(ev, 1, work)
+
+    # ------------------------------------------------------------------ heap groups
+    #
+    # A group whose only queue is an entry queue keeps its agents on duty as a min-heap of the
+    # times they are (or were) free. A contact answered at time t with handle time h replaces
+    # the earliest free time by t + h; its completion statistics go at once into the interval
+    # in which it will complete (its outcome draw is known), so no completion event is needed.
+    # Events remain where something must happen at that moment: a "pull" at the earliest free
+    # time while contacts wait, and the outcome of a contact that is escalated or unresolved.
+    # Going off duty, the agents that finish first go home ("leaving"), as on the general path.
+
+    def _heap_start(self, c: Contact, g: _Group, q: Queue, now: float) -> None:
+        """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
+        ch = c.ch
+        t_q = c.t_q
+        wait = now - t_q
+        c.state = SERVING
+        if wait > 0:
+            if t_q >= self.cur_start:
+                ch.cur_row[QUEUE_S] += wait
+            else:
+                self._spread(ch.rows, QUEUE_S, t_q, now)
+        row = c.row
+        if wait <= ch.target_s:
+            row[WITHIN] += 1
+        row[WAIT_ANS] += wait
+        c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+        h = c.base_s * q.factors[g.index]
+        heapreplace(g.free, now + h)
+        self._heap_account(c, g, now, now + h, h)
+
+    def _heap_account(self, c: Contact, g: _Group, now: float, end: float, h: float) -> None:
+        """Book a heap-group handling from ``now`` to ``end`` when it starts."""
+        ch = c.ch
+        if end > self.horizon:  # still in service when the run ends
+            (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
+            self._spread(g.rows, G_BUSY, now, self.horizon)
+            return
+        if end < self.cur_end:
+            g.cur_row[G_BUSY] += h
+            svc = g.cur_svc[ch.index]
+        else:
+            self._spread(g.rows, G_BUSY, now, end)
+            svc = g.svc[self._bucket(end)][ch.index]
+        svc[S_HANDLED] += 1
+        svc[S_HANDLE_S] += h
+        if c.first and c.u_out < g.resolve_p:
+            svc[S_FIRST_RES] += 1
+            if c.issue_row is not None:
+                c.issue_row[ISSUES_RES] += 1
+        else:  # escalated, unresolved or a later handling: decided when it ends
+            self._at(h, self._heap_outcome, c, q=svc, u=g.index)
+
+    def _heap_outcome(self, ev) -> None:
+        self._outcome(ev.c, self.groups[int(ev.u)], ev.q, self.env._now)
+
+    def _schedule_pull(self, g: _Group, when: float) -> None:
+        g.pull_pending = True
+        g.pull_token += 1
+        ev = g.pull_ev
+        if ev is None or ev.callbacks is not None:  # none yet, or still scheduled (a stale pull)
+            ev = g.pull_ev = _Event()
+            ev._ok = True
+            ev._value = None
+            ev.q = g
+        ev.token = g.pull_token
+        ev.callbacks = self._pull_cbs
+        self._schedule(ev, 1, when - self.env._now)
+
+    def _heap_pull(self, ev) -> None:
+        """The earliest agent of a heap group is free: answer the waiting contacts it can."""
+        g = ev.q
+        if ev.token != g.pull_token:
+            return
+        g.pull_pending = False
+        self._heap_serve(g)
+
+    def _heap_serve(self, g: _Group) -> None:
+        """Free agents of a heap group answer waiting contacts; a pull for the next one."""
+        now = self.env._now
+        q = g.single
+        items = q.items
+        free = g.free
+        factor = q.factors[g.index]
+        while items and free and free[0] <= now:
+            c = items.popleft()
+            if c.state != WAITING:
+                continue
+            if c.deadline <= now:
+                self._abandon(c, c.deadline)
+                continue
+            # what _heap_start does, inlined
+            ch = c.ch
+            t_q = c.t_q
+            wait = now - t_q
+            c.state = SERVING
+            if t_q >= self.cur_start:
+                ch.cur_row[QUEUE_S] += wait
+            else:
+                self._spread(ch.rows, QUEUE_S, t_q, now)
+            row = c.row
+            if wait <= ch.target_s:
+                row[WITHIN] += 1
+            row[WAIT_ANS] += wait
+            c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+            h = c.base_s * factor
+            end = now + h
+            heapreplace(free, end)
+            if end < self.cur_end and c.first and c.u_out < g.resolve_p:  # what _heap_account does
+                g.cur_row[G_BUSY] += h
+                svc = g.cur_svc[ch.index]
+                svc[S_HANDLED] += 1
+                svc[S_HANDLE_S] += h
+                svc[S_FIRST_RES] += 1
+                if c.issue_row is not None:
+                    c.issue_row[ISSUES_RES] += 1
+            else:
+                self._heap_account(c, g, now, end, h)
+        if items and free:
+            self._schedule_pull(g, max(free[0], now))
+
+    def _heap_presence(self, g: _Group, now: float) -> None:
+        """Presence up to ``now``, with agents going home at the end of their contact."""
+        leaving = g.leaving
+        row = g.cur_row
+        while leaving and leaving[0] <= now:
+            t = heappop(leaving)
+            row[G_PRESENT] += g.present * (t - g.pres_t)
+            g.pres_t = t
+            g.present -= 1
+        row[G_PRESENT] += g.present * (now - g.pres_t)
+        g.pres_t = now
+
+    def _heap_staff(self, g: _Group, target: int) -> None:
+        now = self.env._now
+        self._heap_presence(g, now)
+        free = g.free
+        diff = target - len(free)
+        if diff > 0:
+            while diff and g.leaving:  # stay after all: those finishing last
+                t = max(g.leaving)
+                g.leaving.remove(t)
+                heappush(free, t)
+                diff -= 1
+            for _ in range(diff):
+                heappush(free, now)
+                g.present += 1
+            if g.single.items:  # the new agents answer at once, as they would on the general path
+                g.pull_token += 1
+                g.pull_pending = False
+                self._heap_serve(g)
+            return
+        while diff < 0 and free and free[0] <= now:  # idle agents go at once
+            heappop(free)
+            g.present -= 1
+            diff += 1
+        while diff < 0:  # the first to finish go home then
+            heappush(g.leaving, heappop(free))
+            diff += 1
 
     def _start_chat(self, c: Contact, agent: Agent, work: float) -> None:
         now = self.env.now
@@ -989,6 +1215,9 @@ class ContactCenter:
     # ------------------------------------------------------------------ staffing
 
     def _presence(self, g: _Group) -> None:
+        if g.heap:
+            self._heap_presence(g, self.env._now)
+            return
         now = self.env.now
         g.rows[self.cur][G_PRESENT] += g.present * (now - g.pres_t)
         g.pres_t = now
@@ -1002,6 +1231,7 @@ class ContactCenter:
             self._presence(g)
         self.cur = k
         self.cur_start = self.bucket_start[k]
+        self.cur_end = self.bucket_start[k + 1] if k + 1 < self.n_intervals else self.horizon
         for ch in self.channels:
             ch.cur_row = ch.rows[k]
             ch.cur_hist = ch.hists[k]
@@ -1033,6 +1263,9 @@ class ContactCenter:
             self._staff(g, 0)
 
     def _staff(self, g: _Group, target: int) -> None:
+        if g.heap:
+            self._heap_staff(g, target)
+            return
         diff = target - g.on_duty()
         if diff == 0:
             return
@@ -1060,7 +1293,21 @@ class ContactCenter:
     # ------------------------------------------------------------------ run
 
     def run(self) -> RunTotals:
-        """Simulate the whole calendar and return the aggregates."""
+        """Simulate the whole calendar and return the aggregates.
+
+        Python's cyclic garbage collector is paused during the run: the model's garbage is
+        acyclic (freed by reference counting) and the collector's passes over the many live
+        contacts would cost about a sixth of the run time. It is restored afterwards.
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(self) -> RunTotals:
         env = self.env
         self._at(self.starts[0], self._tick, token=0)
         if self.script is None:

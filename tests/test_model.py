@@ -259,9 +259,37 @@ def test_interrupt_keeps_finished_replications():
     assert res.channels == full.channels
 
 
-@pytest.mark.parametrize("path", ["textbook_erlang_c.yaml", "erlang_a_abandonment.yaml", "tiered_support.yaml"])
+SHIFTS = {
+    "name": "shifts",
+    "calendar": {"interval_min": 30, "open": "08:00", "close": "14:00", "days": 2},
+    "channels": {
+        "phone": {
+            "kind": "voice",
+            "volume": {"per_day": 900, "profile": [1, 2, 3, 4, 4, 3, 2, 3, 3, 2, 1, 1]},
+            "handle_time": {"dist": "lognormal", "mean_s": 180, "cv": 0.8},
+            "patience": {"dist": "exponential", "mean_s": 100},
+        },
+        "email": {"kind": "email", "volume": {"per_day": 80}, "handle_time": {"dist": "exponential", "mean_s": 300}},
+    },
+    "agent_groups": {
+        "day": {
+            "skills": ["phone"],
+            "staffing": [3, 8, 2, 9, 12, 4, 4, 10, 1, 6, 3, 0],
+            "first_contact_resolution": 0.75,
+            "escalation": {"to": "back", "probability": 0.1},
+        },
+        "extra": {"skills": {"phone": {"priority": 2}}, "staffing": [0, 0, 2, 2, 0, 1, 3, 0, 2, 2, 0, 1]},
+        "back": {"tier": 2, "skills": ["phone", "email"], "staffing": 2},
+    },
+    "resolution": {"repeat_probability": 0.6, "repeat_delay": {"dist": "exponential", "mean_s": 1800}},
+}
+
+
+@pytest.mark.parametrize(
+    "path", ["textbook_erlang_c.yaml", "erlang_a_abandonment.yaml", "tiered_support.yaml", "launch_sizing.yaml", SHIFTS]
+)
 def test_fast_paths_give_the_same_numbers_as_the_general_path(path):
-    sc = load_scenario(ROOT / "scenarios" / path)
+    sc = scenario_from_dict(path) if isinstance(path, dict) else load_scenario(ROOT / "scenarios" / path)
     fast = ContactCenter(sc, 17, 0).run()
     general = ContactCenter(sc, 17, 0, fast=False).run()
     assert np.allclose(fast.channels, general.channels, rtol=1e-12, atol=1e-9)

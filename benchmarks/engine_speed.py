@@ -30,13 +30,16 @@ RATE_PER_MIN, AHT_S, PATIENCE_S, AGENTS = 9.5, 60.0, 120.0, 10
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def standard_scenario(callers: int) -> ccsim.Scenario:
-    """The standard workload as a ccsim scenario: enough whole days for ``callers``."""
-    per_day = RATE_PER_MIN * 1440
+def standard_scenario(callers: int, days: int | None = None) -> ccsim.Scenario:
+    """The standard workload as a ccsim scenario: enough whole days for ``callers`` (or
+    ``callers`` spread over ``days``; the load per agent then differs, which is fine for a
+    memory measurement)."""
+    days = days or max(1, math.ceil(callers / (RATE_PER_MIN * 1440)))
+    per_day = callers / days
     return ccsim.scenario_from_dict(
         {
             "name": "standard workload",
-            "calendar": {"interval_min": 60, "days": max(1, math.ceil(callers / per_day))},
+            "calendar": {"interval_min": 60, "days": days},
             "channels": {
                 "phone": {
                     "kind": "voice",
@@ -103,8 +106,8 @@ def run_ciw(callers: int) -> tuple[int, float, float]:
     return callers, dt, reneged / max(len(records), 1)
 
 
-def peak_memory_mb(callers: int) -> float:
-    sc = standard_scenario(callers)
+def peak_memory_mb(callers: int, days: int) -> float:
+    sc = standard_scenario(callers, days)
     tracemalloc.start()
     ContactCenter(sc, 1, 0).run()
     peak = tracemalloc.get_traced_memory()[1]

@@ -378,6 +378,7 @@ class ContactCenter:
         self.cur = 0
         self.cur_start = 0.0
         self.cur_end = self.bucket_start[1] if k_all > 1 else self.horizon  # end of the interval's bucket
+        self.staff_change_at = 0.0  # set by each interval tick
         self._schedule = self.env.schedule
         # bound methods made once (each attribute access would make a new one)
         self._cb_arrive = self._arrive
@@ -473,6 +474,7 @@ class ContactCenter:
             g.heap = g.single is not None and g.single.fast
         for q in self.routing.queues:
             q.heap_groups = [g for g in q.groups if g.heap]
+            q.solo = len(q.groups) == 1
         self.script = list(script) if script is not None else None
 
     # ------------------------------------------------------------------ scheduling
@@ -586,6 +588,42 @@ class ContactCenter:
         for g in q.groups:
             if g.heap:
                 free = g.free
+                if free and free[0] > now and q.solo and not q.items and free[0] < self.staff_change_at:
+                    # Nobody waits ahead, this group alone answers the queue and its staffing
+                    # cannot change before its first agent is free at f: the contact hangs up
+                    # before f or is answered at f, as on the event path. Book it now.
+                    f = free[0]
+                    patience = ch.patiences[i]
+                    if now + patience <= f:
+                        row[ABANDONED] += 1
+                        row[WAIT_ABN] += patience
+                        ch.cur_row[QUEUE_S] += patience
+                        return
+                    wait = f - now
+                    ch.cur_row[QUEUE_S] += wait
+                    if wait <= ch.target_s:
+                        row[WITHIN] += 1
+                    row[WAIT_ANS] += wait
+                    ch.cur_hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+                    h = base * q.factors[g.index]
+                    end = f + h
+                    heapreplace(free, end)
+                    if end < self.cur_end and u_out < g.resolve_p:
+                        g.cur_row[G_BUSY] += h
+                        svc = g.cur_svc[ch.index]
+                        svc[S_HANDLED] += 1
+                        svc[S_HANDLE_S] += h
+                        svc[S_FIRST_RES] += 1
+                        row[ISSUES_RES] += 1
+                        return
+                    c = Contact()
+                    c.ch = ch
+                    c.u_out = u_out
+                    c.issue_row = row
+                    c.base_s = base
+                    c.state = SERVING
+                    self._heap_account(c, g, f, end, h)
+                    return
                 if free and free[0] <= now:  # answered at once by a heap group
                     row[WITHIN] += 1
                     ch.cur_hist[0] += 1
@@ -889,7 +927,7 @@ class ContactCenter:
             if c.issue_row is not None:
                 c.issue_row[ISSUES_RES] += 1
         else:  # escalated, unresolved or a later handling: decided when it ends
-            self._at(h, self._heap_outcome, c, q=svc, u=g.index)
+            self._at(end - self.env._now, self._heap_outcome, c, q=svc, u=g.index)
 
     def _heap_outcome(self, ev) -> None:
         self._outcome(ev.c, self.groups[int(ev.u)], ev.q, self.env._now)
@@ -898,7 +936,7 @@ class ContactCenter:
         g.pull_pending = True
         g.pull_token += 1
         ev = g.pull_ev
-        if ev is None or ev.callbacks is not None:  # none yet, or still scheduled (a stale pull)
+        if ev is None or ev.callbacks is not None:  # none yet, or still scheduled (superseded)
             ev = g.pull_ev = _Event()
             ev._ok = True
             ev._value = None
@@ -908,15 +946,13 @@ class ContactCenter:
         self._schedule(ev, 1, when - self.env._now)
 
     def _heap_pull(self, ev) -> None:
-        """The earliest agent of a heap group is free: answer the waiting contacts it can."""
+        """Free agents of a heap group answer the waiting contacts they can (a pull event, or
+        called directly with a stand-in event); then a pull at the next free time if needed.
+        """
         g = ev.q
         if ev.token != g.pull_token:
-            return
+            return  # superseded
         g.pull_pending = False
-        self._heap_serve(g)
-
-    def _heap_serve(self, g: _Group) -> None:
-        """Free agents of a heap group answer waiting contacts; a pull for the next one."""
         now = self.env._now
         q = g.single
         items = q.items
@@ -956,8 +992,18 @@ class ContactCenter:
                     c.issue_row[ISSUES_RES] += 1
             else:
                 self._heap_account(c, g, now, end, h)
-        if items and free:
-            self._schedule_pull(g, max(free[0], now))
+        if items and free:  # what _schedule_pull does, inlined
+            g.pull_pending = True
+            g.pull_token += 1
+            if ev.callbacks is not None or ev is not g.pull_ev:  # still scheduled, or a stand-in
+                ev = g.pull_ev = _Event()
+                ev._ok = True
+                ev._value = None
+                ev.q = g
+            ev.token = g.pull_token
+            ev.callbacks = self._pull_cbs
+            when = free[0]
+            self._schedule(ev, 1, when - now if when > now else 0.0)
 
     def _heap_presence(self, g: _Group, now: float) -> None:
         """Presence up to ``now``, with agents going home at the end of their contact."""
@@ -987,8 +1033,11 @@ class ContactCenter:
                 g.present += 1
             if g.single.items:  # the new agents answer at once, as they would on the general path
                 g.pull_token += 1
-                g.pull_pending = False
-                self._heap_serve(g)
+                now_ev = _Event()  # a stand-in for a pull event, processed right now
+                now_ev.callbacks = None
+                now_ev.q = g
+                now_ev.token = g.pull_token
+                self._heap_pull(now_ev)
             return
         while diff < 0 and free and free[0] <= now:  # idle agents go at once
             heappop(free)
@@ -1232,6 +1281,8 @@ class ContactCenter:
         self.cur = k
         self.cur_start = self.bucket_start[k]
         self.cur_end = self.bucket_start[k + 1] if k + 1 < self.n_intervals else self.horizon
+        # the next moment staffing may change: the next interval, or closing time before it
+        self.staff_change_at = min(self.cur_end, self.ends[k])
         for ch in self.channels:
             ch.cur_row = ch.rows[k]
             ch.cur_hist = ch.hists[k]

@@ -54,7 +54,18 @@ class Queue:
         Whether contacts here are tickets that never abandon.
     """
 
-    __slots__ = ("callback", "channel", "factors", "fast", "groups", "heap_groups", "items", "name", "priorities")
+    __slots__ = (
+        "callback",
+        "channel",
+        "factors",
+        "fast",
+        "groups",
+        "heap_groups",
+        "items",
+        "name",
+        "priorities",
+        "solo",
+    )
 
     def __init__(self, name: str, channel: int, *, callback: bool = False) -> None:
         self.name = name
@@ -66,6 +77,7 @@ class Queue:
         self.callback = callback
         self.fast = False  # set by the model: an entry queue answered on its inlined path
         self.heap_groups: list = []  # set by the model: its groups that keep agents as free times
+        self.solo = False  # set by the model: answered by a single group
 
     def __repr__(self) -> str:
         return f"Queue({self.name!r}, {len(self.items)} waiting)"

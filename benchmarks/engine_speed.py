@@ -31,9 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def standard_scenario(callers: int, days: int | None = None) -> ccsim.Scenario:
-    """The standard workload as a ccsim scenario: enough whole days for ``callers`` (or
-    ``callers`` spread over ``days``; the load per agent then differs, which is fine for a
-    memory measurement)."""
+    """The standard workload as a ccsim scenario: enough whole days for ``callers``.
+
+    With ``days`` the callers are spread over that many days instead (the load per agent
+    then differs, which is fine for a memory measurement).
+    """
     days = days or max(1, math.ceil(callers / (RATE_PER_MIN * 1440)))
     per_day = callers / days
     return ccsim.scenario_from_dict(

@@ -930,6 +930,7 @@ class ContactCenter:
             self._at(end - self.env._now, self._heap_outcome, c, q=svc, u=g.index)
 
     def _heap_outcome(self, ev) -> None:
+        """The end of a heap-group handling whose outcome is decided then."""
         self._outcome(ev.c, self.groups[int(ev.u)], ev.q, self.env._now)
 
     def _schedule_pull(self, g: _Group, when: float) -> None:
@@ -946,8 +947,10 @@ class ContactCenter:
         self._schedule(ev, 1, when - self.env._now)
 
     def _heap_pull(self, ev) -> None:
-        """Free agents of a heap group answer the waiting contacts they can (a pull event, or
-        called directly with a stand-in event); then a pull at the next free time if needed.
+        """Free agents of a heap group answer the waiting contacts they can.
+
+        A pull event, or called directly with a stand-in event; schedules the next pull at the
+        next free time while contacts still wait.
         """
         g = ev.q
         if ev.token != g.pull_token:

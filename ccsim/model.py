@@ -152,6 +152,12 @@ class Contact:
     differs (this keeps the per-contact cost of the hot loop small).
     """
 
+    def __init__(self, ch: _Channel, base_s: float, u_out: float, issue_row: list | None) -> None:
+        self.ch = ch
+        self.base_s = base_s  # handle time before the group's factor
+        self.u_out = u_out  # outcome draw of the first handling
+        self.issue_row = issue_row  # stats row of the interval the issue was first offered
+
     id = None
     state = WAITING
     stage = ENTRY
@@ -382,7 +388,7 @@ class ContactCenter:
         self._schedule = self.env.schedule
         # bound methods made once (each attribute access would make a new one)
         self._cb_arrive = self._arrive
-        self._cb_complete = self._complete_traced if trace or not fast else self._complete
+        self._cb_complete = self._complete
         self._pull_cbs = [self._heap_pull]
         self.trace: list | None = [] if trace else None
         self._next_id = 0
@@ -542,8 +548,7 @@ class ContactCenter:
         ch.seg_end = -INF
 
     def _new_contact(self, ch: _Channel) -> Contact:
-        c = Contact()
-        c.ch = ch
+        c = Contact(ch, 0.0, 1.0, None)
         if self.trace is not None:
             c.id = self._next_id
             self._next_id += 1
@@ -569,10 +574,7 @@ class ContactCenter:
             self._schedule_arrival(ch, now, gap)
         if not ch.fast:
             u_route, u_type, u_ss = ch.u_rest[i]
-            c = Contact()
-            c.ch = ch
-            c.base_s = base
-            c.u_out = u_out
+            c = Contact(ch, base, u_out, None)  # the issue row is set when it is offered
             if self.trace is not None:
                 c.id = self._next_id
                 self._next_id += 1
@@ -588,72 +590,40 @@ class ContactCenter:
         for g in q.groups:
             if g.heap:
                 free = g.free
-                if free and free[0] > now and q.solo and not q.items and free[0] < self.staff_change_at:
+                if not free:
+                    continue
+                start = free[0]
+                if start <= now:  # a free agent answers at once
+                    start = now
+                    row[WITHIN] += 1
+                    ch.cur_hist[0] += 1
+                elif q.solo and not q.items and start < self.staff_change_at:
                     # Nobody waits ahead, this group alone answers the queue and its staffing
-                    # cannot change before its first agent is free at f: the contact hangs up
-                    # before f or is answered at f, as on the event path. Book it now.
-                    f = free[0]
+                    # cannot change before its first agent is free: the contact hangs up before
+                    # then or is answered then, as on the event path. Book it now.
                     patience = ch.patiences[i]
-                    if now + patience <= f:
+                    if now + patience <= start:
                         row[ABANDONED] += 1
                         row[WAIT_ABN] += patience
                         ch.cur_row[QUEUE_S] += patience
                         return
-                    wait = f - now
-                    ch.cur_row[QUEUE_S] += wait
-                    if wait <= ch.target_s:
-                        row[WITHIN] += 1
-                    row[WAIT_ANS] += wait
-                    ch.cur_hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
-                    h = base * q.factors[g.index]
-                    end = f + h
-                    heapreplace(free, end)
-                    if end < self.cur_end and u_out < g.resolve_p:
-                        g.cur_row[G_BUSY] += h
-                        svc = g.cur_svc[ch.index]
-                        svc[S_HANDLED] += 1
-                        svc[S_HANDLE_S] += h
-                        svc[S_FIRST_RES] += 1
-                        row[ISSUES_RES] += 1
-                        return
-                    c = Contact()
-                    c.ch = ch
-                    c.u_out = u_out
-                    c.issue_row = row
-                    c.base_s = base
-                    c.state = SERVING
-                    self._heap_account(c, g, f, end, h)
-                    return
-                if free and free[0] <= now:  # answered at once by a heap group
-                    row[WITHIN] += 1
-                    ch.cur_hist[0] += 1
-                    h = base * q.factors[g.index]
-                    end = now + h
-                    heapreplace(free, end)
-                    if end < self.cur_end and u_out < g.resolve_p:  # done within the interval, resolved
-                        g.cur_row[G_BUSY] += h
-                        svc = g.cur_svc[ch.index]
-                        svc[S_HANDLED] += 1
-                        svc[S_HANDLE_S] += h
-                        svc[S_FIRST_RES] += 1
-                        row[ISSUES_RES] += 1
-                        return  # no Contact object is needed at all
-                    c = Contact()
-                    c.ch = ch
-                    c.u_out = u_out
-                    c.issue_row = row
-                    c.base_s = base
-                    c.state = SERVING
-                    self._heap_account(c, g, now, end, h)
-                    return
-                continue
+                    self._answered(ch, row, ch.cur_hist, now, start)
+                else:
+                    continue
+                h = base * q.factors[g.index]
+                end = start + h
+                heapreplace(free, end)
+                if end < self.cur_end and u_out < g.resolve_p:  # resolved within the interval
+                    self._book_resolved(g, ch, row, h)
+                    return  # no Contact object is needed at all
+                c = Contact(ch, base, u_out, row)
+                c.state = SERVING
+                self._heap_account(c, g, start, end, h)
+                return
             idle = g.idle
             if idle:  # answered at once: what _start does for a wait of 0
                 agent = idle.pop()
-                c = Contact()
-                c.ch = ch
-                c.u_out = u_out
-                c.issue_row = row
+                c = Contact(ch, base, u_out, row)
                 c.state = SERVING
                 row[WITHIN] += 1
                 ch.cur_hist[0] += 1
@@ -663,11 +633,7 @@ class ContactCenter:
                 done.callbacks = agent.done_cbs
                 self._schedule(done, 1, base * q.factors[g.index])
                 return
-        c = Contact()
-        c.ch = ch
-        c.u_out = u_out
-        c.issue_row = row
-        c.base_s = base
+        c = Contact(ch, base, u_out, row)
         c.row = row
         c.hist = ch.cur_hist
         c.t_q = now
@@ -836,29 +802,32 @@ class ContactCenter:
 
     # ------------------------------------------------------------------ service
 
+    def _answered(self, ch: _Channel, row: list, hist: list, t_q: float, now: float) -> None:
+        """Statistics of a first-line contact answered at ``now`` after waiting since ``t_q``."""
+        wait = now - t_q
+        if wait > 0.0:
+            if t_q >= self.cur_start:
+                ch.cur_row[QUEUE_S] += wait
+            else:
+                self._spread(ch.rows, QUEUE_S, t_q, now)
+            row[WAIT_ANS] += wait
+        if wait <= ch.target_s:
+            row[WITHIN] += 1
+        hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+
     def _start(self, c: Contact, agent: Agent, queue: Queue) -> None:
         """An agent answers a contact (hot path)."""
         now = self.env._now
         g = agent.group
         ch = c.ch
         t_q = c.t_q
-        wait = now - t_q
         c.state = SERVING
-        if wait > 0:
-            if t_q >= self.cur_start:
-                ch.cur_row[QUEUE_S] += wait
-            else:
-                self._spread(ch.rows, QUEUE_S, t_q, now)
-        if c.stage == ENTRY:  # answered = the histogram's count
-            row = c.row
-            if wait <= ch.target_s:
-                row[WITHIN] += 1
-            if wait == 0.0:
-                c.hist[0] += 1
-            else:
-                row[WAIT_ANS] += wait
-                c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+        if c.stage == ENTRY:
+            self._answered(ch, c.row, c.hist, t_q, now)
         else:
+            wait = now - t_q
+            if wait > 0:
+                self._spread(ch.rows, QUEUE_S, t_q, now)
             grow = g.cur_row
             grow[G_TRANSFERS] += 1
             grow[G_TRANSFER_WAIT] += wait
@@ -889,20 +858,8 @@ class ContactCenter:
 
     def _heap_start(self, c: Contact, g: _Group, q: Queue, now: float) -> None:
         """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
-        ch = c.ch
-        t_q = c.t_q
-        wait = now - t_q
         c.state = SERVING
-        if wait > 0:
-            if t_q >= self.cur_start:
-                ch.cur_row[QUEUE_S] += wait
-            else:
-                self._spread(ch.rows, QUEUE_S, t_q, now)
-        row = c.row
-        if wait <= ch.target_s:
-            row[WITHIN] += 1
-        row[WAIT_ANS] += wait
-        c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+        self._answered(c.ch, c.row, c.hist, c.t_q, now)
         h = c.base_s * q.factors[g.index]
         heapreplace(g.free, now + h)
         self._heap_account(c, g, now, now + h, h)
@@ -914,6 +871,10 @@ class ContactCenter:
             (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
             self._spread(g.rows, G_BUSY, now, self.horizon)
             return
+        resolved = c.first and c.u_out < g.resolve_p
+        if end < self.cur_end and resolved:
+            self._book_resolved(g, ch, c.issue_row, h)
+            return
         if end < self.cur_end:
             g.cur_row[G_BUSY] += h
             svc = g.cur_svc[ch.index]
@@ -922,12 +883,22 @@ class ContactCenter:
             svc = g.svc[self._bucket(end)][ch.index]
         svc[S_HANDLED] += 1
         svc[S_HANDLE_S] += h
-        if c.first and c.u_out < g.resolve_p:
+        if resolved:
             svc[S_FIRST_RES] += 1
             if c.issue_row is not None:
                 c.issue_row[ISSUES_RES] += 1
         else:  # escalated, unresolved or a later handling: decided when it ends
             self._at(end - self.env._now, self._heap_outcome, c, q=svc, u=g.index)
+
+    def _book_resolved(self, g: _Group, ch: _Channel, issue_row: list | None, h: float) -> None:
+        """A first handling that ends, resolved, within the current interval."""
+        g.cur_row[G_BUSY] += h
+        svc = g.cur_svc[ch.index]
+        svc[S_HANDLED] += 1
+        svc[S_HANDLE_S] += h
+        svc[S_FIRST_RES] += 1
+        if issue_row is not None:
+            issue_row[ISSUES_RES] += 1
 
     def _heap_outcome(self, ev) -> None:
         """The end of a heap-group handling whose outcome is decided then."""
@@ -960,7 +931,6 @@ class ContactCenter:
         q = g.single
         items = q.items
         free = g.free
-        factor = q.factors[g.index]
         while items and free and free[0] <= now:
             c = items.popleft()
             if c.state != WAITING:
@@ -968,33 +938,7 @@ class ContactCenter:
             if c.deadline <= now:
                 self._abandon(c, c.deadline)
                 continue
-            # what _heap_start does, inlined
-            ch = c.ch
-            t_q = c.t_q
-            wait = now - t_q
-            c.state = SERVING
-            if t_q >= self.cur_start:
-                ch.cur_row[QUEUE_S] += wait
-            else:
-                self._spread(ch.rows, QUEUE_S, t_q, now)
-            row = c.row
-            if wait <= ch.target_s:
-                row[WITHIN] += 1
-            row[WAIT_ANS] += wait
-            c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
-            h = c.base_s * factor
-            end = now + h
-            heapreplace(free, end)
-            if end < self.cur_end and c.first and c.u_out < g.resolve_p:  # what _heap_account does
-                g.cur_row[G_BUSY] += h
-                svc = g.cur_svc[ch.index]
-                svc[S_HANDLED] += 1
-                svc[S_HANDLE_S] += h
-                svc[S_FIRST_RES] += 1
-                if c.issue_row is not None:
-                    c.issue_row[ISSUES_RES] += 1
-            else:
-                self._heap_account(c, g, now, end, h)
+            self._heap_start(c, g, q, now)
         if items and free:  # what _schedule_pull does, inlined
             g.pull_pending = True
             g.pull_token += 1
@@ -1087,33 +1031,19 @@ class ContactCenter:
         svc = g.cur_svc[ch.index]
         svc[S_HANDLED] += 1
         svc[S_HANDLE_S] += handle
-        if c.first and c.u_out < g.resolve_p:  # the common case, inlined (the contact is done)
+        if self.trace is None and c.first and c.u_out < g.resolve_p:  # _outcome's common case
             svc[S_FIRST_RES] += 1
             issue = c.issue_row
             if issue is not None:
                 issue[ISSUES_RES] += 1
         else:
+            if self.trace is not None:
+                self._log("complete", c, g.name)
             self._outcome(c, g, svc, now)
         if t0 >= self.cur_start:
             g.cur_row[G_BUSY] += now - t0
         else:
             self._spread(g.rows, G_BUSY, t0, now)
-        self._free(agent)
-
-    def _complete_traced(self, ev) -> None:
-        """``_complete`` on the general path (with an event log when tracing)."""
-        agent = ev.a
-        c = agent.contact
-        now = self.env._now
-        g = agent.group
-        t0 = agent.busy_since
-        svc = g.cur_svc[c.ch.index]
-        svc[S_HANDLED] += 1
-        svc[S_HANDLE_S] += now - t0
-        if self.trace is not None:
-            self._log("complete", c, g.name)
-        self._outcome(c, g, svc, now)
-        self._spread(g.rows, G_BUSY, t0, now)
         self._free(agent)
 
     def _complete_chat(self, ev) -> None:
@@ -1236,20 +1166,9 @@ class ContactCenter:
                 if not q.fast:
                     self._start(c, agent, q)
                     return
-                ch = c.ch
                 # what _start does for a contact of an entry queue (not chat: g.single)
                 c.state = SERVING
-                t_q = c.t_q
-                wait = now - t_q
-                if t_q >= self.cur_start:
-                    ch.cur_row[QUEUE_S] += wait
-                else:
-                    self._spread(ch.rows, QUEUE_S, t_q, now)
-                row = c.row
-                if wait <= ch.target_s:
-                    row[WITHIN] += 1
-                row[WAIT_ANS] += wait
-                c.hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+                self._answered(c.ch, c.row, c.hist, c.t_q, now)
                 agent.busy_since = now
                 agent.contact = c
                 done = agent.done

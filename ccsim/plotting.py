@@ -84,15 +84,15 @@ def plot_queue_length(result: SimulationResult, ax: Axes | None = None) -> Axes:
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
-    for row in result.channels[:-1]:
-        x, y, _ = _series(result.intervals, "channel", row["channel"], "mean_queue_len")
-        ax.plot(x, y, marker="o", markersize=3, label=row["channel"])
-    ax.set_ylabel("mean contacts waiting")
-    ax.set_title("queue length per interval")
-    ax.legend()
-    _ticks(ax, result)
-    return ax
+    return _lines(
+        result.intervals,
+        "channel",
+        "mean_queue_len",
+        ax,
+        result,
+        ylabel="mean contacts waiting",
+        title="queue length per interval",
+    )
 
 
 def plot_occupancy(result: SimulationResult, ax: Axes | None = None) -> Axes:
@@ -109,13 +109,30 @@ def plot_occupancy(result: SimulationResult, ax: Axes | None = None) -> Axes:
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
-    for row in result.groups[:-1]:
-        x, y, _ = _series(result.group_intervals, "group", row["group"], "occupancy")
-        ax.plot(x, y, marker="o", markersize=3, label=row["group"])
+    ax = _lines(
+        result.group_intervals,
+        "group",
+        "occupancy",
+        ax,
+        result,
+        ylabel="busy time / time present",
+        title="occupancy per agent group and interval",
+    )
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("busy time / time present")
-    ax.set_title("occupancy per agent group and interval")
+    return ax
+
+
+def _lines(
+    rows: list[dict], key: str, kpi: str, ax: Axes | None, result: SimulationResult, *, ylabel: str, title: str
+) -> Axes:
+    """One line per channel or group (``key``) of a KPI over the intervals."""
+    ax = _axes(ax)
+    names = dict.fromkeys(r[key] for r in rows)
+    for name in names:
+        x, y, _ = _series(rows, key, name, kpi)
+        ax.plot(x, y, marker="o", markersize=3, label=name)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.legend()
     _ticks(ax, result)
     return ax

@@ -359,6 +359,9 @@ class ContactCenter:
     fast : bool, default True
         Use the inlined fast paths where a channel or queue allows them; ``False`` runs every
         contact through the general path (same numbers, slower: for testing the fast paths).
+    routing : type, default Routing
+        The routing policy class (see :mod:`ccsim.routing`); a subclass that overrides
+        ``route`` decides where every new contact goes.
     """
 
     def __init__(
@@ -370,6 +373,7 @@ class ContactCenter:
         trace: bool = False,
         script: Iterable[ScriptedContact] | None = None,
         fast: bool = True,
+        routing: type[Routing] = Routing,
     ) -> None:
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -407,7 +411,9 @@ class ContactCenter:
         for g in self.groups:
             if g.spec.escalation is not None:
                 g.target = by_name[g.spec.escalation.to]
-        self.routing = Routing(scenario, self.groups)
+        self.routing = routing(scenario, self.groups)
+        # the fast path knows each channel's queue in advance: only with the default decisions
+        custom_route = type(self.routing).route is not Routing.route
         chat_channels = {c.index for c in self.channels if c.chat_k}
         for g in self.groups:
             g.levels = self.routing.levels[g.index]
@@ -457,7 +463,8 @@ class ContactCenter:
             ]
         for ch in self.channels:
             ch.fast = (
-                ch.ss_time is None
+                not custom_route
+                and ch.ss_time is None
                 and not ch.eager
                 and not ch.chat_k
                 and len(ch.ctypes) == 1

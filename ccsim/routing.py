@@ -20,8 +20,9 @@ One policy object, :class:`Routing`, with this documented order (see also
 5. Escalated contacts join the target group's **transfer** queue (the customer waits, and may
    hang up) or **callback** queue (a ticket; nobody hangs up).
 
-To change the policy, subclass :class:`Routing` and override :meth:`Routing.route` (where a
-new contact goes) or the queue construction.
+To change the policy, subclass :class:`Routing`, override :meth:`Routing.route` (where a
+new contact goes) or the queue construction, and pass the class to
+``ccsim.simulate(scenario, routing=MyRouting)``.
 """
 
 from __future__ import annotations

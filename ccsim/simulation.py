@@ -13,6 +13,7 @@ import numpy as np
 from ccsim.errors import CcsimError
 from ccsim.metrics import summarise
 from ccsim.model import ContactCenter, RunTotals
+from ccsim.routing import Routing
 from ccsim.scenario import Scenario
 
 __all__ = ["SimulationResult", "TargetCheck", "simulate"]
@@ -154,6 +155,7 @@ def simulate(
     variant: str | None = None,
     trace: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    routing: type[Routing] = Routing,
 ) -> SimulationResult:
     """Simulate a scenario and summarise the KPIs over replications.
 
@@ -172,6 +174,8 @@ def simulate(
         Keep an event log of every replication (memory grows with the run: for small runs).
     progress : callable, optional
         Called as ``progress(done, total)`` after each replication.
+    routing : type, default Routing
+        The routing policy class; subclass :class:`ccsim.routing.Routing` to change it.
 
     Returns
     -------
@@ -198,7 +202,7 @@ def simulate(
     interrupted = False
     try:
         for r in range(reps):
-            runs.append(ContactCenter(sc, seed, r, trace=trace).run())
+            runs.append(ContactCenter(sc, seed, r, trace=trace, routing=routing).run())
             if progress is not None:
                 progress(r + 1, reps)
     except KeyboardInterrupt:

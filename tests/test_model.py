@@ -295,3 +295,24 @@ def test_fast_paths_give_the_same_numbers_as_the_general_path(path):
     assert np.allclose(fast.channels, general.channels, rtol=1e-12, atol=1e-9)
     assert np.array_equal(fast.wait_hist, general.wait_hist)
     assert np.allclose(fast.groups, general.groups, rtol=1e-12, atol=1e-9)
+
+
+def test_routing_policy_can_be_replaced():
+    from ccsim.routing import Routing
+
+    class EverythingToTheBackOffice(Routing):
+        """A policy that sends every new phone contact to the tier-2 transfer queue."""
+
+        calls = 0
+
+        def route(self, ch, ctype, u_route):
+            type(self).calls += 1
+            back = next(g for g in self.groups if g.name == "back")
+            return self.escalation_queue(back.index, ch, ctype, callback=False), None, None
+
+    sc = scenario_from_dict(SHIFTS)
+    res = simulate(sc, replications=1, seed=3, routing=EverythingToTheBackOffice)
+    assert EverythingToTheBackOffice.calls == res.channel("all")["offered"]
+    groups = {r["group"]: r for r in res.groups}
+    assert groups["day"]["handled"] == 0 and groups["extra"]["handled"] == 0
+    assert groups["back"]["handled"] > 0

@@ -433,6 +433,7 @@ def _build(data: Any, node: yaml.Node | None, source: str) -> Scenario:
     scenario = _validate(data, node, source)
     scenario._raw = data
     scenario._node = node
+    scenario._source = source
     problems: list[Problem] = []
     for name in scenario.variants:
         try:
@@ -453,17 +454,17 @@ def build_variant(scenario: Scenario, name: str) -> Scenario:
         known = ", ".join(scenario.variants) or "none"
         close = difflib.get_close_matches(name, list(scenario.variants), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; variants: {known}"
-        raise ScenarioError(scenario.name, [Problem("variants", f"no variant {name!r}{hint}")])
+        raise ScenarioError(scenario._source, [Problem("variants", f"no variant {name!r}{hint}")])
     overrides = scenario.variants[name].overrides
     if "variants" in overrides:
         raise ScenarioError(
-            scenario.name, [Problem(f"variants.{name}.overrides.variants", "a variant cannot define variants")]
+            scenario._source, [Problem(f"variants.{name}.overrides.variants", "a variant cannot define variants")]
         )
     raw = scenario._raw or scenario.model_dump(exclude={"variants"})
     merged = merge({k: v for k, v in raw.items() if k != "variants"}, overrides)
     node = scenario._node
     try:
-        variant = _validate(merged, None, scenario.name)
+        variant = _validate(merged, None, scenario._source)
     except ScenarioError as exc:
         problems = []
         for p in exc.problems:
@@ -481,8 +482,9 @@ def build_variant(scenario: Scenario, name: str) -> Scenario:
                         line if found else None,
                     )
                 )
-        raise ScenarioError(scenario.name, problems) from None
+        raise ScenarioError(scenario._source, problems) from None
     variant._raw = merged
+    variant._source = scenario._source
     variant._variant_name = name
     cache[name] = variant
     return variant

@@ -553,6 +553,7 @@ class Scenario(Strict):
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _node: Any = PrivateAttr(default=None)
+    _source: str = PrivateAttr(default="<dict>")
     _variant_name: str | None = PrivateAttr(default=None)
     _variant_cache: dict[str, Any] = PrivateAttr(default_factory=dict)
 

@@ -193,7 +193,7 @@ def simulate(
     if seed is None:
         seed = sc.simulation.seed
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % 2**63)
+        seed = int(np.random.SeedSequence().entropy % 2**32)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise CcsimError(f"seed: must be a whole number >= 0, got {seed!r}")
 

@@ -912,6 +912,7 @@ class ContactCenter:
         self._outcome(ev.c, self.groups[int(ev.u)], ev.q, self.env._now)
 
     def _schedule_pull(self, g: _Group, when: float) -> None:
+        """A pull at ``when``; reuses the group's pull event unless it is still scheduled."""
         g.pull_pending = True
         g.pull_token += 1
         ev = g.pull_ev
@@ -946,18 +947,8 @@ class ContactCenter:
                 self._abandon(c, c.deadline)
                 continue
             self._heap_start(c, g, q, now)
-        if items and free:  # what _schedule_pull does, inlined
-            g.pull_pending = True
-            g.pull_token += 1
-            if ev.callbacks is not None or ev is not g.pull_ev:  # still scheduled, or a stand-in
-                ev = g.pull_ev = _Event()
-                ev._ok = True
-                ev._value = None
-                ev.q = g
-            ev.token = g.pull_token
-            ev.callbacks = self._pull_cbs
-            when = free[0]
-            self._schedule(ev, 1, when - now if when > now else 0.0)
+        if items and free:
+            self._schedule_pull(g, max(free[0], now))
 
     def _heap_presence(self, g: _Group, now: float) -> None:
         """Presence up to ``now``, with agents going home at the end of their contact."""

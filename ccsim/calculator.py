@@ -8,9 +8,7 @@ from a CSV file, and returns plain rows (dicts) that the CLI prints or writes.
 from __future__ import annotations
 
 import csv
-import io
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +16,7 @@ import numpy as np
 from ccsim import erlang
 from ccsim.errors import CcsimError, InputError
 
-__all__ = ["NUMERIC_COLUMNS", "evaluate_intervals", "read_interval_csv", "rows_for_csv", "write_csv"]
+__all__ = ["NUMERIC_COLUMNS", "evaluate_intervals", "read_interval_csv", "rows_for_csv"]
 
 #: Columns of the interval CSV that ccsim reads as numbers; every other column is passed
 #: through to the output unchanged (an interval start, a date, a queue name ...).
@@ -206,13 +204,3 @@ def rows_for_csv(
             raise CcsimError(f"{path}:{exc.index + 2}: column '{exc.name}' {exc.rule}, got {exc.value!r}") from None
         raise
     return [{**p, **r} for p, r in zip(passthrough, rows, strict=True)]
-
-
-def write_csv(rows: Sequence[dict[str, object]]) -> str:
-    """Render rows (dicts with the same keys) as CSV text."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
-    return buf.getvalue()

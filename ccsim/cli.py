@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from ccsim import __version__, calculator
 from ccsim.errors import CcsimError
 from ccsim.files import write_atomic
+from ccsim.report import csv_table
 
 EXIT_USAGE = 2
 
@@ -193,7 +194,7 @@ def _emit_batch(args: argparse.Namespace, rows: list[dict[str, object]], interva
     if args.json:
         text = _to_json(rows) + "\n"
     elif args.out:
-        text = calculator.write_csv(rows)
+        text = csv_table(rows, float_format=".6g")
     else:
         text = _batch_table(rows) + "\n"
     if args.out and args.out != "-":
@@ -364,7 +365,7 @@ def _out_dir(path: str):
 
 def _write_outputs(result, out_dir) -> list[str]:
     from ccsim import plotting
-    from ccsim.report import csv_table, result_json
+    from ccsim.report import result_json
 
     files: dict[str, str | bytes] = {
         "channels.csv": csv_table(result.channels),

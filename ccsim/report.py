@@ -127,11 +127,29 @@ def result_json(result: SimulationResult) -> str:
     return json.dumps(data, indent=2, default=_clean, allow_nan=False)
 
 
-def csv_table(rows: list[dict]) -> str:
-    """Rows (dicts with the same keys) as CSV text; undefined values are empty cells."""
+def csv_table(rows: list[dict], float_format: str | None = None) -> str:
+    """Rows (dicts with the same keys) as CSV text; undefined values are empty cells.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+    float_format : str, optional
+        A format for floats, e.g. ``".6g"`` (default: full precision).
+
+    Returns
+    -------
+    str
+        The CSV text with a header line.
+    """
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow(
+            {
+                k: ("" if v is None else format(v, float_format) if float_format and isinstance(v, float) else v)
+                for k, v in row.items()
+            }
+        )
     return buf.getvalue()

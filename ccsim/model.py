@@ -781,6 +781,18 @@ class ContactCenter:
         c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
         self._reach(c, ch.u_later.next(), 1.0)
 
+    def _next_waiting(self, items, now: float) -> Contact | None:
+        """Take the first contact of a queue that is still waiting (hung-up ones are dropped)."""
+        while items:
+            c = items.popleft()
+            if c.state != WAITING:
+                continue  # answered elsewhere (overflow), or hung up with an abandonment event
+            if c.deadline <= now:
+                self._abandon(c, c.deadline)
+                continue
+            return c
+        return None
+
     def _pull(self, g: _Group, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
         """The next contact for a freed agent of ``g`` (documented routing order)."""
         now = self.env.now
@@ -940,12 +952,9 @@ class ContactCenter:
         items = q.items
         free = g.free
         while items and free and free[0] <= now:
-            c = items.popleft()
-            if c.state != WAITING:
-                continue
-            if c.deadline <= now:
-                self._abandon(c, c.deadline)
-                continue
+            c = self._next_waiting(items, now)
+            if c is None:
+                break
             self._heap_start(c, g, q, now)
         if items and free:
             self._schedule_pull(g, max(free[0], now))
@@ -1152,15 +1161,9 @@ class ContactCenter:
             return
         q = g.single
         if q is not None:  # one queue: the common case, inlined
-            items = q.items
             now = self.env._now
-            while items:
-                c = items.popleft()
-                if c.state != WAITING:
-                    continue
-                if c.deadline <= now:
-                    self._abandon(c, c.deadline)
-                    continue
+            c = self._next_waiting(q.items, now)
+            if c is not None:
                 if not q.fast:
                     self._start(c, agent, q)
                     return

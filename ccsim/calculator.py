@@ -8,12 +8,12 @@ from a CSV file, and returns plain rows (dicts) that the CLI prints or writes.
 from __future__ import annotations
 
 import csv
-import math
 from pathlib import Path
 
 import numpy as np
 
 from ccsim import erlang
+from ccsim.checks import nonnegative, positive, whole
 from ccsim.errors import CcsimError, InputError
 
 __all__ = ["NUMERIC_COLUMNS", "evaluate_intervals", "read_interval_csv", "rows_for_csv"]
@@ -66,10 +66,9 @@ def evaluate_intervals(
         One row per interval with the inputs, the offered load, agents, scheduled agents and
         the metrics.
     """
-    if not (isinstance(interval_s, int | float) and math.isfinite(interval_s) and interval_s > 0):
-        raise InputError("interval_s", "must be a finite number > 0", interval_s)
-    vol = np.atleast_1d(erlang._nonnegative("volume", volume))
-    aht = np.broadcast_to(erlang._positive("aht_s", aht_s), vol.shape)
+    positive("interval_s", interval_s)
+    vol = np.atleast_1d(nonnegative("volume", volume))
+    aht = np.broadcast_to(positive("aht_s", aht_s), vol.shape)
     rate = vol / interval_s
     targets = {
         "service_level": service_level,
@@ -79,7 +78,7 @@ def evaluate_intervals(
         "max_abandon": max_abandon,
     }
     if agents is not None:
-        n = np.broadcast_to(erlang._whole("agents", agents), vol.shape)
+        n = np.broadcast_to(whole("agents", agents), vol.shape)
         if patience_s is None:
             m = erlang.erlang_c_metrics(rate, aht, n, answer_within_s)
         else:

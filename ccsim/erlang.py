@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ccsim.errors import CcsimError, InputError
+from ccsim.checks import fraction, nonnegative, positive, whole
+from ccsim.errors import CcsimError
 
 __all__ = [
     "ErlangAMetrics",
@@ -56,52 +57,8 @@ _TARGET_SLACK = 1e-12
 # --------------------------------------------------------------------------- validation
 
 
-def _array(name: str, value: object) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(name, "must be a number or an array of numbers", value) from None
-    return arr
-
-
-def _first_bad(name: str, arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
-    if np.any(bad):
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        index = None if not idx else (idx[0] if len(idx) == 1 else idx)
-        raise InputError(name, rule, arr[idx].item(), index)
-
-
-def _nonnegative(name: str, value: object) -> np.ndarray:
-    arr = _array(name, value)
-    _first_bad(name, arr, ~np.isfinite(arr) | (arr < 0), "must be a finite number >= 0")
-    return arr
-
-
-def _positive(name: str, value: object, *, allow_inf: bool = False) -> np.ndarray:
-    arr = _array(name, value)
-    bad = np.isnan(arr) | (arr <= 0) | (~allow_inf & np.isinf(arr))
-    _first_bad(name, arr, bad, "must be a number > 0" if allow_inf else "must be a finite number > 0")
-    return arr
-
-
-def _whole(name: str, value: object) -> np.ndarray:
-    arr = _array(name, value)
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr != np.floor(arr))
-    _first_bad(name, arr, bad, "must be a whole number >= 0")
-    return arr
-
-
-def _fraction(name: str, value: object, *, low_open: bool, high_open: bool) -> np.ndarray:
-    arr = _array(name, value)
-    low_bad = arr <= 0 if low_open else arr < 0
-    high_bad = arr >= 1 if high_open else arr > 1
-    rule = f"must be in {'(' if low_open else '['}0, 1{')' if high_open else ']'}"
-    _first_bad(name, arr, np.isnan(arr) | low_bad | high_bad, rule)
-    return arr
-
-
 def _shrinkage(value: object) -> np.ndarray:
-    return _fraction("shrinkage", value, low_open=False, high_open=True)
+    return fraction("shrinkage", value, low_open=False, high_open=True)
 
 
 def _scalar_out(arrays: dict[str, np.ndarray], scalar: bool) -> dict[str, object]:
@@ -163,7 +120,7 @@ def _log_poisson_pmf(n: np.ndarray, load: np.ndarray) -> np.ndarray:
     return -_stirlerr(n) - _bd0(n, load) - _HALF_LOG_2PI - 0.5 * np.log(n)
 
 
-def _log_inv_b_continued_fraction(load: np.ndarray, n: np.ndarray) -> np.ndarray:
+def _log_inv_b_continuedfraction(load: np.ndarray, n: np.ndarray) -> np.ndarray:
     """log(1 / B(n, A)) for A > n + 1 from the continued fraction of Gamma(n + 1, A).
 
     1/B = e^A Gamma(n + 1, A) / A^n, and e^x x^-a Gamma(a, x) has a continued fraction that
@@ -214,7 +171,7 @@ def _log_erlang_b(load: np.ndarray, n: np.ndarray) -> np.ndarray:
     res[direct] = log_pmf[direct] - np.log(cdf[direct])
     deep = ~direct  # cdf tiny: far into overload, so A > n + 1 holds
     if np.any(deep):
-        res[deep] = -_log_inv_b_continued_fraction(a[deep], k[deep])
+        res[deep] = -_log_inv_b_continuedfraction(a[deep], k[deep])
     out[some] = res
     return out.reshape(shape)
 
@@ -234,8 +191,8 @@ def erlang_b(offered_load, agents):
     float or numpy.ndarray
         The probability that an arrival finds every server busy and is lost.
     """
-    load = _nonnegative("offered_load", offered_load)
-    n = _whole("agents", agents)
+    load = nonnegative("offered_load", offered_load)
+    n = whole("agents", agents)
     out = np.exp(_log_erlang_b(load, n))
     return out.item() if _is_scalar(offered_load, agents) else out
 
@@ -266,8 +223,8 @@ def erlang_c(offered_load, agents):
     float or numpy.ndarray
         P(an arrival waits); 1.0 when ``offered_load >= agents`` (the queue is unstable).
     """
-    load = _nonnegative("offered_load", offered_load)
-    n = _whole("agents", agents)
+    load = nonnegative("offered_load", offered_load)
+    n = whole("agents", agents)
     out = _erlang_c_core(load, n)
     return out.item() if _is_scalar(offered_load, agents) else out
 
@@ -348,10 +305,10 @@ def erlang_c_metrics(arrival_rate_per_s, aht_s, agents, answer_within_s):
     ErlangCMetrics
         ``stable, p_wait, service_level, asa_s, occupancy, mean_queue_len``.
     """
-    lam = _nonnegative("arrival_rate_per_s", arrival_rate_per_s)
-    aht = _positive("aht_s", aht_s)
-    n = _whole("agents", agents)
-    t = _nonnegative("answer_within_s", answer_within_s)
+    lam = nonnegative("arrival_rate_per_s", arrival_rate_per_s)
+    aht = positive("aht_s", aht_s)
+    n = whole("agents", agents)
+    t = nonnegative("answer_within_s", answer_within_s)
     arrays = _erlang_c_arrays(lam, aht, n, t)
     scalar = _is_scalar(arrival_rate_per_s, aht_s, agents, answer_within_s)
     return ErlangCMetrics(**_scalar_out(arrays, scalar))
@@ -488,11 +445,11 @@ def erlang_a_metrics(arrival_rate_per_s, aht_s, patience_s, agents, answer_withi
     ErlangAMetrics
         ``p_wait, p_abandon, service_level, asa_s, mean_wait_all_s, occupancy, mean_queue_len``.
     """
-    lam = _nonnegative("arrival_rate_per_s", arrival_rate_per_s)
-    aht = _positive("aht_s", aht_s)
-    patience = _positive("patience_s", patience_s)
-    n = _whole("agents", agents)
-    t = _nonnegative("answer_within_s", answer_within_s)
+    lam = nonnegative("arrival_rate_per_s", arrival_rate_per_s)
+    aht = positive("aht_s", aht_s)
+    patience = positive("patience_s", patience_s)
+    n = whole("agents", agents)
+    t = nonnegative("answer_within_s", answer_within_s)
     arrays = _erlang_a_arrays(lam, aht, patience, n, t)
     scalar = _is_scalar(arrival_rate_per_s, aht_s, patience_s, agents, answer_within_s)
     return ErlangAMetrics(**_scalar_out(arrays, scalar))
@@ -560,7 +517,7 @@ def scheduled_agents(agents, shrinkage):
         ``ceil(agents / (1 - shrinkage))``, free of floating-point surprises: 21 agents at
         30 % shrinkage is 30.
     """
-    n = _whole("agents", agents)
+    n = whole("agents", agents)
     s = _shrinkage(shrinkage)
     out = _scheduled(n, s)
     return int(out) if _is_scalar(agents, shrinkage) else out
@@ -665,8 +622,8 @@ def required_agents(
         ``agents``, ``scheduled_agents`` and the metrics (``ErlangCMetrics`` or
         ``ErlangAMetrics``) with ``agents`` on duty.
     """
-    lam = _nonnegative("arrival_rate_per_s", arrival_rate_per_s)
-    aht = _positive("aht_s", aht_s)
+    lam = nonnegative("arrival_rate_per_s", arrival_rate_per_s)
+    aht = positive("aht_s", aht_s)
     shr = _shrinkage(shrinkage)
     given = {
         "service_level": service_level,
@@ -683,20 +640,20 @@ def required_agents(
         raise CcsimError("answer_within_s: required with a service_level target")
     if max_abandon is not None and patience_s is None:
         raise CcsimError("patience_s: required with a max_abandon target")
-    t = _nonnegative("answer_within_s", 0.0 if answer_within_s is None else answer_within_s)
+    t = nonnegative("answer_within_s", 0.0 if answer_within_s is None else answer_within_s)
     targets: dict[str, np.ndarray] = {}
     if service_level is not None:
-        targets["service_level"] = _fraction("service_level", service_level, low_open=True, high_open=True)
+        targets["service_level"] = fraction("service_level", service_level, low_open=True, high_open=True)
     if asa_s is not None:
-        targets["asa_s"] = _positive("asa_s", asa_s)
+        targets["asa_s"] = positive("asa_s", asa_s)
     if max_p_wait is not None:
-        targets["max_p_wait"] = _fraction("max_p_wait", max_p_wait, low_open=True, high_open=False)
+        targets["max_p_wait"] = fraction("max_p_wait", max_p_wait, low_open=True, high_open=False)
     if max_occupancy is not None:
-        targets["max_occupancy"] = _fraction("max_occupancy", max_occupancy, low_open=True, high_open=False)
+        targets["max_occupancy"] = fraction("max_occupancy", max_occupancy, low_open=True, high_open=False)
     if max_abandon is not None:
-        targets["max_abandon"] = _fraction("max_abandon", max_abandon, low_open=True, high_open=False)
+        targets["max_abandon"] = fraction("max_abandon", max_abandon, low_open=True, high_open=False)
     erlang_a = patience_s is not None
-    pat = _positive("patience_s", patience_s) if erlang_a else np.asarray(1.0)
+    pat = positive("patience_s", patience_s) if erlang_a else np.asarray(1.0)
 
     arrays = [lam, aht, t, pat, shr, *targets.values()]
     shape = np.broadcast_shapes(*(a.shape for a in arrays))
@@ -767,8 +724,8 @@ def required_trunks(offered_load, max_blocking, *, shrinkage=0.0):
     StaffingResult
         ``agents`` (the trunks), ``scheduled_agents`` and ``ErlangBMetrics``.
     """
-    load = _nonnegative("offered_load", offered_load)
-    target = _fraction("max_blocking", max_blocking, low_open=True, high_open=False)
+    load = nonnegative("offered_load", offered_load)
+    target = fraction("max_blocking", max_blocking, low_open=True, high_open=False)
     shr = _shrinkage(shrinkage)
     shape = np.broadcast_shapes(load.shape, target.shape, shr.shape)
     load, target, shr = (np.broadcast_to(a, shape).ravel() for a in (load, target, shr))

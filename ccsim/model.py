@@ -79,8 +79,6 @@ GROUP_STATS = (
 # the group statistics at the end (so the hot loop updates one row, not two).
 SVC_STATS = ("handled", "handle_s", "first_resolved", "first_not_resolved", "later_resolved", "escalated")
 S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = range(len(SVC_STATS))
-_C = {name: i for i, name in enumerate(CH_STATS)}
-_G = {name: i for i, name in enumerate(GROUP_STATS)}
 (
     ARRIVALS,
     CONTAINED,
@@ -200,7 +198,7 @@ class _Group:
         self.agents: list[Agent] = []  # present: on duty, or finishing after the shift
         self.idle: list[Agent] = []
         self.partial: list[Agent] = []  # chat agents with a free slot
-        self.present = 0
+        self.present = 0  # heap groups only (their agents are free times, not Agent objects)
         self.owed = 0  # agents to send home as soon as they finish
         self.pres_t = 0.0
         self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
@@ -222,7 +220,7 @@ class _Group:
         self.target = None  # escalation target group
 
     def on_duty(self) -> int:
-        return len(self.free) if self.heap else self.present - self.owed
+        return len(self.free) if self.heap else len(self.agents) - self.owed
 
 
 class _Channel:
@@ -230,8 +228,7 @@ class _Channel:
         self.index = index
         self.name = name
         self.spec = spec
-        self.realtime = spec.kind in REALTIME_KINDS
-        self.backlog = not self.realtime
+        self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: a backlog, nobody abandons
         self.target_s = spec.targets.answer_target_s
         if self.target_s is None:
             self.target_s = INF
@@ -381,7 +378,7 @@ class ContactCenter:
         self.interval_s = cal.interval_s
         n_day, days = cal.intervals_per_day_value, cal.days
         self.n_intervals = k_all = n_day * days
-        self.starts = [d * 86400.0 + cal.day_start_s + i * cal.interval_s for d in range(days) for i in range(n_day)]
+        self.starts = cal.interval_starts_s()
         self.ends = [s + cal.interval_s for s in self.starts]
         self.bucket_start = [0.0, *self.starts[1:]]
         self.horizon = self.ends[-1]
@@ -1154,7 +1151,6 @@ class ContactCenter:
         if g.owed:
             g.owed -= 1
             self._presence(g)
-            g.present -= 1
             g.agents.remove(agent)
             if self.trace is not None:
                 self.trace.append((self.env.now, "leave", None, "", g.name))
@@ -1191,7 +1187,7 @@ class ContactCenter:
             self._heap_presence(g, self.env._now)
             return
         now = self.env.now
-        g.rows[self.cur][G_PRESENT] += g.present * (now - g.pres_t)
+        g.rows[self.cur][G_PRESENT] += len(g.agents) * (now - g.pres_t)
         g.pres_t = now
 
     def _tick(self, ev) -> None:
@@ -1250,7 +1246,6 @@ class ContactCenter:
             back = min(g.owed, diff)
             g.owed -= back
             diff -= back
-            g.present += diff
             for _ in range(diff):
                 agent = Agent(g, self._cb_complete)
                 g.agents.append(agent)
@@ -1258,7 +1253,6 @@ class ContactCenter:
             return
         while diff < 0 and g.idle:
             g.agents.remove(g.idle.pop())
-            g.present -= 1
             diff += 1
             if self.trace is not None:
                 self.trace.append((self.env.now, "leave", None, "", g.name))
@@ -1288,10 +1282,9 @@ class ContactCenter:
             for ch in self.channels:
                 self._schedule_arrival(ch, 0.0, ch.first_gap)
         else:
-            by_name = {ch.name: ch for ch in self.channels}
+            self._by_name = {ch.name: ch for ch in self.channels}
             for sc in sorted(self.script, key=lambda s: s.time_s):
                 self._at(sc.time_s, self._scripted, sc)
-            self._by_name = by_name
         env.run(until=self.horizon)
         return self._finish()
 

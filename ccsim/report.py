@@ -51,7 +51,6 @@ _LABELS = {
     "agent_hours_paid": "agent hours paid",
     "agent_hours_present": "agent hours present",
 }
-_UNTIMED_SKIP = {"backlog_end"}
 
 
 def _fmt(kpi: str, value: float | None, half: float | None) -> str:

@@ -140,24 +140,26 @@ class Calendar(Strict):
         """Intervals in the whole run."""
         return self.intervals_per_day_value * self.days
 
-    @property
-    def open_all_day(self) -> bool:
-        """Whether a day's intervals cover 24 hours, so that days follow each other directly."""
-        return self.intervals_per_day_value * self.interval_min == 24 * 60
-
     def day_factors(self) -> np.ndarray:
         """Volume multiplier of each simulated day (day-of-week pattern)."""
         first = WEEKDAYS.index(self.start_weekday)
         factors = self.day_of_week_factors or {}
         return np.array([factors.get(WEEKDAYS[(first + d) % 7], 1.0) for d in range(self.days)])
 
+    def interval_starts_s(self) -> list[float]:
+        """Start of every interval of the run, in seconds from midnight of the first day."""
+        return [
+            d * 86400.0 + self.day_start_s + i * self.interval_s
+            for d in range(self.days)
+            for i in range(self.intervals_per_day_value)
+        ]
+
     def interval_labels(self) -> list[str]:
         """``day D HH:MM`` start label of every interval of the run."""
         labels = []
-        for d in range(self.days):
-            for i in range(self.intervals_per_day_value):
-                minute = int(self.day_start_s // 60) + i * self.interval_min
-                labels.append(f"day {d + 1} {minute // 60:02d}:{minute % 60:02d}")
+        for start in self.interval_starts_s():
+            day, minute = divmod(int(start // 60), 1440)
+            labels.append(f"day {day + 1} {minute // 60:02d}:{minute % 60:02d}")
         return labels
 
 
@@ -573,10 +575,6 @@ class Scenario(Strict):
         from ccsim.loader import build_variant
 
         return self if name is None else build_variant(self, name)
-
-    def channel_groups(self, channel: str) -> list[str]:
-        """Agent groups with a skill for ``channel`` (any contact type)."""
-        return [g for g, grp in self.agent_groups.items() if any(_skill_channel(s) == channel for s in grp.skills)]
 
 
 def _skill_channel(skill: str) -> str:

@@ -212,11 +212,7 @@ def simulate(
     elapsed = time.perf_counter() - t0
 
     cal = sc.calendar
-    starts = [
-        d * 86400.0 + cal.day_start_s + i * cal.interval_s
-        for d in range(cal.days)
-        for i in range(cal.intervals_per_day_value)
-    ]
+    starts = cal.interval_starts_s()
     warmup_end = starts[0] + sc.simulation.warmup_min * 60.0
     measured = np.array([s >= warmup_end - 1e-9 for s in starts])
     if not measured.any():

@@ -57,7 +57,7 @@ def main() -> None:
     target, t_s = 0.8, 20.0
 
     t0 = time.perf_counter()
-    ours = required_agents(rate, aht_s, answer_within_s=t_s, service_level=target).agents
+    ours = required_agents(rate, aht_s, answer_within_s=t_s, min_service_level=target).agents
     t_ours = time.perf_counter() - t0
 
     t0 = time.perf_counter()

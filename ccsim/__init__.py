@@ -13,19 +13,22 @@ from ccsim.erlang import (
     required_trunks,
     scheduled_agents,
 )
-from ccsim.errors import CcsimError
-from ccsim.loader import ScenarioError, load_scenario, scenario_from_dict
+from ccsim.errors import CcsimError, ScenarioError
+from ccsim.loader import load_scenario, scenario_from_dict
+from ccsim.results import Comparison, SimulationResult, compare
 from ccsim.scenario import Scenario
-from ccsim.simulation import SimulationResult, simulate
+from ccsim.simulation import run_replication, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CcsimError",
+    "Comparison",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
     "__version__",
+    "compare",
     "erlang_a_metrics",
     "erlang_b",
     "erlang_c",
@@ -33,6 +36,7 @@ __all__ = [
     "load_scenario",
     "required_agents",
     "required_trunks",
+    "run_replication",
     "scenario_from_dict",
     "scheduled_agents",
     "simulate",

@@ -31,11 +31,11 @@ def evaluate_intervals(
     answer_within_s=20.0,
     agents=None,
     patience_s=None,
-    service_level=None,
-    asa_s=None,
+    min_service_level=None,
+    max_asa_s=None,
     max_p_wait=None,
     max_occupancy=None,
-    max_abandon=None,
+    max_abandon_rate=None,
     shrinkage=0.0,
 ) -> list[dict[str, float]]:
     """Metrics for given agents, or required agents for targets, one row per interval.
@@ -55,7 +55,7 @@ def evaluate_intervals(
         not used.
     patience_s : float or array_like, optional
         Mean patience in seconds; switches from Erlang C to Erlang A.
-    service_level, asa_s, max_p_wait, max_occupancy, max_abandon : optional
+    min_service_level, max_asa_s, max_p_wait, max_occupancy, max_abandon_rate : optional
         Targets, as in :func:`ccsim.erlang.required_agents`.
     shrinkage : float, default 0
         Share of paid time not available for contacts.
@@ -71,11 +71,11 @@ def evaluate_intervals(
     aht = np.broadcast_to(positive("aht_s", aht_s), vol.shape)
     rate = vol / interval_s
     targets = {
-        "service_level": service_level,
-        "asa_s": asa_s,
+        "min_service_level": min_service_level,
+        "max_asa_s": max_asa_s,
         "max_p_wait": max_p_wait,
         "max_occupancy": max_occupancy,
-        "max_abandon": max_abandon,
+        "max_abandon_rate": max_abandon_rate,
     }
     if agents is not None:
         n = np.broadcast_to(whole("agents", agents), vol.shape)

@@ -75,11 +75,13 @@ def _add_erlang(sub: argparse._SubParsersAction) -> None:
     goal = p.add_argument_group("staffing or targets")
     goal.add_argument("--agents", type=_whole, help="agents on duty: print the metrics for this staffing")
     goal.add_argument("--answer-within-s", type=_number, default=20.0, help="answer target in seconds (default 20)")
-    goal.add_argument("--service-level", type=_fraction, help="target share answered within the answer target")
-    goal.add_argument("--asa-s", type=_number, help="target maximum ASA in seconds")
+    goal.add_argument(
+        "--min-service-level", type=_fraction, help="target minimum share answered within the answer target"
+    )
+    goal.add_argument("--max-asa-s", type=_number, help="target maximum ASA in seconds")
     goal.add_argument("--max-p-wait", type=_fraction, help="target maximum probability of waiting")
     goal.add_argument("--max-occupancy", type=_fraction, help="target maximum occupancy")
-    goal.add_argument("--max-abandon", type=_fraction, help="target maximum abandonment (needs --patience-s)")
+    goal.add_argument("--max-abandon-rate", type=_fraction, help="target maximum abandonment rate (needs --patience-s)")
     goal.add_argument("--shrinkage", type=_fraction, default=0.0, help="share of paid time off the phones (default 0)")
     out = p.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -89,11 +91,11 @@ def _add_erlang(sub: argparse._SubParsersAction) -> None:
 
 def _targets(args: argparse.Namespace) -> dict[str, float | None]:
     return {
-        "service_level": args.service_level,
-        "asa_s": args.asa_s,
+        "min_service_level": args.min_service_level,
+        "max_asa_s": args.max_asa_s,
         "max_p_wait": args.max_p_wait,
         "max_occupancy": args.max_occupancy,
-        "max_abandon": args.max_abandon,
+        "max_abandon_rate": args.max_abandon_rate,
     }
 
 
@@ -171,10 +173,10 @@ def _single_table(args: argparse.Namespace, row: dict[str, float]) -> str:
     add("agents on duty", f"{row['agents']}", how)
     add("scheduled agents", f"{row['scheduled_agents']}", f"shrinkage {_pct(args.shrinkage)}")
     add("P(wait)", _pct(row["p_wait"]), _target_note(row["p_wait"], args.max_p_wait, upper=True))
-    add("service level", _pct(row["service_level"]), _target_note(row["service_level"], args.service_level))
-    add("ASA", _secs(row["asa_s"]), _target_note(row["asa_s"], args.asa_s, upper=True, unit="s"))
+    add("service level", _pct(row["service_level"]), _target_note(row["service_level"], args.min_service_level))
+    add("ASA", _secs(row["asa_s"]), _target_note(row["asa_s"], args.max_asa_s, upper=True, unit="s"))
     if "p_abandon" in row:
-        add("abandonment", _pct(row["p_abandon"]), _target_note(row["p_abandon"], args.max_abandon, upper=True))
+        add("abandonment", _pct(row["p_abandon"]), _target_note(row["p_abandon"], args.max_abandon_rate, upper=True))
         add("mean wait, all callers", _secs(row["mean_wait_all_s"]))
     add("occupancy", _pct(row["occupancy"]), _target_note(row["occupancy"], args.max_occupancy, upper=True))
     q = row["mean_queue_len"]
@@ -327,17 +329,21 @@ class _Progress:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from ccsim.errors import ScenarioError
     from ccsim.loader import load_scenario
     from ccsim.report import result_json, summary_text
     from ccsim.simulation import simulate
 
     scenario = load_scenario(args.file)
+    if args.variant is not None:
+        try:
+            scenario = scenario.variant(args.variant)
+        except ScenarioError as exc:
+            raise ScenarioError(args.file, exc.problems) from None
     out_dir = _out_dir(args.out) if args.out else None
     progress = _Progress()
     try:
-        result = simulate(
-            scenario, replications=args.replications, seed=args.seed, variant=args.variant, progress=progress
-        )
+        result = simulate(scenario, replications=args.replications, seed=args.seed, progress=progress)
     finally:
         progress.close()
     if out_dir is not None:

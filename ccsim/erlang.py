@@ -579,12 +579,12 @@ def required_agents(
     aht_s,
     *,
     answer_within_s=None,
-    service_level=None,
-    asa_s=None,
+    min_service_level=None,
+    max_asa_s=None,
     max_p_wait=None,
     max_occupancy=None,
     patience_s=None,
-    max_abandon=None,
+    max_abandon_rate=None,
     shrinkage=0.0,
 ):
     """The smallest number of agents meeting every target given.
@@ -600,10 +600,10 @@ def required_agents(
     aht_s : float or array_like
         Mean handle time in seconds, > 0.
     answer_within_s : float or array_like, optional
-        Answer target in seconds; required with ``service_level``.
-    service_level : float or array_like, optional
+        Answer target in seconds; required with ``min_service_level``.
+    min_service_level : float or array_like, optional
         Target share answered within ``answer_within_s``, in (0, 1).
-    asa_s : float or array_like, optional
+    max_asa_s : float or array_like, optional
         Target maximum mean wait of answered contacts in seconds, > 0.
     max_p_wait : float or array_like, optional
         Target maximum P(wait), in (0, 1].
@@ -611,7 +611,7 @@ def required_agents(
         Target maximum occupancy, in (0, 1].
     patience_s : float or array_like, optional
         Mean patience in seconds, > 0; switches to Erlang A.
-    max_abandon : float or array_like, optional
+    max_abandon_rate : float or array_like, optional
         Target maximum abandonment rate, in (0, 1]; requires ``patience_s``.
     shrinkage : float or array_like, default 0.0
         Share of paid time not available for contacts, in [0, 1).
@@ -626,32 +626,33 @@ def required_agents(
     aht = positive("aht_s", aht_s)
     shr = _shrinkage(shrinkage)
     given = {
-        "service_level": service_level,
-        "asa_s": asa_s,
+        "min_service_level": min_service_level,
+        "max_asa_s": max_asa_s,
         "max_p_wait": max_p_wait,
         "max_occupancy": max_occupancy,
-        "max_abandon": max_abandon,
+        "max_abandon_rate": max_abandon_rate,
     }
     if all(v is None for v in given.values()):
         raise CcsimError(
-            "required_agents: give at least one target (service_level, asa_s, max_p_wait, max_occupancy, max_abandon)"
+            "required_agents: give at least one target "
+            "(min_service_level, max_asa_s, max_p_wait, max_occupancy, max_abandon_rate)"
         )
-    if service_level is not None and answer_within_s is None:
-        raise CcsimError("answer_within_s: required with a service_level target")
-    if max_abandon is not None and patience_s is None:
-        raise CcsimError("patience_s: required with a max_abandon target")
+    if min_service_level is not None and answer_within_s is None:
+        raise CcsimError("answer_within_s: required with a min_service_level target")
+    if max_abandon_rate is not None and patience_s is None:
+        raise CcsimError("patience_s: required with a max_abandon_rate target")
     t = nonnegative("answer_within_s", 0.0 if answer_within_s is None else answer_within_s)
     targets: dict[str, np.ndarray] = {}
-    if service_level is not None:
-        targets["service_level"] = fraction("service_level", service_level, low_open=True, high_open=True)
-    if asa_s is not None:
-        targets["asa_s"] = positive("asa_s", asa_s)
+    if min_service_level is not None:
+        targets["min_service_level"] = fraction("min_service_level", min_service_level, low_open=True, high_open=True)
+    if max_asa_s is not None:
+        targets["max_asa_s"] = positive("max_asa_s", max_asa_s)
     if max_p_wait is not None:
         targets["max_p_wait"] = fraction("max_p_wait", max_p_wait, low_open=True, high_open=False)
     if max_occupancy is not None:
         targets["max_occupancy"] = fraction("max_occupancy", max_occupancy, low_open=True, high_open=False)
-    if max_abandon is not None:
-        targets["max_abandon"] = fraction("max_abandon", max_abandon, low_open=True, high_open=False)
+    if max_abandon_rate is not None:
+        targets["max_abandon_rate"] = fraction("max_abandon_rate", max_abandon_rate, low_open=True, high_open=False)
     erlang_a = patience_s is not None
     pat = positive("patience_s", patience_s) if erlang_a else np.asarray(1.0)
 
@@ -676,15 +677,15 @@ def required_agents(
         hi_slack, lo_slack = 1 + _TARGET_SLACK, 1 - _TARGET_SLACK
         for name, target in targets.items():
             goal = target[idx]
-            if name == "service_level":
+            if name == "min_service_level":
                 ok &= m["service_level"] >= goal * lo_slack
-            elif name == "asa_s":
+            elif name == "max_asa_s":
                 ok &= np.nan_to_num(m["asa_s"], nan=0.0) <= goal * hi_slack
             elif name == "max_p_wait":
                 ok &= m["p_wait"] <= goal * hi_slack
             elif name == "max_occupancy":
                 ok &= m["occupancy"] <= goal * hi_slack
-            else:
+            else:  # max_abandon_rate
                 ok &= m["p_abandon"] <= goal * hi_slack
         return ok | (lam[idx] == 0)
 

@@ -7,7 +7,9 @@ into a single line on stderr and exit code 2; Python callers can catch it (it is
 
 from __future__ import annotations
 
-__all__ = ["CcsimError", "InputError"]
+from dataclasses import dataclass
+
+__all__ = ["CcsimError", "InputError", "Problem", "ScenarioError"]
 
 
 class CcsimError(ValueError):
@@ -28,3 +30,25 @@ class InputError(CcsimError):
         self.index = index
         where = "" if index is None else f" (at index {index})"
         super().__init__(f"{name}: {rule}, got {value!r}{where}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where (a dotted path), what rule, and the line."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line})" if self.line else ""
+        return f"{self.path}: {self.message}{where}" if self.path else f"{self.message}{where}"
+
+
+class ScenarioError(CcsimError):
+    """A scenario file or dict is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))

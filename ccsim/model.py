@@ -27,9 +27,10 @@ from __future__ import annotations
 import gc
 import math
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from heapq import heappop, heappush, heapreplace
+from typing import Any
 
 import numpy as np
 import simpy
@@ -48,6 +49,7 @@ CH_STATS = (
     "answered",
     "abandoned",
     "answered_within",  # answered within the answer target
+    "answered_at_once",  # answered on arrival, without waiting (p_wait = 1 - this / offered)
     "wait_answered_s",  # sum of waits of answered contacts
     "wait_abandoned_s",  # sum of waits of abandoned contacts
     "handled",  # handlings completed (any tier), by completion interval
@@ -59,7 +61,7 @@ CH_STATS = (
     "redials",  # redials offered
     "issues",  # new issues offered (fresh contacts), by interval of first offer
     "issues_resolved",  # of those, resolved by the end of the run
-    "queue_s",  # contact-seconds spent waiting (any queue), by interval
+    "queue_s",  # contact-seconds spent waiting (any queue) while the desk is open, by interval
     "backlog_end",  # contacts waiting at the end of the interval (email and SNS)
     "waiting_at_end",  # contacts still waiting when the run ends, by interval offered
     "in_service_at_end",  # contacts in service when the run ends, by interval offered
@@ -72,8 +74,12 @@ GROUP_STATS = (
     "scheduled_s",  # agent-seconds on duty by the staffing plan
     "resolved",
     "escalated",
-    "transfers_answered",  # escalated contacts this group answered
-    "transfer_wait_s",  # sum of waits of those
+    "transfers_offered",  # escalated contacts that joined this group's queue, by interval of escalation
+    "transfers_answered",  # ... that this group answered
+    "transfers_within",  # ... answered within the channel's answer target
+    "transfer_wait_s",  # sum of waits of the answered ones
+    "transfers_abandoned",  # ... that hung up waiting for this group
+    "transfers_waiting_at_end",  # ... still waiting when the run ends
 )
 # Counted during the run per (group, channel, interval) and summed into both the channel and
 # the group statistics at the end (so the hot loop updates one row, not two).
@@ -86,6 +92,7 @@ S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = ra
     ANSWERED,
     ABANDONED,
     WITHIN,
+    AT_ONCE,
     WAIT_ANS,
     WAIT_ABN,
     HANDLED,
@@ -102,9 +109,21 @@ S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = ra
     WAITING_END,
     SERVING_END,
 ) = range(len(CH_STATS))
-G_HANDLED, G_HANDLE_S, G_BUSY, G_PRESENT, G_SCHED, G_RESOLVED, G_ESCALATED, G_TRANSFERS, G_TRANSFER_WAIT = range(
-    len(GROUP_STATS)
-)
+(
+    G_HANDLED,
+    G_HANDLE_S,
+    G_BUSY,
+    G_PRESENT,
+    G_SCHED,
+    G_RESOLVED,
+    G_ESCALATED,
+    G_TRANSFERS_OFFERED,
+    G_TRANSFERS,
+    G_TRANSFERS_WITHIN,
+    G_TRANSFER_WAIT,
+    G_TRANSFERS_ABANDONED,
+    G_TRANSFERS_WAITING_END,
+) = range(len(GROUP_STATS))
 
 #: Lower edges of the wait histogram bins (seconds): 2 s up to 2 min, 10 s up to 10 min,
 #: 1 min up to 1 h, 15 min up to a day, and one bin beyond.
@@ -166,6 +185,7 @@ class Contact:
     queue = None
     issue_row = None
     row = None  # the stats row of the interval offered (contacts answered at once: issue_row)
+    trow = None  # an escalated contact's row of the receiving group, interval of the escalation
     ctype = None
 
 
@@ -229,9 +249,7 @@ class _Channel:
         self.name = name
         self.spec = spec
         self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: a backlog, nobody abandons
-        self.target_s = spec.targets.answer_target_s
-        if self.target_s is None:
-            self.target_s = INF
+        self.target_s = spec.answer_within_s  # the service level's answer target
         self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
         self.hists = [[0] * N_BINS for _ in range(n_intervals)]
         self.in_self_service = 0
@@ -303,6 +321,9 @@ class ScriptedContact:
         first-contact resolution, escalated when below that plus the escalation probability.
     contact_type : str or None
         Contact type, if the channel has them.
+    routing_u : float
+        The contact's routing draw: ``share`` vendor routing sends it to the vendor when this
+        is below the share (default 1: never).
     """
 
     time_s: float
@@ -311,6 +332,7 @@ class ScriptedContact:
     patience_s: float = math.inf
     outcome_u: float = 0.0
     contact_type: str | None = None
+    routing_u: float = 1.0
 
 
 @dataclass
@@ -322,7 +344,7 @@ class RunTotals:
     channels : numpy.ndarray
         ``(channels, intervals, len(CH_STATS))`` sums per interval.
     wait_hist : numpy.ndarray
-        ``(channels, intervals, bins)`` counts of waits of answered first-line contacts.
+        ``(channels, intervals, bins)`` counts (int32) of waits of answered first-line contacts.
     groups : numpy.ndarray
         ``(groups, intervals, len(GROUP_STATS))`` sums per interval.
     contacts : int
@@ -359,6 +381,9 @@ class ContactCenter:
     routing : type, default Routing
         The routing policy class (see :mod:`ccsim.routing`); a subclass that overrides
         ``route`` decides where every new contact goes.
+    staffing : mapping, optional
+        ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
+        :meth:`ccsim.Scenario.staffing_plan`).
     """
 
     def __init__(
@@ -371,6 +396,7 @@ class ContactCenter:
         script: Iterable[ScriptedContact] | None = None,
         fast: bool = True,
         routing: type[Routing] = Routing,
+        staffing: Mapping[str, Any] | None = None,
     ) -> None:
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -384,6 +410,8 @@ class ContactCenter:
         self.horizon = self.ends[-1]
         self.cur = 0
         self.cur_start = 0.0
+        self.cur_open_start = self.starts[0]  # opening hours of the current interval
+        self.cur_open_end = self.ends[0]
         self.cur_end = self.bucket_start[1] if k_all > 1 else self.horizon  # end of the interval's bucket
         self.staff_change_at = 0.0  # set by each interval tick
         self._schedule = self.env.schedule
@@ -417,7 +445,8 @@ class ContactCenter:
             g.chat_levels = [
                 lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv
             ]
-        self.staffing = [g.spec.staffing_per_interval(cal) for g in self.groups]
+        plan = scenario.staffing_plan(staffing)
+        self.staffing = [plan[g.name] for g in self.groups]
         for g, plan in zip(self.groups, self.staffing, strict=True):
             for k in range(k_all):
                 g.rows[k][G_SCHED] = float(plan[k]) * cal.interval_s
@@ -517,6 +546,17 @@ class ContactCenter:
             k += 1
         rows[k][col] += t1 - t0
 
+    def _spread_open(self, rows: list, col: int, t0: float, t1: float) -> None:
+        """Add the part of [t0, t1) within opening hours to column ``col`` of its intervals."""
+        starts, ends = self.starts, self.ends
+        k = self._bucket(t0)
+        while k < self.n_intervals and starts[k] < t1:
+            lo = max(t0, starts[k])
+            hi = min(t1, ends[k])
+            if hi > lo:
+                rows[k][col] += hi - lo
+            k += 1
+
     def _next_open(self, t: float) -> float | None:
         """``t`` if the desk is open then, else the next opening time (None past the run)."""
         k = self._bucket(t)
@@ -600,6 +640,7 @@ class ContactCenter:
                 if start <= now:  # a free agent answers at once
                     start = now
                     row[WITHIN] += 1
+                    row[AT_ONCE] += 1
                     ch.cur_hist[0] += 1
                 elif q.solo and not q.items and start < self.staff_change_at:
                     # Nobody waits ahead, this group alone answers the queue and its staffing
@@ -630,6 +671,7 @@ class ContactCenter:
                 c = Contact(ch, base, u_out, row)
                 c.state = SERVING
                 row[WITHIN] += 1
+                row[AT_ONCE] += 1
                 ch.cur_hist[0] += 1
                 agent.busy_since = now
                 agent.contact = c
@@ -741,23 +783,25 @@ class ContactCenter:
         if c.deadline <= self.env.now:
             return  # hung up before: dropped lazily from its queue
         vendor_q = ev.q
+        if self.trace is not None:
+            self._log("overflow", c, vendor_q.name)
         for g in vendor_q.groups:
             agent = self._free_agent(g, c.ch)
             if agent is not None:
                 self._start(c, agent, vendor_q)
                 return
         vendor_q.items.append(c)  # the same contact waits in both queues; the first agent wins
-        if self.trace is not None:
-            self._log("overflow", c, vendor_q.name)
 
     def _abandon(self, c: Contact, t: float) -> None:
         c.state = ABANDONED_STATE
         ch = c.ch
-        self._spread(ch.rows, QUEUE_S, c.t_q, t)
+        self._spread_open(ch.rows, QUEUE_S, c.t_q, t)
         if c.stage == ENTRY:
             row = c.row
             row[ABANDONED] += 1
             row[WAIT_ABN] += t - c.t_q
+        else:
+            c.trow[G_TRANSFERS_ABANDONED] += 1
         if self.trace is not None:
             self.trace.append((t, "abandon", c.id, ch.name, c.queue.name if c.queue else ""))
         if ch.redial_p and ch.redial_u.next() < ch.redial_p:
@@ -822,11 +866,13 @@ class ContactCenter:
         """Statistics of a first-line contact answered at ``now`` after waiting since ``t_q``."""
         wait = now - t_q
         if wait > 0.0:
-            if t_q >= self.cur_start:
+            if t_q >= self.cur_open_start and now <= self.cur_open_end:
                 ch.cur_row[QUEUE_S] += wait
             else:
-                self._spread(ch.rows, QUEUE_S, t_q, now)
+                self._spread_open(ch.rows, QUEUE_S, t_q, now)
             row[WAIT_ANS] += wait
+        else:
+            row[AT_ONCE] += 1
         if wait <= ch.target_s:
             row[WITHIN] += 1
         hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
@@ -843,10 +889,12 @@ class ContactCenter:
         else:
             wait = now - t_q
             if wait > 0:
-                self._spread(ch.rows, QUEUE_S, t_q, now)
-            grow = g.cur_row
-            grow[G_TRANSFERS] += 1
-            grow[G_TRANSFER_WAIT] += wait
+                self._spread_open(ch.rows, QUEUE_S, t_q, now)
+            trow = c.trow  # the receiving group's row of the interval of the escalation
+            trow[G_TRANSFERS] += 1
+            trow[G_TRANSFER_WAIT] += wait
+            if wait <= ch.target_s:
+                trow[G_TRANSFERS_WITHIN] += 1
         if self.trace is not None:
             self._log("answer", c, g.name)
         work = c.base_s * queue.factors[g.index]
@@ -1124,6 +1172,8 @@ class ContactCenter:
         c.stage = CALLBACK if callback else TRANSFER
         c.base_s = ch.handle_later.next()
         now = self.env.now
+        c.trow = g.target.rows[self.cur]
+        c.trow[G_TRANSFERS_OFFERED] += 1
         c.t_q = now
         patience = None if callback else ch.patience_later
         c.deadline = now + patience.next() if patience is not None else INF
@@ -1199,6 +1249,8 @@ class ContactCenter:
             self._presence(g)
         self.cur = k
         self.cur_start = self.bucket_start[k]
+        self.cur_open_start = self.starts[k]
+        self.cur_open_end = self.ends[k]
         self.cur_end = self.bucket_start[k + 1] if k + 1 < self.n_intervals else self.horizon
         # the next moment staffing may change: the next interval, or closing time before it
         self.staff_change_at = min(self.cur_end, self.ends[k])
@@ -1296,7 +1348,7 @@ class ContactCenter:
         c.deadline = sc.patience_s
         c.u_out = sc.outcome_u
         c.ctype = sc.contact_type
-        self._reach(c, 1.0, 1.0)
+        self._reach(c, sc.routing_u, 1.0)
 
     def _finish(self) -> RunTotals:
         end = self.horizon
@@ -1310,9 +1362,11 @@ class ContactCenter:
                 if c.deadline <= end:
                     self._abandon(c, c.deadline)
                     continue
-                self._spread(c.ch.rows, QUEUE_S, c.t_q, end)
+                self._spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
                 if c.stage == ENTRY:
                     c.row[WAITING_END] += 1
+                else:
+                    c.trow[G_TRANSFERS_WAITING_END] += 1
         for g in self.groups:
             self._presence(g)
             idle = set(map(id, g.idle))
@@ -1326,7 +1380,7 @@ class ContactCenter:
         if self.trace is not None:  # lazily detected abandonments were logged late
             self.trace.sort(key=lambda e: e[0])
         channels = np.array([ch.rows for ch in self.channels], dtype=float)
-        hist = np.array([ch.hists for ch in self.channels], dtype=np.int64)
+        hist = np.array([ch.hists for ch in self.channels], dtype=np.int32)
         groups = np.array([g.rows for g in self.groups], dtype=float)
         svc = np.array([g.svc for g in self.groups], dtype=float)  # (groups, intervals, channels, SVC)
         by_channel = svc.sum(axis=0).transpose(1, 0, 2)  # (channels, intervals, SVC)

@@ -8,14 +8,17 @@ import json
 import math
 
 from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS
-from ccsim.simulation import SimulationResult
+from ccsim.results import SimulationResult
 
 __all__ = ["csv_table", "result_json", "summary_text"]
 
 _PERCENT = {
     "answer_rate",
     "abandon_rate",
+    "p_wait",
     "service_level",
+    "transfer_service_level",
+    "transfer_abandon_rate",
     "first_contact_resolution",
     "resolution_rate",
     "escalation_rate",
@@ -29,6 +32,7 @@ _LABELS = {
     "abandoned": "abandoned",
     "answer_rate": "answer rate",
     "abandon_rate": "abandonment rate",
+    "p_wait": "waited (P(wait))",
     "service_level": "service level",
     "asa_s": "ASA",
     "mean_wait_all_s": "mean wait (all)",
@@ -44,7 +48,10 @@ _LABELS = {
     "waiting_at_end": "waiting at the end",
     "in_service_at_end": "in service at the end",
     "handled": "handled",
+    "transfers_offered": "escalations received",
+    "transfer_service_level": "service level of escalations",
     "transfer_asa_s": "ASA of escalations",
+    "transfer_abandon_rate": "abandonment of escalations",
     "occupancy": "occupancy",
     "contacts_per_agent_hour": "contacts per agent-hour",
     "agent_hours_on_duty": "agent hours on duty",
@@ -72,16 +79,43 @@ def _fmt(kpi: str, value: float | None, half: float | None) -> str:
     return text
 
 
+def duration(seconds: float) -> str:
+    """A threshold as a person says it: ``20 s``, ``5 min``, ``8 h``."""
+    if seconds >= 3600 and seconds % 360 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 120 and seconds % 6 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def _labels(rows: list[dict]) -> dict[str, str]:
+    """KPI labels; the service level names its answer target (``service level (20 s)``)."""
+    labels = dict(_LABELS)
+    targets = {r.get("answer_within_s") for r in rows if r.get("answer_within_s") is not None}
+    if len(targets) == 1:
+        labels["service_level"] = f"service level ({duration(targets.pop())})"
+    elif targets:
+        labels["service_level"] = "service level (answer target below)"
+    return labels
+
+
 def _table(rows: list[dict], key: str, kpis: tuple[str, ...]) -> list[str]:
     names = [str(r[key]) for r in rows]
     shown = [k for k in kpis if any(r.get(k) not in (None, 0, 0.0) for r in rows)]
     cells = [[_fmt(k, r.get(k), r.get(f"{k}_ci95")) for r in rows] for k in shown]
-    label_w = max(len(_LABELS.get(k, k)) for k in shown) if shown else 10
+    labels = _labels(rows)
+    thresholds = [r.get("answer_within_s") for r in rows]
+    if "service_level" in shown and len({t for t in thresholds if t is not None}) > 1:
+        at = shown.index("service_level") + 1
+        shown.insert(at, "answer_within_s")
+        cells.insert(at, [duration(t) if t is not None else "-" for t in thresholds])
+        labels["answer_within_s"] = "  answer target"
+    label_w = max(len(labels.get(k, k)) for k in shown) if shown else 10
     widths = [max(len(n), *(len(c[i]) for c in cells)) if cells else len(n) for i, n in enumerate(names)]
     out = [" " * label_w + "  " + "  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True))]
     for k, row in zip(shown, cells, strict=True):
         out.append(
-            _LABELS.get(k, k).ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+            labels.get(k, k).ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
         )
     return out
 
@@ -104,13 +138,17 @@ def summary_text(result: SimulationResult) -> str:
     grows = result.groups if len(result.groups) > 2 else result.groups[:1]
     lines += ["  " + line for line in _table(grows, "group", GROUP_KPIS)]
     if result.targets:
-        lines += ["", "Targets"]
+        lines += ["", "Targets (uncertain: the 95 % CI of the mean contains the target)"]
+        labels = _labels(result.channels)
         for t in result.targets:
             op = ">=" if t.kpi == "service_level" else "<="
-            value = _fmt(t.kpi, t.value, None)
+            value = _fmt(t.kpi, t.value, t.ci95)
             target = _fmt(t.kpi, t.target, None)
-            mark = "met" if t.met else "MISSED"
-            lines.append(f"  {t.channel}: {_LABELS[t.kpi]} {value} (target {op} {target})  {mark}")
+            label = labels[t.kpi]
+            if t.kpi == "service_level":
+                label = f"service level ({duration(result.answer_within_s[t.channel])})"
+            share = f"; met in {100 * t.intervals_met:.0f} % of intervals" if t.intervals_met is not None else ""
+            lines.append(f"  {t.channel}: {label} {value} (target {op} {target}{share})  {t.status}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,8 @@ One policy object, :class:`Routing`, with this documented order (see also
    ``whole_channel`` sends the contact to the vendor's queue; ``share`` does so when the
    contact's routing draw is below the share; ``outside_hours`` does so when no in-house
    agent of the entry queue is on duty; ``overflow`` keeps it in-house and lets the vendor's
-   groups answer it too once it has waited ``after_wait_s``.
+   groups answer it too once it has waited ``after_wait_s``, and sends it to the vendor at
+   once when no in-house agent of the entry queue is on duty (the in-house desk is closed).
 3. On arrival the contact goes to the first group of its queue with a free agent; groups are
    ordered by the priority of the matching skill (1 first), then by their order in the file.
    Chat contacts go to an idle agent first, else to an agent with a free chat slot.
@@ -211,6 +212,8 @@ class Routing:
                 if not any(g.on_duty() for g in entry.groups):
                     return vq, None, None
             elif mode == "overflow":
+                if not any(g.on_duty() for g in entry.groups):
+                    return vq, None, None  # the in-house desk is closed: overflow at once
                 return entry, vq, after
         return entry, None, None
 

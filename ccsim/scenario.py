@@ -4,8 +4,10 @@ A :class:`Scenario` is frozen and fully validated: field types and ranges by pyd
 cross-references between its parts (skills name existing channels, escalation targets and
 vendors exist, per-interval lists have one value per interval, every channel with volume has
 an agent group able to serve it) by :func:`cross_check`. Build one with
-:func:`ccsim.load_scenario` (from YAML) or :func:`scenario_from_dict`; both raise
-:class:`ccsim.loader.ScenarioError` listing every problem with its dotted path.
+:func:`ccsim.load_scenario` (from YAML), :func:`ccsim.scenario_from_dict` or
+:func:`validate_scenario`; all raise :class:`ccsim.ScenarioError` listing every problem with
+its dotted path. A Scenario is a plain value: it holds no file or loader state, pickles small,
+and :meth:`Scenario.variant` and :meth:`Scenario.replace` return new validated Scenarios.
 
 Units sit in key names (``mean_s``, ``per_hour``, ``answer_within_s``); every time inside is in
 seconds. The reference of every key is ``docs/scenario-format.md``.
@@ -13,16 +15,21 @@ seconds. The reference of every key is ``docs/scenario-format.md``.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from ccsim.distributions import Deterministic, Distribution, Exponential
+from ccsim.errors import CcsimError, Problem, ScenarioError
+from ccsim.problems import merge, problems_from_validation, short
 
 __all__ = [
+    "DEFAULT_ANSWER_WITHIN_S",
     "WEEKDAYS",
     "AgentGroup",
     "Calendar",
@@ -42,7 +49,11 @@ __all__ = [
     "VendorRouting",
     "VendorSla",
     "Volume",
+    "check_staffing",
     "cross_check",
+    "resolve_variant",
+    "staffing_per_interval",
+    "validate_scenario",
 ]
 
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -252,28 +263,33 @@ class SelfService(Strict):
     )
 
 
-class Targets(Strict):
-    """Service targets of a channel."""
+#: Answer target (seconds) for the service level when a channel gives none: 20 s for voice and
+#: chat (as the calculator), 24 h for email and SNS.
+DEFAULT_ANSWER_WITHIN_S = {"voice": 20.0, "chat": 20.0, "email": 86400.0, "sns": 86400.0}
 
-    service_level: Annotated[float, Field(gt=0, le=1)] | None = Field(
-        None, description="share to answer within the answer target"
+
+class Targets(Strict):
+    """Service targets of a channel (targets are named as bounds: ``min_``, ``max_``)."""
+
+    min_service_level: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        None, description="target: least share answered within the answer target"
     )
-    answer_within_s: NonNegative | None = Field(None, description="answer target in seconds")
+    answer_within_s: NonNegative | None = Field(
+        None, description="answer target in seconds (default 20 s for voice and chat, 24 h for email and SNS)"
+    )
     answer_within_h: NonNegative | None = Field(None, description="answer target in hours (email, SNS)")
-    max_abandon: Probability | None = Field(None, description="maximum abandonment rate")
-    max_asa_s: Positive | None = Field(None, description="maximum ASA in seconds")
+    max_abandon_rate: Probability | None = Field(None, description="target: highest abandonment rate")
+    max_asa_s: Positive | None = Field(None, description="target: highest ASA in seconds")
 
     @model_validator(mode="after")
     def _answer_target(self) -> Targets:
         if self.answer_within_s is not None and self.answer_within_h is not None:
             raise ValueError("give answer_within_s or answer_within_h, not both")
-        if self.service_level is not None and self.answer_target_s is None:
-            raise ValueError("service_level needs an answer target (answer_within_s or answer_within_h)")
         return self
 
     @property
     def answer_target_s(self) -> float | None:
-        """The answer target in seconds, whichever key gave it."""
+        """The answer target in seconds, whichever key gave it (None when not given)."""
         if self.answer_within_h is not None:
             return self.answer_within_h * 3600.0
         return self.answer_within_s
@@ -318,11 +334,17 @@ class Channel(Strict):
             raise ValueError(f"{self.kind} customers do not abandon, so they do not redial: remove redial")
         if self.kind != "chat" and (self.max_concurrent != 1 or self.concurrency_slowdown != 0):
             raise ValueError("max_concurrent and concurrency_slowdown apply to chat channels only")
-        if not realtime and self.targets.max_abandon is not None:
-            raise ValueError(f"{self.kind} customers do not abandon: remove targets.max_abandon")
+        if not realtime and self.targets.max_abandon_rate is not None:
+            raise ValueError(f"{self.kind} customers do not abandon: remove targets.max_abandon_rate")
         if self.contact_types is not None and not math.isclose(sum(self.contact_types.values()), 1.0, abs_tol=1e-9):
             raise ValueError(f"contact_types shares must add up to 1, got {sum(self.contact_types.values()):g}")
         return self
+
+    @property
+    def answer_within_s(self) -> float:
+        """The answer target of the service level, in seconds (the default when none is given)."""
+        given = self.targets.answer_target_s
+        return DEFAULT_ANSWER_WITHIN_S[self.kind] if given is None else given
 
 
 # --------------------------------------------------------------------------- agents
@@ -412,18 +434,7 @@ class AgentGroup(Strict):
 
     def staffing_per_interval(self, calendar: Calendar) -> np.ndarray:
         """Agents on duty in every interval of the run."""
-        if isinstance(self.staffing, int):
-            out = np.full(calendar.intervals, self.staffing, dtype=np.int64)
-        else:
-            values = np.asarray(self.staffing, dtype=np.int64)
-            out = values.copy() if values.size == calendar.intervals else np.tile(values, calendar.days)
-        if self.weekdays is not None:
-            first = WEEKDAYS.index(calendar.start_weekday)
-            per_day = out.reshape(calendar.days, calendar.intervals_per_day_value)
-            for d in range(calendar.days):
-                if WEEKDAYS[(first + d) % 7] not in self.weekdays:
-                    per_day[d] = 0
-        return out
+        return staffing_per_interval(self.staffing, self.weekdays, calendar)
 
 
 class Resolution(Strict):
@@ -543,8 +554,6 @@ class Scenario(Strict):
     simulation: Simulation = Simulation()
     variants: dict[Name, Variant] = Field(default_factory=dict)
 
-    # set by the loader: the raw data (to merge variants into), the YAML nodes (for lines),
-    # the name of the variant this is, and the variants built so far
     @model_validator(mode="before")
     @classmethod
     def _drop_extension_keys(cls, data: Any) -> Any:
@@ -553,28 +562,279 @@ class Scenario(Strict):
             return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
         return data
 
-    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _node: Any = PrivateAttr(default=None)
-    _source: str = PrivateAttr(default="<dict>")
+    # the name of the variant this scenario is (None: the base); part of the value
     _variant_name: str | None = PrivateAttr(default=None)
-    _variant_cache: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def variant_name(self) -> str | None:
         """The variant this scenario is (None for the base)."""
         return self._variant_name
 
+    def to_data(self) -> dict[str, Any]:
+        """The scenario as plain data, as a YAML file would give it (keys left at their default omitted)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
     def variant(self, name: str | None) -> Scenario:
         """The scenario with a variant's overrides applied (``None``: the base itself).
 
+        The variant is the base's data deep-merged with the variant's ``overrides``, validated
+        like a file; a scenario from :func:`ccsim.load_scenario` had every variant validated
+        when it was loaded.
+
         Raises
         ------
-        ccsim.loader.ScenarioError
-            When the variant does not exist or the merged scenario is invalid.
+        ccsim.ScenarioError
+            When the variant does not exist (the message suggests the closest name) or the
+            merged scenario is invalid.
         """
-        from ccsim.loader import build_variant
+        return self if name is None else resolve_variant(self, name)
 
-        return self if name is None else build_variant(self, name)
+    def replace(self, changes: Mapping[str, Any] | None = None, /, **fields: Any) -> Scenario:
+        """A re-validated copy with ``changes`` deep-merged in, as a variant's overrides are.
+
+        Mappings merge key by key, ``None`` removes a key, anything else replaces; keyword
+        arguments replace top-level keys the same way. The copy is validated completely (its
+        variants too) and keeps the variant name.
+
+        Examples
+        --------
+        >>> sc.replace({"agent_groups": {"tier1": {"staffing": 12}}})  # doctest: +SKIP
+        >>> sc.replace(simulation={"replications": 50})  # doctest: +SKIP
+
+        Raises
+        ------
+        ccsim.ScenarioError
+            Every problem of the changed scenario, with its dotted path.
+        """
+        overrides = merge(_plain(dict(changes or {})), _plain(fields))
+        data = merge(self.to_data(), overrides)
+        out = validate_scenario(data, source=f"{self.name}: replace")
+        out._variant_name = self._variant_name
+        return out
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Scenario:
+        """A copy; with ``update``, top-level fields replaced and the result re-validated."""
+        if not update:
+            return super().model_copy(deep=deep)
+        data = self.to_data()
+        data.update(_plain(dict(update)))
+        out = validate_scenario(data, source=f"{self.name}: model_copy")
+        out._variant_name = self._variant_name
+        return out
+
+    def staffing_plan(self, staffing: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+        """Agents on duty per agent group in every interval of the run.
+
+        Parameters
+        ----------
+        staffing : mapping, optional
+            ``{group name: whole number or per-interval sequence}`` replacing those groups'
+            ``staffing``; checked like the YAML (whole numbers >= 0, one value per interval
+            of a day or of the run). A group's ``weekdays`` still apply.
+
+        Returns
+        -------
+        dict
+            ``{group name: numpy int64 array of length calendar.intervals}``, every group in
+            file order.
+
+        Raises
+        ------
+        ccsim.CcsimError
+            One line naming the group, the rule and the value.
+        """
+        overrides = check_staffing(self, staffing)
+        return {
+            name: staffing_per_interval(overrides.get(name, g.staffing), g.weekdays, self.calendar)
+            for name, g in self.agent_groups.items()
+        }
+
+
+def _plain(value: Any) -> Any:
+    """Models inside override data as plain data, so that they are validated again."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def validate_scenario(
+    data: Any, *, source: str = "<dict>", line_of: Callable[[tuple], int | None] | None = None
+) -> Scenario:
+    """Validate plain data into a Scenario, its variants included.
+
+    Parameters
+    ----------
+    data : dict
+        The scenario as a YAML file would give it.
+    source : str
+        A name for error messages (a file path, say).
+    line_of : callable, optional
+        ``line_of(location) -> line or None``: the line of a dotted location in the file.
+
+    Raises
+    ------
+    ccsim.ScenarioError
+        Listing every problem: field problems first; cross-references once the fields are
+        right; then the problems of each variant.
+    """
+    scenario = _validate_one(data, source, line_of)
+    problems: list[Problem] = []
+    for name in scenario.variants:
+        try:
+            resolve_variant(scenario, name, line_of=line_of)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _validate_one(data: Any, source: str, line_of: Callable[[tuple], int | None] | None) -> Scenario:
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {short(data)}"
+        raise ScenarioError(
+            source, [Problem("", f"the top level must be a mapping (name:, channels:, agent_groups:, ...), got {kind}")]
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        found = problems_from_validation(exc, data, Scenario, line_of)
+        raise ScenarioError(source, [Problem(_join(loc), msg, line) for loc, msg, line in found]) from None
+    problems = [
+        Problem(_join(loc), message, line_of(loc) if line_of is not None else None)
+        for loc, message in cross_check(scenario)
+    ]
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _join(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def resolve_variant(scenario: Scenario, name: str, *, line_of: Callable[[tuple], int | None] | None = None) -> Scenario:
+    """The scenario with variant ``name`` applied and validated (see :meth:`Scenario.variant`).
+
+    Problems inside the overrides are reported at ``variants.NAME.overrides.PATH``; problems
+    the overrides cause elsewhere at ``variants.NAME: PATH``.
+    """
+    source = f"scenario {scenario.name!r}"
+    if name not in scenario.variants:
+        known = ", ".join(scenario.variants) or "none"
+        close = difflib.get_close_matches(str(name), list(scenario.variants), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; variants: {known}"
+        raise ScenarioError(source, [Problem("variants", f"no variant {name!r}{hint}")])
+    overrides = scenario.variants[name].overrides
+    if "variants" in overrides:
+        raise ScenarioError(
+            source, [Problem(f"variants.{name}.overrides.variants", "a variant cannot define variants")]
+        )
+    base = {k: v for k, v in scenario.to_data().items() if k != "variants"}
+    try:
+        variant = _validate_one(merge(base, overrides), source, None)
+    except ScenarioError as exc:
+        problems = []
+        for p in exc.problems:
+            loc = tuple(int(x) if x.isdigit() else x for x in p.path.split(".")) if p.path else ()
+            if _value_exists(overrides, loc):
+                line = line_of(("variants", name, "overrides", *loc)) if line_of is not None else None
+                problems.append(Problem(f"variants.{name}.overrides.{p.path}", p.message, line))
+            else:
+                line = line_of(loc) if line_of is not None and loc else None
+                problems.append(
+                    Problem(f"variants.{name}: {p.path}" if p.path else f"variants.{name}", p.message, line)
+                )
+        raise ScenarioError(source, problems) from None
+    variant._variant_name = name
+    return variant
+
+
+def _value_exists(data: Any, loc: tuple) -> bool:
+    cur = data
+    for part in loc:
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+        else:
+            return False
+    return bool(loc)
+
+
+# --------------------------------------------------------------------------- staffing
+
+
+def staffing_per_interval(
+    staffing: int | Sequence[int], weekdays: Sequence[str] | None, calendar: Calendar
+) -> np.ndarray:
+    """Agents on duty in every interval of the run, from a constant or a per-interval list.
+
+    A list has one value per interval of a day (repeated every day) or of the run; days not
+    in ``weekdays`` (when given) have nobody on duty.
+    """
+    if isinstance(staffing, int | np.integer):
+        out = np.full(calendar.intervals, int(staffing), dtype=np.int64)
+    else:
+        values = np.asarray(staffing, dtype=np.int64)
+        out = values.copy() if values.size == calendar.intervals else np.tile(values, calendar.days)
+    if weekdays is not None:
+        first = WEEKDAYS.index(calendar.start_weekday)
+        per_day = out.reshape(calendar.days, calendar.intervals_per_day_value)
+        for d in range(calendar.days):
+            if WEEKDAYS[(first + d) % 7] not in weekdays:
+                per_day[d] = 0
+    return out
+
+
+def check_staffing(scenario: Scenario, staffing: Mapping[str, Any] | None) -> dict[str, int | tuple[int, ...]]:
+    """Check a staffing override like the YAML's ``staffing`` and return it as whole numbers.
+
+    Raises
+    ------
+    ccsim.CcsimError
+        ``staffing.GROUP: RULE, got VALUE``, or an unknown group with the closest name.
+    """
+    if staffing is None:
+        return {}
+    if not isinstance(staffing, Mapping):
+        raise CcsimError(f"staffing: must be a mapping of agent group to agents, got {short(staffing)}")
+    cal = scenario.calendar
+    n_day, n_run = cal.intervals_per_day_value, cal.intervals
+    out: dict[str, int | tuple[int, ...]] = {}
+    for name, value in staffing.items():
+        if name not in scenario.agent_groups:
+            raise CcsimError(f"staffing: {_unknown('agent group', str(name), scenario.agent_groups)}")
+        where = f"staffing.{name}"
+        if isinstance(value, str | bytes | Mapping) or isinstance(value, bool | np.bool_):
+            raise CcsimError(f"{where}: must be a whole number >= 0 or one per interval, got {short(value)}")
+        if np.ndim(value) == 0:
+            out[name] = _whole_agents(where, value)
+            continue
+        values = list(np.asarray(value, dtype=object).ravel()) if isinstance(value, np.ndarray) else list(value)
+        if len(values) not in (n_day, n_run):
+            expect = f"{n_day} values (one per interval of the day)"
+            if cal.days > 1:
+                expect += f" or {n_run} (one per interval of the run)"
+            raise CcsimError(f"{where}: must have {expect}, got {len(values)}")
+        out[name] = tuple(_whole_agents(f"{where}[{i}]", v) for i, v in enumerate(values))
+    return out
+
+
+def _whole_agents(where: str, value: Any) -> int:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
+        raise CcsimError(f"{where}: must be a whole number >= 0, got {short(value)}")
+    if not math.isfinite(value) or value != int(value) or value < 0:
+        raise CcsimError(f"{where}: must be a whole number >= 0, got {value!r}")
+    return int(value)
 
 
 def _skill_channel(skill: str) -> str:
@@ -688,8 +948,6 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
 
 
 def _unknown(what: str, name: str, known) -> str:
-    import difflib
-
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(known)) or 'none'}"
     return f"unknown {what} {name!r}{hint}"

@@ -1,150 +1,71 @@
-"""``ccsim.simulate``: replications of a scenario, summarised with confidence intervals."""
+"""``ccsim.simulate`` and ``ccsim.run_replication``: replications of a scenario, on any executor.
+
+A replication is a pure function of (scenario, seed, replication number, staffing): it draws
+from its own named random streams (:mod:`ccsim.streams`), so it can run in this process, in
+another process or on another machine, and give the same numbers. :func:`simulate` runs the
+replications (in this process, or through any ``concurrent.futures``-style executor) and keeps
+every replication's sums in a :class:`~ccsim.results.SimulationResult`.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from ccsim.errors import CcsimError
-from ccsim.metrics import summarise
 from ccsim.model import ContactCenter, RunTotals
+from ccsim.results import TARGETS, SimulationResult
 from ccsim.routing import Routing
 from ccsim.scenario import Scenario
 
-__all__ = ["SimulationResult", "TargetCheck", "simulate"]
+__all__ = ["RunTotals", "run_replication", "simulate"]
 
 
-@dataclass(frozen=True)
-class TargetCheck:
-    """One channel target against the simulated value.
+def run_replication(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    *,
+    staffing: Mapping[str, Any] | None = None,
+    routing: type[Routing] = Routing,
+    trace: bool = False,
+) -> RunTotals:
+    """Simulate one replication: a pure function of its arguments.
 
-    Attributes
+    Parameters
     ----------
-    channel : str
-        Channel name.
-    kpi : str
-        ``service_level``, ``abandon_rate`` or ``asa_s``.
-    target : float
-        The target value (a minimum for the service level, a maximum otherwise).
-    value : float or None
-        The simulated mean (None when undefined, e.g. nothing offered).
-    met : bool
-        Whether the mean meets the target.
-    """
-
-    channel: str
-    kpi: str
-    target: float
-    value: float | None
-    met: bool
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    """What a simulation run found.
-
-    Attributes
-    ----------
-    scenario : str
-        Scenario name.
-    variant : str or None
-        Variant simulated (None: the base scenario).
+    scenario : Scenario
+        A validated scenario (a variant already applied: ``scenario.variant(name)``).
     seed : int
-        The seed used (drawn and recorded when none was given).
-    replications : int
-        Replications finished.
-    replications_requested : int
-        Replications asked for (more than finished when interrupted).
-    interrupted : bool
-        Whether the run was stopped (Ctrl-C) before all replications finished.
-    contacts : int
-        Contacts simulated over all replications.
-    elapsed_s : float
-        Wall-clock time of the simulation.
-    channels : list of dict
-        One row per channel and a final ``all`` row: mean KPIs and ``<kpi>_ci95`` half-widths.
-    groups : list of dict
-        One row per agent group and a final ``all`` row.
-    intervals : list of dict
-        One row per channel and interval (tidy: hand it to ``pandas.DataFrame``).
-    group_intervals : list of dict
-        One row per agent group and interval.
-    targets : list of TargetCheck
-        Every channel target, met or missed.
-    traces : list
-        Event logs per replication, when asked for.
+        The run's seed (>= 0).
+    replication : int
+        Replication number (>= 0); with the seed it selects the random streams.
+    staffing : mapping, optional
+        ``{group: agents or per-interval agents}`` replacing those groups' staffing (checked
+        like the YAML; see :meth:`ccsim.Scenario.staffing_plan`).
+    routing : type, default Routing
+        The routing policy class.
+    trace : bool, default False
+        Keep an event log.
+
+    Returns
+    -------
+    RunTotals
+        Per-interval sums of the replication (picklable, a few hundred KB at most for the
+        bundled scenarios).
     """
-
-    scenario: str
-    variant: str | None
-    seed: int
-    replications: int
-    replications_requested: int
-    interrupted: bool
-    contacts: int
-    elapsed_s: float
-    channels: list[dict]
-    groups: list[dict]
-    intervals: list[dict]
-    group_intervals: list[dict]
-    targets: list[TargetCheck]
-    traces: list = field(default_factory=list, repr=False)
-
-    def channel(self, name: str = "all") -> dict:
-        """The summary row of one channel (``all``: every channel together)."""
-        for row in self.channels:
-            if row["channel"] == name:
-                return row
-        raise CcsimError(f"no channel {name!r} in the result; channels: {[r['channel'] for r in self.channels]}")
-
-    def group(self, name: str = "all") -> dict:
-        """The summary row of one agent group (``all``: every group together)."""
-        for row in self.groups:
-            if row["group"] == name:
-                return row
-        raise CcsimError(f"no agent group {name!r} in the result; groups: {[r['group'] for r in self.groups]}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The whole result as plain JSON-ready data (None for undefined values)."""
-        return {
-            "scenario": self.scenario,
-            "variant": self.variant,
-            "seed": self.seed,
-            "replications": self.replications,
-            "replications_requested": self.replications_requested,
-            "interrupted": self.interrupted,
-            "contacts": self.contacts,
-            "elapsed_s": self.elapsed_s,
-            "targets": [vars(t) | {} for t in self.targets],
-            "channels": self.channels,
-            "groups": self.groups,
-            "intervals": self.intervals,
-            "group_intervals": self.group_intervals,
-        }
+    return ContactCenter(scenario, seed, replication, staffing=staffing, routing=routing, trace=trace).run()
 
 
-def _targets(scenario: Scenario, rows: list[dict]) -> list[TargetCheck]:
-    checks = []
-    by_name = {r["channel"]: r for r in rows}
-    for name, ch in scenario.channels.items():
-        t = ch.targets
-        row = by_name[name]
-        for kpi, target, upper in (
-            ("service_level", t.service_level, False),
-            ("abandon_rate", t.max_abandon, True),
-            ("asa_s", t.max_asa_s, True),
-        ):
-            if target is None:
-                continue
-            value = row[kpi]
-            met = value is not None and (value <= target if upper else value >= target)
-            checks.append(TargetCheck(name, kpi, target, value, bool(met)))
-    return checks
+def _check_whole(name: str, value: object, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise CcsimError(f"{name}: must be a whole number >= {low}, got {value!r}")
+    return int(value)
 
 
 def simulate(
@@ -152,96 +73,156 @@ def simulate(
     *,
     replications: int | None = None,
     seed: int | None = None,
-    variant: str | None = None,
+    staffing: Mapping[str, Any] | None = None,
+    executor: Any = None,
     trace: bool = False,
     progress: Callable[[int, int], None] | None = None,
     routing: type[Routing] = Routing,
 ) -> SimulationResult:
-    """Simulate a scenario and summarise the KPIs over replications.
+    """Simulate a scenario: every replication's KPIs, summarised with confidence intervals.
 
     Parameters
     ----------
     scenario : Scenario
-        A validated scenario (see :func:`ccsim.load_scenario`).
+        A validated scenario (see :func:`ccsim.load_scenario`; a variant is
+        ``scenario.variant(name)``).
     replications : int, optional
         Replications to run (default: the scenario's ``simulation.replications``).
     seed : int, optional
         Random seed (default: the scenario's ``simulation.seed``; if that is unset too, one is
         drawn and recorded in the result). The same scenario and seed give the same numbers.
-    variant : str, optional
-        A variant of the scenario to simulate.
+    staffing : mapping, optional
+        ``{group name: int or per-interval sequence}`` replacing those groups' staffing for
+        this run: whole numbers >= 0, one value per interval of the calendar or of a day (the
+        group's ``weekdays`` still apply). The numbers are identical to a variant with the same
+        staffing.
+    executor : concurrent.futures.Executor, optional
+        Runs the replications through ``executor.map`` (a process pool, a dask
+        ``client.get_executor()``, ...); None runs them in this process. The results are
+        identical whatever the executor: a replication depends only on (scenario, seed,
+        replication, staffing).
     trace : bool, default False
         Keep an event log of every replication (memory grows with the run: for small runs).
     progress : callable, optional
-        Called as ``progress(done, total)`` after each replication.
+        Called as ``progress(done, total)`` as replications finish.
     routing : type, default Routing
-        The routing policy class; subclass :class:`ccsim.routing.Routing` to change it.
+        The routing policy class; subclass :class:`ccsim.routing.Routing` to change it (with
+        an executor, define it at module level so that it can be pickled).
 
     Returns
     -------
     SimulationResult
-        Summary rows, per-interval tables and target checks. When interrupted (Ctrl-C) after
-        at least one replication, the finished replications are summarised and the result
-        says ``interrupted=True``.
+        Every replication's sums, with summary rows, per-interval tables and target checks.
+        When interrupted (Ctrl-C) after at least one replication, the finished replications
+        are kept and the result says ``interrupted=True``.
+
+    Raises
+    ------
+    ccsim.CcsimError
+        For a bad argument: one line naming it, the rule and the value.
     """
     if not isinstance(scenario, Scenario):
         raise CcsimError(f"simulate: expected a Scenario (see ccsim.load_scenario), got {type(scenario).__name__}")
-    sc = scenario.variant(variant)
-    reps = sc.simulation.replications if replications is None else replications
-    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
-        raise CcsimError(f"replications: must be a whole number >= 1, got {reps!r}")
+    sc = scenario
+    reps = _check_whole("replications", sc.simulation.replications if replications is None else replications, 1)
     if seed is None:
         seed = sc.simulation.seed
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**32)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise CcsimError(f"seed: must be a whole number >= 0, got {seed!r}")
-
-    t0 = time.perf_counter()
-    runs: list[RunTotals] = []
-    interrupted = False
-    try:
-        for r in range(reps):
-            runs.append(ContactCenter(sc, seed, r, trace=trace, routing=routing).run())
-            if progress is not None:
-                progress(r + 1, reps)
-    except KeyboardInterrupt:
-        if not runs:
-            raise
-        interrupted = True
-    elapsed = time.perf_counter() - t0
-
+    seed = _check_whole("seed", seed, 0)
+    if executor is not None and not callable(getattr(executor, "map", None)):
+        raise CcsimError(f"executor: must have a map method like concurrent.futures.Executor, got {executor!r}")
+    plan = sc.staffing_plan(staffing)  # checked here, once, with a one-line error
     cal = sc.calendar
     starts = cal.interval_starts_s()
     warmup_end = starts[0] + sc.simulation.warmup_min * 60.0
     measured = np.array([s >= warmup_end - 1e-9 for s in starts])
     if not measured.any():
         raise CcsimError(f"simulation.warmup_min: the warm-up ({sc.simulation.warmup_min:g} min) covers the whole run")
-    tables = summarise(
-        np.stack([r.channels for r in runs]),
-        np.stack([r.wait_hist for r in runs]),
-        np.stack([r.groups for r in runs]),
-        channel_names=list(sc.channels),
-        group_names=list(sc.agent_groups),
-        shrinkage=np.array([g.shrinkage for g in sc.agent_groups.values()]),
-        interval_s=cal.interval_s,
-        labels=cal.interval_labels(),
-        starts=starts,
-        measured=measured,
-    )
+
+    one = functools.partial(run_replication, sc, seed, staffing=plan, routing=routing, trace=trace)
+    t0 = time.perf_counter()
+    kept = _Kept(measured)
+    interrupted = False
+    results = map(one, range(reps)) if executor is None else executor.map(one, range(reps))
+    try:
+        for run in results:
+            kept.add(run)
+            if progress is not None:
+                progress(kept.count, reps)
+    except KeyboardInterrupt:
+        if not kept.count:
+            raise
+        interrupted = True
+    elapsed = time.perf_counter() - t0
+    return _result(sc, seed, reps, kept, plan, measured, interrupted, elapsed)
+
+
+class _Kept:
+    """What is kept of each replication as it arrives: its sums, and its waits pooled."""
+
+    def __init__(self, measured: np.ndarray) -> None:
+        self.measured = measured
+        self.channels: list[np.ndarray] = []
+        self.groups: list[np.ndarray] = []
+        self.wait_hist: list[np.ndarray] = []
+        self.pooled: np.ndarray | None = None  # (channels, intervals, bins) summed over replications
+        self.contacts = 0
+        self.traces: list = []
+
+    @property
+    def count(self) -> int:
+        return len(self.channels)
+
+    def add(self, run: RunTotals) -> None:
+        self.channels.append(run.channels)
+        self.groups.append(run.groups)
+        self.wait_hist.append(run.wait_hist[:, self.measured].sum(axis=1, dtype=np.int64))
+        hist = run.wait_hist.astype(np.int64)
+        self.pooled = hist if self.pooled is None else self.pooled + hist
+        self.contacts += run.contacts
+        if run.trace is not None:
+            self.traces.append(run.trace)
+
+
+def _result(
+    sc: Scenario,
+    seed: int,
+    reps: int,
+    kept: _Kept,
+    plan: dict[str, np.ndarray],
+    measured: np.ndarray,
+    interrupted: bool,
+    elapsed: float,
+) -> SimulationResult:
+    cal = sc.calendar
+    targets = {
+        name: {t: getattr(ch.targets, t) for t, _, _ in TARGETS if getattr(ch.targets, t) is not None}
+        for name, ch in sc.channels.items()
+    }
     return SimulationResult(
         scenario=sc.name,
         variant=sc.variant_name,
         seed=seed,
-        replications=len(runs),
+        replications=kept.count,
         replications_requested=reps,
         interrupted=interrupted,
-        contacts=sum(r.contacts for r in runs),
+        contacts=kept.contacts,
         elapsed_s=elapsed if math.isfinite(elapsed) else 0.0,
-        channels=tables["channels"],
-        groups=tables["groups"],
-        intervals=tables["intervals"],
-        group_intervals=tables["group_intervals"],
-        targets=_targets(sc, tables["channels"]),
-        traces=[r.trace for r in runs] if trace else [],
+        staffing=plan,
+        channel_names=list(sc.channels),
+        group_names=list(sc.agent_groups),
+        interval_labels=cal.interval_labels(),
+        interval_starts_s=cal.interval_starts_s(),
+        interval_s=cal.interval_s,
+        measured=measured,
+        answer_within_s={name: ch.answer_within_s for name, ch in sc.channels.items()},
+        channel_targets=targets,
+        shrinkage=np.array([g.shrinkage for g in sc.agent_groups.values()]),
+        replication_ids=np.arange(kept.count),
+        channel_sums=np.stack(kept.channels),
+        group_sums=np.stack(kept.groups),
+        wait_hist=np.stack(kept.wait_hist),
+        interval_wait_hist=kept.pooled,
+        traces=kept.traces,
     )

@@ -26,7 +26,7 @@ def run(capsys, *argv):
 
 def test_single_interval_sizing_table(capsys):
     code, out, err = run(
-        capsys, "erlang", "--volume", "100", "--aht-s", "180", "--service-level", "80%", "--shrinkage", "0.3"
+        capsys, "erlang", "--volume", "100", "--aht-s", "180", "--min-service-level", "80%", "--shrinkage", "0.3"
     )
     assert code == 0 and err == ""
     assert "agents on duty" in out and " 14 " in out
@@ -60,7 +60,7 @@ def test_batch_csv_round_trip(capsys, tmp_path):
         "erlang",
         "--csv",
         str(DAY),
-        "--service-level",
+        "--min-service-level",
         "0.8",
         "--answer-within-s",
         "20",
@@ -75,7 +75,7 @@ def test_batch_csv_round_trip(capsys, tmp_path):
     assert [r["interval_start"] for r in rows] == [r["interval_start"] for r in src]
     vol = np.array([float(r["volume"]) for r in src])
     aht = np.array([float(r["aht_s"]) for r in src])
-    ref = required_agents(vol / 1800, aht, answer_within_s=20, service_level=0.8, shrinkage=0.3)
+    ref = required_agents(vol / 1800, aht, answer_within_s=20, min_service_level=0.8, shrinkage=0.3)
     assert [int(r["agents"]) for r in rows] == list(ref.agents)
     assert [int(r["scheduled_agents"]) for r in rows] == list(ref.scheduled_agents)
 
@@ -91,7 +91,7 @@ def test_batch_with_agents_column_evaluates(capsys, tmp_path):
 
 
 def test_batch_table_to_stdout(capsys):
-    code, out, _ = run(capsys, "erlang", "--csv", str(DAY), "--asa-s", "15")
+    code, out, _ = run(capsys, "erlang", "--csv", str(DAY), "--max-asa-s", "15")
     assert code == 0
     assert len(out.strip().splitlines()) == 25  # header + 24 intervals
 
@@ -102,14 +102,17 @@ def test_batch_table_to_stdout(capsys):
         (["erlang", "--volume", "-5", "--aht-s", "180", "--agents", "3"], "volume: must be a finite number >= 0"),
         (["erlang", "--volume", "x"], "not a number"),
         (["erlang", "--volume", "100", "--aht-s", "180"], "give agents to evaluate, or a target"),
-        (["erlang", "--volume", "100", "--service-level", "0.8"], "--aht-s"),
-        (["erlang", "--aht-s", "180", "--service-level", "0.8"], "exactly one of"),
-        (["erlang", "--volume", "100", "--aht-s", "180", "--service-level", "1.5"], "service_level: must be in (0, 1)"),
-        (["erlang", "--volume", "100", "--aht-s", "180", "--max-abandon", "0.1"], "patience_s"),
+        (["erlang", "--volume", "100", "--min-service-level", "0.8"], "--aht-s"),
+        (["erlang", "--aht-s", "180", "--min-service-level", "0.8"], "exactly one of"),
+        (
+            ["erlang", "--volume", "100", "--aht-s", "180", "--min-service-level", "1.5"],
+            "min_service_level: must be in (0, 1)",
+        ),
+        (["erlang", "--volume", "100", "--aht-s", "180", "--max-abandon-rate", "0.1"], "patience_s"),
         (["erlang", "--volume", "100", "--aht-s", "180", "--agents", "2.5"], "not a whole number"),
-        (["erlang", "--volume", "100", "--aht-s", "180", "--asa-s", "20", "--shrinkage", "1"], "shrinkage"),
-        (["erlang", "--volume", "100", "--aht-s", "180", "--asa-s", "20", "--interval-min", "0"], "--interval-min"),
-        (["erlang", "--csv", "/nonexistent.csv", "--asa-s", "20"], "no such file"),
+        (["erlang", "--volume", "100", "--aht-s", "180", "--max-asa-s", "20", "--shrinkage", "1"], "shrinkage"),
+        (["erlang", "--volume", "100", "--aht-s", "180", "--max-asa-s", "20", "--interval-min", "0"], "--interval-min"),
+        (["erlang", "--csv", "/nonexistent.csv", "--max-asa-s", "20"], "no such file"),
         (["nosuchcommand"], "invalid choice"),
     ],
 )
@@ -147,14 +150,14 @@ def test_bad_csv_names_file_line_and_column(capsys, tmp_path, content, needle):
     f.write_text(content)
     out_file = tmp_path / "out.csv"
     out_file.write_text("previous result\n")
-    code, _, err = run(capsys, "erlang", "--csv", str(f), "--service-level", "0.8", "--out", str(out_file))
+    code, _, err = run(capsys, "erlang", "--csv", str(f), "--min-service-level", "0.8", "--out", str(out_file))
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and needle in err
     assert out_file.read_text() == "previous result\n"  # nothing already written is lost
 
 
 def test_python_dash_m_and_console_script_agree():
-    args = ["erlang", "--volume", "100", "--aht-s", "180", "--service-level", "0.8", "--json"]
+    args = ["erlang", "--volume", "100", "--aht-s", "180", "--min-service-level", "0.8", "--json"]
     a = subprocess.run([sys.executable, "-m", "ccsim", *args], capture_output=True, text=True, check=True)
     assert json.loads(a.stdout)["agents"] == 14
     bad = subprocess.run(

@@ -124,7 +124,7 @@ def test_erlang_b_broadcasts():
 
 
 def test_published_example_100_calls_per_half_hour():
-    res = required_agents(100 / 1800, 180, answer_within_s=20, service_level=0.8, shrinkage=0.3)
+    res = required_agents(100 / 1800, 180, answer_within_s=20, min_service_level=0.8, shrinkage=0.3)
     assert res.agents == 14
     assert round(res.metrics.service_level, 4) == 0.8884
     assert res.scheduled_agents == 20
@@ -248,7 +248,7 @@ def test_required_agents_is_the_true_minimum_across_loads():
     rng = np.random.default_rng(7)
     load = np.concatenate([[0.3, 0.7, 10.5, 10.7, 99.5], np.exp(rng.uniform(np.log(0.05), np.log(6000), 200))])
     lam = load / 240
-    res = required_agents(lam, 240.0, answer_within_s=30, service_level=0.8, asa_s=25, max_occupancy=0.9)
+    res = required_agents(lam, 240.0, answer_within_s=30, min_service_level=0.8, max_asa_s=25, max_occupancy=0.9)
 
     def meets(n):
         m = erlang_c_metrics(lam, 240.0, np.maximum(n, 0), 30.0)
@@ -260,12 +260,12 @@ def test_required_agents_is_the_true_minimum_across_loads():
 
 def test_required_agents_starts_at_the_smallest_stable_count():
     # 10.7 Erlangs with a low target: 11 agents suffice (not round(10.7 + 1) = 12)
-    res = required_agents(10.7 / 100, 100.0, answer_within_s=20, service_level=0.05)
+    res = required_agents(10.7 / 100, 100.0, answer_within_s=20, min_service_level=0.05)
     assert res.agents == 11
 
 
 def test_required_agents_erlang_a_goes_below_the_offered_load():
-    res = required_agents(10.0, 180.0, patience_s=60.0, max_abandon=0.5)  # 1800 Erlangs
+    res = required_agents(10.0, 180.0, patience_s=60.0, max_abandon_rate=0.5)  # 1800 Erlangs
     assert res.agents < 1800
     assert erlang_a_metrics(10.0, 180.0, 60.0, res.agents - 1, 0).p_abandon > 0.5
     assert res.metrics.p_abandon <= 0.5 + 1e-9
@@ -273,7 +273,9 @@ def test_required_agents_erlang_a_goes_below_the_offered_load():
 
 def test_required_agents_erlang_a_with_several_targets():
     lam = np.array([0.01, 0.05, 0.3])
-    res = required_agents(lam, 200.0, patience_s=100.0, answer_within_s=20, service_level=0.7, max_abandon=0.05)
+    res = required_agents(
+        lam, 200.0, patience_s=100.0, answer_within_s=20, min_service_level=0.7, max_abandon_rate=0.05
+    )
 
     def meets(n):
         m = erlang_a_metrics(lam, 200.0, 100.0, np.maximum(n, 0), 20.0)
@@ -283,10 +285,10 @@ def test_required_agents_erlang_a_with_several_targets():
 
 
 def test_required_agents_zero_contacts_needs_zero_agents():
-    res = required_agents(np.array([0.0, 0.1]), 100.0, answer_within_s=20, service_level=0.8)
+    res = required_agents(np.array([0.0, 0.1]), 100.0, answer_within_s=20, min_service_level=0.8)
     assert res.agents[0] == 0 and res.scheduled_agents[0] == 0
     assert res.metrics.service_level[0] == 1.0
-    res_a = required_agents(0.0, 100.0, patience_s=30.0, max_abandon=0.01)
+    res_a = required_agents(0.0, 100.0, patience_s=30.0, max_abandon_rate=0.01)
     assert res_a.agents == 0
 
 
@@ -354,10 +356,10 @@ def test_erlang_c_metrics_are_probabilities(lam, aht, n, t):
         (lambda: erlang_a_metrics(0.1, 100, 0, 5, 20), "patience_s", "0"),
         (lambda: erlang_a_metrics(0.1, 100, -3, 5, 20), "patience_s", "-3"),
         (lambda: erlang_b(-2, 3), "offered_load", "-2"),
-        (lambda: required_agents(0.1, 100, answer_within_s=20, service_level=1.0), "service_level", "1.0"),
-        (lambda: required_agents(0.1, 100, answer_within_s=20, service_level=0), "service_level", "0"),
-        (lambda: required_agents(0.1, 100, asa_s=20, shrinkage=1.0), "shrinkage", "1.0"),
-        (lambda: required_agents(0.1, 100, asa_s=20, shrinkage=-0.1), "shrinkage", "-0.1"),
+        (lambda: required_agents(0.1, 100, answer_within_s=20, min_service_level=1.0), "min_service_level", "1.0"),
+        (lambda: required_agents(0.1, 100, answer_within_s=20, min_service_level=0), "min_service_level", "0"),
+        (lambda: required_agents(0.1, 100, max_asa_s=20, shrinkage=1.0), "shrinkage", "1.0"),
+        (lambda: required_agents(0.1, 100, max_asa_s=20, shrinkage=-0.1), "shrinkage", "-0.1"),
         (lambda: scheduled_agents(3, 1.2), "shrinkage", "1.2"),
         (lambda: scheduled_agents(3.5, 0.2), "agents", "3.5"),
         (lambda: required_trunks(10, 0), "max_blocking", "0"),
@@ -374,8 +376,8 @@ def test_bad_input_names_argument_and_value(call, name, value):
 
 def test_targets_need_their_companions():
     with pytest.raises(CcsimError, match="answer_within_s"):
-        required_agents(0.1, 100, service_level=0.8)
+        required_agents(0.1, 100, min_service_level=0.8)
     with pytest.raises(CcsimError, match="patience_s"):
-        required_agents(0.1, 100, max_abandon=0.05)
+        required_agents(0.1, 100, max_abandon_rate=0.05)
     with pytest.raises(CcsimError, match="at least one target"):
         required_agents(0.1, 100)

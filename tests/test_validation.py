@@ -16,7 +16,8 @@ from ccsim.simulation import simulate
 REPS = 30
 
 
-def queue(*, rate_per_hour, handle, patience, agents, answer_within_s=20.0, days=1, reps=REPS, seed=2024):
+def queue(*, rate_per_hour, handle, patience, agents, answer_within_s=20.0, days=1, reps=REPS, seed=2024, row="phone"):
+    targets = {} if answer_within_s is None else {"min_service_level": 0.8, "answer_within_s": answer_within_s}
     data = {
         "name": "steady queue",
         "calendar": {"interval_min": 60, "days": days},
@@ -26,13 +27,14 @@ def queue(*, rate_per_hour, handle, patience, agents, answer_within_s=20.0, days
                 "volume": {"per_day": rate_per_hour * 24},
                 "handle_time": handle,
                 "patience": patience,
-                "targets": {"service_level": 0.8, "answer_within_s": answer_within_s},
+                "targets": targets,
             }
         },
         "agent_groups": {"agents": {"skills": ["phone"], "staffing": agents}},
         "simulation": {"replications": reps, "seed": seed, "warmup_min": 60},
     }
-    return simulate(scenario_from_dict(data)).channel("phone")
+    res = simulate(scenario_from_dict(data))
+    return res.channel("phone") if row == "phone" else res.group("agents")
 
 
 def assert_inside_99(row: dict, kpi: str, exact: float, reps: int = REPS) -> None:
@@ -50,6 +52,21 @@ def test_mmc_matches_erlang_c():
     theory = erlang_c_metrics(200 / 3600, 180, 14, 20)
     assert_inside_99(row, "service_level", theory.service_level)
     assert_inside_99(row, "asa_s", theory.asa_s)
+
+
+def test_mmc_p_wait_and_occupancy_match_erlang_c():
+    theory = erlang_c_metrics(200 / 3600, 180, 11, 20)
+    assert_inside_99(queue(rate_per_hour=200, handle=EXP, patience=None, agents=11, seed=5), "p_wait", theory.p_wait)
+    group = queue(rate_per_hour=200, handle=EXP, patience=None, agents=11, seed=6, row="agents")
+    assert_inside_99(group, "occupancy", theory.occupancy)
+
+
+def test_service_level_without_an_answer_target_is_measured_at_20_s():
+    # textbook_erlang_c without targets once reported 100 % (everything answered "within" no
+    # threshold) beside an ASA of 7.9 s; the default answer target is 20 s, as in the calculator
+    row = queue(rate_per_hour=200, handle=EXP, patience=None, agents=12, answer_within_s=None, seed=9)
+    assert row["answer_within_s"] == 20.0
+    assert_inside_99(row, "service_level", erlang_c_metrics(200 / 3600, 180, 12, 20).service_level)
 
 
 def test_mmc_probability_of_waiting_matches_erlang_c():

@@ -133,7 +133,7 @@ def channel_kpis(sums: np.ndarray, hist: np.ndarray | None, interval_s: float | 
         "resolution_rate": _ratio(c("issues_resolved"), c("issues")),
         "escalation_rate": _ratio(c("escalated"), c("handled")),
         "recontact_rate": _ratio(c("repeats"), c("issues")),
-        "containment_rate": _ratio(c("contained"), c("contained") + c("issues")),
+        "containment_rate": _ratio(c("contained"), c("self_served")),
         "mean_queue_len": c("queue_s") / interval_s,
         "backlog_end": c("backlog_end"),
         "waiting_at_end": c("waiting_at_end"),

@@ -44,7 +44,8 @@ __all__ = ["CH_STATS", "GROUP_STATS", "SVC_STATS", "WAIT_BIN_EDGES", "ContactCen
 # channel statistics per interval (columns of RunTotals.channels)
 CH_STATS = (
     "arrivals",  # contacts reaching the channel (fresh, redial, repeat), before self-service
-    "contained",  # resolved by self-service
+    "self_served",  # new contacts that entered self-service (chatbot, FAQ, IVR)
+    "contained",  # ... resolved there
     "offered",  # reached an agent queue
     "answered",
     "abandoned",
@@ -87,6 +88,7 @@ SVC_STATS = ("handled", "handle_s", "first_resolved", "first_not_resolved", "lat
 S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = range(len(SVC_STATS))
 (
     ARRIVALS,
+    SELF_SERVED,
     CONTAINED,
     OFFERED,
     ANSWERED,
@@ -697,6 +699,7 @@ class ContactCenter:
         if self.trace is not None:
             self._log("arrive", c, c.kind)
         if ch.ss_time is not None and c.kind == "fresh":
+            row[SELF_SERVED] += 1
             if u_ss < ch.containment:
                 row[CONTAINED] += 1
                 c.state = CONTAINED_STATE

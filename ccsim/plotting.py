@@ -11,7 +11,7 @@ import io
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ccsim.simulation import SimulationResult
+from ccsim.results import SimulationResult
 
 __all__ = ["figure_png", "plot_occupancy", "plot_queue_length", "plot_service_level"]
 

@@ -224,7 +224,7 @@ class SimulationResult:
     def _channel_totals(self) -> dict[str, np.ndarray]:
         """Per-replication channel KPIs over the measured intervals: ``(replications, channels + all)``."""
         m = self.measured
-        tot = self.channel_sums[:, :, m].sum(axis=2)
+        tot = self.channel_sums.sum(axis=2, where=m[None, None, :, None])  # no copy of the sums
         last = np.flatnonzero(m)[-1]
         tot[..., _C["backlog_end"]] = self.channel_sums[:, :, last, _C["backlog_end"]]  # a snapshot, not a sum
         tot = np.concatenate([tot, tot.sum(axis=1, keepdims=True)], axis=1)
@@ -234,27 +234,31 @@ class SimulationResult:
     @cached_property
     def _group_totals(self) -> dict[str, np.ndarray]:
         """Per-replication group KPIs over the measured intervals: ``(replications, groups + all)``."""
-        tot = self.group_sums[:, :, self.measured].sum(axis=2)
+        tot = self.group_sums.sum(axis=2, where=self.measured[None, None, :, None])
         shr = np.asarray(self.shrinkage, dtype=float)
         paid_all = (tot[..., _G["scheduled_s"]] / (1 - shr)).sum(axis=1)
         kpis = group_kpis(np.concatenate([tot, tot.sum(axis=1, keepdims=True)], axis=1), np.append(shr, 0.0))
         kpis["agent_hours_paid"][:, -1] = paid_all / 3600.0
         return kpis
 
-    @cached_property
-    def _channel_intervals(self) -> dict[str, np.ndarray]:
-        """Per-replication channel KPIs per interval: ``(replications, channels + all, intervals)``."""
-        sums = np.concatenate([self.channel_sums, self.channel_sums.sum(axis=1, keepdims=True)], axis=1)
-        return channel_kpis(sums, None, self.interval_s)  # wait_p90_s: from the pooled histograms only
+    def _interval_kpis(self, is_channel: bool, i: int, k: int | slice = slice(None)) -> dict[str, np.ndarray]:
+        """Per-replication KPIs of channel or group ``i`` (``len(names)``: all) in interval(s) ``k``.
 
-    @cached_property
-    def _group_intervals(self) -> dict[str, np.ndarray]:
-        """Per-replication group KPIs per interval: ``(replications, groups + all, intervals)``."""
-        sums = np.concatenate([self.group_sums, self.group_sums.sum(axis=1, keepdims=True)], axis=1)
+        Computed for one channel or group at a time, so that memory stays at one KPI table of
+        replications x intervals (``wait_p90_s`` is absent: per interval it is pooled).
+        """
+        if is_channel:
+            sums = self.channel_sums
+            part = sums[:, i, k] if i < sums.shape[1] else sums[:, :, k].sum(axis=1)
+            return channel_kpis(part, None, self.interval_s)
+        sums = self.group_sums
         shr = np.asarray(self.shrinkage, dtype=float)
-        kpis = group_kpis(sums, np.append(shr, 0.0)[None, :, None])
-        paid = (self.group_sums[..., _G["scheduled_s"]] / (1 - shr)[None, :, None]).sum(axis=1)
-        kpis["agent_hours_paid"][:, -1] = paid / 3600.0
+        if i < sums.shape[1]:
+            return group_kpis(sums[:, i, k], shr[i])
+        kpis = group_kpis(sums[:, :, k].sum(axis=1), 0.0)
+        scheduled = sums[:, :, k][..., _G["scheduled_s"]]  # (replications, groups[, intervals])
+        keep = (1 - shr).reshape((1, -1) + (1,) * (scheduled.ndim - 2))
+        kpis["agent_hours_paid"] = (scheduled / keep).sum(axis=1) / 3600.0
         return kpis
 
     def replication_values(
@@ -313,13 +317,12 @@ class SimulationResult:
         if name not in valid:
             raise _unknown(what, name, valid)
         k = self._interval_index(interval)
-        table = self._channel_intervals if is_channel else self._group_intervals
-        if kpi not in table:
+        if kpi == "wait_p90_s":
             raise CcsimError(
                 f"{kpi} per interval comes from wait histograms pooled over replications: "
                 "there is one value, in result.intervals, not one per replication"
             )
-        return table[kpi][:, valid.index(name), k].copy()
+        return self._interval_kpis(is_channel, valid.index(name), k)[kpi].copy()
 
     def _interval_index(self, interval: int | str) -> int:
         if isinstance(interval, str):
@@ -361,12 +364,14 @@ class SimulationResult:
         """One row per agent group and a final ``all`` row."""
         return self._rows(self._group_totals, [*self.group_names, "all"], "group", GROUP_KPIS)
 
-    def _interval_rows(self, kpis: dict[str, np.ndarray], names: list[str], key: str, order: tuple) -> list[KpiRow]:
-        summary = {kpi: mean_ci(kpis[kpi]) for kpi in order if kpi in kpis}  # each (names, intervals)
-        if key == "channel":
-            summary["wait_p90_s"] = (wait_quantile(self.interval_wait_hist, 0.9), None)
+    def _interval_rows(self, names: list[str], key: str, order: tuple) -> list[KpiRow]:
+        p90 = wait_quantile(self.interval_wait_hist, 0.9) if key == "channel" else None
         out = []
         for i, name in enumerate(names):
+            kpis = self._interval_kpis(key == "channel", i)
+            summary = {kpi: mean_ci(values) for kpi, values in kpis.items()}  # each (intervals,)
+            if p90 is not None:
+                summary["wait_p90_s"] = (p90[i], None)
             for k, label in enumerate(self.interval_labels):
                 row = KpiRow(
                     {
@@ -379,8 +384,8 @@ class SimulationResult:
                 )
                 for kpi in order:
                     mean, half = summary[kpi]
-                    row[kpi] = _py(mean[i, k])
-                    row[f"{kpi}_ci95"] = _py(half[i, k]) if half is not None else None
+                    row[kpi] = _py(mean[k])
+                    row[f"{kpi}_ci95"] = _py(half[k]) if half is not None else None
                 out.append(row)
         return out
 
@@ -390,12 +395,12 @@ class SimulationResult:
 
         ``wait_p90_s`` per interval comes from histograms pooled over replications (no CI).
         """
-        return self._interval_rows(self._channel_intervals, self.channel_names, "channel", CHANNEL_KPIS)
+        return self._interval_rows(self.channel_names, "channel", CHANNEL_KPIS)
 
     @cached_property
     def group_intervals(self) -> list[KpiRow]:
         """One row per agent group and interval."""
-        return self._interval_rows(self._group_intervals, self.group_names, "group", GROUP_KPIS)
+        return self._interval_rows(self.group_names, "group", GROUP_KPIS)
 
     def channel(self, name: str = "all") -> KpiRow:
         """The summary row of one channel (``all``: every channel together)."""

@@ -142,7 +142,7 @@ def simulate(
 
     one = functools.partial(run_replication, sc, seed, staffing=plan, routing=routing, trace=trace)
     t0 = time.perf_counter()
-    kept = _Kept(measured)
+    kept = _Kept(measured, reps)
     interrupted = False
     results = map(one, range(reps)) if executor is None else executor.map(one, range(reps))
     try:
@@ -159,30 +159,42 @@ def simulate(
 
 
 class _Kept:
-    """What is kept of each replication as it arrives: its sums, and its waits pooled."""
+    """What is kept of each replication as it arrives: its sums, and its waits pooled.
 
-    def __init__(self, measured: np.ndarray) -> None:
+    The arrays are allocated once for every replication asked for, so that memory is the
+    result's size and no more (no list of arrays to stack at the end).
+    """
+
+    def __init__(self, measured: np.ndarray, reps: int) -> None:
         self.measured = measured
-        self.channels: list[np.ndarray] = []
-        self.groups: list[np.ndarray] = []
-        self.wait_hist: list[np.ndarray] = []
-        self.pooled: np.ndarray | None = None  # (channels, intervals, bins) summed over replications
+        self.reps = reps
+        self.count = 0
         self.contacts = 0
         self.traces: list = []
 
-    @property
-    def count(self) -> int:
-        return len(self.channels)
-
     def add(self, run: RunTotals) -> None:
-        self.channels.append(run.channels)
-        self.groups.append(run.groups)
-        self.wait_hist.append(run.wait_hist[:, self.measured].sum(axis=1, dtype=np.int64))
-        hist = run.wait_hist.astype(np.int64)
-        self.pooled = hist if self.pooled is None else self.pooled + hist
+        if self.count == 0:
+            n = self.reps
+            self.channels = np.empty((n, *run.channels.shape))
+            self.groups = np.empty((n, *run.groups.shape))
+            self.wait_hist = np.zeros((n, run.wait_hist.shape[0], run.wait_hist.shape[2]), dtype=np.int64)
+            self.pooled = np.zeros(run.wait_hist.shape, dtype=np.int64)  # (channels, intervals, bins)
+        i = self.count
+        self.channels[i] = run.channels
+        self.groups[i] = run.groups
+        self.wait_hist[i] = run.wait_hist.sum(axis=1, where=self.measured[None, :, None], dtype=np.int64)
+        self.pooled += run.wait_hist
         self.contacts += run.contacts
         if run.trace is not None:
             self.traces.append(run.trace)
+        self.count += 1
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The channel sums, group sums and wait histograms of the replications kept."""
+        if self.count == self.reps:
+            return self.channels, self.groups, self.wait_hist
+        n = self.count  # interrupted: copy, so that the unused part is freed
+        return self.channels[:n].copy(), self.groups[:n].copy(), self.wait_hist[:n].copy()
 
 
 def _result(
@@ -196,6 +208,7 @@ def _result(
     elapsed: float,
 ) -> SimulationResult:
     cal = sc.calendar
+    channel_sums, group_sums, wait_hist = kept.arrays()
     targets = {
         name: {t: getattr(ch.targets, t) for t, _, _ in TARGETS if getattr(ch.targets, t) is not None}
         for name, ch in sc.channels.items()
@@ -220,9 +233,9 @@ def _result(
         channel_targets=targets,
         shrinkage=np.array([g.shrinkage for g in sc.agent_groups.values()]),
         replication_ids=np.arange(kept.count),
-        channel_sums=np.stack(kept.channels),
-        group_sums=np.stack(kept.groups),
-        wait_hist=np.stack(kept.wait_hist),
+        channel_sums=channel_sums,
+        group_sums=group_sums,
+        wait_hist=wait_hist,
         interval_wait_hist=kept.pooled,
         traces=kept.traces,
     )

@@ -51,7 +51,7 @@ def standard_scenario(callers: int, days: int | None = None) -> ccsim.Scenario:
                     "volume": {"per_day": per_day},
                     "handle_time": {"dist": "exponential", "mean_s": AHT_S},
                     "patience": {"dist": "exponential", "mean_s": PATIENCE_S},
-                    "targets": {"service_level": 0.8, "answer_within_s": 20},
+                    "targets": {"min_service_level": 0.8, "answer_within_s": 20},
                 }
             },
             "agent_groups": {"agents": {"skills": ["phone"], "staffing": AGENTS}},

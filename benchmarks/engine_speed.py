@@ -23,8 +23,8 @@ import numpy as np
 import simpy
 
 import ccsim
+from ccsim.engine import ContactCenter
 from ccsim.erlang import erlang_a_metrics
-from ccsim.model import ContactCenter
 
 RATE_PER_MIN, AHT_S, PATIENCE_S, AGENTS = 9.5, 60.0, 120.0, 10
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
 from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS, channel_kpis, group_kpis, wait_quantile
-from ccsim.model import CH_STATS, GROUP_STATS
 
 __all__ = ["Comparison", "KpiError", "KpiRow", "SimulationResult", "TargetCheck", "compare"]
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.engine.totals import RunTotals
+from ccsim.engine.routing import Routing
 from ccsim.errors import CcsimError
-from ccsim.model import ContactCenter, RunTotals
 from ccsim.results import TARGETS, SimulationResult
-from ccsim.routing import Routing
 from ccsim.scenario import Scenario
 
 __all__ = ["RunTotals", "run_replication", "simulate"]
@@ -34,6 +34,7 @@ def run_replication(
     staffing: Mapping[str, Any] | None = None,
     routing: type[Routing] = Routing,
     trace: bool = False,
+    engine: str = "fast",
 ) -> RunTotals:
     """Simulate one replication: a pure function of its arguments.
 
@@ -52,6 +53,9 @@ def run_replication(
         The routing policy class.
     trace : bool, default False
         Keep an event log.
+    engine : {"fast", "reference"}, default "fast"
+        The fast engine, or the SimPy reference model (slower, written to be read); both give
+        the same numbers (``docs/model.md``).
 
     Returns
     -------
@@ -59,7 +63,23 @@ def run_replication(
         Per-interval sums of the replication (picklable, a few hundred KB at most for the
         bundled scenarios).
     """
-    return ContactCenter(scenario, seed, replication, staffing=staffing, routing=routing, trace=trace).run()
+    model = _engine(engine)
+    return model(scenario, seed, replication, staffing=staffing, routing=routing, trace=trace).run()
+
+
+ENGINES = ("fast", "reference")
+
+
+def _engine(name: str):
+    if name == "fast":
+        from ccsim.engine.fast import ContactCenter
+
+        return ContactCenter
+    if name == "reference":
+        from ccsim.engine.reference import ReferenceModel
+
+        return ReferenceModel
+    raise CcsimError(f"engine: must be one of {', '.join(ENGINES)}, got {name!r}")
 
 
 def _check_whole(name: str, value: object, low: int) -> int:
@@ -78,6 +98,7 @@ def simulate(
     trace: bool = False,
     progress: Callable[[int, int], None] | None = None,
     routing: type[Routing] = Routing,
+    engine: str = "fast",
 ) -> SimulationResult:
     """Simulate a scenario: every replication's KPIs, summarised with confidence intervals.
 
@@ -106,8 +127,11 @@ def simulate(
     progress : callable, optional
         Called as ``progress(done, total)`` as replications finish.
     routing : type, default Routing
-        The routing policy class; subclass :class:`ccsim.routing.Routing` to change it (with
+        The routing policy class; subclass :class:`ccsim.engine.routing.Routing` to change it (with
         an executor, define it at module level so that it can be pickled).
+    engine : {"fast", "reference"}, default "fast"
+        The fast engine, or the SimPy reference model that students read (same numbers,
+        slower).
 
     Returns
     -------
@@ -132,6 +156,7 @@ def simulate(
     seed = _check_whole("seed", seed, 0)
     if executor is not None and not callable(getattr(executor, "map", None)):
         raise CcsimError(f"executor: must have a map method like concurrent.futures.Executor, got {executor!r}")
+    _engine(engine)  # a bad name fails before anything runs
     plan = sc.staffing_plan(staffing)  # checked here, once, with a one-line error
     cal = sc.calendar
     starts = cal.interval_starts_s()
@@ -140,7 +165,7 @@ def simulate(
     if not measured.any():
         raise CcsimError(f"simulation.warmup_min: the warm-up ({sc.simulation.warmup_min:g} min) covers the whole run")
 
-    one = functools.partial(run_replication, sc, seed, staffing=plan, routing=routing, trace=trace)
+    one = functools.partial(run_replication, sc, seed, staffing=plan, routing=routing, trace=trace, engine=engine)
     t0 = time.perf_counter()
     kept = _Kept(measured, reps)
     interrupted = False

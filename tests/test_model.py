@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from ccsim import load_scenario, scenario_from_dict
+from ccsim.engine import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
 from ccsim.metrics import group_kpis
-from ccsim.model import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
 from ccsim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -344,7 +344,7 @@ def test_fast_paths_give_the_same_numbers_as_the_general_path(name, variant):
 
 
 def test_routing_policy_can_be_replaced():
-    from ccsim.routing import Routing
+    from ccsim.engine.routing import Routing
 
     class EverythingToTheBackOffice(Routing):
         """A policy that sends every new phone contact to the tier-2 transfer queue."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from ccsim import scenario_from_dict
-from ccsim.model import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
+from ccsim.engine import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
 
 C = {name: i for i, name in enumerate(CH_STATS)}
 G = {name: i for i, name in enumerate(GROUP_STATS)}

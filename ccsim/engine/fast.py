@@ -28,130 +28,68 @@ import gc
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from heapq import heappop, heappush, heapreplace
 from typing import Any
 
 import numpy as np
 import simpy
 
-from ccsim.routing import Queue, Routing
+from ccsim.engine.routing import Queue, Routing
+from ccsim.engine.totals import (
+    ABANDONED,
+    ANSWERED,
+    ARRIVALS,
+    AT_ONCE,
+    BACKLOG,
+    CH_STATS,
+    CONTAINED,
+    ESCALATED,
+    FIRST,
+    FIRST_RES,
+    G_BUSY,
+    G_ESCALATED,
+    G_HANDLE_S,
+    G_HANDLED,
+    G_PRESENT,
+    G_RESOLVED,
+    G_SCHED,
+    G_TRANSFER_WAIT,
+    G_TRANSFERS,
+    G_TRANSFERS_ABANDONED,
+    G_TRANSFERS_OFFERED,
+    G_TRANSFERS_WAITING_END,
+    G_TRANSFERS_WITHIN,
+    GROUP_STATS,
+    HANDLE_S,
+    HANDLED,
+    ISSUES,
+    ISSUES_RES,
+    N_BINS,
+    OFFERED,
+    QUEUE_S,
+    REDIALS,
+    REPEATS,
+    S_ESCALATED,
+    S_FIRST_OTHER,
+    S_FIRST_RES,
+    S_HANDLE_S,
+    S_HANDLED,
+    S_LATER_RES,
+    SELF_SERVED,
+    SERVING_END,
+    SVC_STATS,
+    WAIT_ABN,
+    WAIT_ANS,
+    WAITING_END,
+    WITHIN,
+    RunTotals,
+    ScriptedContact,
+    wait_bin,
+)
 from ccsim.scenario import REALTIME_KINDS, Scenario
 from ccsim.streams import BATCH, Batch, stream
 
-__all__ = ["CH_STATS", "GROUP_STATS", "SVC_STATS", "WAIT_BIN_EDGES", "ContactCenter", "RunTotals", "ScriptedContact"]
-
-# channel statistics per interval (columns of RunTotals.channels)
-CH_STATS = (
-    "arrivals",  # contacts reaching the channel (fresh, redial, repeat), before self-service
-    "self_served",  # new contacts that entered self-service (chatbot, FAQ, IVR)
-    "contained",  # ... resolved there
-    "offered",  # reached an agent queue
-    "answered",
-    "abandoned",
-    "answered_within",  # answered within the answer target
-    "answered_at_once",  # answered on arrival, without waiting (p_wait = 1 - this / offered)
-    "wait_answered_s",  # sum of waits of answered contacts
-    "wait_abandoned_s",  # sum of waits of abandoned contacts
-    "handled",  # handlings completed (any tier), by completion interval
-    "handle_s",  # sum of handle times of those
-    "first_handled",  # first handlings of an issue
-    "first_resolved",  # ... resolved there (first-contact resolution)
-    "escalated",  # handlings ending in an escalation
-    "repeats",  # repeat contacts offered
-    "redials",  # redials offered
-    "issues",  # new issues offered (fresh contacts), by interval of first offer
-    "issues_resolved",  # of those, resolved by the end of the run
-    "queue_s",  # contact-seconds spent waiting (any queue) while the desk is open, by interval
-    "backlog_end",  # contacts waiting at the end of the interval (email and SNS)
-    "waiting_at_end",  # contacts still waiting when the run ends, by interval offered
-    "in_service_at_end",  # contacts in service when the run ends, by interval offered
-)
-GROUP_STATS = (
-    "handled",
-    "handle_s",
-    "busy_s",  # agent-seconds spent with at least one contact
-    "present_s",  # agent-seconds present (on duty, and finishing a contact after the shift)
-    "scheduled_s",  # agent-seconds on duty by the staffing plan
-    "resolved",
-    "escalated",
-    "transfers_offered",  # escalated contacts that joined this group's queue, by interval of escalation
-    "transfers_answered",  # ... that this group answered
-    "transfers_within",  # ... answered within the channel's answer target
-    "transfer_wait_s",  # sum of waits of the answered ones
-    "transfers_abandoned",  # ... that hung up waiting for this group
-    "transfers_waiting_at_end",  # ... still waiting when the run ends
-)
-# Counted during the run per (group, channel, interval) and summed into both the channel and
-# the group statistics at the end (so the hot loop updates one row, not two).
-SVC_STATS = ("handled", "handle_s", "first_resolved", "first_not_resolved", "later_resolved", "escalated")
-S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = range(len(SVC_STATS))
-(
-    ARRIVALS,
-    SELF_SERVED,
-    CONTAINED,
-    OFFERED,
-    ANSWERED,
-    ABANDONED,
-    WITHIN,
-    AT_ONCE,
-    WAIT_ANS,
-    WAIT_ABN,
-    HANDLED,
-    HANDLE_S,
-    FIRST,
-    FIRST_RES,
-    ESCALATED,
-    REPEATS,
-    REDIALS,
-    ISSUES,
-    ISSUES_RES,
-    QUEUE_S,
-    BACKLOG,
-    WAITING_END,
-    SERVING_END,
-) = range(len(CH_STATS))
-(
-    G_HANDLED,
-    G_HANDLE_S,
-    G_BUSY,
-    G_PRESENT,
-    G_SCHED,
-    G_RESOLVED,
-    G_ESCALATED,
-    G_TRANSFERS_OFFERED,
-    G_TRANSFERS,
-    G_TRANSFERS_WITHIN,
-    G_TRANSFER_WAIT,
-    G_TRANSFERS_ABANDONED,
-    G_TRANSFERS_WAITING_END,
-) = range(len(GROUP_STATS))
-
-#: Lower edges of the wait histogram bins (seconds): 2 s up to 2 min, 10 s up to 10 min,
-#: 1 min up to 1 h, 15 min up to a day, and one bin beyond.
-WAIT_BIN_EDGES = np.concatenate(
-    [
-        np.arange(0, 120, 2.0),
-        np.arange(120, 600, 10.0),
-        np.arange(600, 3600, 60.0),
-        np.arange(3600, 86400, 900.0),
-        [86400.0],
-    ]
-)
-N_BINS = WAIT_BIN_EDGES.size
-
-
-def _wait_bin(w: float) -> int:
-    if w < 120.0:
-        return int(w * 0.5)
-    if w < 600.0:
-        return 60 + int((w - 120.0) * 0.1)
-    if w < 3600.0:
-        return 108 + int((w - 600.0) / 60.0)
-    if w < 86400.0:
-        return 158 + int((w - 3600.0) / 900.0)
-    return N_BINS - 1
-
+__all__ = ["ContactCenter"]
 
 WAITING, SERVING, DONE, ABANDONED_STATE, CONTAINED_STATE = range(5)
 ENTRY, TRANSFER, CALLBACK = range(3)
@@ -302,64 +240,6 @@ class _Channel:
         if not self.fast:  # routing, contact type and self-service draws (unused on the fast path)
             self.u_rest = u[:, 1:].tolist()
         self.i = 0
-
-
-@dataclass(frozen=True)
-class ScriptedContact:
-    """A contact with given times, for replaying a log or for exact test timelines.
-
-    Attributes
-    ----------
-    time_s : float
-        Arrival time in seconds from midnight of the first day.
-    channel : str
-        Channel name.
-    handle_s : float
-        Handle time before the group's factor.
-    patience_s : float
-        Patience (``inf``: never hangs up).
-    outcome_u : float
-        The contact's first-handling outcome draw in [0, 1): resolved when below the group's
-        first-contact resolution, escalated when below that plus the escalation probability.
-    contact_type : str or None
-        Contact type, if the channel has them.
-    routing_u : float
-        The contact's routing draw: ``share`` vendor routing sends it to the vendor when this
-        is below the share (default 1: never).
-    """
-
-    time_s: float
-    channel: str
-    handle_s: float
-    patience_s: float = math.inf
-    outcome_u: float = 0.0
-    contact_type: str | None = None
-    routing_u: float = 1.0
-
-
-@dataclass
-class RunTotals:
-    """Aggregates of one replication.
-
-    Attributes
-    ----------
-    channels : numpy.ndarray
-        ``(channels, intervals, len(CH_STATS))`` sums per interval.
-    wait_hist : numpy.ndarray
-        ``(channels, intervals, bins)`` counts (int32) of waits of answered first-line contacts.
-    groups : numpy.ndarray
-        ``(groups, intervals, len(GROUP_STATS))`` sums per interval.
-    contacts : int
-        Contacts that arrived (fresh, redials and repeats).
-    trace : list or None
-        ``(time_s, event, contact id, channel, where)`` tuples, when a trace was asked for.
-    """
-
-    channels: np.ndarray
-    wait_hist: np.ndarray
-    groups: np.ndarray
-    contacts: int
-    trace: list | None = field(default=None)
 
 
 class ContactCenter:
@@ -878,7 +758,7 @@ class ContactCenter:
             row[AT_ONCE] += 1
         if wait <= ch.target_s:
             row[WITHIN] += 1
-        hist[int(wait * 0.5) if wait < 120.0 else _wait_bin(wait)] += 1
+        hist[int(wait * 0.5) if wait < 120.0 else wait_bin(wait)] += 1
 
     def _start(self, c: Contact, agent: Agent, queue: Queue) -> None:
         """An agent answers a contact (hot path)."""

@@ -1,0 +1,43 @@
+"""The simulation engines: one replication of a scenario, as per-interval totals.
+
+- :mod:`ccsim.engine.reference`: the SimPy model written the way SimPy teaches (processes,
+  ``yield``), for reading and as the oracle the fast engine is proven against;
+- :mod:`ccsim.engine.fast`: the same model as plain event callbacks with shortcuts, the default;
+- :mod:`ccsim.engine.routing`: where contacts go (shared by both);
+- :mod:`ccsim.engine.totals`: what a replication counts (shared by both, and by
+  :mod:`ccsim.metrics`, which therefore does not import an engine).
+
+The names below are imported on first use, so that ``ccsim.engine.totals`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = [
+    "CH_STATS",
+    "GROUP_STATS",
+    "WAIT_BIN_EDGES",
+    "ContactCenter",
+    "Queue",
+    "Routing",
+    "RunTotals",
+    "ScriptedContact",
+]
+
+_WHERE = {
+    "ContactCenter": "fast",
+    "Queue": "routing",
+    "Routing": "routing",
+    "CH_STATS": "totals",
+    "GROUP_STATS": "totals",
+    "WAIT_BIN_EDGES": "totals",
+    "RunTotals": "totals",
+    "ScriptedContact": "totals",
+}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"ccsim.engine.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'ccsim.engine' has no attribute {name!r}")

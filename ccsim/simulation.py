@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.engine.totals import RunTotals
 from ccsim.engine.routing import Routing
+from ccsim.engine.totals import RunTotals
 from ccsim.errors import CcsimError
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import Scenario

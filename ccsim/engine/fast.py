@@ -28,20 +28,43 @@ import gc
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from heapq import heappop, heappush, heapreplace
+from heapq import heapreplace
 from typing import Any
 
 import numpy as np
 import simpy
 
+from ccsim.engine.events import (
+    NORMAL,
+    ContactEvent,
+    Event,
+    IntervalEvent,
+    OverflowEvent,
+    ScriptEvent,
+    SelfServiceEvent,
+)
+from ccsim.engine.heap import HeapGroups
 from ccsim.engine.routing import Queue, Routing
+from ccsim.engine.state import ABANDONED as ABANDONED_C
+from ccsim.engine.state import (
+    CALLBACK,
+    DONE,
+    ENTRY,
+    SERVING,
+    TRANSFER,
+    WAITING,
+    Agent,
+    ChannelState,
+    Contact,
+    GroupState,
+)
+from ccsim.engine.state import CONTAINED as CONTAINED_C
 from ccsim.engine.totals import (
     ABANDONED,
     ANSWERED,
     ARRIVALS,
     AT_ONCE,
     BACKLOG,
-    CH_STATS,
     CONTAINED,
     ESCALATED,
     FIRST,
@@ -59,12 +82,10 @@ from ccsim.engine.totals import (
     G_TRANSFERS_OFFERED,
     G_TRANSFERS_WAITING_END,
     G_TRANSFERS_WITHIN,
-    GROUP_STATS,
     HANDLE_S,
     HANDLED,
     ISSUES,
     ISSUES_RES,
-    N_BINS,
     OFFERED,
     QUEUE_S,
     REDIALS,
@@ -84,165 +105,19 @@ from ccsim.engine.totals import (
     WITHIN,
     RunTotals,
     ScriptedContact,
+    book_first_resolved,
+    book_handling,
     wait_bin,
 )
-from ccsim.scenario import REALTIME_KINDS, Scenario
+from ccsim.scenario import Scenario
 from ccsim.streams import BATCH, Batch, stream
 
 __all__ = ["ContactCenter"]
 
-WAITING, SERVING, DONE, ABANDONED_STATE, CONTAINED_STATE = range(5)
-ENTRY, TRANSFER, CALLBACK = range(3)
 INF = math.inf
 
 
-class _Event:
-    """A lightweight SimPy event: ``env.step`` processes any object with these slots."""
-
-    __slots__ = ("_ok", "_value", "a", "c", "callbacks", "q", "token", "u")
-
-
-class Contact:
-    """One contact (an attempt of a customer's issue) moving through the desk.
-
-    Attributes that most contacts share are class-level defaults; a contact sets only what
-    differs (this keeps the per-contact cost of the hot loop small).
-    """
-
-    def __init__(self, ch: _Channel, base_s: float, u_out: float, issue_row: list | None) -> None:
-        self.ch = ch
-        self.base_s = base_s  # handle time before the group's factor
-        self.u_out = u_out  # outcome draw of the first handling
-        self.issue_row = issue_row  # stats row of the interval the issue was first offered
-
-    id = None
-    state = WAITING
-    stage = ENTRY
-    kind = "fresh"
-    first = True
-    token = 0
-    agent = None
-    queue = None
-    issue_row = None
-    row = None  # the stats row of the interval offered (contacts answered at once: issue_row)
-    trow = None  # an escalated contact's row of the receiving group, interval of the escalation
-    ctype = None
-
-
-class Agent:
-    """One agent on duty (or finishing a contact after the shift)."""
-
-    __slots__ = ("busy_since", "chats", "contact", "done", "done_cbs", "factor", "group", "t_upd")
-
-    def __init__(self, group: _Group, on_done) -> None:
-        self.group = group
-        self.contact = None
-        # the agent's completion event, scheduled again for every contact it handles (SimPy
-        # swaps out only the callbacks reference when it processes an event)
-        self.done = ev = _Event()
-        ev._ok = True
-        ev._value = None
-        ev.a = self
-        self.done_cbs = [on_done]
-        self.busy_since = 0.0
-        self.chats: list[Contact] = []
-        self.factor = 1.0
-        self.t_upd = 0.0
-
-
-class _Group:
-    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
-        self.index = index
-        self.name = name
-        self.spec = spec
-        self.agents: list[Agent] = []  # present: on duty, or finishing after the shift
-        self.idle: list[Agent] = []
-        self.partial: list[Agent] = []  # chat agents with a free slot
-        self.present = 0  # heap groups only (their agents are free times, not Agent objects)
-        self.owed = 0  # agents to send home as soon as they finish
-        self.pres_t = 0.0
-        self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
-        self.cur_row = self.rows[0]
-        self.svc: list[list[list[float]]] = []  # [interval][channel] -> SVC_STATS, set by the model
-        self.cur_svc: list[list[float]] = []
-        # A "heap group" (one plain entry queue) keeps its agents as free times instead of
-        # Agent objects: see ContactCenter._heap_start.
-        self.heap = False
-        self.free: list[float] = []  # min-heap: when each agent on duty is (or was) free
-        self.leaving: list[float] = []  # min-heap: agents going home when their contact ends
-        self.pull_pending = False
-        self.pull_token = 0
-        self.pull_ev = None
-        self.resolve_p = spec.resolve_probability
-        self.escalate_p = spec.escalation_probability
-        self.levels: list[list[Queue]] = []
-        self.chat_levels: list[list[Queue]] = []
-        self.target = None  # escalation target group
-
-    def on_duty(self) -> int:
-        return len(self.free) if self.heap else len(self.agents) - self.owed
-
-
-class _Channel:
-    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
-        self.index = index
-        self.name = name
-        self.spec = spec
-        self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: a backlog, nobody abandons
-        self.target_s = spec.answer_within_s  # the service level's answer target
-        self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
-        self.hists = [[0] * N_BINS for _ in range(n_intervals)]
-        self.in_self_service = 0
-        self.eager = spec.redial is not None and spec.redial.probability > 0
-        self.segments: list[tuple[float, float, float]] = []
-        self.seg = 0
-        self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
-        self.slowdown = spec.concurrency_slowdown
-        types = spec.contact_types or {}
-        self.ctypes = list(types) or [None]
-        self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
-        self.gaps: list[float] = []
-        self.handles: list[float] = []
-        self.patiences: list[float] = []
-        self.u_outs: list[float] = []
-        self.u_rest: list[list[float]] = []
-        self.i = BATCH  # empty: the first arrival fills it
-        self.seg_end = -INF  # end of the arrival segment in use (none yet)
-        self.seg_rate = 1.0
-        self.entry: Queue | None = None  # the only queue, on the fast path
-        self.fast = False
-        self.cur_row = self.rows[0]
-        self.cur_hist = self.hists[0]
-        self.arrival = ev = _Event()  # the channel's next-arrival event, scheduled again and again
-        ev._ok = True
-        ev._value = None
-        ev.c = self
-        self.arrival_cbs: list = []
-
-    def refill(self) -> None:
-        """Draw the next batch of fresh contacts, each attribute from its own stream.
-
-        A contact is (gap to the next arrival, handle time, patience, and its outcome, routing,
-        contact-type and self-service draws).
-        """
-        gaps = self.gap_rng.exponential(1.0, BATCH)
-        handle = self.spec.handle_time.sample(self.handle_rng, BATCH)
-        patience = (
-            self.spec.patience.sample(self.patience_rng, BATCH)
-            if self.spec.patience is not None
-            else np.full(BATCH, INF)
-        )
-        u = self.draw_rng.random((BATCH, 4))  # always four, so that every path uses the stream alike
-        self.gaps = gaps.tolist()
-        self.handles = np.asarray(handle, dtype=float).tolist()
-        self.patiences = np.asarray(patience, dtype=float).tolist()
-        self.u_outs = u[:, 0].tolist()
-        if not self.fast:  # routing, contact type and self-service draws (unused on the fast path)
-            self.u_rest = u[:, 1:].tolist()
-        self.i = 0
-
-
-class ContactCenter:
+class ContactCenter(HeapGroups):
     """One SimPy run of a scenario's desk.
 
     Parameters
@@ -307,8 +182,8 @@ class ContactCenter:
         def rng(source: str) -> np.random.Generator:
             return stream(seed, replication, source)
 
-        self.channels = [_Channel(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
-        self.groups = [_Group(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
+        self.channels = [ChannelState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
+        self.groups = [GroupState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
         for ch in self.channels:
             ch.arrival_cbs = [self._cb_arrive]
         for g in self.groups:
@@ -400,16 +275,10 @@ class ContactCenter:
 
     # ------------------------------------------------------------------ scheduling
 
-    def _at(self, delay: float, callback, c=None, token: int = 0, q=None, u: float = 0.0) -> None:
-        ev = _Event()
+    def _after(self, delay: float, ev: Event, callback) -> None:
+        """Schedule a new event ``ev`` to run ``callback(ev)`` after ``delay`` seconds."""
         ev.callbacks = [callback]
-        ev._ok = True
-        ev._value = None
-        ev.c = c
-        ev.token = token
-        ev.q = q
-        ev.u = u
-        self.env.schedule(ev, 1, delay)
+        self._schedule(ev, NORMAL, delay)
 
     def _log(self, event: str, c: Contact | None, where: str = "") -> None:
         self.trace.append((self.env.now, event, c.id if c is not None else None, c.ch.name if c else "", where))
@@ -448,7 +317,7 @@ class ContactCenter:
 
     # ------------------------------------------------------------------ arrivals
 
-    def _schedule_arrival(self, ch: _Channel, t: float, e: float) -> None:
+    def _schedule_arrival(self, ch: ChannelState, t: float, e: float) -> None:
         """Schedule the next fresh arrival, ``e`` unit-rate exponential time after ``t``.
 
         Walks the piecewise-constant arrival rates (closed hours and empty intervals have none).
@@ -465,7 +334,7 @@ class ContactCenter:
                 ch.seg_end = end
                 ch.seg_rate = rate
                 ch.arrival.callbacks = ch.arrival_cbs
-                self._schedule(ch.arrival, 1, t + e / rate - self.env.now)
+                self._schedule(ch.arrival, NORMAL, t + e / rate - self.env.now)
                 return
             e -= avail
             t = end
@@ -473,7 +342,7 @@ class ContactCenter:
         ch.seg = j
         ch.seg_end = -INF
 
-    def _new_contact(self, ch: _Channel) -> Contact:
+    def _new_contact(self, ch: ChannelState) -> Contact:
         c = Contact(ch, 0.0, 1.0, None)
         if self.trace is not None:
             c.id = self._next_id
@@ -482,8 +351,8 @@ class ContactCenter:
 
     def _arrive(self, ev) -> None:
         """A fresh contact arrives (the hot path: kept flat on purpose)."""
-        ch = ev.c
-        now = self.env._now
+        ch = ev.channel
+        now = self.env.now
         i = ch.i
         if i >= BATCH:
             ch.refill()
@@ -495,7 +364,7 @@ class ContactCenter:
         t = now + gap / ch.seg_rate
         if t < ch.seg_end:
             ev.callbacks = ch.arrival_cbs
-            self._schedule(ev, 1, t - now)
+            self._schedule(ev, NORMAL, t - now)
         else:
             self._schedule_arrival(ch, now, gap)
         if not ch.fast:
@@ -559,7 +428,7 @@ class ContactCenter:
                 agent.contact = c
                 done = agent.done
                 done.callbacks = agent.done_cbs
-                self._schedule(done, 1, base * q.factors[g.index])
+                self._schedule(done, NORMAL, base * q.factors[g.index])
                 return
         c = Contact(ch, base, u_out, row)
         c.row = row
@@ -582,20 +451,20 @@ class ContactCenter:
             row[SELF_SERVED] += 1
             if u_ss < ch.containment:
                 row[CONTAINED] += 1
-                c.state = CONTAINED_STATE
+                c.state = CONTAINED_C
                 if self.trace is not None:
                     self._log("contained", c)
                 return
             delay = ch.ss_time.next()
             if delay > 0:
                 ch.in_self_service += 1
-                self._at(delay, self._after_self_service, c, u=u_route)
+                self._after(delay, SelfServiceEvent(c, u_route), self._after_self_service)
                 return
         self._enter(c, u_route)
 
     def _after_self_service(self, ev) -> None:
-        ev.c.ch.in_self_service -= 1
-        self._enter(ev.c, ev.u)
+        ev.contact.ch.in_self_service -= 1
+        self._enter(ev.contact, ev.u_route)
 
     def _enter(self, c: Contact, u_route: float) -> None:
         """The contact joins an agent queue: it is offered."""
@@ -619,12 +488,12 @@ class ContactCenter:
             self._log("offer", c, queue.name)
         self._queue_or_start(c, queue)
         if overflow is not None and c.state == WAITING:
-            self._at(after, self._overflow, c, token=c.token, q=overflow)
+            self._after(after, OverflowEvent(c, c.token, overflow), self._overflow)
 
     # ------------------------------------------------------------------ queueing
 
     def _queue_or_start(self, c: Contact, queue: Queue) -> None:
-        now = self.env._now
+        now = self.env.now
         for g in queue.groups:
             if g.heap:
                 if g.free and g.free[0] <= now:
@@ -643,9 +512,9 @@ class ContactCenter:
                 self._schedule_pull(g, max(g.free[0], now))
         ch = c.ch
         if ch.eager and c.deadline < INF and not queue.callback:
-            self._at(c.deadline - self.env.now, self._patience_over, c, token=c.token)
+            self._after(c.deadline - self.env.now, ContactEvent(c, c.token), self._patience_over)
 
-    def _free_agent(self, g: _Group, ch: _Channel) -> Agent | None:
+    def _free_agent(self, g: GroupState, ch: ChannelState) -> Agent | None:
         if g.idle:
             return g.idle.pop()
         if ch.chat_k and g.partial:
@@ -655,17 +524,17 @@ class ContactCenter:
         return None
 
     def _patience_over(self, ev) -> None:
-        c = ev.c
+        c = ev.contact
         if c.state == WAITING and c.token == ev.token:
             self._abandon(c, self.env.now)
 
     def _overflow(self, ev) -> None:
-        c = ev.c
+        c = ev.contact
         if c.state != WAITING or c.token != ev.token:
             return
         if c.deadline <= self.env.now:
             return  # hung up before: dropped lazily from its queue
-        vendor_q = ev.q
+        vendor_q = ev.queue
         if self.trace is not None:
             self._log("overflow", c, vendor_q.name)
         for g in vendor_q.groups:
@@ -676,7 +545,7 @@ class ContactCenter:
         vendor_q.items.append(c)  # the same contact waits in both queues; the first agent wins
 
     def _abandon(self, c: Contact, t: float) -> None:
-        c.state = ABANDONED_STATE
+        c.state = ABANDONED_C
         ch = c.ch
         self._spread_open(ch.rows, QUEUE_S, c.t_q, t)
         if c.stage == ENTRY:
@@ -690,10 +559,10 @@ class ContactCenter:
         if ch.redial_p and ch.redial_u.next() < ch.redial_p:
             when = self._next_open(t + ch.redial_delay.next())
             if when is not None:
-                self._at(when - self.env.now, self._redial, c)
+                self._after(when - self.env.now, ContactEvent(c), self._redial)
 
     def _redial(self, ev) -> None:
-        old = ev.c
+        old = ev.contact
         c = self._new_contact(old.ch)
         c.kind = "redial"
         c.ctype = old.ctype
@@ -717,7 +586,7 @@ class ContactCenter:
             return c
         return None
 
-    def _pull(self, g: _Group, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
+    def _pull(self, g: GroupState, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
         """The next contact for a freed agent of ``g`` (documented routing order)."""
         now = self.env.now
         for level in levels:
@@ -745,7 +614,7 @@ class ContactCenter:
 
     # ------------------------------------------------------------------ service
 
-    def _answered(self, ch: _Channel, row: list, hist: list, t_q: float, now: float) -> None:
+    def _answered(self, ch: ChannelState, row: list, hist: list, t_q: float, now: float) -> None:
         """Statistics of a first-line contact answered at ``now`` after waiting since ``t_q``."""
         wait = now - t_q
         if wait > 0.0:
@@ -762,7 +631,7 @@ class ContactCenter:
 
     def _start(self, c: Contact, agent: Agent, queue: Queue) -> None:
         """An agent answers a contact (hot path)."""
-        now = self.env._now
+        now = self.env.now
         g = agent.group
         ch = c.ch
         t_q = c.t_q
@@ -791,143 +660,7 @@ class ContactCenter:
         agent.contact = c
         ev = agent.done
         ev.callbacks = agent.done_cbs
-        self._schedule(ev, 1, work)
-
-    # ------------------------------------------------------------------ heap groups
-    #
-    # A group whose only queue is an entry queue keeps its agents on duty as a min-heap of the
-    # times they are (or were) free. A contact answered at time t with handle time h replaces
-    # the earliest free time by t + h; its completion statistics go at once into the interval
-    # in which it will complete (its outcome draw is known), so no completion event is needed.
-    # Events remain where something must happen at that moment: a "pull" at the earliest free
-    # time while contacts wait, and the outcome of a contact that is escalated or unresolved.
-    # Going off duty, the agents that finish first go home ("leaving"), as on the general path.
-
-    def _heap_start(self, c: Contact, g: _Group, q: Queue, now: float) -> None:
-        """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
-        c.state = SERVING
-        self._answered(c.ch, c.row, c.hist, c.t_q, now)
-        h = c.base_s * q.factors[g.index]
-        heapreplace(g.free, now + h)
-        self._heap_account(c, g, now, now + h, h)
-
-    def _heap_account(self, c: Contact, g: _Group, now: float, end: float, h: float) -> None:
-        """Book a heap-group handling from ``now`` to ``end`` when it starts."""
-        ch = c.ch
-        if end > self.horizon:  # still in service when the run ends
-            (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
-            self._spread(g.rows, G_BUSY, now, self.horizon)
-            return
-        resolved = c.first and c.u_out < g.resolve_p
-        if end < self.cur_end and resolved:
-            self._book_resolved(g, ch, c.issue_row, h)
-            return
-        if end < self.cur_end:
-            g.cur_row[G_BUSY] += h
-            svc = g.cur_svc[ch.index]
-        else:
-            self._spread(g.rows, G_BUSY, now, end)
-            svc = g.svc[self._bucket(end)][ch.index]
-        svc[S_HANDLED] += 1
-        svc[S_HANDLE_S] += h
-        if resolved:
-            svc[S_FIRST_RES] += 1
-            if c.issue_row is not None:
-                c.issue_row[ISSUES_RES] += 1
-        else:  # escalated, unresolved or a later handling: decided when it ends
-            self._at(end - self.env._now, self._heap_outcome, c, q=svc, u=g.index)
-
-    def _book_resolved(self, g: _Group, ch: _Channel, issue_row: list | None, h: float) -> None:
-        """A first handling that ends, resolved, within the current interval."""
-        g.cur_row[G_BUSY] += h
-        svc = g.cur_svc[ch.index]
-        svc[S_HANDLED] += 1
-        svc[S_HANDLE_S] += h
-        svc[S_FIRST_RES] += 1
-        if issue_row is not None:
-            issue_row[ISSUES_RES] += 1
-
-    def _heap_outcome(self, ev) -> None:
-        """The end of a heap-group handling whose outcome is decided then."""
-        self._outcome(ev.c, self.groups[int(ev.u)], ev.q, self.env._now)
-
-    def _schedule_pull(self, g: _Group, when: float) -> None:
-        """A pull at ``when``; reuses the group's pull event unless it is still scheduled."""
-        g.pull_pending = True
-        g.pull_token += 1
-        ev = g.pull_ev
-        if ev is None or ev.callbacks is not None:  # none yet, or still scheduled (superseded)
-            ev = g.pull_ev = _Event()
-            ev._ok = True
-            ev._value = None
-            ev.q = g
-        ev.token = g.pull_token
-        ev.callbacks = self._pull_cbs
-        self._schedule(ev, 1, when - self.env._now)
-
-    def _heap_pull(self, ev) -> None:
-        """Free agents of a heap group answer the waiting contacts they can.
-
-        A pull event, or called directly with a stand-in event; schedules the next pull at the
-        next free time while contacts still wait.
-        """
-        g = ev.q
-        if ev.token != g.pull_token:
-            return  # superseded
-        g.pull_pending = False
-        now = self.env._now
-        q = g.single
-        items = q.items
-        free = g.free
-        while items and free and free[0] <= now:
-            c = self._next_waiting(items, now)
-            if c is None:
-                break
-            self._heap_start(c, g, q, now)
-        if items and free:
-            self._schedule_pull(g, max(free[0], now))
-
-    def _heap_presence(self, g: _Group, now: float) -> None:
-        """Presence up to ``now``, with agents going home at the end of their contact."""
-        leaving = g.leaving
-        row = g.cur_row
-        while leaving and leaving[0] <= now:
-            t = heappop(leaving)
-            row[G_PRESENT] += g.present * (t - g.pres_t)
-            g.pres_t = t
-            g.present -= 1
-        row[G_PRESENT] += g.present * (now - g.pres_t)
-        g.pres_t = now
-
-    def _heap_staff(self, g: _Group, target: int) -> None:
-        now = self.env._now
-        self._heap_presence(g, now)
-        free = g.free
-        diff = target - len(free)
-        if diff > 0:
-            while diff and g.leaving:  # stay after all: those finishing last
-                t = max(g.leaving)
-                g.leaving.remove(t)
-                heappush(free, t)
-                diff -= 1
-            for _ in range(diff):
-                heappush(free, now)
-                g.present += 1
-            if g.single.items:  # the new agents answer at once, as they would on the general path
-                g.pull_token += 1
-                now_ev = _Event()  # a stand-in for a pull event, processed right now
-                now_ev.callbacks = None
-                now_ev.q = g
-                now_ev.token = g.pull_token
-                self._heap_pull(now_ev)
-            return
-        while diff < 0 and free and free[0] <= now:  # idle agents go at once
-            heappop(free)
-            g.present -= 1
-            diff += 1
-        while diff < 0:  # the first to finish go home then
-            heappush(g.leaving, heappop(free))
-            diff += 1
+        self._schedule(ev, NORMAL, work)
 
     def _start_chat(self, c: Contact, agent: Agent, work: float) -> None:
         now = self.env.now
@@ -948,29 +681,25 @@ class ContactCenter:
                 c.work_s -= elapsed / agent.factor
         agent.t_upd = now
 
-    def _chat_reschedule(self, agent: Agent, ch: _Channel, now: float, only: Contact | None) -> None:
+    def _chat_reschedule(self, agent: Agent, ch: ChannelState, now: float, only: Contact | None) -> None:
         agent.factor = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
         for c in agent.chats if only is None else (only,):
             c.token += 1
-            self._at(max(c.work_s, 0.0) * agent.factor, self._complete_chat, c, token=c.token)
+            self._after(max(c.work_s, 0.0) * agent.factor, ContactEvent(c, c.token), self._complete_chat)
 
     def _complete(self, ev) -> None:
         """An agent finishes a (non-chat) contact (hot path)."""
-        agent = ev.a
+        agent = ev.agent
         c = agent.contact
-        now = self.env._now
+        now = self.env.now
         g = agent.group
         ch = c.ch
         t0 = agent.busy_since
         handle = now - t0
         svc = g.cur_svc[ch.index]
-        svc[S_HANDLED] += 1
-        svc[S_HANDLE_S] += handle
+        book_handling(svc, handle)
         if self.trace is None and c.first and c.u_out < g.resolve_p:  # _outcome's common case
-            svc[S_FIRST_RES] += 1
-            issue = c.issue_row
-            if issue is not None:
-                issue[ISSUES_RES] += 1
+            book_first_resolved(svc, c.issue_row)
         else:
             if self.trace is not None:
                 self._log("complete", c, g.name)
@@ -982,18 +711,17 @@ class ContactCenter:
         self._free(agent)
 
     def _complete_chat(self, ev) -> None:
-        c = ev.c
+        c = ev.contact
         if c.token != ev.token or c.state != SERVING:
             return  # a completion that was rescheduled when the chat load changed
-        now = self.env._now
+        now = self.env.now
         agent = c.agent
         g = agent.group
         ch = c.ch
         handle = now - c.t_start
         c.state = DONE
         svc = g.cur_svc[ch.index]
-        svc[S_HANDLED] += 1
-        svc[S_HANDLE_S] += handle
+        book_handling(svc, handle)
         if self.trace is not None:
             self._log("complete", c, g.name)
         self._outcome(c, g, svc, now)
@@ -1019,7 +747,7 @@ class ContactCenter:
         self._spread(g.rows, G_BUSY, agent.busy_since, now)
         self._free(agent)
 
-    def _outcome(self, c: Contact, g: _Group, svc: list, now: float) -> None:
+    def _outcome(self, c: Contact, g: GroupState, svc: list, now: float) -> None:
         """Resolved, escalated or unresolved, after a handling (``svc``: the service row)."""
         first = c.first
         if first:
@@ -1028,9 +756,12 @@ class ContactCenter:
         else:
             u = self.outcome_later.next()
         if u < g.resolve_p:
-            svc[S_FIRST_RES if first else S_LATER_RES] += 1
-            if c.issue_row is not None:
-                c.issue_row[ISSUES_RES] += 1
+            if first:
+                book_first_resolved(svc, c.issue_row)
+            else:
+                svc[S_LATER_RES] += 1
+                if c.issue_row is not None:
+                    c.issue_row[ISSUES_RES] += 1
             if self.trace is not None:
                 self._log("resolved", c, g.name)
             return
@@ -1045,9 +776,9 @@ class ContactCenter:
         if self.repeat_p and self.repeat_u.next() < self.repeat_p:
             when = self._next_open(now + self.repeat_delay.next())
             if when is not None:
-                self._at(when - now, self._repeat, c)
+                self._after(when - now, ContactEvent(c), self._repeat)
 
-    def _escalate(self, c: Contact, g: _Group) -> None:
+    def _escalate(self, c: Contact, g: GroupState) -> None:
         esc = g.spec.escalation
         callback = esc.mode == "callback"
         queue = self.routing.escalation_queue(g.target.index, c.ch.index, c.ctype, callback)
@@ -1066,7 +797,7 @@ class ContactCenter:
         self._queue_or_start(c, queue)
 
     def _repeat(self, ev) -> None:
-        old = ev.c
+        old = ev.contact
         c = self._new_contact(old.ch)
         c.kind = "repeat"
         c.first = False
@@ -1089,23 +820,12 @@ class ContactCenter:
                 self.trace.append((self.env.now, "leave", None, "", g.name))
             return
         q = g.single
-        if q is not None:  # one queue: the common case, inlined
-            now = self.env._now
-            c = self._next_waiting(q.items, now)
+        if q is not None:  # one queue: the common case (heap groups have no Agent objects)
+            c = self._next_waiting(q.items, self.env.now)
             if c is not None:
-                if not q.fast:
-                    self._start(c, agent, q)
-                    return
-                # what _start does for a contact of an entry queue (not chat: g.single)
-                c.state = SERVING
-                self._answered(c.ch, c.row, c.hist, c.t_q, now)
-                agent.busy_since = now
-                agent.contact = c
-                done = agent.done
-                done.callbacks = agent.done_cbs
-                self._schedule(done, 1, c.base_s * q.factors[g.index])
-                return
-            g.idle.append(agent)
+                self._start(c, agent, q)
+            else:
+                g.idle.append(agent)
             return
         nxt = self._pull(g, g.levels)
         if nxt is not None:
@@ -1115,9 +835,9 @@ class ContactCenter:
 
     # ------------------------------------------------------------------ staffing
 
-    def _presence(self, g: _Group) -> None:
+    def _presence(self, g: GroupState) -> None:
         if g.heap:
-            self._heap_presence(g, self.env._now)
+            self._heap_presence(g, self.env.now)
             return
         now = self.env.now
         g.rows[self.cur][G_PRESENT] += len(g.agents) * (now - g.pres_t)
@@ -1125,7 +845,7 @@ class ContactCenter:
 
     def _tick(self, ev) -> None:
         """Start of interval ``ev.token``: backlog snapshot, new staffing."""
-        k = ev.token
+        k = ev.k
         if k > 0:
             self._backlog(k - 1)
         for g in self.groups:
@@ -1150,8 +870,8 @@ class ContactCenter:
         if k + 1 < self.n_intervals:
             gap = self.starts[k + 1] - self.ends[k]
             if gap > 0:  # closing time: everybody goes home after the contact in hand
-                self._at(self.ends[k] - self.env.now, self._close, token=k)
-            self._at(self.starts[k + 1] - self.env.now, self._tick, token=k + 1)
+                self._after(self.ends[k] - self.env.now, IntervalEvent(k), self._close)
+            self._after(self.starts[k + 1] - self.env.now, IntervalEvent(k + 1), self._tick)
 
     def _backlog(self, k: int) -> None:
         """Snapshot of the email and SNS contacts waiting at the end of interval ``k``."""
@@ -1167,7 +887,7 @@ class ContactCenter:
             self._presence(g)
             self._staff(g, 0)
 
-    def _staff(self, g: _Group, target: int) -> None:
+    def _staff(self, g: GroupState, target: int) -> None:
         if g.heap:
             self._heap_staff(g, target)
             return
@@ -1212,19 +932,19 @@ class ContactCenter:
 
     def _run(self) -> RunTotals:
         env = self.env
-        self._at(self.starts[0], self._tick, token=0)
+        self._after(self.starts[0], IntervalEvent(0), self._tick)
         if self.script is None:
             for ch in self.channels:
                 self._schedule_arrival(ch, 0.0, ch.first_gap)
         else:
             self._by_name = {ch.name: ch for ch in self.channels}
             for sc in sorted(self.script, key=lambda s: s.time_s):
-                self._at(sc.time_s, self._scripted, sc)
+                self._after(sc.time_s, ScriptEvent(sc), self._scripted)
         env.run(until=self.horizon)
         return self._finish()
 
     def _scripted(self, ev) -> None:
-        sc: ScriptedContact = ev.c
+        sc: ScriptedContact = ev.script
         ch = self._by_name[sc.channel]
         c = self._new_contact(ch)
         c.base_s = sc.handle_s

@@ -21,6 +21,8 @@ __all__ = [
     "WAIT_BIN_EDGES",
     "RunTotals",
     "ScriptedContact",
+    "book_first_resolved",
+    "book_handling",
     "wait_bin",
 ]
 
@@ -135,6 +137,19 @@ def wait_bin(w: float) -> int:
     if w < 86400.0:
         return 158 + int((w - 3600.0) / 900.0)
     return N_BINS - 1
+
+
+def book_handling(svc: list, handle_s: float) -> None:
+    """Count a completed handling of ``handle_s`` seconds in a service row (``SVC_STATS``)."""
+    svc[S_HANDLED] += 1
+    svc[S_HANDLE_S] += handle_s
+
+
+def book_first_resolved(svc: list, issue_row: list | None) -> None:
+    """Count an issue resolved at its first handling: in the service row and the issue's row."""
+    svc[S_FIRST_RES] += 1
+    if issue_row is not None:
+        issue_row[ISSUES_RES] += 1
 
 
 @dataclass(frozen=True)

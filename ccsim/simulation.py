@@ -23,7 +23,43 @@ from ccsim.errors import CcsimError
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import Scenario
 
-__all__ = ["RunTotals", "run_replication", "simulate"]
+__all__ = ["MAX_CONTACTS", "RunTotals", "expected_contacts", "run_replication", "simulate"]
+
+#: Default limit of new contacts a run may simulate over all replications (about 25 minutes
+#: and no more than a few hundred MB on this project's machines); see ``simulate(max_contacts=)``.
+MAX_CONTACTS = 2e8
+
+
+def expected_contacts(scenario: Scenario) -> dict[str, float]:
+    """Expected new contacts of one replication per channel (before self-service).
+
+    The forecast volumes of the calendar (day-of-week factors included); redials and repeat
+    contacts come on top, at most a few times this for any sane scenario.
+    """
+    cal = scenario.calendar
+    return {name: float(ch.volume.per_interval_volume(cal).sum()) for name, ch in scenario.channels.items()}
+
+
+def _volume_field(scenario: Scenario, channel: str) -> str:
+    volume = scenario.channels[channel].volume
+    key = (
+        "per_interval" if volume.per_interval is not None else "per_day" if volume.per_day is not None else "customers"
+    )
+    return f"channels.{channel}.volume.{key}"
+
+
+def _check_size(scenario: Scenario, reps: int, max_contacts: float) -> None:
+    if not isinstance(max_contacts, int | float) or isinstance(max_contacts, bool) or not max_contacts > 0:
+        raise CcsimError(f"max_contacts: must be a number > 0, got {max_contacts!r}")
+    per_channel = expected_contacts(scenario)
+    total = sum(per_channel.values()) * reps
+    if total > max_contacts:
+        biggest = max(per_channel, key=per_channel.get)
+        raise CcsimError(
+            f"{_volume_field(scenario, biggest)}: the run would simulate about {total:.2g} contacts "
+            f"({reps} replications; limit {max_contacts:.2g}); raise it with --max-contacts "
+            "(max_contacts= in Python) or simulate fewer days or replications"
+        )
 
 
 def run_replication(
@@ -99,6 +135,7 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     routing: type[Routing] = Routing,
     engine: str = "fast",
+    max_contacts: float = MAX_CONTACTS,
 ) -> SimulationResult:
     """Simulate a scenario: every replication's KPIs, summarised with confidence intervals.
 
@@ -132,6 +169,9 @@ def simulate(
     engine : {"fast", "reference"}, default "fast"
         The fast engine, or the SimPy reference model that students read (same numbers,
         slower).
+    max_contacts : float, default 2e8
+        Refuse, before simulating, a run expected to simulate more new contacts than this over
+        all replications (see :func:`expected_contacts`); raise it for a deliberately huge run.
 
     Returns
     -------
@@ -157,6 +197,7 @@ def simulate(
     if executor is not None and not callable(getattr(executor, "map", None)):
         raise CcsimError(f"executor: must have a map method like concurrent.futures.Executor, got {executor!r}")
     _engine(engine)  # a bad name fails before anything runs
+    _check_size(sc, reps, max_contacts)
     plan = sc.staffing_plan(staffing)  # checked here, once, with a one-line error
     cal = sc.calendar
     starts = cal.interval_starts_s()

@@ -1,4 +1,4 @@
-"""Writing result files whole or not at all."""
+"""Writing result files whole or not at all, with the permissions any other tool would give."""
 
 from __future__ import annotations
 
@@ -6,14 +6,34 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["file_mode", "write_atomic"]
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no other way to read it: set and restore at once
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The permission bits of a new file: ``0o666`` less the umask (``0o644`` with umask 022)."""
+    return 0o666 & ~_umask()
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename.
 
     A reader never sees a half-written file, and an interrupted write leaves the previous
-    file (if any) untouched.
+    file (if any) untouched. The file gets the permissions of a newly created file
+    (``0o666`` less the umask), like a file written by any other tool.
 
     Parameters
     ----------
@@ -27,7 +47,11 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), file_mode())  # mkstemp creates 0600
             fh.write(raw)
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

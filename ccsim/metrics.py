@@ -62,8 +62,14 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
-def wait_quantile(hist: np.ndarray, q: float) -> np.ndarray:
-    """Quantile of waits from histograms over the last axis (linear within a bin).
+def wait_quantile(hist: np.ndarray, q: float, at_once: np.ndarray | float | None = None) -> np.ndarray:
+    """Quantile of waits from histograms, right to the histogram's resolution.
+
+    The quantile is reported as the upper edge of the bin in which it falls (so the true value
+    is at most that, and more than the bin's lower edge): resolution 2 s below 2 min, 10 s below
+    10 min, 1 min below 1 h, 15 min below a day (``WAIT_BIN_EDGES``); a quantile beyond a day
+    is reported as 86,400 s. When at least a share ``q`` of the contacts were answered at once
+    (``at_once``), the quantile is exactly 0.
 
     Parameters
     ----------
@@ -71,6 +77,8 @@ def wait_quantile(hist: np.ndarray, q: float) -> np.ndarray:
         Counts per bin of ``WAIT_BIN_EDGES`` along the last axis.
     q : float
         The quantile, e.g. 0.9.
+    at_once : numpy.ndarray or float, optional
+        Contacts answered without waiting (shape of ``hist`` without its last axis).
 
     Returns
     -------
@@ -81,18 +89,11 @@ def wait_quantile(hist: np.ndarray, q: float) -> np.ndarray:
     total = hist.sum(axis=-1)
     cum = np.cumsum(hist, axis=-1)
     goal = q * total
-    idx = np.argmax(cum >= goal[..., None] - 1e-9, axis=-1)
-    before = (
-        np.take_along_axis(cum, idx[..., None], axis=-1)[..., 0]
-        - np.take_along_axis(hist, idx[..., None], axis=-1)[..., 0]
-    )
-    count = np.take_along_axis(hist, idx[..., None], axis=-1)[..., 0]
-    lower = WAIT_BIN_EDGES[idx]
-    widths = np.diff(WAIT_BIN_EDGES, append=WAIT_BIN_EDGES[-1])
-    width = widths[idx]
-    frac = _ratio(goal - before, count)
-    out = lower + np.nan_to_num(frac, nan=0.0) * width
-    return np.where(total > 0, out, np.nan)
+    idx = np.argmax(cum >= goal[..., None] * (1 - 1e-12), axis=-1)
+    upper = np.append(WAIT_BIN_EDGES[1:], WAIT_BIN_EDGES[-1])[idx]
+    if at_once is not None:
+        upper = np.where(np.asarray(at_once, dtype=float) >= goal * (1 - 1e-12), 0.0, upper)
+    return np.where(total > 0, upper, np.nan)
 
 
 def channel_kpis(sums: np.ndarray, hist: np.ndarray | None, interval_s: float | np.ndarray) -> dict[str, np.ndarray]:
@@ -127,7 +128,7 @@ def channel_kpis(sums: np.ndarray, hist: np.ndarray | None, interval_s: float | 
         "service_level": _ratio(c("answered_within"), offered),
         "asa_s": _ratio(c("wait_answered_s"), answered),
         "mean_wait_all_s": _ratio(c("wait_answered_s") + c("wait_abandoned_s"), answered + abandoned),
-        "wait_p90_s": wait_quantile(hist, 0.9) if hist is not None else None,
+        "wait_p90_s": wait_quantile(hist, 0.9, c("answered_at_once")) if hist is not None else None,
         "aht_s": _ratio(c("handle_s"), c("handled")),
         "first_contact_resolution": _ratio(c("first_resolved"), c("first_handled")),
         "resolution_rate": _ratio(c("issues_resolved"), c("issues")),

@@ -39,6 +39,10 @@ TARGETS = (
 )
 #: Relative slack when comparing a value with a target (docs/kpis.md).
 TARGET_SLACK = 1e-12
+#: KPIs that mean nothing for email and SNS (nobody abandons; the backlog is what waits).
+_BACKLOG_HIDDEN = frozenset({"answer_rate", "abandoned", "abandon_rate"})
+#: KPIs of the all row that would pool seconds with hours, or abandonment with a backlog.
+_MIXED_HIDDEN = frozenset({"answer_rate", "abandon_rate", "p_wait", "asa_s", "mean_wait_all_s", "wait_p90_s"})
 
 
 class KpiError(CcsimError, KeyError):
@@ -120,7 +124,7 @@ def mean_ci(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean over axis 0 (replications) and the 95 % confidence half-width (Student t).
 
     NaN values (a KPI undefined in a replication) are left out; the half-width is NaN with
-    fewer than two values.
+    fewer than two values, and exactly 0 when every value is the same (no randomness).
     """
     values = np.asarray(values, dtype=float)
     valid = ~np.isnan(values)
@@ -131,6 +135,10 @@ def mean_ci(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         var = (dev**2).sum(axis=0) / np.maximum(n - 1, 1)
         t = stats.t.ppf(0.975, np.maximum(n - 1, 1))
         half = np.where(n > 1, t * np.sqrt(var / np.maximum(n, 1)), np.nan)
+        # a value without randomness (the same in every replication) has no interval at all,
+        # not one of a few units in the last place
+        same = np.where(valid, values, np.inf).min(axis=0) == np.where(valid, values, -np.inf).max(axis=0)
+        half = np.where(same & (n > 1), 0.0, half)
     return mean, half
 
 
@@ -177,6 +185,11 @@ class SimulationResult:
         The service level's answer target per channel, in seconds.
     channel_targets : dict
         ``{channel: {target name: value}}`` from the scenario.
+    channel_kinds : dict
+        ``{channel: voice, chat, email or sns}``.
+    not_modelled : tuple of str
+        KPIs the scenario does not model (e.g. resolution without any resolution or escalation
+        given); they are None in the summary rows.
     shrinkage : numpy.ndarray
         Shrinkage per group.
     replication_ids : numpy.ndarray
@@ -210,6 +223,8 @@ class SimulationResult:
     measured: np.ndarray
     answer_within_s: dict[str, float]
     channel_targets: dict[str, dict[str, float]]
+    channel_kinds: dict[str, str]
+    not_modelled: tuple[str, ...]
     shrinkage: np.ndarray
     replication_ids: np.ndarray
     channel_sums: np.ndarray = field(repr=False)
@@ -341,16 +356,37 @@ class SimulationResult:
 
     # ------------------------------------------------------------------ summaries
 
+    def hidden(self, name: str, key: str = "channel") -> frozenset[str]:
+        """KPIs left out (None) of the summary rows of a channel or group (``all`` included).
+
+        Those the scenario does not model (:attr:`not_modelled`); for email and SNS, which
+        nobody abandons, the answer and abandonment figures (their service level within the
+        target hours and the backlog say what matters); and for the ``all`` row of a desk that
+        mixes real-time channels (voice, chat) with backlog channels (email, SNS), the figures
+        that would average seconds with hours or a backlog with abandonment.
+        """
+        out = set(self.not_modelled)
+        if key != "channel":
+            return frozenset(out)
+        kinds = set(self.channel_kinds.values()) if name == "all" else {self.channel_kinds.get(name)}
+        realtime = kinds & {"voice", "chat"}
+        if not realtime:
+            out |= _BACKLOG_HIDDEN
+        elif len(realtime) < len(kinds):  # the all row of a mixed desk
+            out |= _MIXED_HIDDEN
+        return frozenset(out)
+
     def _rows(self, kpis: dict[str, np.ndarray], names: list[str], key: str, order: tuple) -> list[KpiRow]:
         out = []
         for i, name in enumerate(names):
             row = KpiRow({key: name})
             if key == "channel":
                 row["answer_within_s"] = self.answer_within_s.get(name)
+            hidden = self.hidden(name, key)
             for kpi in order:
                 mean, half = mean_ci(kpis[kpi][:, i])
-                row[kpi] = _py(mean)
-                row[f"{kpi}_ci95"] = _py(half)
+                row[kpi] = None if kpi in hidden else _py(mean)
+                row[f"{kpi}_ci95"] = None if kpi in hidden else _py(half)
             out.append(row)
         return out
 
@@ -365,13 +401,15 @@ class SimulationResult:
         return self._rows(self._group_totals, [*self.group_names, "all"], "group", GROUP_KPIS)
 
     def _interval_rows(self, names: list[str], key: str, order: tuple) -> list[KpiRow]:
-        p90 = wait_quantile(self.interval_wait_hist, 0.9) if key == "channel" else None
+        at_once = self.channel_sums[..., _C["answered_at_once"]].sum(axis=0)  # pooled, like the histograms
+        p90 = wait_quantile(self.interval_wait_hist, 0.9, at_once) if key == "channel" else None
         out = []
         for i, name in enumerate(names):
             kpis = self._interval_kpis(key == "channel", i)
             summary = {kpi: mean_ci(values) for kpi, values in kpis.items()}  # each (intervals,)
             if p90 is not None:
                 summary["wait_p90_s"] = (p90[i], None)
+            hidden = self.hidden(name, key)
             for k, label in enumerate(self.interval_labels):
                 row = KpiRow(
                     {
@@ -384,8 +422,9 @@ class SimulationResult:
                 )
                 for kpi in order:
                     mean, half = summary[kpi]
-                    row[kpi] = _py(mean[k])
-                    row[f"{kpi}_ci95"] = _py(half[k]) if half is not None else None
+                    shown = kpi not in hidden
+                    row[kpi] = _py(mean[k]) if shown else None
+                    row[f"{kpi}_ci95"] = _py(half[k]) if half is not None and shown else None
                 out.append(row)
         return out
 
@@ -449,6 +488,7 @@ class SimulationResult:
             "interrupted": self.interrupted,
             "contacts": self.contacts,
             "staffing": {g: [int(x) for x in v] for g, v in self.staffing.items()},
+            "not_modelled": list(self.not_modelled),
             "targets": [vars(t) | {"met": t.met} for t in self.targets],
             "channels": self.channels,
             "groups": self.groups,

@@ -224,6 +224,28 @@ def simulate(
     return _result(sc, seed, reps, kept, plan, measured, interrupted, elapsed)
 
 
+def not_modelled(scenario: Scenario) -> tuple[str, ...]:
+    """The KPIs a scenario does not model: resolution, escalation or repeat contacts left out.
+
+    Without ``first_contact_resolution``, escalation or repeat contacts anywhere, every handled
+    contact counts as resolved: a resolution rate of 100 % would be an assumption, not a
+    result. Without escalation, the escalation figures are empty.
+    """
+    groups = scenario.agent_groups.values()
+    escalation = any(g.escalation is not None for g in groups)
+    repeats = scenario.resolution.repeat_probability > 0
+    resolution = escalation or repeats or any(g.first_contact_resolution is not None for g in groups)
+    out = []
+    if not resolution:
+        out += ["first_contact_resolution", "resolution_rate"]
+    if not escalation:
+        out += ["escalation_rate", "transfers_offered", "transfer_service_level", "transfer_asa_s"]
+        out += ["transfer_abandon_rate"]
+    if not repeats:
+        out += ["recontact_rate"]
+    return tuple(out)
+
+
 class _Kept:
     """What is kept of each replication as it arrives: its sums, and its waits pooled.
 
@@ -297,6 +319,8 @@ def _result(
         measured=measured,
         answer_within_s={name: ch.answer_within_s for name, ch in sc.channels.items()},
         channel_targets=targets,
+        channel_kinds={name: ch.kind for name, ch in sc.channels.items()},
+        not_modelled=not_modelled(sc),
         shrinkage=np.array([g.shrinkage for g in sc.agent_groups.values()]),
         replication_ids=np.arange(kept.count),
         channel_sums=channel_sums,

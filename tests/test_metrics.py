@@ -123,10 +123,10 @@ def test_channel_kpis_without_histogram_omit_p90():
 
 def test_channel_kpis_with_histogram_give_p90():
     hist = np.zeros(N_BINS)
-    hist[5] = 80  # every answered contact waited 10-12 s
+    hist[5] = 80  # every answered contact that waited, waited 10-12 s
     kpis = channel_kpis(ch_sums(**CHANNEL), hist, 1800.0)
     assert list(kpis) == list(CHANNEL_KPIS)
-    assert float(kpis["wait_p90_s"]) == pytest.approx(10.0 + 0.9 * 2.0, rel=1e-12)
+    assert float(kpis["wait_p90_s"]) == 12.0  # the upper edge of the bin (30 answered at once < 90 %)
 
 
 def test_mean_queue_len_uses_the_period_length():
@@ -257,12 +257,12 @@ def _bin(lower: float) -> int:
     return int(idx)
 
 
-def test_wait_quantile_interpolates_within_one_bin():
+def test_wait_quantile_is_the_upper_edge_of_its_bin():
+    # right to the histogram's resolution: the true quantile is in (10, 12], reported as 12
     hist = np.zeros(N_BINS)
     hist[_bin(10.0)] = 10  # bin [10, 12)
-    assert float(wait_quantile(hist, 0.5)) == pytest.approx(11.0, rel=1e-12)
-    assert float(wait_quantile(hist, 0.9)) == pytest.approx(11.8, rel=1e-12)
-    assert float(wait_quantile(hist, 1.0)) == pytest.approx(12.0, rel=1e-12)
+    for q in (0.5, 0.9, 1.0):
+        assert float(wait_quantile(hist, q)) == 12.0
 
 
 def test_wait_quantile_in_the_ten_second_bins():
@@ -271,21 +271,30 @@ def test_wait_quantile_in_the_ten_second_bins():
     hist = np.zeros(N_BINS)
     hist[0] = 50  # [0, 2)
     hist[k] = 50  # [150, 160)
-    # 90 % of 100 = 90: 50 below the bin, 40 of its 50 -> 150 + 0.8 * 10
-    assert float(wait_quantile(hist, 0.9)) == pytest.approx(158.0, rel=1e-12)
-    # the median is the top of the first bin
-    assert float(wait_quantile(hist, 0.5)) == pytest.approx(2.0, rel=1e-12)
+    # 90 % of 100 = 90 falls in [150, 160): reported as 160 (resolution 10 s)
+    assert float(wait_quantile(hist, 0.9)) == 160.0
+    # the median is the top of the first bin, or exactly 0 when those 50 were answered at once
+    assert float(wait_quantile(hist, 0.5)) == 2.0
+    assert float(wait_quantile(hist, 0.5, at_once=50)) == 0.0
+    assert float(wait_quantile(hist, 0.5, at_once=49)) == 2.0
+
+
+def test_wait_quantile_is_zero_when_nearly_nobody_waits():
+    # "1.8 s" was once reported when 95 % were answered at once: interpolation in the 0-2 s bin
+    hist = np.zeros(N_BINS)
+    hist[0] = 100
+    assert float(wait_quantile(hist, 0.9, at_once=95)) == 0.0
 
 
 def test_wait_quantile_last_bin_and_empty():
     hist = np.zeros((3, N_BINS))
-    hist[0, -1] = 7  # beyond a day: the bin has no width
+    hist[0, -1] = 7  # beyond a day: reported as a day
     hist[2, _bin(10.0)] = 10
     out = wait_quantile(hist, 0.9)
     assert out.shape == (3,)
     assert out[0] == 86400.0
     assert np.isnan(out[1])
-    assert out[2] == pytest.approx(11.8, rel=1e-12)
+    assert out[2] == 12.0
 
 
 # --------------------------------------------------------------------------- mean_ci
@@ -373,6 +382,8 @@ def make_result(phone=PHONE, *, seed=7, measured=(True, True), targets=None, rep
         measured=np.array(measured),
         answer_within_s={"phone": 20.0},
         channel_targets={} if targets is None else {"phone": targets},
+        channel_kinds={"phone": "voice"},
+        not_modelled=(),
         shrinkage=np.array([0.25]),
         replication_ids=np.array(replication_ids),
         channel_sums=channel,

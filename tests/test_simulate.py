@@ -238,3 +238,14 @@ def test_targets_report_met_missed_or_uncertain_and_the_share_of_intervals(desk)
     # a channel without an answer target is measured at the default 20 s (voice) or 24 h (email)
     assert res.answer_within_s == {"phone": 20.0, "email": 86400.0}
     assert res.channel("email")["answer_within_s"] == 86400.0
+
+
+def test_an_absurd_run_is_refused_before_it_starts(desk):
+    huge = desk.replace({"channels": {"phone": {"volume": {"per_day": 480_000_000}}}})
+    with pytest.raises(CcsimError) as info:
+        simulate(huge, replications=2, seed=1)
+    message = str(info.value)
+    assert message.startswith("channels.phone.volume.per_day: the run would simulate about 1.9e+09 contacts")
+    assert "limit 2e+08" in message and "--max-contacts" in message
+    with pytest.raises(CcsimError, match="limit 1e"):
+        simulate(desk, replications=2, seed=1, max_contacts=1000)

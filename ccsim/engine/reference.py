@@ -1,0 +1,959 @@
+"""The reference model: one replication of a scenario, written the way SimPy teaches.
+
+Read it beside ``docs/model.md``: it follows a contact from arrival to resolution in the
+same order. It gives the same numbers as the fast engine (:mod:`ccsim.engine.fast`), which
+``tests/test_engines.py`` checks contact by contact; it is slower, and meant to be read.
+
+Outline
+-------
+Processes (generator functions that ``yield`` SimPy events):
+
+* :meth:`ReferenceModel.clock`: the shift manager. At each interval start it puts the plan's
+  number of agents on duty, and at closing time it sends everybody home (an agent finishes the
+  contact in hand first).
+* :meth:`ReferenceModel.arrivals`: new contacts of one channel, a Poisson process whose rate
+  is constant within an interval and 0 when the desk is closed.
+* :meth:`ReferenceModel.customer`: one customer's issue, attempt after attempt (the first
+  contact, then redials after hanging up and repeat contacts after an unresolved handling).
+  One attempt (:meth:`ReferenceModel.attempt`) is: self-service, joining a queue, waiting
+  (``answered | patience``, plus the vendor's overflow timer), handling, and the outcome
+  (resolved, escalated: wait again in the next group's queue, or unresolved).
+* :meth:`ReferenceModel.chat`: the handling of a chat, whose pace changes whenever its agent
+  starts or ends another chat.
+
+Agents are plain records in their groups (:class:`Agent`, :class:`AgentGroup`); routing
+decisions are plain functions called at the moment something happens (a contact joins a queue,
+an agent becomes free, staffing changes): :meth:`ReferenceModel.offer`,
+:meth:`ReferenceModel.agent_free`, :meth:`ReferenceModel.next_contact`. Where a contact goes
+is decided by the routing policy (:class:`ccsim.engine.routing.Routing`).
+
+Statistics are added to one row per interval as things happen (see ``docs/kpis.md``): a
+contact's wait, answer and abandonment in the interval it was offered; handlings in the
+interval in progress when they end; escalations in the receiving group's row of the interval
+in progress when they happen; waiting time (``queue_s``) and busy time spread over the
+intervals they cover.
+
+Random numbers come from the same named streams as the fast engine (:mod:`ccsim.streams`),
+drawn in the same order, so both engines see the same contacts.
+
+Ties: events due at the same instant are processed in the order they were booked (SimPy's
+rule, first booked first). The model books them as the fast engine does; in particular the
+next interval start is booked at the previous interval start, before anything else due then.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import simpy
+
+from ccsim.engine.routing import Queue, Routing
+from ccsim.engine.totals import (
+    ABANDONED,
+    ANSWERED,
+    ARRIVALS,
+    AT_ONCE,
+    BACKLOG,
+    CH_STATS,
+    CONTAINED,
+    ESCALATED,
+    FIRST,
+    FIRST_RES,
+    G_BUSY,
+    G_ESCALATED,
+    G_HANDLE_S,
+    G_HANDLED,
+    G_PRESENT,
+    G_RESOLVED,
+    G_SCHED,
+    G_TRANSFER_WAIT,
+    G_TRANSFERS,
+    G_TRANSFERS_ABANDONED,
+    G_TRANSFERS_OFFERED,
+    G_TRANSFERS_WAITING_END,
+    G_TRANSFERS_WITHIN,
+    GROUP_STATS,
+    HANDLE_S,
+    HANDLED,
+    ISSUES,
+    ISSUES_RES,
+    N_BINS,
+    OFFERED,
+    QUEUE_S,
+    REDIALS,
+    REPEATS,
+    SELF_SERVED,
+    SERVING_END,
+    WAIT_ABN,
+    WAIT_ANS,
+    WAITING_END,
+    WITHIN,
+    RunTotals,
+    ScriptedContact,
+    wait_bin,
+)
+from ccsim.scenario import REALTIME_KINDS, Scenario
+from ccsim.streams import BATCH, Batch, stream
+
+__all__ = ["ReferenceModel"]
+
+INF = math.inf
+
+# where a contact is in its attempt
+IN_SELF_SERVICE, WAITING, SERVING, DONE = "self-service", "waiting", "serving", "done"
+# which kind of queue it waits in: a new contact's queue, or after an escalation
+ENTRY, TRANSFER, CALLBACK = "entry", "transfer", "callback"
+
+
+# --------------------------------------------------------------------------- records
+
+
+class Contact:
+    """One attempt of a customer's issue: a new contact, a redial or a repeat contact.
+
+    Attributes
+    ----------
+    id : int
+        Contact number, in the order contacts arrive.
+    ch : ChannelState
+        Its channel.
+    kind : str
+        ``"fresh"``, ``"redial"`` or ``"repeat"``.
+    ctype : str or None
+        Contact type.
+    base_s : float
+        Handle time before the handling group's ``handle_time_factor``.
+    u_out : float
+        Outcome draw of the issue's first handling.
+    first : bool
+        Whether the issue has not been handled yet (the next handling is its first).
+    patience_s : float
+        Patience (from the moment it joins a queue).
+    deadline : float
+        When it hangs up if still waiting (``inf``: never).
+    """
+
+    def __init__(self, cid: int, ch: ChannelState, kind: str, base_s: float, u_out: float, patience_s: float):
+        self.id = cid
+        self.ch = ch
+        self.kind = kind
+        self.ctype: str | None = None
+        self.base_s = base_s
+        self.u_out = u_out
+        self.first = kind != "repeat"
+        self.patience_s = patience_s
+        self.deadline = INF
+        self.state = IN_SELF_SERVICE
+        self.stage = ENTRY
+        self.issue_row: list | None = None  # stats row of the interval its issue was first offered
+        self.row: list | None = None  # stats row of the interval it was offered
+        self.hist: list | None = None  # wait histogram of that interval
+        self.trow: list | None = None  # after an escalation: the receiving group's row
+        self.t_q = 0.0  # when it joined its (latest) queue
+        self.queue: Queue | None = None  # the queue it joined (entry, vendor or transfer)
+        self.queues: list[Queue] = []  # the queues it waits in now (two after an overflow)
+        self.answered: simpy.Event | None = None  # succeeds when an agent takes it
+        self.agent: Agent | None = None
+        self.t_start = 0.0  # when its handling started
+        self.work_s = 0.0  # handling work left (chat: at the agent's last change of pace)
+        self.pace_changed: simpy.Event | None = None  # chat: succeeds when the pace changes
+
+
+class Agent:
+    """One agent present: on duty, or finishing a contact after going off duty.
+
+    Attributes
+    ----------
+    group : AgentGroup
+        Its group.
+    contact : Contact or None
+        The (non-chat) contact in hand.
+    chats : list of Contact
+        The chats in hand, in the order they started.
+    busy_since : float
+        When it last went from no contact to one.
+    pace : float
+        Chat agents: how much longer each chat takes with the current load,
+        ``1 + slowdown * (chats - 1)``.
+    paced_at : float
+        When the chats' work left was last brought up to date.
+    """
+
+    def __init__(self, group: AgentGroup) -> None:
+        self.group = group
+        self.contact: Contact | None = None
+        self.chats: list[Contact] = []
+        self.busy_since = 0.0
+        self.pace = 1.0
+        self.paced_at = 0.0
+
+
+class AgentGroup:
+    """An agent group: who is present, who is idle, and its statistics rows.
+
+    The routing policy reads ``index``, ``name``, ``spec`` and :meth:`on_duty`.
+    """
+
+    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
+        self.index = index
+        self.name = name
+        self.spec = spec
+        self.agents: list[Agent] = []  # present
+        self.idle: list[Agent] = []  # present, with no contact (the last to become idle is taken first)
+        self.partial: list[Agent] = []  # chat agents with a free chat slot, in the order they got one
+        self.owed = 0  # agents due to go home as soon as they finish their contact
+        self.counted_until = 0.0  # presence is counted up to here
+        self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
+        self.resolve_p = spec.resolve_probability
+        self.escalate_p = spec.escalation_probability
+        self.target: AgentGroup | None = None  # escalation target
+        self.levels: list[list[Queue]] = []  # its queues by skill priority, best first
+        self.chat_levels: list[list[Queue]] = []  # the same, chat queues only
+
+    def on_duty(self) -> int:
+        """Agents on duty (present and not due to leave)."""
+        return len(self.agents) - self.owed
+
+
+class ChannelState:
+    """A channel: its settings, random streams and statistics rows."""
+
+    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
+        self.index = index
+        self.name = name
+        self.spec = spec
+        self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: nobody abandons
+        self.target_s = spec.answer_within_s  # the service level's answer target
+        self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
+        self.slowdown = spec.concurrency_slowdown
+        types = spec.contact_types or {}
+        self.ctypes = list(types) or [None]
+        self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
+        self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
+        self.hists = [[0] * N_BINS for _ in range(n_intervals)]
+        self.in_self_service = 0
+        self.segments: list[tuple[float, float, float]] = []  # (start, end, rate) of every interval with arrivals
+
+    def contact_type(self, u: float) -> str | None:
+        """The contact type of a contact with contact-type draw ``u``."""
+        if len(self.ctypes) == 1:
+            return self.ctypes[0]
+        return self.ctypes[min(bisect_right(self.ctype_cum, u), len(self.ctypes) - 1)]
+
+
+class FreshDraws:
+    """The attributes of a channel's new contacts, in arrival order.
+
+    Each attribute has its own stream, drawn in batches of ``streams.BATCH`` (the same numpy
+    calls as the fast engine, so the values are identical): the gap to the next arrival
+    (unit-rate exponential), handle time, patience, and four uniforms (outcome, routing,
+    contact type, self-service).
+    """
+
+    def __init__(self, spec, seed: int, replication: int, name: str) -> None:
+        self.spec = spec
+        self.gap_rng = stream(seed, replication, f"arrivals/{name}")
+        self.handle_rng = stream(seed, replication, f"handle/{name}")
+        self.patience_rng = stream(seed, replication, f"patience/{name}")
+        self.draw_rng = stream(seed, replication, f"draws/{name}")
+        self.first_gap = float(self.gap_rng.exponential(1.0))  # before the first arrival
+        self.i = BATCH
+        self.batch: list[tuple] = []
+
+    def next(self) -> tuple[float, float, float, float, float, float, float]:
+        """``(gap, handle_s, patience_s, u_out, u_route, u_type, u_ss)`` of the next new contact."""
+        if self.i >= BATCH:
+            spec = self.spec
+            gaps = self.gap_rng.exponential(1.0, BATCH)
+            handle = np.asarray(spec.handle_time.sample(self.handle_rng, BATCH), dtype=float)
+            if spec.patience is not None:
+                patience = np.asarray(spec.patience.sample(self.patience_rng, BATCH), dtype=float)
+            else:
+                patience = np.full(BATCH, INF)
+            u = self.draw_rng.random((BATCH, 4))
+            self.batch = list(zip(gaps.tolist(), handle.tolist(), patience.tolist(), *u.T.tolist(), strict=True))
+            self.i = 0
+        self.i += 1
+        return self.batch[self.i - 1]
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class ReferenceModel:
+    """One SimPy run of a scenario's desk, written to be read.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (a variant already applied).
+    seed : int
+        The run's seed.
+    replication : int
+        Replication number; with the seed it selects the random streams.
+    trace : bool, default False
+        Keep an event log ``(time_s, event, contact id, channel, where)``.
+    script : iterable of ScriptedContact, optional
+        Replace the random arrivals by these contacts (redials and repeats stay random).
+    routing : type, default Routing
+        The routing policy class (see :mod:`ccsim.engine.routing`).
+    staffing : mapping, optional
+        ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
+        :meth:`ccsim.Scenario.staffing_plan`).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int = 0,
+        *,
+        trace: bool = False,
+        script: Iterable[ScriptedContact] | None = None,
+        routing: type[Routing] = Routing,
+        staffing: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        cal = scenario.calendar
+        n_day, days = cal.intervals_per_day_value, cal.days
+        self.n = n = n_day * days
+        # Interval k is open from starts[k] to ends[k]; its statistics "bucket" runs on to the
+        # next interval start (so the last interval of a day also holds the night after it).
+        self.starts = cal.interval_starts_s()
+        self.ends = [s + cal.interval_s for s in self.starts]
+        self.bucket_start = [0.0, *self.starts[1:]]
+        self.horizon = self.ends[-1]
+        self.cur = 0  # the interval in progress: the last one the clock started
+        self.trace: list | None = [] if trace else None
+        self.contacts_so_far = 0
+        self.script = list(script) if script is not None else None
+
+        def rng(source: str) -> np.random.Generator:
+            return stream(seed, replication, source)
+
+        # channels, their random streams and arrival rates
+        self.channels = [ChannelState(i, n_, s, n) for i, (n_, s) in enumerate(scenario.channels.items())]
+        for ch in self.channels:
+            spec, name = ch.spec, ch.name
+            ch.fresh = FreshDraws(spec, seed, replication, name)
+            ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
+            ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample) if spec.patience else None
+            ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, size: r.random(size))
+            ss = spec.self_service
+            ch.containment = ss.containment if ss is not None else 0.0
+            ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
+            ch.redial_p = spec.redial.probability if spec.redial is not None else 0.0
+            if spec.redial is not None:
+                ch.redial_u = Batch(rng(f"redial/decision/{name}"), lambda r, size: r.random(size))
+                ch.redial_delay = Batch(rng(f"redial/delay/{name}"), spec.redial.delay.sample)
+            volume = spec.volume.per_interval_volume(cal)
+            cv = spec.volume.overdispersion_cv
+            if cv > 0:  # forecast uncertainty: each day's volume times a gamma factor of mean 1
+                shape = 1.0 / cv**2
+                volume = volume * np.repeat(rng(f"overdispersion/{name}").gamma(shape, 1.0 / shape, days), n_day)
+            ch.segments = [(self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(n) if volume[k] > 0]
+
+        # outcomes after a handling
+        res = scenario.resolution
+        self.repeat_p = res.repeat_probability
+        self.repeat_u = Batch(rng("repeat/decision"), lambda r, size: r.random(size))
+        self.repeat_delay = Batch(rng("repeat/delay"), res.repeat_delay.sample)
+        self.outcome_later = Batch(rng("outcome/later"), lambda r, size: r.random(size))
+
+        # agent groups, routing and staffing
+        self.groups = [AgentGroup(i, n_, s, n) for i, (n_, s) in enumerate(scenario.agent_groups.items())]
+        by_name = {g.name: g for g in self.groups}
+        for g in self.groups:
+            if g.spec.escalation is not None:
+                g.target = by_name[g.spec.escalation.to]
+        self.routing = routing(scenario, self.groups)
+        chat_channels = {ch.index for ch in self.channels if ch.chat_k}
+        for g in self.groups:
+            g.levels = self.routing.levels[g.index]
+            g.chat_levels = [lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv]
+        plan = scenario.staffing_plan(staffing)
+        self.plan = [plan[g.name] for g in self.groups]
+        for g, agents in zip(self.groups, self.plan, strict=True):
+            for k in range(n):
+                g.rows[k][G_SCHED] = float(agents[k]) * cal.interval_s
+
+    # ------------------------------------------------------------------ running
+
+    def run(self) -> RunTotals:
+        """Simulate the whole calendar and return the per-interval totals."""
+        env = self.env
+        env.process(self.clock())
+        if self.script is None:
+            for ch in self.channels:
+                env.process(self.arrivals(ch))
+        else:
+            by_name = {ch.name: ch for ch in self.channels}
+            for sc in sorted(self.script, key=lambda s: s.time_s):
+                env.process(self.scripted_arrival(sc, by_name[sc.channel]))
+        env.run(until=self.horizon)
+        return self.totals()
+
+    def log(self, event: str, c: Contact | None, where: str = "", t: float | None = None) -> None:
+        """Add an event to the trace (when one is kept)."""
+        if self.trace is not None:
+            self.trace.append(
+                (self.env.now if t is None else t, event, c.id if c else None, c.ch.name if c else "", where)
+            )
+
+    # ------------------------------------------------------------------ 7. staffing
+
+    def clock(self):
+        """The shift manager: staffing at every interval start, everybody home at closing time.
+
+        The next interval start is booked at the start of the previous one (before closing
+        time), so that it comes before anything booked later for the same instant, such as a
+        redial waiting for the next opening.
+        """
+        env = self.env
+        yield env.timeout(self.starts[0])
+        for k in range(self.n):
+            if k > 0:
+                self.backlog_snapshot(k - 1)
+            for g in self.groups:
+                self.count_presence(g)
+            self.cur = k
+            self.log("interval", None, str(k))
+            for g, agents in zip(self.groups, self.plan, strict=True):
+                self.set_staff(g, int(agents[k]))
+            if k + 1 == self.n:
+                return
+            closing = env.timeout(self.ends[k] - env.now) if self.ends[k] < self.starts[k + 1] else None
+            next_start = env.timeout(self.starts[k + 1] - env.now)
+            if closing is not None:
+                yield closing
+                for g in self.groups:  # closing time: everybody goes home after the contact in hand
+                    self.count_presence(g)
+                    self.set_staff(g, 0)
+            yield next_start
+
+    def set_staff(self, g: AgentGroup, target: int) -> None:
+        """Make ``target`` agents of ``g`` on duty: new agents start at once, leavers finish first."""
+        diff = target - g.on_duty()
+        if diff == 0:
+            return
+        self.log("staff", None, f"{g.name}={target}")
+        self.count_presence(g)
+        if diff > 0:
+            stay = min(g.owed, diff)  # agents due to leave stay after all
+            g.owed -= stay
+            for _ in range(diff - stay):
+                agent = Agent(g)
+                g.agents.append(agent)
+                self.agent_free(agent)
+            return
+        while diff < 0 and g.idle:  # idle agents leave at once
+            g.agents.remove(g.idle.pop())
+            diff += 1
+            self.log("leave", None, g.name)
+        g.owed += -diff  # the others when their contact in hand ends
+
+    def count_presence(self, g: AgentGroup) -> None:
+        """Add the agent-seconds present since the last count to the interval in progress."""
+        now = self.env.now
+        g.rows[self.cur][G_PRESENT] += len(g.agents) * (now - g.counted_until)
+        g.counted_until = now
+
+    # ------------------------------------------------------------------ 1. arrival
+
+    def arrivals(self, ch: ChannelState):
+        """New contacts of a channel: a Poisson process with a rate constant in each interval.
+
+        ``e`` is the unit-rate exponential "work" left until the next arrival: it is used up at
+        each interval's rate, and not at all when the desk is closed.
+        """
+        env = self.env
+        segments = ch.segments
+        j, t, e = 0, 0.0, ch.fresh.first_gap
+        while True:
+            while j < len(segments):  # walk the rates until e is used up
+                start, end, rate = segments[j]
+                if t < start:
+                    t = start
+                avail = (end - t) * rate
+                if e < avail:
+                    break
+                e -= avail
+                t = end
+                j += 1
+            else:
+                return  # no more arrivals in the run
+            yield env.timeout(t + e / rate - env.now)
+            gap, handle_s, patience_s, u_out, u_route, u_type, u_ss = ch.fresh.next()
+            t, e = env.now, gap
+            if t + e / rate < end:  # the next arrival is in this interval (the fast engine's arithmetic)
+                t, e = t + e / rate, 0.0
+            c = self.new_contact(ch, "fresh", handle_s, u_out, patience_s)
+            c.ctype = ch.contact_type(u_type)
+            env.process(self.customer(c, u_route, u_ss))
+
+    def scripted_arrival(self, sc: ScriptedContact, ch: ChannelState):
+        """A contact given by a script arrives at its time."""
+        yield self.env.timeout(sc.time_s)
+        c = self.new_contact(ch, "fresh", sc.handle_s, sc.outcome_u, sc.patience_s)
+        c.ctype = sc.contact_type
+        yield from self.customer(c, sc.routing_u, 1.0)
+
+    def new_contact(self, ch: ChannelState, kind: str, base_s: float, u_out: float, patience_s: float) -> Contact:
+        """A new contact record, numbered in arrival order."""
+        c = Contact(self.contacts_so_far, ch, kind, base_s, u_out, patience_s)
+        self.contacts_so_far += 1
+        return c
+
+    def customer(self, c: Contact, u_route: float, u_ss: float):
+        """One customer's issue: its first contact, then redials and repeat contacts."""
+        env = self.env
+        while True:
+            again = yield from self.attempt(c, u_route, u_ss)
+            if again is None:
+                return
+            kind, when = again
+            yield env.timeout(when - env.now)  # the next attempt, at the next opening at the latest
+            ch, old = c.ch, c
+            if kind == "redial":  # the same contact again: same handle time and first outcome draw
+                c = self.new_contact(ch, "redial", old.base_s, old.u_out, 0.0)
+                c.first = old.first
+            else:  # a repeat contact: a new handle time, and never a first handling
+                c = self.new_contact(ch, "repeat", ch.handle_later.next(), 1.0, 0.0)
+            c.patience_s = ch.patience_later.next() if ch.patience_later is not None else INF
+            c.ctype, c.issue_row = old.ctype, old.issue_row
+            u_route, u_ss = ch.u_later.next(), 1.0
+
+    def attempt(self, c: Contact, u_route: float, u_ss: float):
+        """One contact from arrival to the end of its last handling (or hanging up).
+
+        Returns ``(kind, when)`` of the customer's next attempt (``"redial"`` or
+        ``"repeat"``), or None.
+        """
+        env, ch = self.env, c.ch
+        self.log("arrive", c, c.kind)
+
+        # 2. self-service (new contacts only: redials and repeats ask for an agent)
+        if ch.ss_time is not None and c.kind == "fresh":
+            row = ch.rows[self.cur]
+            row[SELF_SERVED] += 1
+            if u_ss < ch.containment:
+                row[CONTAINED] += 1
+                row[ARRIVALS] += 1
+                c.state = DONE
+                self.log("contained", c)
+                return None
+            delay = ch.ss_time.next()
+            if delay > 0:
+                ch.in_self_service += 1
+                yield env.timeout(delay)
+                ch.in_self_service -= 1
+
+        # 3. routing: the contact is offered to a queue (and maybe answered at once)
+        k = self.bucket(env.now)
+        row = c.row = ch.rows[k]
+        c.hist = ch.hists[k]
+        row[ARRIVALS] += 1
+        row[OFFERED] += 1
+        if c.kind == "fresh":
+            c.issue_row = row
+            row[ISSUES] += 1
+        elif c.kind == "repeat":
+            row[REPEATS] += 1
+        else:
+            row[REDIALS] += 1
+        c.t_q = env.now
+        c.deadline = c.patience_s + env.now
+        queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
+        self.log("offer", c, queue.name)
+        self.offer(c, queue)
+
+        while True:
+            # 4. waiting
+            if c.state == WAITING:
+                answered = yield from self.wait(c, overflow, after)
+                if not answered:
+                    return self.abandon(c, env.now)
+            # 5. handling
+            agent = c.agent
+            if ch.chat_k:
+                yield from self.chat(c)
+            else:
+                yield env.timeout(c.work_s)
+            # 6. outcome
+            again = self.handling_ends(c, agent)
+            if c.state not in (WAITING, SERVING):  # resolved or unresolved
+                return again
+            overflow = None  # escalated: it waits again (or is answered at once) in the next group's queue
+
+    # ------------------------------------------------------------------ 3. routing
+
+    def offer(self, c: Contact, queue: Queue) -> None:
+        """Give the contact to the first group of the queue with a free agent, or queue it."""
+        c.answered = self.env.event()
+        for g in queue.groups:
+            agent = self.free_agent(g, c.ch)
+            if agent is not None:
+                self.answer(c, agent, queue)
+                return
+        c.state = WAITING
+        c.queue = queue
+        c.queues = [queue]
+        queue.items.append(c)
+
+    def free_agent(self, g: AgentGroup, ch: ChannelState) -> Agent | None:
+        """An idle agent of the group or, for a chat, an agent with a free chat slot."""
+        if g.idle:
+            return g.idle.pop()
+        if ch.chat_k:
+            for i, agent in enumerate(g.partial):
+                if len(agent.chats) < ch.chat_k:
+                    return g.partial.pop(i)
+        return None
+
+    def next_contact(self, g: AgentGroup, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
+        """The contact a freed agent of ``g`` takes: in its best-priority queues that have one,
+        the contact that has waited longest (a customer whose patience ends now has hung up)."""
+        now = self.env.now
+        for level in levels:
+            best = best_q = None
+            for q in level:
+                head = next((c for c in q.items if c.deadline > now), None)
+                if head is not None and (best is None or head.t_q < best.t_q):
+                    best, best_q = head, q
+            if best is not None:
+                return best, best_q
+        return None
+
+    def agent_free(self, agent: Agent) -> None:
+        """An agent has no contact: go home if due to, else take the next contact, else idle."""
+        g = agent.group
+        if g.owed:
+            g.owed -= 1
+            self.count_presence(g)
+            g.agents.remove(agent)
+            self.log("leave", None, g.name)
+            return
+        nxt = self.next_contact(g, g.levels)
+        if nxt is not None:
+            self.answer(nxt[0], agent, nxt[1])
+        else:
+            g.idle.append(agent)
+
+    # ------------------------------------------------------------------ 4. waiting
+
+    def wait(self, c: Contact, overflow: Queue | None, after: float | None):
+        """Wait until an agent answers (True) or the customer hangs up (False).
+
+        With vendor overflow, after ``after`` seconds the contact also joins the vendor's queue.
+        """
+        env = self.env
+        events = [c.answered]
+        patience = None
+        if c.deadline < INF:
+            patience = env.timeout(c.deadline - env.now)
+            events.append(patience)
+        if overflow is not None:
+            events.append(env.timeout(after))
+        while True:
+            yield env.any_of(events) if len(events) > 1 else events[0]
+            if c.answered.triggered:
+                return True
+            if patience is not None and patience.processed:
+                return False
+            # the overflow timer: the vendor's agents may answer it too
+            events.pop()
+            if c.deadline > env.now:
+                self.overflow(c, overflow)
+
+    def overflow(self, c: Contact, vendor_q: Queue) -> None:
+        """The contact also waits for the vendor's agents (the first agent to take it wins)."""
+        self.log("overflow", c, vendor_q.name)
+        for g in vendor_q.groups:
+            agent = self.free_agent(g, c.ch)
+            if agent is not None:
+                self.answer(c, agent, vendor_q)
+                return
+        vendor_q.items.append(c)
+        c.queues.append(vendor_q)
+
+    def abandon(self, c: Contact, t: float):
+        """The customer hangs up at ``t``; returns the redial, if the customer calls again."""
+        ch = c.ch
+        c.state = DONE
+        for q in c.queues:
+            q.items.remove(c)
+        c.queues = []
+        self.spread_open(ch.rows, QUEUE_S, c.t_q, t)
+        if c.stage == ENTRY:
+            c.row[ABANDONED] += 1
+            c.row[WAIT_ABN] += t - c.t_q
+        else:
+            c.trow[G_TRANSFERS_ABANDONED] += 1
+        self.log("abandon", c, c.queue.name if c.queue else "", t=t)
+        if ch.redial_p and ch.redial_u.next() < ch.redial_p:
+            when = self.next_open(t + ch.redial_delay.next())
+            if when is not None:
+                return "redial", when
+        return None
+
+    # ------------------------------------------------------------------ 5. handling
+
+    def answer(self, c: Contact, agent: Agent, queue: Queue) -> None:
+        """An agent takes the contact: count its wait, start the handling."""
+        now = self.env.now
+        g, ch = agent.group, c.ch
+        c.state = SERVING
+        for q in c.queues:
+            q.items.remove(c)
+        c.queues = []
+        wait = now - c.t_q
+        if wait > 0:
+            self.spread_open(ch.rows, QUEUE_S, c.t_q, now)
+        if c.stage == ENTRY:
+            row = c.row
+            row[ANSWERED] += 1
+            if wait > 0:
+                row[WAIT_ANS] += wait
+            else:
+                row[AT_ONCE] += 1
+            if wait <= ch.target_s:
+                row[WITHIN] += 1
+            c.hist[wait_bin(wait)] += 1
+        else:  # an escalated contact: counted at the receiving group
+            c.trow[G_TRANSFERS] += 1
+            c.trow[G_TRANSFER_WAIT] += wait
+            if wait <= ch.target_s:
+                c.trow[G_TRANSFERS_WITHIN] += 1
+        self.log("answer", c, g.name)
+        c.agent = agent
+        c.t_start = now
+        work = c.base_s * queue.factors[g.index]
+        if ch.chat_k:
+            self.chat_starts(c, agent, work)
+        else:
+            c.work_s = work
+            agent.contact = c
+            agent.busy_since = now
+        c.answered.succeed()
+
+    def chat(self, c: Contact):
+        """A chat's handling: its work progresses at the agent's pace, which changes when the
+        agent starts or ends another chat (see :meth:`set_pace`)."""
+        env, agent = self.env, c.agent
+        while True:
+            c.pace_changed = env.event()
+            finish = env.timeout(max(c.work_s, 0.0) * agent.pace)
+            yield finish | c.pace_changed
+            if finish.processed:
+                c.pace_changed = None
+                return
+
+    def chat_starts(self, c: Contact, agent: Agent, work: float) -> None:
+        """A chat agent takes one more chat."""
+        if not agent.chats:
+            agent.busy_since = self.env.now
+        c.work_s = work
+        self.catch_up(agent)
+        agent.chats.append(c)
+        self.set_pace(agent, c.ch, tell_others=c.ch.slowdown > 0)
+        if len(agent.chats) < c.ch.chat_k:
+            agent.group.partial.append(agent)
+
+    def catch_up(self, agent: Agent) -> None:
+        """Bring the work left of the agent's chats up to now, at the pace they had."""
+        now = self.env.now
+        elapsed = now - agent.paced_at
+        if elapsed > 0:
+            for c in agent.chats:
+                c.work_s -= elapsed / agent.pace
+        agent.paced_at = now
+
+    def set_pace(self, agent: Agent, ch: ChannelState, tell_others: bool) -> None:
+        """Each of m chats runs at 1 / (1 + slowdown (m - 1)) of the normal speed."""
+        agent.pace = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
+        if tell_others:
+            for other in agent.chats:
+                if other.pace_changed is not None and not other.pace_changed.triggered:
+                    other.pace_changed.succeed()
+
+    # ------------------------------------------------------------------ 6. outcome
+
+    def handling_ends(self, c: Contact, agent: Agent):
+        """Count the handling, decide its outcome, and free the agent.
+
+        Returns the customer's next attempt (a repeat contact), or None.
+        """
+        now = self.env.now
+        g, ch = agent.group, c.ch
+        handle = now - c.t_start
+        if ch.chat_k:
+            c.state = DONE
+        crow, grow = ch.rows[self.cur], g.rows[self.cur]
+        crow[HANDLED] += 1
+        crow[HANDLE_S] += handle
+        grow[G_HANDLED] += 1
+        grow[G_HANDLE_S] += handle
+        self.log("complete", c, g.name)
+        again = self.outcome(c, g)
+        if ch.chat_k:
+            self.chat_ends(c, agent)
+        else:
+            self.spread(g.rows, G_BUSY, agent.busy_since, now)
+            self.agent_free(agent)
+        return again
+
+    def outcome(self, c: Contact, g: AgentGroup):
+        """Resolved, escalated or unresolved, after a handling by group ``g``."""
+        ch, now = c.ch, self.env.now
+        crow, grow = ch.rows[self.cur], g.rows[self.cur]
+        first = c.first
+        u = c.u_out if first else self.outcome_later.next()
+        c.first = False
+        if first:
+            crow[FIRST] += 1
+        if u < g.resolve_p:
+            if first:
+                crow[FIRST_RES] += 1
+            grow[G_RESOLVED] += 1
+            if c.issue_row is not None:
+                c.issue_row[ISSUES_RES] += 1
+            c.state = DONE
+            self.log("resolved", c, g.name)
+            return None
+        if u < g.resolve_p + g.escalate_p:
+            crow[ESCALATED] += 1
+            grow[G_ESCALATED] += 1
+            self.escalate(c, g)
+            return None
+        c.state = DONE
+        self.log("unresolved", c, g.name)
+        if self.repeat_p and self.repeat_u.next() < self.repeat_p:
+            when = self.next_open(now + self.repeat_delay.next())
+            if when is not None:
+                return "repeat", when
+        return None
+
+    def escalate(self, c: Contact, g: AgentGroup) -> None:
+        """Transfer (the customer waits again, with a fresh patience) or callback (a ticket)."""
+        ch, now = c.ch, self.env.now
+        callback = g.spec.escalation.mode == "callback"
+        queue = self.routing.escalation_queue(g.target.index, ch.index, c.ctype, callback)
+        c.stage = CALLBACK if callback else TRANSFER
+        c.base_s = ch.handle_later.next()  # the target group's handle time is drawn anew
+        c.trow = g.target.rows[self.cur]
+        c.trow[G_TRANSFERS_OFFERED] += 1
+        c.t_q = now
+        c.deadline = now + ch.patience_later.next() if not callback and ch.patience_later is not None else INF
+        self.log("escalate", c, queue.name)
+        self.offer(c, queue)
+
+    def chat_ends(self, c: Contact, agent: Agent) -> None:
+        """A chat ends: the agent takes another chat, or is free when it has none left."""
+        g, ch = agent.group, c.ch
+        self.catch_up(agent)
+        agent.chats.remove(c)
+        if agent.chats:
+            if ch.slowdown:
+                self.set_pace(agent, ch, tell_others=True)
+            if g.owed:  # an agent of the group is due to leave: no new chats
+                if agent in g.partial:
+                    g.partial.remove(agent)
+                return
+            nxt = self.next_contact(g, g.chat_levels)
+            if nxt is not None:
+                if agent in g.partial:
+                    g.partial.remove(agent)
+                self.answer(nxt[0], agent, nxt[1])
+            elif agent not in g.partial:
+                g.partial.append(agent)
+            return
+        if agent in g.partial:
+            g.partial.remove(agent)
+        self.spread(g.rows, G_BUSY, agent.busy_since, self.env.now)
+        self.agent_free(agent)
+
+    # ------------------------------------------------------------------ time and intervals
+
+    def bucket(self, t: float) -> int:
+        """The interval whose statistics bucket holds time ``t``."""
+        return max(bisect_right(self.bucket_start, t) - 1, 0)
+
+    def next_open(self, t: float) -> float | None:
+        """``t`` if the desk is open then, else the next opening time (None past the run)."""
+        k = self.bucket(t)
+        if self.starts[k] <= t < self.ends[k]:
+            return t
+        return self.starts[k + 1] if k + 1 < self.n else None
+
+    def spread(self, rows: list, col: int, t0: float, t1: float) -> None:
+        """Add the span [t0, t1) to column ``col`` of the interval buckets it covers."""
+        k = self.bucket(t0)
+        while k + 1 < self.n and self.bucket_start[k + 1] < t1:
+            rows[k][col] += self.bucket_start[k + 1] - t0
+            t0 = self.bucket_start[k + 1]
+            k += 1
+        rows[k][col] += t1 - t0
+
+    def spread_open(self, rows: list, col: int, t0: float, t1: float) -> None:
+        """Add the part of [t0, t1) within opening hours to column ``col`` of its intervals."""
+        k = self.bucket(t0)
+        while k < self.n and self.starts[k] < t1:
+            lo, hi = max(t0, self.starts[k]), min(t1, self.ends[k])
+            if hi > lo:
+                rows[k][col] += hi - lo
+            k += 1
+
+    def backlog_snapshot(self, k: int) -> None:
+        """Email and SNS contacts waiting at the end of interval ``k``."""
+        for ch in self.channels:
+            if ch.backlog:
+                waiting = {id(c) for q in self.routing.queues if q.channel == ch.index for c in q.items}
+                ch.rows[k][BACKLOG] = len(waiting)
+
+    # ------------------------------------------------------------------ the end of the run
+
+    def totals(self) -> RunTotals:
+        """Count what is still going on when the run ends, and return the totals."""
+        end = self.horizon
+        self.backlog_snapshot(self.n - 1)
+        seen: set[int] = set()
+        for q in self.routing.queues:
+            for c in list(q.items):
+                if id(c) in seen:
+                    continue
+                seen.add(id(c))
+                if c.deadline <= end:  # hung up at the very end
+                    c.ch.redial_p = 0.0  # (a redial would come after the run)
+                    self.abandon(c, c.deadline)
+                    continue
+                self.spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
+                if c.stage == ENTRY:
+                    c.row[WAITING_END] += 1
+                else:
+                    c.trow[G_TRANSFERS_WAITING_END] += 1
+        for g in self.groups:
+            self.count_presence(g)
+            for agent in g.agents:
+                in_hand = agent.chats if agent.chats else ([agent.contact] if agent not in g.idle else [])
+                for c in in_hand:
+                    if c.state == SERVING and c.stage == ENTRY:
+                        c.row[SERVING_END] += 1
+                if in_hand:
+                    self.spread(g.rows, G_BUSY, agent.busy_since, end)
+        for ch in self.channels:  # still in self-service
+            ch.rows[-1][ARRIVALS] += ch.in_self_service
+        if self.trace is not None:
+            self.trace.sort(key=lambda e: e[0])
+        channels = np.array([ch.rows for ch in self.channels], dtype=float)
+        return RunTotals(
+            channels=channels,
+            wait_hist=np.array([ch.hists for ch in self.channels], dtype=np.int32),
+            groups=np.array([g.rows for g in self.groups], dtype=float),
+            contacts=int(channels[..., ARRIVALS].sum()),
+            trace=self.trace,
+        )

@@ -190,6 +190,11 @@ class SimulationResult:
     not_modelled : tuple of str
         KPIs the scenario does not model (e.g. resolution without any resolution or escalation
         given); they are None in the summary rows.
+    start_weekday : str
+        Weekday of the first day (``mon`` ... ``sun``).
+    weekly : bool
+        Whether the weekdays differ (a day-of-week volume pattern, or groups working on some
+        weekdays only): plots of long runs then show one average day per weekday.
     shrinkage : numpy.ndarray
         Shrinkage per group.
     replication_ids : numpy.ndarray
@@ -225,6 +230,8 @@ class SimulationResult:
     channel_targets: dict[str, dict[str, float]]
     channel_kinds: dict[str, str]
     not_modelled: tuple[str, ...]
+    start_weekday: str
+    weekly: bool
     shrinkage: np.ndarray
     replication_ids: np.ndarray
     channel_sums: np.ndarray = field(repr=False)

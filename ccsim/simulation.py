@@ -321,6 +321,9 @@ def _result(
         channel_targets=targets,
         channel_kinds={name: ch.kind for name, ch in sc.channels.items()},
         not_modelled=not_modelled(sc),
+        start_weekday=cal.start_weekday,
+        weekly=len(set((cal.day_of_week_factors or {}).values()) | {1.0}) > 1
+        or any(g.weekdays is not None for g in sc.agent_groups.values()),
         shrinkage=np.array([g.shrinkage for g in sc.agent_groups.values()]),
         replication_ids=np.arange(kept.count),
         channel_sums=channel_sums,

@@ -384,6 +384,8 @@ def make_result(phone=PHONE, *, seed=7, measured=(True, True), targets=None, rep
         channel_targets={} if targets is None else {"phone": targets},
         channel_kinds={"phone": "voice"},
         not_modelled=(),
+        start_weekday="mon",
+        weekly=False,
         shrinkage=np.array([0.25]),
         replication_ids=np.array(replication_ids),
         channel_sums=channel,

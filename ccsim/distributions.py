@@ -3,17 +3,23 @@
 In a scenario a distribution is a mapping with a ``dist`` key, e.g.
 ``{dist: lognormal, mean_s: 240, cv: 0.6}``. Every distribution knows its mean and draws
 samples from a numpy ``Generator`` (no global random state).
+
+Every time is at most :data:`MAX_TIME_S` (30 days): no handle time, patience or delay of a
+real desk is longer, and a larger value only makes a run useless or slow. ``cv`` and the
+Weibull ``shape`` are bounded too, so that sampling cannot overflow.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic_core import core_schema
 
 __all__ = [
+    "MAX_TIME_S",
     "Deterministic",
     "Distribution",
     "Empirical",
@@ -24,8 +30,59 @@ __all__ = [
     "Weibull",
 ]
 
-Positive = Annotated[float, Field(gt=0)]
-NonNegative = Annotated[float, Field(ge=0)]
+#: Longest time a scenario may give, in seconds (30 days).
+MAX_TIME_S = 2_592_000
+
+
+def shown(value: Any) -> str:
+    """A number as a message shows it: whole floats without ``.0`` (``480000000``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+class AtMost:
+    """Annotated metadata: an upper bound with a readable message, and ``maximum`` in the JSON schema.
+
+    ``Annotated[float, Field(ge=0), AtMost(10_000_000, "contacts per interval")]`` rejects
+    20,000,000 with ``must be <= 10,000,000 contacts per interval, got 20000000``. Not for
+    the members of a union: the check would change their labels in pydantic's errors.
+
+    Parameters
+    ----------
+    limit : int
+        The largest value allowed.
+    unit : str, optional
+        Words after the limit in the message (a unit, or what is counted).
+    """
+
+    def __init__(self, limit: int, unit: str = "") -> None:
+        self.limit = limit
+        self.unit = unit
+
+    def check(self, value: Any) -> Any:
+        """Return ``value``; raise ``ValueError`` when it exceeds the limit."""
+        if value > self.limit:
+            unit = f" {self.unit}" if self.unit else ""
+            raise ValueError(f"must be <= {self.limit:,}{unit}, got {shown(value)}")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> Any:
+        out = handler(schema)
+        out["maximum"] = self.limit
+        return out
+
+
+_TIME = AtMost(MAX_TIME_S, "s (30 days)")
+#: A time in seconds, > 0 and at most 30 days.
+PositiveSeconds = Annotated[float, Field(gt=0), _TIME]
+#: A time in seconds, >= 0 and at most 30 days.
+Seconds = Annotated[float, Field(ge=0), _TIME]
+#: A coefficient of variation (std / mean) of a distribution.
+Cv = Annotated[float, Field(ge=0.001, le=100)]
 
 
 class _Spec(BaseModel):
@@ -42,7 +99,7 @@ class Exponential(_Spec):
     """Exponential with the given mean (memoryless; the Erlang C / A assumption)."""
 
     dist: Literal["exponential"]
-    mean_s: Positive = Field(description="mean in seconds")
+    mean_s: PositiveSeconds = Field(description="mean in seconds")
 
     def sample(self, rng, size=None):
         """Draw exponential values."""
@@ -53,8 +110,8 @@ class Lognormal(_Spec):
     """Lognormal given by its mean and coefficient of variation (std / mean)."""
 
     dist: Literal["lognormal"]
-    mean_s: Positive = Field(description="mean in seconds")
-    cv: Positive = Field(description="coefficient of variation: standard deviation / mean")
+    mean_s: PositiveSeconds = Field(description="mean in seconds")
+    cv: Cv = Field(description="coefficient of variation: standard deviation / mean")
 
     def sample(self, rng, size=None):
         """Draw lognormal values."""
@@ -66,8 +123,8 @@ class Gamma(_Spec):
     """Gamma given by its mean and coefficient of variation (cv 1 is exponential)."""
 
     dist: Literal["gamma"]
-    mean_s: Positive = Field(description="mean in seconds")
-    cv: Positive = Field(description="coefficient of variation: standard deviation / mean")
+    mean_s: PositiveSeconds = Field(description="mean in seconds")
+    cv: Cv = Field(description="coefficient of variation: standard deviation / mean")
 
     def sample(self, rng, size=None):
         """Draw gamma values."""
@@ -79,8 +136,8 @@ class Weibull(_Spec):
     """Weibull given by its mean and shape (shape 1 is exponential; < 1 heavy early hang-ups)."""
 
     dist: Literal["weibull"]
-    mean_s: Positive = Field(description="mean in seconds")
-    shape: Positive = Field(description="Weibull shape parameter k")
+    mean_s: PositiveSeconds = Field(description="mean in seconds")
+    shape: Annotated[float, Field(ge=0.1)] = Field(description="Weibull shape parameter k")
 
     def sample(self, rng, size=None):
         """Draw Weibull values."""
@@ -92,7 +149,7 @@ class Deterministic(_Spec):
     """Always the same value."""
 
     dist: Literal["deterministic"]
-    value_s: NonNegative = Field(description="the value in seconds")
+    value_s: Seconds = Field(description="the value in seconds")
 
     @property
     def mean_s(self) -> float:
@@ -108,8 +165,8 @@ class Uniform(_Spec):
     """Uniform between two bounds."""
 
     dist: Literal["uniform"]
-    min_s: NonNegative = Field(description="lower bound in seconds")
-    max_s: NonNegative = Field(description="upper bound in seconds")
+    min_s: Seconds = Field(description="lower bound in seconds")
+    max_s: Seconds = Field(description="upper bound in seconds")
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -131,7 +188,7 @@ class Empirical(_Spec):
     """Resampling of observed values (each equally likely)."""
 
     dist: Literal["empirical"]
-    values_s: tuple[NonNegative, ...] = Field(min_length=1, description="observed values in seconds")
+    values_s: tuple[Seconds, ...] = Field(min_length=1, description="observed values in seconds")
 
     @property
     def mean_s(self) -> float:

@@ -243,4 +243,6 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ccsim scenario"
+    # top-level "x-" keys hold YAML anchors for reuse (dropped before validation)
+    schema["patternProperties"] = {"^x-": {}}
     return schema

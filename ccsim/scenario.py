@@ -10,26 +10,53 @@ its dotted path. A Scenario is a plain value: it holds no file or loader state, 
 and :meth:`Scenario.variant` and :meth:`Scenario.replace` return new validated Scenarios.
 
 Units sit in key names (``mean_s``, ``per_hour``, ``answer_within_s``); every time inside is in
-seconds. The reference of every key is ``docs/scenario-format.md``.
+seconds. Shares are numbers in [0, 1] or percents (``"30%"``). Sizes have upper bounds no real
+desk reaches (:data:`MAX_AGENTS`, :data:`MAX_CONTACTS_PER_INTERVAL`, ...), so that a typo cannot
+start a run that never ends. The reference of every key is ``docs/scenario-format.md``.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from ccsim.distributions import Deterministic, Distribution, Exponential
+from ccsim.distributions import (
+    MAX_TIME_S,
+    AtMost,
+    Deterministic,
+    Distribution,
+    Exponential,
+    PositiveSeconds,
+    Seconds,
+    shown,
+)
 from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.problems import merge, problems_from_validation, short
 
 __all__ = [
     "DEFAULT_ANSWER_WITHIN_S",
+    "MAX_AGENTS",
+    "MAX_CONTACTS_PER_DAY",
+    "MAX_CONTACTS_PER_INTERVAL",
+    "MAX_CUSTOMERS",
+    "PERCENT_PATTERN",
     "WEEKDAYS",
     "AgentGroup",
     "Calendar",
@@ -56,7 +83,57 @@ __all__ = [
     "validate_scenario",
 ]
 
-Probability = Annotated[float, Field(ge=0, le=1)]
+#: Most agents on duty in one agent group and interval.
+MAX_AGENTS = 100_000
+#: Most expected contacts of a channel in one interval (``per_interval``).
+MAX_CONTACTS_PER_INTERVAL = 10_000_000
+#: Most expected contacts of a channel per day (``per_day``, or customers x contact rate).
+MAX_CONTACTS_PER_DAY = 100_000_000
+#: Largest customer base of a channel.
+MAX_CUSTOMERS = 10_000_000_000
+
+_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
+_DECIMAL = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
+#: JSON Schema pattern of a share written as a percent: ``30%``, ``30 %``, ``12.5%``.
+PERCENT_PATTERN = r"^\s*(\d+(\.\d*)?|\.\d+)\s*%\s*$"
+_OPS = {"gt": (">", operator.gt), "ge": (">=", operator.ge), "lt": ("<", operator.lt), "le": ("<=", operator.le)}
+
+
+def _share_type(**bounds: float) -> Any:
+    """A share: a number, or a text ending in ``%`` meaning value / 100, within ``bounds``.
+
+    ``bounds`` are pydantic's ``gt``/``ge``/``lt``/``le``. A percent out of range is reported
+    with the text given (``must be <= 1, got '150%'``); a number by pydantic as usual.
+    """
+
+    def parse(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _PERCENT.match(value)
+        if match is None:
+            if _DECIMAL.match(value):
+                return float(value)
+            raise ValueError(f"must be a share: a number such as 0.3 or a percent such as 30%, got {short(value)}")
+        share = float(match.group(1)) / 100.0
+        for key, bound in bounds.items():
+            op, ok = _OPS[key]
+            if not ok(share, bound):
+                raise ValueError(f"must be {op} {bound:g}, got {short(value)}")
+        return share
+
+    number = Annotated[float, Field(**bounds)]
+    percent = Annotated[str, Field(pattern=PERCENT_PATTERN)]
+    return Annotated[float, Field(**bounds), BeforeValidator(parse, json_schema_input_type=number | percent)]
+
+
+#: A probability or share in [0, 1]: ``0.3`` or ``"30%"``.
+Probability = _share_type(ge=0, le=1)
+#: A share in (0, 1] (a service-level target).
+PositiveShare = _share_type(gt=0, le=1)
+#: A share in [0, 1) (shrinkage).
+ShareBelowOne = _share_type(ge=0, lt=1)
+#: A share by which something grows, 0 to 10 (1000 %).
+Slowdown = _share_type(ge=0, le=10)
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
@@ -180,11 +257,15 @@ class Calendar(Strict):
 class Volume(Strict):
     """Contacts arriving on a channel: one of per interval, per day, or a customer base."""
 
-    per_interval: tuple[NonNegative, ...] | None = Field(
-        None, description="contacts per interval: one value per interval of a day, or of the whole run"
+    per_interval: (
+        tuple[Annotated[float, Field(ge=0), AtMost(MAX_CONTACTS_PER_INTERVAL, "contacts per interval")], ...] | None
+    ) = Field(None, description="contacts per interval: one value per interval of a day, or of the whole run")
+    per_day: Annotated[float, Field(ge=0), AtMost(MAX_CONTACTS_PER_DAY, "contacts per day")] | None = Field(
+        None, description="contacts per day, spread by profile"
     )
-    per_day: NonNegative | None = Field(None, description="contacts per day, spread by profile")
-    customers: NonNegative | None = Field(None, description="customer base")
+    customers: Annotated[float, Field(ge=0), AtMost(MAX_CUSTOMERS, "customers")] | None = Field(
+        None, description="customer base"
+    )
     contacts_per_customer_per_month: NonNegative | None = Field(
         None, description="contact rate (問い合わせ比率): contacts per customer per month"
     )
@@ -194,9 +275,16 @@ class Volume(Strict):
     profile: tuple[NonNegative, ...] | None = Field(
         None, description="intraday shape, one weight per interval of a day (normalised; default flat)"
     )
-    overdispersion_cv: NonNegative = Field(
+    overdispersion_cv: Annotated[float, Field(ge=0, le=10)] = Field(
         0.0, description="forecast uncertainty: coefficient of variation of a day-level volume multiplier"
     )
+
+    @field_validator("overdispersion_cv")
+    @classmethod
+    def _cv(cls, v: float) -> float:
+        if 0 < v < 0.001:
+            raise ValueError(f"must be 0 (no uncertainty) or at least 0.001, got {v!r}")
+        return v
 
     @model_validator(mode="after")
     def _one_source(self) -> Volume:
@@ -220,6 +308,11 @@ class Volume(Strict):
             raise ValueError("profile goes with per_day or customers, not with per_interval")
         if self.profile is not None and sum(self.profile) <= 0:
             raise ValueError("profile must have a positive weight somewhere")
+        daily = self.daily_volume()
+        if self.customers is not None and daily is not None and not daily <= MAX_CONTACTS_PER_DAY:
+            raise ValueError(
+                f"customers x contact rate gives {daily:,.0f} contacts per day; must be <= {MAX_CONTACTS_PER_DAY:,}"
+            )
         return self
 
     def daily_volume(self) -> float | None:
@@ -271,15 +364,17 @@ DEFAULT_ANSWER_WITHIN_S = {"voice": 20.0, "chat": 20.0, "email": 86400.0, "sns":
 class Targets(Strict):
     """Service targets of a channel (targets are named as bounds: ``min_``, ``max_``)."""
 
-    min_service_level: Annotated[float, Field(gt=0, le=1)] | None = Field(
+    min_service_level: PositiveShare | None = Field(
         None, description="target: least share answered within the answer target"
     )
-    answer_within_s: NonNegative | None = Field(
+    answer_within_s: Seconds | None = Field(
         None, description="answer target in seconds (default 20 s for voice and chat, 24 h for email and SNS)"
     )
-    answer_within_h: NonNegative | None = Field(None, description="answer target in hours (email, SNS)")
+    answer_within_h: Annotated[float, Field(ge=0), AtMost(MAX_TIME_S // 3600, "h (30 days)")] | None = Field(
+        None, description="answer target in hours (email, SNS)"
+    )
     max_abandon_rate: Probability | None = Field(None, description="target: highest abandonment rate")
-    max_asa_s: Positive | None = Field(None, description="target: highest ASA in seconds")
+    max_asa_s: PositiveSeconds | None = Field(None, description="target: highest ASA in seconds")
 
     @model_validator(mode="after")
     def _answer_target(self) -> Targets:
@@ -315,7 +410,7 @@ class Channel(Strict):
         None, description="contact types (languages, product lines) and their shares of the volume"
     )
     max_concurrent: Annotated[int, Field(ge=1, le=20)] = Field(1, description="chat: chats an agent runs at once")
-    concurrency_slowdown: NonNegative = Field(
+    concurrency_slowdown: Slowdown = Field(
         0.0, description="chat: each extra concurrent chat lengthens every chat's handle time by this share"
     )
     targets: Targets = Targets()
@@ -353,7 +448,9 @@ class Channel(Strict):
 class Skill(Strict):
     """How an agent group handles one channel (or one contact type of it)."""
 
-    handle_time_factor: Positive = Field(1.0, description="multiplies the channel's handle time (1.3 = 30 % slower)")
+    handle_time_factor: Annotated[float, Field(gt=0, le=100)] = Field(
+        1.0, description="multiplies the channel's handle time (1.3 = 30 % slower)"
+    )
     priority: Annotated[int, Field(ge=1)] = Field(
         1, description="routing priority: 1 first; a freed agent takes waiting contacts of its best priority first"
     )
@@ -369,16 +466,42 @@ class Escalation(Strict):
     )
 
 
+class _JsonMaximum:
+    """Annotated metadata: ``maximum`` in the JSON schema only (the check is elsewhere)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        out = handler(schema)
+        out["maximum"] = self.limit
+        return out
+
+
+# agents on duty; the upper bound is checked on the whole staffing (a check inside the union
+# would change the branch labels of pydantic's errors)
+_Agents = Annotated[int, Field(ge=0), _JsonMaximum(MAX_AGENTS)]
+
+
+def _at_most_agents(staffing: int | tuple[int, ...]) -> int | tuple[int, ...]:
+    values = (staffing,) if isinstance(staffing, int) else staffing
+    for i, n in enumerate(values):
+        if n > MAX_AGENTS:
+            where = "" if isinstance(staffing, int) else f" at index {i}"
+            raise ValueError(f"must be <= {MAX_AGENTS:,} agents on duty, got {shown(n)}{where}")
+    return staffing
+
+
 class AgentGroup(Strict):
     """Agents sharing skills, staffing, tier and cost."""
 
     skills: dict[str, Skill] = Field(
         description="channel names (or channel/contact_type) the group handles; a list of names is short for defaults"
     )
-    staffing: Annotated[int, Field(ge=0)] | tuple[Annotated[int, Field(ge=0)], ...] = Field(
+    staffing: Annotated[_Agents | tuple[_Agents, ...], AfterValidator(_at_most_agents)] = Field(
         description="agents on duty: a constant, or one value per interval of a day or of the run"
     )
-    shrinkage: Annotated[float, Field(ge=0, lt=1)] = Field(
+    shrinkage: ShareBelowOne = Field(
         0.0, description="share of paid time not on contacts: paid agents = on duty / (1 - shrinkage)"
     )
     tier: Annotated[int, Field(ge=1)] = Field(1, description="escalation tier (1 answers first)")
@@ -485,7 +608,7 @@ class VendorRouting(Strict):
         )
     )
     channels: tuple[str, ...] = Field(min_length=1, description="channels whose contacts can go to the vendor")
-    after_wait_s: NonNegative | None = Field(None, description="overflow: seconds waited before overflowing")
+    after_wait_s: Seconds | None = Field(None, description="overflow: seconds waited before overflowing")
     share: Probability | None = Field(None, description="share: share of arrivals sent to the vendor")
 
     @model_validator(mode="after")
@@ -834,6 +957,8 @@ def _whole_agents(where: str, value: Any) -> int:
         raise CcsimError(f"{where}: must be a whole number >= 0, got {short(value)}")
     if not math.isfinite(value) or value != int(value) or value < 0:
         raise CcsimError(f"{where}: must be a whole number >= 0, got {value!r}")
+    if value > MAX_AGENTS:
+        raise CcsimError(f"{where}: must be <= {MAX_AGENTS:,} agents on duty, got {int(value)}")
     return int(value)
 
 

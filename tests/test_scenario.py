@@ -249,6 +249,220 @@ def test_times_of_day_read_as_text_and_booleans_follow_yaml_1_2(tmp_path):
     assert "no" in load_scenario(write(tmp_path, text)).channels
 
 
+# --------------------------------------------------------------------------- shares and bounds
+
+
+SHARE_TYPO = "must be a share: a number such as 0.3 or a percent such as 30%"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0.3", 0.3), ("30%", 0.3), ("30 %", 0.3), ("'30%'", 0.3), ("12.5%", 0.125), ("0%", 0.0), ("'0.25'", 0.25)],
+)
+def test_a_share_is_a_number_or_a_percent(tmp_path, text, value):
+    sc = load_scenario(write(tmp_path, MINIMAL.replace("staffing: 3", f"staffing: 3\n    shrinkage: {text}")))
+    assert sc.agent_groups["agents"].shrinkage == pytest.approx(value)
+
+
+def test_every_share_field_accepts_percents():
+    data = yaml.safe_load(MINIMAL)
+    phone = data["channels"]["phone"]
+    phone.update(
+        contact_types={"ja": "70%", "en": "30%"},
+        redial={"probability": "40%", "delay": {"dist": "exponential", "mean_s": 300}},
+        self_service={"kind": "ivr", "containment": "25%"},
+        targets={"min_service_level": "80%", "max_abandon_rate": "5 %"},
+    )
+    data["channels"]["chat"] = {
+        "kind": "chat",
+        "volume": {"per_day": 50},
+        "handle_time": {"dist": "exponential", "mean_s": 300},
+        "patience": None,
+        "max_concurrent": 2,
+        "concurrency_slowdown": "25%",
+    }
+    data["agent_groups"] = {
+        "agents": {
+            "skills": ["phone", "chat"],
+            "staffing": 3,
+            "shrinkage": "30%",
+            "first_contact_resolution": "85%",
+            "escalation": {"to": "experts", "probability": "10%"},
+        },
+        "experts": {"skills": ["phone", "chat"], "staffing": 1, "tier": 2},
+        "outside": {"skills": ["phone"], "staffing": 2, "vendor": "acme"},
+    }
+    data["vendors"] = {
+        "acme": {
+            "routing": {"mode": "share", "channels": ["phone"], "share": "20%"},
+            "sla": {"min_answer_rate": "98%", "min_service_level": "70%", "penalty": 1000},
+        }
+    }
+    data["resolution"] = {"repeat_probability": "50%"}
+    data["costs"] = {"monthly_attrition": "3.5%"}
+    sc = scenario_from_dict(data)
+    phone = sc.channels["phone"]
+    assert phone.contact_types == {"ja": pytest.approx(0.7), "en": pytest.approx(0.3)}
+    assert phone.redial.probability == pytest.approx(0.4)
+    assert phone.self_service.containment == pytest.approx(0.25)
+    assert phone.targets.min_service_level == pytest.approx(0.8)
+    assert phone.targets.max_abandon_rate == pytest.approx(0.05)
+    assert sc.channels["chat"].concurrency_slowdown == pytest.approx(0.25)
+    agents = sc.agent_groups["agents"]
+    assert (agents.shrinkage, agents.first_contact_resolution) == (pytest.approx(0.3), pytest.approx(0.85))
+    assert agents.escalation.probability == pytest.approx(0.1)
+    acme = sc.vendors["acme"]
+    assert acme.routing.share == pytest.approx(0.2)
+    assert (acme.sla.min_answer_rate, acme.sla.min_service_level) == (pytest.approx(0.98), pytest.approx(0.7))
+    assert sc.resolution.repeat_probability == pytest.approx(0.5)
+    assert sc.costs.monthly_attrition == pytest.approx(0.035)
+    # the data of a scenario holds the numbers, so that variants and replace work on them
+    assert sc.to_data()["agent_groups"]["agents"]["shrinkage"] == pytest.approx(0.3)
+    assert sc.replace({"agent_groups": {"agents": {"shrinkage": "35%"}}}).agent_groups[
+        "agents"
+    ].shrinkage == pytest.approx(0.35)
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "message"),
+    [
+        ("shrinkage", "30 percent", f"{SHARE_TYPO}, got '30 percent'"),
+        ("shrinkage", "'%'", f"{SHARE_TYPO}, got '%'"),
+        ("shrinkage", "30%%", f"{SHARE_TYPO}, got '30%%'"),
+        ("shrinkage", "abc", f"{SHARE_TYPO}, got 'abc'"),
+        ("shrinkage", "100%", "must be < 1, got '100%'"),
+        ("shrinkage", "1", "must be < 1, got 1"),
+        ("first_contact_resolution", "150%", "must be <= 1, got '150%'"),
+        ("first_contact_resolution", "-5%", "must be >= 0, got '-5%'"),
+        ("first_contact_resolution", "1.5", "must be <= 1, got 1.5"),
+    ],
+)
+def test_a_bad_share_names_the_forms_accepted(tmp_path, key, text, message):
+    found = problems(tmp_path, MINIMAL.replace("staffing: 3", f"staffing: 3\n    {key}: {text}"))
+    assert found == [f"agent_groups.agents.{key}: {message} (line 13)"]
+
+
+def test_percent_ranges_apply_to_targets_and_variants(tmp_path):
+    text = MINIMAL.replace("kind: voice", "kind: voice\n    targets: {min_service_level: 0%}")
+    assert problems(tmp_path, text) == ["channels.phone.targets.min_service_level: must be > 0, got '0%' (line 6)"]
+    text = VARIANTS.replace("shrinkage: 2", "shrinkage: 120%")
+    assert problems(tmp_path, text) == [
+        "variants.bad.overrides.agent_groups.agents.shrinkage: must be < 1, got '120%' (line 19)"
+    ]
+    sc = load_scenario(write(tmp_path, VARIANTS.replace("shrinkage: 2", "shrinkage: 12.5%")))
+    assert sc.variant("bad").agent_groups["agents"].shrinkage == 0.125
+
+
+def test_schema_allows_a_share_as_number_or_percent():
+    import re
+
+    defs = scenario_json_schema()["$defs"]
+    shrinkage = defs["AgentGroup"]["properties"]["shrinkage"]["anyOf"]
+    assert shrinkage[0] == {"type": "number", "minimum": 0, "exclusiveMaximum": 1}
+    pattern = shrinkage[1]["pattern"]
+    assert shrinkage[1]["type"] == "string"
+    assert all(re.search(pattern, t) for t in ("30%", "30 %", "12.5%", ".5%"))
+    assert not any(re.search(pattern, t) for t in ("30", "30 percent", "-5%", "%"))
+    share = defs["Escalation"]["properties"]["probability"]["anyOf"]
+    assert share[0] == {"type": "number", "minimum": 0, "maximum": 1}
+    types = defs["Channel"]["properties"]["contact_types"]["anyOf"][0]["patternProperties"]
+    assert next(iter(types.values()))["anyOf"][1]["pattern"] == pattern
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "staffing: 3",
+            "staffing: 1000000000",
+            "agent_groups.agents.staffing: must be <= 100,000 agents on duty, got 1000000000 (line 12)",
+        ),
+        (
+            "staffing: 3",
+            "staffing: [1, 2, 300000, 4]",
+            "agent_groups.agents.staffing: must be <= 100,000 agents on duty, got 300000 at index 2 (line 12)",
+        ),
+        (
+            "{per_interval: [10, 20, 30, 40]}",
+            "{per_day: 480000000}",
+            "channels.phone.volume.per_day: must be <= 100,000,000 contacts per day, got 480000000 (line 6)",
+        ),
+        (
+            "[10, 20, 30, 40]",
+            "[10, 20, 3e7, 40]",
+            "channels.phone.volume.per_interval.2: must be <= 10,000,000 contacts per interval, got 30000000 (line 6)",
+        ),
+        (
+            "{per_interval: [10, 20, 30, 40]}",
+            "{customers: 2e10, contacts_per_customer_per_month: 0.01}",
+            "channels.phone.volume.customers: must be <= 10,000,000,000 customers, got 20000000000 (line 6)",
+        ),
+        (
+            "{per_interval: [10, 20, 30, 40]}",
+            "{customers: 1e10, contacts_per_customer_per_day: 0.5}",
+            "channels.phone.volume: customers x contact rate gives 5,000,000,000 contacts per day; "
+            "must be <= 100,000,000 (line 6)",
+        ),
+        (
+            "mean_s: 180",
+            "mean_s: 3000000",
+            "channels.phone.handle_time.mean_s: must be <= 2,592,000 s (30 days), got 3000000 (line 7)",
+        ),
+        (
+            "{dist: exponential, mean_s: 120}",
+            "{dist: empirical, values_s: [30, 1e7]}",
+            "channels.phone.patience.values_s.1: must be <= 2,592,000 s (30 days), got 10000000 (line 8)",
+        ),
+        (
+            "dist: exponential, mean_s: 180",
+            "dist: lognormal, mean_s: 180, cv: 1e200",
+            "channels.phone.handle_time.cv: must be <= 100, got 1e+200 (line 7)",
+        ),
+        (
+            "{dist: exponential, mean_s: 120}",
+            "{dist: weibull, mean_s: 120, shape: 0.001}",
+            "channels.phone.patience.shape: must be >= 0.1, got 0.001 (line 8)",
+        ),
+        (
+            "kind: voice",
+            "kind: voice\n    targets: {answer_within_h: 1000}",
+            "channels.phone.targets.answer_within_h: must be <= 720 h (30 days), got 1000 (line 6)",
+        ),
+        (
+            "{per_interval: [10, 20, 30, 40]}",
+            "{per_day: 10, overdispersion_cv: 1e-200}",
+            "channels.phone.volume.overdispersion_cv: must be 0 (no uncertainty) or at least 0.001, "
+            "got 1e-200 (line 6)",
+        ),
+        (
+            "skills: [phone]",
+            "skills: {phone: {handle_time_factor: 1000}}",
+            "agent_groups.agents.skills.phone.handle_time_factor: must be <= 100, got 1000 (line 11)",
+        ),
+    ],
+)
+def test_absurd_sizes_are_refused_with_their_bound(tmp_path, old, new, message):
+    assert problems(tmp_path, MINIMAL.replace(old, new, 1)) == [message]
+
+
+def test_bounds_themselves_are_allowed_and_in_the_schema(tmp_path):
+    text = (
+        MINIMAL.replace("staffing: 3", "staffing: [100000, 0, 1, 2]")
+        .replace("[10, 20, 30, 40]", "[10000000, 0, 0, 0]")
+        .replace("mean_s: 180", "mean_s: 2592000")
+    )
+    sc = load_scenario(write(tmp_path, text))
+    assert sc.agent_groups["agents"].staffing[0] == 100_000
+    assert sc.replace({"channels": {"phone": {"volume": {"per_day": 1e8, "per_interval": None}}}})
+    defs = scenario_json_schema()["$defs"]
+    staffing = defs["AgentGroup"]["properties"]["staffing"]["anyOf"]
+    assert staffing[0]["maximum"] == staffing[1]["items"]["maximum"] == 100_000
+    assert defs["Volume"]["properties"]["per_day"]["anyOf"][0]["maximum"] == 100_000_000
+    assert defs["Exponential"]["properties"]["mean_s"]["maximum"] == 2_592_000
+    with pytest.raises(ScenarioError, match=r"staffing: must be <= 100,000 agents on duty, got 100001$"):
+        sc.replace({"agent_groups": {"agents": {"staffing": 100_001}}})
+
+
 # --------------------------------------------------------------------------- derived values
 
 

@@ -77,6 +77,7 @@ def test_staffing_override_gives_the_numbers_of_a_variant_with_that_staffing():
         ({"t1": [1, 2, 3, -4, 5, 6]}, "staffing.t1[3]: must be a whole number >= 0, got -4"),
         ({"t1": "many"}, "staffing.t1: must be a whole number >= 0 or one per interval, got 'many'"),
         ({"t1": True}, "staffing.t1: must be a whole number >= 0 or one per interval, got True"),
+        ({"t1": 1_000_000_000}, "staffing.t1: must be <= 100,000 agents on duty, got 1000000000"),
         ([3], "staffing: must be a mapping of agent group to agents"),
     ],
 )
@@ -241,11 +242,26 @@ def test_targets_report_met_missed_or_uncertain_and_the_share_of_intervals(desk)
 
 
 def test_an_absurd_run_is_refused_before_it_starts(desk):
-    huge = desk.replace({"channels": {"phone": {"volume": {"per_day": 480_000_000}}}})
+    huge = desk.replace({"channels": {"phone": {"volume": {"per_day": 100_000_000}}}})  # the most validation allows
     with pytest.raises(CcsimError) as info:
         simulate(huge, replications=2, seed=1)
     message = str(info.value)
-    assert message.startswith("channels.phone.volume.per_day: the run would simulate about 1.9e+09 contacts")
+    assert message.startswith("channels.phone.volume.per_day: the run would simulate about 4e+08 contacts")
     assert "limit 2e+08" in message and "--max-contacts" in message
     with pytest.raises(CcsimError, match="limit 1e"):
         simulate(desk, replications=2, seed=1, max_contacts=1000)
+
+
+def test_the_schema_lets_editors_accept_anchor_keys():
+    # scenarios keep YAML anchors under top-level "x-" keys (outsourcing_comparison.yaml does)
+    from ccsim.loader import scenario_json_schema
+
+    schema = scenario_json_schema()
+    assert schema["additionalProperties"] is False and "^x-" in schema["patternProperties"]
+    assert any(k.startswith("x-") for k in yaml_keys(ROOT / "scenarios" / "outsourcing_comparison.yaml"))
+
+
+def yaml_keys(path):
+    import yaml
+
+    return list(yaml.safe_load(path.read_text()))

@@ -90,4 +90,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    """The module's names, the lazy ones included."""
     return sorted({*globals(), *__all__})

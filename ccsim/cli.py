@@ -1,7 +1,10 @@
 """The ``ccsim`` command line: a thin shell over the public functions.
 
-Only this module prints. Every error a user can cause ends as one line on stderr and exit
-code 2, never a traceback.
+Only this module prints. Every error a user can cause ends as one line on stderr (one line per
+problem when a file has several) and exit code 2, never a traceback.
+
+Startup is kept light: numpy, scipy, pydantic and matplotlib are imported by the command
+handlers that need them, so that ``--help``, ``--version`` and argument errors are instant.
 """
 
 from __future__ import annotations
@@ -11,13 +14,16 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from ccsim import __version__, calculator
+from ccsim import __version__
 from ccsim.errors import CcsimError
-from ccsim.files import write_atomic
-from ccsim.report import csv_table
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+#: The file in a ``run --out`` folder listing the files ccsim wrote there.
+MANIFEST = ".ccsim-manifest.json"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,28 +34,57 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
+class _Once(argparse.Action):
+    """An option that may be given once: a second, different value is an error."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        old = getattr(namespace, self.dest, None)
+        if old is not None and old != values:
+            parser.error(f"argument {option_string}: given twice ({old!r} and {values!r}); give it once")
+        setattr(namespace, self.dest, values)
+
+
 def _number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
     return value
 
 
 def _fraction(text: str) -> float:
     """A share given as 0.8 or 80%."""
     percent = text.strip().endswith("%")
-    value = _number(text.strip().rstrip("%"))
+    value = _number(text.strip().removesuffix("%"))
     return value / 100.0 if percent else value
 
 
-def _whole(text: str) -> int:
-    value = _number(text)
-    if value != int(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"not a whole number >= 0: {text!r}")
-    return int(value)
+def _whole(low: int):
+    """An argument type: a whole number >= ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value != int(value) or value < low:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {low}, got {text!r}")
+        return int(value)
+
+    return parse
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 # --------------------------------------------------------------------------- erlang
@@ -61,20 +96,32 @@ def _add_erlang(sub: argparse._SubParsersAction) -> None:
         help="Erlang B/C/A calculator: metrics for a staffing, or agents needed for targets",
         description=(
             "Size or evaluate one interval from flags, or a whole day from a CSV of intervals. "
-            "Erlang C by default; Erlang A (callers hang up) when --patience-s is given. "
-            "Shares may be written as 0.8 or 80%%."
+            "Erlang C by default; Erlang A (callers hang up) when --patience-s is given; Erlang B "
+            "(no queue: a contact finding every agent or trunk busy is lost) with --max-blocking. "
+            "With --agents: the metrics of that staffing, and whether each target is met; without: "
+            "the smallest staffing meeting every target. Shares may be written as 0.8 or 80%."
         ),
     )
     load = p.add_argument_group("load")
     load.add_argument("--volume", type=_number, help="contacts offered in the interval")
     load.add_argument("--rate-per-hour", type=_number, help="contacts per hour (instead of --volume)")
     load.add_argument("--interval-min", type=_number, default=30.0, help="interval length in minutes (default 30)")
-    load.add_argument("--aht-s", type=_number, help="mean handle time in seconds")
+    load.add_argument(
+        "--aht-s", type=_number, help="mean handle time in seconds (with --csv: for a file without aht_s)"
+    )
     load.add_argument("--patience-s", type=_number, help="mean patience in seconds: use Erlang A (abandonment)")
-    load.add_argument("--csv", metavar="FILE", help="batch: a CSV of intervals (columns volume, aht_s, ...)")
+    load.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="batch: a CSV of intervals (columns volume and aht_s; optional patience_s, agents; others pass through)",
+    )
     goal = p.add_argument_group("staffing or targets")
-    goal.add_argument("--agents", type=_whole, help="agents on duty: print the metrics for this staffing")
-    goal.add_argument("--answer-within-s", type=_number, default=20.0, help="answer target in seconds (default 20)")
+    goal.add_argument(
+        "--agents",
+        type=_whole(0),
+        help="agents on duty: print the metrics for this staffing (with --csv: in every interval)",
+    )
+    goal.add_argument("--answer-within-s", type=_number, help="answer target in seconds (default 20)")
     goal.add_argument(
         "--min-service-level", type=_fraction, help="target minimum share answered within the answer target"
     )
@@ -82,6 +129,12 @@ def _add_erlang(sub: argparse._SubParsersAction) -> None:
     goal.add_argument("--max-p-wait", type=_fraction, help="target maximum probability of waiting")
     goal.add_argument("--max-occupancy", type=_fraction, help="target maximum occupancy")
     goal.add_argument("--max-abandon-rate", type=_fraction, help="target maximum abandonment rate (needs --patience-s)")
+    goal.add_argument(
+        "--max-blocking",
+        type=_fraction,
+        metavar="P",
+        help="Erlang B: target maximum share of contacts blocked (lost); gives the agents or trunks needed",
+    )
     goal.add_argument("--shrinkage", type=_fraction, default=0.0, help="share of paid time off the phones (default 0)")
     out = p.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -89,14 +142,11 @@ def _add_erlang(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_erlang)
 
 
+_TARGET_FLAGS = ("min_service_level", "max_asa_s", "max_p_wait", "max_occupancy", "max_abandon_rate")
+
+
 def _targets(args: argparse.Namespace) -> dict[str, float | None]:
-    return {
-        "min_service_level": args.min_service_level,
-        "max_asa_s": args.max_asa_s,
-        "max_p_wait": args.max_p_wait,
-        "max_occupancy": args.max_occupancy,
-        "max_abandon_rate": args.max_abandon_rate,
-    }
+    return {name: getattr(args, name) for name in _TARGET_FLAGS}
 
 
 def _json_row(row: dict[str, object]) -> dict[str, object]:
@@ -108,34 +158,76 @@ def _to_json(rows: Sequence[dict[str, object]]) -> str:
     return json.dumps([_json_row(r) for r in rows], indent=2)
 
 
-def _cmd_erlang(args: argparse.Namespace) -> int:
+def _check_erlang_flags(args: argparse.Namespace) -> None:
     if args.interval_min <= 0:
         raise CcsimError(f"--interval-min: must be > 0, got {args.interval_min:g}")
-    interval_s = args.interval_min * 60.0
-    targets = _targets(args)
-    common = {"answer_within_s": args.answer_within_s, "shrinkage": args.shrinkage}
+    if args.max_blocking is not None:
+        clash = [_flag(k) for k, v in _targets(args).items() if v is not None]
+        clash += [
+            f
+            for f, v in (("--patience-s", args.patience_s), ("--answer-within-s", args.answer_within_s))
+            if v is not None
+        ]
+        if clash:
+            raise CcsimError(f"--max-blocking: Erlang B has no queue: not with {', '.join(clash)}")
     if args.csv:
         if args.volume is not None or args.rate_per_hour is not None:
             raise CcsimError("--csv: give the volumes in the file, not with --volume or --rate-per-hour")
-        rows = calculator.rows_for_csv(
-            args.csv, interval_s=interval_s, aht_s=args.aht_s, patience_s=args.patience_s, **targets, **common
-        )
-        return _emit_batch(args, rows, interval_s)
+        return
     if args.out:
         raise CcsimError("--out: only with --csv (batch mode)")
     if (args.volume is None) == (args.rate_per_hour is None):
         raise CcsimError("give the load with exactly one of --volume, --rate-per-hour or --csv")
+    if args.rate_per_hour is not None and args.rate_per_hour < 0:
+        raise CcsimError(f"--rate-per-hour: must be a finite number >= 0, got {args.rate_per_hour:g}")
     if args.aht_s is None:
         raise CcsimError("--aht-s: the mean handle time is required")
-    volume = args.volume if args.volume is not None else args.rate_per_hour * interval_s / 3600.0
-    if args.agents is None:
-        rows = calculator.evaluate_intervals(
-            volume, interval_s=interval_s, aht_s=args.aht_s, patience_s=args.patience_s, **targets, **common
-        )
-    else:
-        rows = calculator.evaluate_intervals(
-            volume, interval_s=interval_s, aht_s=args.aht_s, patience_s=args.patience_s, agents=args.agents, **common
-        )
+    if args.max_abandon_rate is not None and args.patience_s is None:
+        raise CcsimError("--max-abandon-rate: needs --patience-s (abandonment is modelled by Erlang A)")
+
+
+def _cmd_erlang(args: argparse.Namespace) -> int:
+    from ccsim import calculator
+    from ccsim.errors import InputError
+
+    _check_erlang_flags(args)
+    interval_s = args.interval_min * 60.0
+    common = {
+        "answer_within_s": 20.0 if args.answer_within_s is None else args.answer_within_s,
+        "shrinkage": args.shrinkage,
+        "max_blocking": args.max_blocking,
+        **_targets(args),
+    }
+    notes: list[str] = []
+    try:
+        if args.csv:
+            rows = calculator.rows_for_csv(
+                args.csv,
+                interval_s=interval_s,
+                aht_s=args.aht_s,
+                patience_s=args.patience_s,
+                agents=args.agents,
+                notes=notes,
+                **common,
+            )
+        else:
+            volume = args.volume if args.volume is not None else args.rate_per_hour * interval_s / 3600.0
+            rows = calculator.evaluate_intervals(
+                volume,
+                interval_s=interval_s,
+                aht_s=args.aht_s,
+                patience_s=args.patience_s,
+                agents=args.agents,
+                **common,
+            )
+    except InputError as exc:
+        if exc.index is None and hasattr(args, exc.name):  # a flag's value: name the flag
+            raise CcsimError(f"{_flag(exc.name)}: {exc.rule}, got {exc.value!r}") from None
+        raise
+    for note in notes:
+        print(f"ccsim: note: {note}", file=sys.stderr)
+    if args.csv:
+        return _emit_batch(args, rows, interval_s)
     if args.json:
         print(json.dumps(_json_row(rows[0]), indent=2))
     else:
@@ -151,16 +243,31 @@ def _secs(x: float) -> str:
     return "n/a" if math.isnan(x) else ("unbounded (unstable)" if math.isinf(x) else f"{x:.1f} s")
 
 
-def _mark(met: bool) -> str:
-    return "met" if met else "MISSED"
+def _missed(row: dict[str, object]) -> set[str]:
+    """The targets a row misses (none when the agents were sized for them)."""
+    status = str(row.get("targets", "met"))
+    return set(status.removeprefix("MISSED: ").split(", ")) if status.startswith("MISSED") else set()
 
 
-def _single_table(args: argparse.Namespace, row: dict[str, float]) -> str:
-    model = "Erlang A (M/M/n+M)" if args.patience_s is not None else "Erlang C (M/M/n)"
+def _single_table(args: argparse.Namespace, row: dict[str, object]) -> str:
+    if args.max_blocking is not None:
+        model = "Erlang B (M/G/n/n: blocked contacts are lost)"
+    elif args.patience_s is not None:
+        model = "Erlang A (M/M/n+M)"
+    else:
+        model = "Erlang C (M/M/n)"
     lines = [f"{model}, one interval of {args.interval_min:g} min"]
+    missed = _missed(row)
 
     def add(label: str, value: str, note: str = "") -> None:
         lines.append(f"  {label:<22}{value:>22}  {note}".rstrip())
+
+    def note(name: str, unit: str = "%") -> str:
+        target = getattr(args, name)
+        if target is None:
+            return ""
+        shown = f"{target:g} s" if unit == "s" else _pct(target)
+        return f"target {'>=' if name.startswith('min') else '<='} {shown}: {'MISSED' if name in missed else 'met'}"
 
     add("volume", f"{row['volume']:.6g}")
     add("rate per hour", f"{row['rate_per_hour']:.6g}")
@@ -168,49 +275,61 @@ def _single_table(args: argparse.Namespace, row: dict[str, float]) -> str:
     if args.patience_s is not None:
         add("patience", f"{args.patience_s:.1f} s")
     add("offered load", f"{row['offered_load']:.3f} Erl")
-    add("answer target", f"{args.answer_within_s:g} s")
+    if args.max_blocking is None:
+        add("answer target", f"{20.0 if args.answer_within_s is None else args.answer_within_s:g} s")
     how = "given" if args.agents is not None else "smallest meeting every target"
     add("agents on duty", f"{row['agents']}", how)
+    if "agents_needed" in row:
+        add("agents needed", f"{row['agents_needed']}", "smallest meeting every target")
     add("scheduled agents", f"{row['scheduled_agents']}", f"shrinkage {_pct(args.shrinkage)}")
-    add("P(wait)", _pct(row["p_wait"]), _target_note(row["p_wait"], args.max_p_wait, upper=True))
-    add("service level", _pct(row["service_level"]), _target_note(row["service_level"], args.min_service_level))
-    add("ASA", _secs(row["asa_s"]), _target_note(row["asa_s"], args.max_asa_s, upper=True, unit="s"))
+    if args.max_blocking is not None:
+        add("blocking", _pct(row["blocking"]), note("max_blocking"))
+        add("carried load", f"{row['carried_load']:.3f} Erl")
+        add("occupancy", _pct(row["occupancy"]))
+        return "\n".join(lines)
+    add("P(wait)", _pct(row["p_wait"]), note("max_p_wait"))
+    add("service level", _pct(row["service_level"]), note("min_service_level"))
+    add("ASA", _secs(row["asa_s"]), note("max_asa_s", unit="s"))
     if "p_abandon" in row:
-        add("abandonment", _pct(row["p_abandon"]), _target_note(row["p_abandon"], args.max_abandon_rate, upper=True))
+        add("abandonment", _pct(row["p_abandon"]), note("max_abandon_rate"))
         add("mean wait, all callers", _secs(row["mean_wait_all_s"]))
-    add("occupancy", _pct(row["occupancy"]), _target_note(row["occupancy"], args.max_occupancy, upper=True))
+    add("occupancy", _pct(row["occupancy"]), note("max_occupancy"))
     q = row["mean_queue_len"]
     add("mean queue length", "unbounded" if math.isinf(q) else f"{q:.3f}")
     return "\n".join(lines)
 
 
-def _target_note(value: float, target: float | None, *, upper: bool = False, unit: str = "%") -> str:
-    if target is None:
-        return ""
-    shown = f"{target:g} s" if unit == "s" else _pct(target)
-    met = (value <= target * (1 + 1e-12)) if upper else (value >= target * (1 - 1e-12))
-    return f"target {'<=' if upper else '>='} {shown}: {_mark(bool(met))}"
+def _totals(rows: list[dict[str, object]], interval_s: float) -> str:
+    """One line over all intervals: contacts, peak agents, agent-hours, targets met."""
+    hours = interval_s / 3600.0
+    text = (
+        f"{sum(r['volume'] for r in rows):,.6g} contacts, "
+        f"peak {max(r['agents'] for r in rows)} agents on duty ({max(r['scheduled_agents'] for r in rows)} scheduled), "
+        f"{sum(r['agents'] for r in rows) * hours:,.1f} agent-hours on duty, "
+        f"{sum(r['scheduled_agents'] for r in rows) * hours:,.1f} scheduled agent-hours"
+    )
+    if "targets" in rows[0]:
+        met = sum(r["targets"] == "met" for r in rows)
+        text += f"; targets met in {met} of {len(rows)} intervals"
+    return text
 
 
 def _emit_batch(args: argparse.Namespace, rows: list[dict[str, object]], interval_s: float) -> int:
+    from ccsim.files import write_atomic
+    from ccsim.report import csv_table
+
     if args.json:
         text = _to_json(rows) + "\n"
     elif args.out:
         text = csv_table(rows, float_format=".6g")
     else:
-        text = _batch_table(rows) + "\n"
+        text = _batch_table(rows) + f"\ntotal over {len(rows)} intervals: {_totals(rows, interval_s)}\n"
     if args.out and args.out != "-":
         try:
             write_atomic(args.out, text)
         except OSError as exc:
             raise CcsimError(f"--out: cannot write {args.out}: {exc.strerror or exc}") from None
-        hours = interval_s / 3600.0
-        peak = max(rows, key=lambda r: r["agents"])
-        print(
-            f"wrote {len(rows)} intervals to {args.out}: peak {peak['agents']} agents on duty "
-            f"({peak['scheduled_agents']} scheduled), "
-            f"{sum(r['scheduled_agents'] for r in rows) * hours:.1f} scheduled agent-hours"
-        )
+        print(f"wrote {len(rows)} intervals to {args.out}: {_totals(rows, interval_s)}")
     else:
         sys.stdout.write(text)
     return 0
@@ -220,9 +339,12 @@ def _batch_table(rows: list[dict[str, object]]) -> str:
     cols = [k for k in rows[0] if k not in ("rate_per_hour", "mean_queue_len")]
     cells = [[_cell(r[k]) for k in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    out = ["  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))]
-    out += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(out)
+    text = [any(isinstance(r[k], str) for r in rows) for k in cols]  # text left, numbers right
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.ljust(w) if t else v.rjust(w) for v, w, t in zip(values, widths, text, strict=True)).rstrip()
+
+    return "\n".join([line(cols), *(line(row) for row in cells)])
 
 
 def _cell(v: object) -> str:
@@ -253,8 +375,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             sc = load_scenario(f)
         except ScenarioError as exc:
             failed = True
-            for problem in exc.problems:
-                print(f"{f}: {problem}", file=sys.stderr)
+            hint = _csv_hint(f)
+            for problem in [hint] if hint else [f"{f}: {p}" for p in exc.problems]:
+                print(problem, file=sys.stderr)
             continue
         variants = f", variants: {', '.join(sc.variants)}" if sc.variants else ""
         print(
@@ -262,6 +385,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             f"{sc.calendar.days} day(s) of {sc.calendar.intervals_per_day_value} intervals{variants})"
         )
     return EXIT_USAGE if failed else 0
+
+
+def _csv_hint(file: str) -> str | None:
+    """For a CSV file given where a scenario is expected: where CSV files go instead."""
+    import csv
+    import shlex
+
+    path = Path(file)
+    try:
+        if not path.is_file():
+            return None
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            lines = [fh.readline(10_000), fh.readline(10_000)]
+    except OSError:
+        return None
+    rows = list(csv.reader(line for line in lines if line.strip()))
+    header = rows[0] if rows else []
+    looks_like_csv = (
+        len(header) >= 2
+        and all(
+            cell.strip() and ":" not in cell and not cell.lstrip().startswith(("#", "-", "{", "[")) for cell in header
+        )
+        and all(len(row) == len(header) for row in rows[1:])
+    )
+    if path.suffix.lower() != ".csv" and not looks_like_csv:
+        return None
+    return (
+        f"{file}: a CSV file, not a YAML scenario; for a CSV of intervals use "
+        f"ccsim erlang --csv {shlex.quote(file)} with a target (e.g. --min-service-level 80%)"
+    )
 
 
 def _add_schema(sub: argparse._SubParsersAction) -> None:
@@ -288,16 +441,29 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
         "run",
         help="simulate a scenario: KPIs per channel and agent group, targets met or missed",
         description=(
-            "Simulate a scenario file and print a summary (mean and 95 %% confidence half-width over "
-            "replications). Ctrl-C keeps the replications already finished."
+            "Simulate a scenario file and print a summary (mean and 95 % confidence half-width over "
+            "replications). Ctrl-C keeps the replications already finished: their results are "
+            "printed and written, and the exit code is 130."
         ),
     )
     p.add_argument("file", metavar="FILE", help="scenario YAML file")
-    p.add_argument("--variant", help="simulate this variant of the scenario")
-    p.add_argument("--replications", type=_whole, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=_whole, help="random seed (default: the scenario's, else drawn and printed)")
+    p.add_argument("--variant", action=_Once, help="simulate this variant of the scenario")
+    p.add_argument("--replications", type=_whole(1), help="replications (default: the scenario's)")
+    p.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's, else drawn and printed)")
+    p.add_argument(
+        "--max-contacts",
+        type=_positive,
+        metavar="N",
+        help="refuse, before simulating, a run expected to simulate more than N new contacts "
+        "over all replications (default 2e8)",
+    )
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
-    p.add_argument("--out", metavar="DIR", help="write CSV tables and PNG plots into this folder")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write CSV tables and PNG plots into this folder: a new or empty one, or one that ccsim run "
+        f"wrote before (listed in its {MANIFEST}), whose previous files are replaced",
+    )
     p.set_defaults(handler=_cmd_run)
 
 
@@ -334,44 +500,45 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from ccsim.report import result_json, summary_text
     from ccsim.simulation import simulate
 
-    scenario = load_scenario(args.file)
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError:
+        hint = _csv_hint(args.file)
+        if hint:
+            raise CcsimError(hint) from None
+        raise
     if args.variant is not None:
         try:
             scenario = scenario.variant(args.variant)
         except ScenarioError as exc:
             raise ScenarioError(args.file, exc.problems) from None
-    out_dir = _out_dir(args.out) if args.out else None
+    out = _OutDir(args.out) if args.out else None  # checked before a long run, not after
+    limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = _Progress()
     try:
-        result = simulate(scenario, replications=args.replications, seed=args.seed, progress=progress)
+        result = simulate(scenario, replications=args.replications, seed=args.seed, progress=progress, **limit)
     finally:
         progress.close()
-    if out_dir is not None:
-        written = _write_outputs(result, out_dir)
-    print(result_json(result) if args.json else summary_text(result))
-    if out_dir is not None:
-        print(f"wrote {len(written)} files to {out_dir}: {', '.join(written)}", file=sys.stderr)
+    print(result_json(result) if args.json else summary_text(result), flush=True)  # shown before anything can fail
+    code = EXIT_INTERRUPTED if result.interrupted else 0
+    if out is not None:
+        try:
+            written, removed = out.write(_output_files(result), result)
+        except CcsimError as exc:
+            print(f"ccsim: error: {exc}", file=sys.stderr)
+            code = EXIT_USAGE
+        else:
+            gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
+            print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     if result.interrupted:
         print(f"ccsim: interrupted: results cover the {result.replications} finished replications", file=sys.stderr)
-    return 0
+    return code
 
 
-def _out_dir(path: str):
-    from pathlib import Path
-
-    out = Path(path)
-    if out.exists() and not out.is_dir():
-        raise CcsimError(f"--out: {out} exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CcsimError(f"--out: cannot create {out}: {exc.strerror or exc}") from None
-    return out
-
-
-def _write_outputs(result, out_dir) -> list[str]:
+def _output_files(result) -> dict[str, str | bytes]:
+    """The files of ``run --out``, by name: CSV tables, the JSON result and the plots."""
     from ccsim import plotting
-    from ccsim.report import result_json
+    from ccsim.report import csv_table, result_json
 
     files: dict[str, str | bytes] = {
         "channels.csv": csv_table(result.channels),
@@ -385,12 +552,120 @@ def _write_outputs(result, out_dir) -> list[str]:
         files[f"service_level_{row['channel']}.png"] = plotting.figure_png(ax)
     files["queue_length.png"] = plotting.figure_png(plotting.plot_queue_length(result))
     files["occupancy.png"] = plotting.figure_png(plotting.plot_occupancy(result))
-    for name, data in files.items():
+    return files
+
+
+class _OutDir:
+    """The ``run --out`` folder: new, empty, or written by ccsim before (it has a manifest).
+
+    The manifest lists the files ccsim wrote there. A new run writes its files, then replaces
+    the manifest, then removes the previous run's files that it did not write again, so that
+    the folder holds one run's files. Before writing, the manifest lists the old and new files
+    together: an interruption at any point leaves every file ccsim wrote listed. Hidden files
+    (a name starting with a dot, as ``.DS_Store``) are ignored and never removed.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self.manifest = self.path / MANIFEST
+        if self.path.exists() and not self.path.is_dir():
+            raise CcsimError(f"--out: {self.path} exists and is not a folder")
         try:
-            write_atomic(out_dir / name, data)
+            if self.path.is_dir():
+                self.previous = self._read_manifest()
+                if self.previous is None:
+                    self._refuse_if_not_empty()
+                    self.previous = []
+            else:
+                self.path.mkdir(parents=True)
+                self.previous = []
         except OSError as exc:
-            raise CcsimError(f"--out: cannot write {out_dir / name}: {exc.strerror or exc}") from None
-    return list(files)
+            raise CcsimError(f"--out: cannot use {self.path}: {exc.strerror or exc}") from None
+
+    def _refuse_if_not_empty(self) -> None:
+        visible = sorted(p.name for p in self.path.iterdir() if not p.name.startswith("."))
+        if visible:
+            shown = ", ".join(visible[:3]) + (", ..." if len(visible) > 3 else "")
+            raise CcsimError(
+                f"--out: {self.path} is not empty and has no {MANIFEST} (it was not written by ccsim run; "
+                f"it holds {shown}): give a new or empty folder"
+            )
+
+    def _read_manifest(self) -> list[str] | None:
+        try:
+            text = self.manifest.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, list) or not all(isinstance(f, str) and _plain_name(f) for f in files):
+            raise CcsimError(
+                f"--out: {self.manifest} is not a ccsim manifest (a JSON object with a list of file names "
+                "in 'files'); remove it or give another folder"
+            )
+        return files
+
+    def _write_manifest(self, files: list[str], result) -> None:
+        from ccsim.files import write_atomic
+
+        data = {
+            "written_by": f"ccsim {__version__} run",
+            "scenario": result.scenario,
+            "variant": result.variant,
+            "seed": result.seed,
+            "replications": result.replications,
+            "files": files,
+        }
+        write_atomic(self.manifest, json.dumps(data, indent=2) + "\n")
+
+    def write(self, files: dict[str, str | bytes], result) -> tuple[list[str], list[str]]:
+        """Write ``files``, then remove the previous run's files not written again.
+
+        Parameters
+        ----------
+        files : dict
+            File name to content.
+        result : SimulationResult
+            The result the files show (named in the manifest).
+
+        Returns
+        -------
+        (written, removed)
+            The names of the files written and of the previous run's files removed.
+        """
+        from ccsim.files import write_atomic
+
+        names = list(files)
+        stale = [f for f in self.previous if f not in files]
+        target = self.manifest
+        try:
+            self._write_manifest(names + stale, result)
+            for name, data in files.items():
+                target = self.path / name
+                write_atomic(target, data)
+            kept = []
+            for name in stale:
+                target = self.path / name
+                if target.is_file() or target.is_symlink():
+                    try:
+                        target.unlink()
+                    except OSError:
+                        kept.append(name)
+            target = self.manifest
+            self._write_manifest(names + kept, result)
+        except OSError as exc:
+            raise CcsimError(f"--out: cannot write {target}: {exc.strerror or exc}") from None
+        if kept:
+            raise CcsimError(f"--out: cannot remove the previous run's {', '.join(kept)} from {self.path}")
+        return names, [f for f in stale if f not in kept]
+
+
+def _plain_name(name: str) -> bool:
+    """A file name of the folder itself: no path, not hidden (so never the manifest)."""
+    return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name and Path(name).name == name
 
 
 # --------------------------------------------------------------------------- main
@@ -409,19 +684,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``ccsim`` command line and return its exit code."""
+    """Run the ``ccsim`` command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad input (one line per problem on stderr), 130 when interrupted.
+    """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors: already printed
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
         return args.handler(args)
     except CcsimError as exc:
-        print(f"ccsim: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"ccsim: error: {line}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("ccsim: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0

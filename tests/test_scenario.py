@@ -573,3 +573,18 @@ def test_reference_documents_every_key():
     assert not missing, missing
     for tag in typing.get_args(distributions.Exponential.model_fields["dist"].annotation) + distributions.DIST_NAMES:
         assert f"`{tag}`" in doc
+
+
+def test_the_schema_lets_editors_accept_anchor_keys():
+    # scenarios keep YAML anchors under top-level "x-" keys (outsourcing_comparison.yaml does)
+    from ccsim.loader import scenario_json_schema
+
+    schema = scenario_json_schema()
+    assert schema["additionalProperties"] is False and "^x-" in schema["patternProperties"]
+    assert any(k.startswith("x-") for k in yaml_keys(ROOT / "scenarios" / "outsourcing_comparison.yaml"))
+
+
+def yaml_keys(path):
+    import yaml
+
+    return list(yaml.safe_load(path.read_text()))

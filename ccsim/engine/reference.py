@@ -37,8 +37,22 @@ Random numbers come from the same named streams as the fast engine (:mod:`ccsim.
 drawn in the same order, so both engines see the same contacts.
 
 Ties: events due at the same instant are processed in the order they were booked (SimPy's
-rule, first booked first). The model books them as the fast engine does; in particular the
-next interval start is booked at the previous interval start, before anything else due then.
+rule, first booked first), as in the fast engine:
+
+* an interval start is booked at the previous interval start (closing time at the interval's
+  start). A redial or repeat contact due at the next opening, booked before that, comes before
+  the opening's staffing (it finds nobody on duty, and waits or goes to the vendor); booked after
+  it, it comes after. Scripted contacts are all booked at time 0: one due at an interval start
+  (other than the first) comes before that interval's staffing;
+* a handling that ends at the instant of an interval start or closing time ends after the
+  staffing change if it started after that change was booked;
+* a customer whose patience ends at the very instant an agent could answer (or the vendor
+  overflow would open) has hung up;
+* at the end of a handling, an escalated contact is offered to the next group before the agent
+  takes its next contact;
+* among queues of the same priority whose first contacts joined at the same instant, the first
+  queue in the routing's order wins; new agents of an interval take contacts group by group in
+  file order.
 """
 
 from __future__ import annotations
@@ -356,7 +370,9 @@ class ReferenceModel:
             if cv > 0:  # forecast uncertainty: each day's volume times a gamma factor of mean 1
                 shape = 1.0 / cv**2
                 volume = volume * np.repeat(rng(f"overdispersion/{name}").gamma(shape, 1.0 / shape, days), n_day)
-            ch.segments = [(self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(n) if volume[k] > 0]
+            ch.segments = [
+                (self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(n) if volume[k] > 0
+            ]
 
         # outcomes after a handling
         res = scenario.resolution
@@ -375,7 +391,9 @@ class ReferenceModel:
         chat_channels = {ch.index for ch in self.channels if ch.chat_k}
         for g in self.groups:
             g.levels = self.routing.levels[g.index]
-            g.chat_levels = [lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv]
+            g.chat_levels = [
+                lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv
+            ]
         plan = scenario.staffing_plan(staffing)
         self.plan = [plan[g.name] for g in self.groups]
         for g, agents in zip(self.groups, self.plan, strict=True):
@@ -410,9 +428,9 @@ class ReferenceModel:
     def clock(self):
         """The shift manager: staffing at every interval start, everybody home at closing time.
 
-        The next interval start is booked at the start of the previous one (before closing
-        time), so that it comes before anything booked later for the same instant, such as a
-        redial waiting for the next opening.
+        Closing time and the next interval start are booked at the start of an interval (see the
+        tie rules in the module documentation): a redial or repeat contact due at the next
+        opening comes after its staffing only if it was booked after this moment.
         """
         env = self.env
         yield env.timeout(self.starts[0])
@@ -577,7 +595,8 @@ class ReferenceModel:
             if c.state == WAITING:
                 answered = yield from self.wait(c, overflow, after)
                 if not answered:
-                    return self.abandon(c, env.now)
+                    self.abandon(c, env.now)
+                    return self.redial(c, env.now)
             # 5. handling
             agent = c.agent
             if ch.chat_k:
@@ -616,8 +635,12 @@ class ReferenceModel:
         return None
 
     def next_contact(self, g: AgentGroup, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
-        """The contact a freed agent of ``g`` takes: in its best-priority queues that have one,
-        the contact that has waited longest (a customer whose patience ends now has hung up)."""
+        """The contact a freed agent of ``g`` takes (documented routing order).
+
+        Among the queues of its best skill priority that have a waiting contact, the contact that
+        has waited longest; if none, the next priority. A customer whose patience ends at this
+        very instant has hung up.
+        """
         now = self.env.now
         for level in levels:
             best = best_q = None
@@ -681,8 +704,8 @@ class ReferenceModel:
         vendor_q.items.append(c)
         c.queues.append(vendor_q)
 
-    def abandon(self, c: Contact, t: float):
-        """The customer hangs up at ``t``; returns the redial, if the customer calls again."""
+    def abandon(self, c: Contact, t: float) -> None:
+        """The customer hangs up at ``t`` and leaves the queue."""
         ch = c.ch
         c.state = DONE
         for q in c.queues:
@@ -695,6 +718,10 @@ class ReferenceModel:
         else:
             c.trow[G_TRANSFERS_ABANDONED] += 1
         self.log("abandon", c, c.queue.name if c.queue else "", t=t)
+
+    def redial(self, c: Contact, t: float):
+        """Whether (and when) a customer who hung up at ``t`` calls again: ``("redial", when)`` or None."""
+        ch = c.ch
         if ch.redial_p and ch.redial_u.next() < ch.redial_p:
             when = self.next_open(t + ch.redial_delay.next())
             if when is not None:
@@ -742,8 +769,11 @@ class ReferenceModel:
         c.answered.succeed()
 
     def chat(self, c: Contact):
-        """A chat's handling: its work progresses at the agent's pace, which changes when the
-        agent starts or ends another chat (see :meth:`set_pace`)."""
+        """A chat's handling, at its agent's pace.
+
+        The pace changes when the agent starts or ends another chat (see :meth:`set_pace`): the
+        chat is then told, and books its end again from the work it has left.
+        """
         env, agent = self.env, c.agent
         while True:
             c.pace_changed = env.event()
@@ -799,6 +829,9 @@ class ReferenceModel:
         grow[G_HANDLED] += 1
         grow[G_HANDLE_S] += handle
         self.log("complete", c, g.name)
+        if ch.chat_k:  # the chat leaves the agent's hands (before an escalation gives it to another agent)
+            self.catch_up(agent)
+            agent.chats.remove(c)
         again = self.outcome(c, g)
         if ch.chat_k:
             self.chat_ends(c, agent)
@@ -853,10 +886,8 @@ class ReferenceModel:
         self.offer(c, queue)
 
     def chat_ends(self, c: Contact, agent: Agent) -> None:
-        """A chat ends: the agent takes another chat, or is free when it has none left."""
+        """A chat has ended: the agent takes another chat, or is free when it has none left."""
         g, ch = agent.group, c.ch
-        self.catch_up(agent)
-        agent.chats.remove(c)
         if agent.chats:
             if ch.slowdown:
                 self.set_pace(agent, ch, tell_others=True)
@@ -928,7 +959,6 @@ class ReferenceModel:
                     continue
                 seen.add(id(c))
                 if c.deadline <= end:  # hung up at the very end
-                    c.ch.redial_p = 0.0  # (a redial would come after the run)
                     self.abandon(c, c.deadline)
                     continue
                 self.spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
@@ -941,7 +971,7 @@ class ReferenceModel:
             for agent in g.agents:
                 in_hand = agent.chats if agent.chats else ([agent.contact] if agent not in g.idle else [])
                 for c in in_hand:
-                    if c.state == SERVING and c.stage == ENTRY:
+                    if c is not None and c.state == SERVING and c.stage == ENTRY:
                         c.row[SERVING_END] += 1
                 if in_hand:
                     self.spread(g.rows, G_BUSY, agent.busy_since, end)

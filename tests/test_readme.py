@@ -58,3 +58,19 @@ def test_ccsim_commands_run(line, in_tmp_with_scenarios, capsys):
     if argv[0] == "run" and "--replications" not in argv:
         argv += ["--replications", "2"]
     assert main(argv) == 0, capsys.readouterr().err
+
+
+def test_every_reference_resolves_inside_the_repository():
+    # links in the docs and paths named in scenario comments must exist in the repository
+    import re
+
+    missing = []
+    for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", doc.read_text()):
+            if "://" not in target and not (doc.parent / target).exists():
+                missing.append(f"{doc.name}: {target}")
+    for scenario in (ROOT / "scenarios").glob("*.yaml"):
+        for target in re.findall(r"\(((?:\.\./|docs/|scenarios/)[^)\s]+)\)", scenario.read_text()):
+            if not (ROOT / target).resolve().is_relative_to(ROOT) or not (ROOT / target).exists():
+                missing.append(f"{scenario.name}: {target}")
+    assert not missing, missing

@@ -723,7 +723,8 @@ def required_trunks(offered_load, max_blocking, *, shrinkage=0.0):
     Returns
     -------
     StaffingResult
-        ``agents`` (the trunks), ``scheduled_agents`` and ``ErlangBMetrics``.
+        ``agents`` (the trunks), ``scheduled_agents`` and ``ErlangBMetrics``. No load needs no
+        trunks (0, blocking 0), as no volume needs no agents.
     """
     load = nonnegative("offered_load", offered_load)
     target = fraction("max_blocking", max_blocking, low_open=True, high_open=False)
@@ -732,10 +733,12 @@ def required_trunks(offered_load, max_blocking, *, shrinkage=0.0):
     load, target, shr = (np.broadcast_to(a, shape).ravel() for a in (load, target, shr))
 
     def meets(n: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return np.exp(_log_erlang_b(load[idx], n.astype(float))) <= target[idx] * (1 + _TARGET_SLACK)
+        # no load is never blocked: zero trunks suffice (as zero agents for zero volume)
+        blocked = np.exp(_log_erlang_b(load[idx], n.astype(float)))
+        return (load[idx] == 0) | (blocked <= target[idx] * (1 + _TARGET_SLACK))
 
     trunks = _smallest(meets, np.zeros(load.shape), np.ceil(3 * np.sqrt(load) + 2))
-    blocking = np.exp(_log_erlang_b(load, trunks.astype(float)))
+    blocking = np.where(load == 0, 0.0, np.exp(_log_erlang_b(load, trunks.astype(float))))
     carried = load * (1 - blocking)
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(trunks > 0, carried / np.maximum(trunks, 1), 0.0)

@@ -307,7 +307,7 @@ def test_scheduled_agents_has_no_floating_point_surprises():
 def test_required_trunks():
     res = required_trunks(np.array([0.0, 10.0, 500.0]), 0.01, shrinkage=0.1)
     for load, n in zip([0.0, 10.0, 500.0], res.agents, strict=True):
-        assert erlang_b(load, n) <= 0.01
+        assert erlang_b(load, n) <= 0.01 or (load == 0 and n == 0)  # no load: no trunks needed
         assert n == 0 or erlang_b(load, n - 1) > 0.01
     assert res.agents[1] == 18
     assert res.scheduled_agents[1] == 20
@@ -381,3 +381,10 @@ def test_targets_need_their_companions():
         required_agents(0.1, 100, max_abandon_rate=0.05)
     with pytest.raises(CcsimError, match="at least one target"):
         required_agents(0.1, 100)
+
+
+def test_no_load_needs_no_trunks():
+    res = required_trunks(0.0, 0.01)
+    assert res.agents == 0 and res.metrics.blocking == 0.0
+    both = required_trunks(np.array([0.0, 8.0]), 0.01)
+    assert list(both.agents) == [0, required_trunks(8.0, 0.01).agents]

@@ -23,11 +23,31 @@ from ccsim.errors import CcsimError
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import Scenario
 
-__all__ = ["MAX_CONTACTS", "RunTotals", "expected_contacts", "run_replication", "simulate"]
+__all__ = [
+    "MAX_CONTACTS",
+    "MAX_RESULT_BYTES",
+    "RunTotals",
+    "expected_contacts",
+    "expected_result_bytes",
+    "run_replication",
+    "simulate",
+]
 
 #: Default limit of new contacts a run may simulate over all replications (about 25 minutes
 #: and no more than a few hundred MB on this project's machines); see ``simulate(max_contacts=)``.
 MAX_CONTACTS = 2e8
+#: Largest result a run may keep (every replication's per-interval sums), in bytes.
+MAX_RESULT_BYTES = 8 * 2**30
+
+
+def expected_result_bytes(scenario: Scenario, replications: int) -> float:
+    """Memory the result of a run keeps: every replication's per-interval sums (float64)."""
+    from ccsim.engine.totals import CH_STATS, GROUP_STATS, N_BINS
+
+    intervals = scenario.calendar.intervals
+    per_rep = intervals * (len(scenario.channels) * len(CH_STATS) + len(scenario.agent_groups) * len(GROUP_STATS))
+    pooled = len(scenario.channels) * intervals * N_BINS  # wait histograms, once
+    return 8.0 * (replications * per_rep + pooled)
 
 
 def expected_contacts(scenario: Scenario) -> dict[str, float]:
@@ -51,6 +71,13 @@ def _volume_field(scenario: Scenario, channel: str) -> str:
 def _check_size(scenario: Scenario, reps: int, max_contacts: float) -> None:
     if not isinstance(max_contacts, int | float) or isinstance(max_contacts, bool) or not max_contacts > 0:
         raise CcsimError(f"max_contacts: must be a number > 0, got {max_contacts!r}")
+    memory = expected_result_bytes(scenario, reps)
+    if memory > MAX_RESULT_BYTES:
+        raise CcsimError(
+            f"simulation.replications: {reps} replications of {scenario.calendar.intervals} intervals would keep "
+            f"about {memory / 2**30:.1f} GiB of results (limit {MAX_RESULT_BYTES / 2**30:.0f} GiB); "
+            "simulate fewer replications or days"
+        )
     per_channel = expected_contacts(scenario)
     total = sum(per_channel.values()) * reps
     if total > max_contacts:

@@ -250,3 +250,14 @@ def test_an_absurd_run_is_refused_before_it_starts(desk):
     assert "limit 2e+08" in message and "--max-contacts" in message
     with pytest.raises(CcsimError, match="limit 1e"):
         simulate(desk, replications=2, seed=1, max_contacts=1000)
+
+
+def test_a_run_whose_result_would_not_fit_in_memory_is_refused():
+    data = copy.deepcopy(DESK)
+    data["calendar"] = {"interval_min": 15, "days": 366}
+    data["channels"]["phone"]["volume"] = {"per_day": 1}
+    data["agent_groups"]["t1"]["staffing"] = 1
+    year = scenario_from_dict(data)
+    with pytest.raises(CcsimError) as info:
+        simulate(year, replications=100_000, seed=1)
+    assert str(info.value).startswith("simulation.replications: 100000 replications of 35136 intervals would keep")

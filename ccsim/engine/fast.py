@@ -177,6 +177,7 @@ class ContactCenter(HeapGroups):
         self._cb_complete = self._complete
         self._pull_cbs = [self._heap_pull]
         self.trace: list | None = [] if trace else None
+        self.ended = False  # the run is over: contacts who hang up now are counted, nothing is booked
         self._next_id = 0
 
         def rng(source: str) -> np.random.Generator:
@@ -311,7 +312,9 @@ class ContactCenter(HeapGroups):
     def _next_open(self, t: float) -> float | None:
         """``t`` if the desk is open then, else the next opening time (None past the run)."""
         k = self._bucket(t)
-        if self.starts[k] <= t < self.ends[k]:
+        if t < self.starts[k]:  # before the first opening
+            return self.starts[k]
+        if t < self.ends[k]:
             return t
         return self.starts[k + 1] if k + 1 < self.n_intervals else None
 
@@ -537,12 +540,13 @@ class ContactCenter(HeapGroups):
         vendor_q = ev.queue
         if self.trace is not None:
             self._log("overflow", c, vendor_q.name)
+        c.overflow_queues = (c.queue, vendor_q)  # it waits in both; the first agent wins
         for g in vendor_q.groups:
             agent = self._free_agent(g, c.ch)
             if agent is not None:
                 self._start(c, agent, vendor_q)
                 return
-        vendor_q.items.append(c)  # the same contact waits in both queues; the first agent wins
+        vendor_q.items.append(c)
 
     def _abandon(self, c: Contact, t: float) -> None:
         c.state = ABANDONED_C
@@ -556,7 +560,7 @@ class ContactCenter(HeapGroups):
             c.trow[G_TRANSFERS_ABANDONED] += 1
         if self.trace is not None:
             self.trace.append((t, "abandon", c.id, ch.name, c.queue.name if c.queue else ""))
-        if ch.redial_p and ch.redial_u.next() < ch.redial_p:
+        if ch.redial_p and not self.ended and ch.redial_u.next() < ch.redial_p:
             when = self._next_open(t + ch.redial_delay.next())
             if when is not None:
                 self._after(when - self.env.now, ContactEvent(c), self._redial)
@@ -724,9 +728,11 @@ class ContactCenter(HeapGroups):
         book_handling(svc, handle)
         if self.trace is not None:
             self._log("complete", c, g.name)
-        self._outcome(c, g, svc, now)
+        # the chat leaves the agent's hands before its outcome: an escalated chat may be answered
+        # at once elsewhere, and must not carry this agent's progress with it
         self._chat_progress(agent, now)
         agent.chats.remove(c)
+        self._outcome(c, g, svc, now)
         if agent.chats:
             if ch.slowdown:
                 self._chat_reschedule(agent, ch, now, only=None)
@@ -783,6 +789,11 @@ class ContactCenter(HeapGroups):
         callback = esc.mode == "callback"
         queue = self.routing.escalation_queue(g.target.index, c.ch.index, c.ctype, callback)
         ch = c.ch
+        if c.overflow_queues is not None:  # answered from one of two queues: its entry in the other is stale
+            for q in c.overflow_queues:
+                if c in q.items:
+                    q.items.remove(c)
+            c.overflow_queues = None
         c.stage = CALLBACK if callback else TRANSFER
         c.base_s = ch.handle_later.next()
         now = self.env.now
@@ -954,6 +965,7 @@ class ContactCenter(HeapGroups):
         self._reach(c, sc.routing_u, 1.0)
 
     def _finish(self) -> RunTotals:
+        self.ended = True
         end = self.horizon
         self._backlog(self.n_intervals - 1)
         seen: set[int] = set()

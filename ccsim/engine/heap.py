@@ -140,6 +140,9 @@ class HeapGroups:
                 now_ev = PullEvent(g)  # a stand-in for a pull event, processed right now
                 now_ev.token = g.pull_token
                 self._heap_pull(now_ev)
+            elif g.pull_pending:  # a pull booked for the old earliest free time is stale now
+                g.pull_token += 1
+                g.pull_pending = False
             return
         while diff < 0 and free and free[0] <= now:  # idle agents go at once
             heappop(free)

@@ -53,6 +53,7 @@ class Contact:
         "id",
         "issue_row",
         "kind",
+        "overflow_queues",
         "queue",
         "row",
         "stage",
@@ -78,6 +79,7 @@ class Contact:
         self.token = 0  # bumped when a scheduled event for it becomes stale
         self.agent: Agent | None = None  # chat contacts: the agent running the chat
         self.queue: Queue | None = None  # the queue it waits in
+        self.overflow_queues: tuple | None = None  # overflowed: the two queues it waited in
         self.row: list | None = None  # the stats row of the interval offered
         self.hist: list | None = None  # the wait histogram of that interval
         self.trow: list | None = None  # escalated: the receiving group's row, interval of the escalation

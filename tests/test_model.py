@@ -321,26 +321,8 @@ SHIFTS = {
 }
 
 
-BUNDLED = [
-    (path.stem, variant)
-    for path in sorted((ROOT / "scenarios").glob("*.yaml"))
-    for variant in [None, *load_scenario(path).variants]
-]
-
-
-@pytest.mark.parametrize(
-    ("name", "variant"), [*BUNDLED, ("shifts", None)], ids=lambda x: "base" if x is None else str(x)
-)
-def test_fast_paths_give_the_same_numbers_as_the_general_path(name, variant):
-    if name == "shifts":
-        sc = scenario_from_dict(SHIFTS)
-    else:
-        sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml").variant(variant)
-    fast = ContactCenter(sc, 17, 0).run()
-    general = ContactCenter(sc, 17, 0, fast=False).run()
-    assert np.allclose(fast.channels, general.channels, rtol=1e-12, atol=1e-9)
-    assert np.array_equal(fast.wait_hist, general.wait_hist)
-    assert np.allclose(fast.groups, general.groups, rtol=1e-12, atol=1e-9)
+# The fast paths (heap groups, the inlined arrival path, bookings on arrival) are proven equal to
+# the SimPy reference model on every bundled scenario and variant in tests/test_engines.py.
 
 
 def test_routing_policy_can_be_replaced():

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from ccsim.engine.draws import FreshDraws
 from ccsim.engine.events import (
     NORMAL,
     ContactEvent,
@@ -44,6 +45,7 @@ from ccsim.engine.events import (
     SelfServiceEvent,
 )
 from ccsim.engine.heap import HeapGroups
+from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.state import ABANDONED as ABANDONED_C
 from ccsim.engine.state import (
@@ -132,9 +134,6 @@ class ContactCenter(HeapGroups):
         Keep an event log ``(time_s, event, contact id, channel, where)``.
     script : iterable of ScriptedContact, optional
         Replace the random arrivals by these contacts (redials and repeats stay random).
-    fast : bool, default True
-        Use the inlined fast paths where a channel or queue allows them; ``False`` runs every
-        contact through the general path (same numbers, slower: for testing the fast paths).
     routing : type, default Routing
         The routing policy class (see :mod:`ccsim.routing`); a subclass that overrides
         ``route`` decides where every new contact goes.
@@ -151,7 +150,6 @@ class ContactCenter(HeapGroups):
         *,
         trace: bool = False,
         script: Iterable[ScriptedContact] | None = None,
-        fast: bool = True,
         routing: type[Routing] = Routing,
         staffing: Mapping[str, Any] | None = None,
     ) -> None:
@@ -161,10 +159,10 @@ class ContactCenter(HeapGroups):
         self.interval_s = cal.interval_s
         n_day, days = cal.intervals_per_day_value, cal.days
         self.n_intervals = k_all = n_day * days
-        self.starts = cal.interval_starts_s()
-        self.ends = [s + cal.interval_s for s in self.starts]
-        self.bucket_start = [0.0, *self.starts[1:]]
-        self.horizon = self.ends[-1]
+        self.intervals = iv = Intervals(cal)
+        self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
+        self._bucket, self._next_open = iv.bucket, iv.next_open
+        self._spread, self._spread_open = iv.spread, iv.spread_open
         self.cur = 0
         self.cur_start = 0.0
         self.cur_open_start = self.starts[0]  # opening hours of the current interval
@@ -216,11 +214,7 @@ class ContactCenter(HeapGroups):
         self.outcome_later = Batch(rng("outcome/later"), lambda r, n: r.random(n))
         for ch in self.channels:
             spec, name = ch.spec, ch.name
-            ch.gap_rng = rng(f"arrivals/{name}")
-            ch.handle_rng = rng(f"handle/{name}")
-            ch.patience_rng = rng(f"patience/{name}")
-            ch.draw_rng = rng(f"draws/{name}")
-            ch.first_gap = ch.gap_rng.exponential(1.0)
+            ch.fresh = FreshDraws(spec, seed, replication, name)
             ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
             if spec.patience is not None:
                 ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample)
@@ -236,15 +230,7 @@ class ContactCenter(HeapGroups):
                 ch.redial_delay = Batch(rng(f"redial/delay/{name}"), spec.redial.delay.sample)
             else:
                 ch.redial_p = 0.0
-            volume = spec.volume.per_interval_volume(cal)
-            cv = spec.volume.overdispersion_cv
-            if cv > 0:
-                shape = 1.0 / cv**2
-                day_factor = rng(f"overdispersion/{name}").gamma(shape, 1.0 / shape, days)
-                volume = volume * np.repeat(day_factor, n_day)
-            ch.segments = [
-                (self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(k_all) if volume[k] > 0
-            ]
+            ch.segments = iv.arrival_segments(spec.volume, cal, rng(f"overdispersion/{name}"))
         for ch in self.channels:
             ch.fast = (
                 not custom_route
@@ -254,19 +240,14 @@ class ContactCenter(HeapGroups):
                 and len(ch.ctypes) == 1
                 and not self.routing.vendor_rules.get(ch.index)
             )
-            ch.fast = ch.fast and not trace and fast
+            ch.fast = ch.fast and not trace  # a trace follows every contact: the general path
             if ch.fast:
                 ch.entry = self.routing.route(ch.index, None, 1.0)[0]
-        for q in self.routing.queues:  # entry queues answered on the inlined path of _free
-            q.fast = q.name.startswith("entry:") and not trace and fast
+        for q in self.routing.queues:  # entry queues that heap groups may answer
+            q.fast = q.name.startswith("entry:") and not trace
         for g in self.groups:
             g.single = None
-            if (
-                fast
-                and len(g.levels) == 1
-                and len(g.levels[0]) == 1
-                and not self.channels[g.levels[0][0].channel].chat_k
-            ):
+            if len(g.levels) == 1 and len(g.levels[0]) == 1 and not self.channels[g.levels[0][0].channel].chat_k:
                 g.single = g.levels[0][0]
             g.heap = g.single is not None and g.single.fast
         for q in self.routing.queues:
@@ -283,40 +264,6 @@ class ContactCenter(HeapGroups):
 
     def _log(self, event: str, c: Contact | None, where: str = "") -> None:
         self.trace.append((self.env.now, event, c.id if c is not None else None, c.ch.name if c else "", where))
-
-    def _bucket(self, t: float) -> int:
-        return max(bisect_right(self.bucket_start, t) - 1, 0)
-
-    def _spread(self, rows: list, col: int, t0: float, t1: float) -> None:
-        """Add the span [t0, t1) to column ``col`` of the per-interval rows it covers."""
-        k = self._bucket(t0)
-        starts = self.bucket_start
-        last = len(starts) - 1
-        while k < last and starts[k + 1] < t1:
-            rows[k][col] += starts[k + 1] - t0
-            t0 = starts[k + 1]
-            k += 1
-        rows[k][col] += t1 - t0
-
-    def _spread_open(self, rows: list, col: int, t0: float, t1: float) -> None:
-        """Add the part of [t0, t1) within opening hours to column ``col`` of its intervals."""
-        starts, ends = self.starts, self.ends
-        k = self._bucket(t0)
-        while k < self.n_intervals and starts[k] < t1:
-            lo = max(t0, starts[k])
-            hi = min(t1, ends[k])
-            if hi > lo:
-                rows[k][col] += hi - lo
-            k += 1
-
-    def _next_open(self, t: float) -> float | None:
-        """``t`` if the desk is open then, else the next opening time (None past the run)."""
-        k = self._bucket(t)
-        if t < self.starts[k]:  # before the first opening
-            return self.starts[k]
-        if t < self.ends[k]:
-            return t
-        return self.starts[k + 1] if k + 1 < self.n_intervals else None
 
     # ------------------------------------------------------------------ arrivals
 
@@ -878,11 +825,6 @@ class ContactCenter(HeapGroups):
             self.trace.append((self.env.now, "interval", None, "", str(k)))
         for g, plan in zip(self.groups, self.staffing, strict=True):
             self._staff(g, int(plan[k]))
-        if k + 1 < self.n_intervals:
-            gap = self.starts[k + 1] - self.ends[k]
-            if gap > 0:  # closing time: everybody goes home after the contact in hand
-                self._after(self.ends[k] - self.env.now, IntervalEvent(k), self._close)
-            self._after(self.starts[k + 1] - self.env.now, IntervalEvent(k + 1), self._tick)
 
     def _backlog(self, k: int) -> None:
         """Snapshot of the email and SNS contacts waiting at the end of interval ``k``."""
@@ -943,10 +885,15 @@ class ContactCenter(HeapGroups):
 
     def _run(self) -> RunTotals:
         env = self.env
-        self._after(self.starts[0], IntervalEvent(0), self._tick)
+        # Every interval start and closing time is booked first, so that at an instant where the
+        # desk opens or closes and something else happens, the staffing changes first (tie rule).
+        for k in range(self.n_intervals):
+            self._after(self.starts[k], IntervalEvent(k), self._tick)
+            if k + 1 < self.n_intervals and self.starts[k + 1] > self.ends[k]:
+                self._after(self.ends[k], IntervalEvent(k), self._close)  # everybody home after the contact in hand
         if self.script is None:
             for ch in self.channels:
-                self._schedule_arrival(ch, 0.0, ch.first_gap)
+                self._schedule_arrival(ch, 0.0, ch.fresh.first_gap)
         else:
             self._by_name = {ch.name: ch for ch in self.channels}
             for sc in sorted(self.script, key=lambda s: s.time_s):

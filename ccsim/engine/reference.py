@@ -39,13 +39,11 @@ drawn in the same order, so both engines see the same contacts.
 Ties: events due at the same instant are processed in the order they were booked (SimPy's
 rule, first booked first), as in the fast engine:
 
-* an interval start is booked at the previous interval start (closing time at the interval's
-  start). A redial or repeat contact due at the next opening, booked before that, comes before
-  the opening's staffing (it finds nobody on duty, and waits or goes to the vendor); booked after
-  it, it comes after. Scripted contacts are all booked at time 0: one due at an interval start
-  (other than the first) comes before that interval's staffing;
-* a handling that ends at the instant of an interval start or closing time ends after the
-  staffing change if it started after that change was booked;
+* every interval start and closing time is booked when the run starts, before anything else:
+  at an instant where the desk opens or closes and something else is due (a redial or repeat
+  contact waiting for the opening, a scripted contact, a handling that ends then), the
+  staffing changes first. A handling ending at a closing time ends after the agents went off
+  duty: the agent finishes it and leaves;
 * a customer whose patience ends at the very instant an agent could answer (or the vendor
   overflow would open) has hung up;
 * at the end of a handling, an escalated contact is offered to the next group before the agent
@@ -65,6 +63,8 @@ from typing import Any
 import numpy as np
 import simpy
 
+from ccsim.engine.draws import FreshDraws
+from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.totals import (
     ABANDONED,
@@ -111,7 +111,7 @@ from ccsim.engine.totals import (
     wait_bin,
 )
 from ccsim.scenario import REALTIME_KINDS, Scenario
-from ccsim.streams import BATCH, Batch, stream
+from ccsim.streams import Batch, stream
 
 __all__ = ["ReferenceModel"]
 
@@ -259,37 +259,25 @@ class ChannelState:
         return self.ctypes[min(bisect_right(self.ctype_cum, u), len(self.ctypes) - 1)]
 
 
-class FreshDraws:
-    """The attributes of a channel's new contacts, in arrival order.
+class NewContacts:
+    """A channel's new contacts, one by one: ``(gap, handle_s, patience_s, u_out, u_route, u_type, u_ss)``.
 
-    Each attribute has its own stream, drawn in batches of ``streams.BATCH`` (the same numpy
-    calls as the fast engine, so the values are identical): the gap to the next arrival
-    (unit-rate exponential), handle time, patience, and four uniforms (outcome, routing,
-    contact type, self-service).
+    The values come from :class:`ccsim.engine.draws.FreshDraws`, the named streams both engines
+    draw a new contact from: the gap to the next arrival (unit-rate exponential), the handle
+    time, the patience, and four uniforms (outcome, routing, contact type, self-service).
     """
 
     def __init__(self, spec, seed: int, replication: int, name: str) -> None:
-        self.spec = spec
-        self.gap_rng = stream(seed, replication, f"arrivals/{name}")
-        self.handle_rng = stream(seed, replication, f"handle/{name}")
-        self.patience_rng = stream(seed, replication, f"patience/{name}")
-        self.draw_rng = stream(seed, replication, f"draws/{name}")
-        self.first_gap = float(self.gap_rng.exponential(1.0))  # before the first arrival
-        self.i = BATCH
+        self.draws = FreshDraws(spec, seed, replication, name)
+        self.first_gap = self.draws.first_gap  # before the first arrival
         self.batch: list[tuple] = []
+        self.i = 0
 
     def next(self) -> tuple[float, float, float, float, float, float, float]:
-        """``(gap, handle_s, patience_s, u_out, u_route, u_type, u_ss)`` of the next new contact."""
-        if self.i >= BATCH:
-            spec = self.spec
-            gaps = self.gap_rng.exponential(1.0, BATCH)
-            handle = np.asarray(spec.handle_time.sample(self.handle_rng, BATCH), dtype=float)
-            if spec.patience is not None:
-                patience = np.asarray(spec.patience.sample(self.patience_rng, BATCH), dtype=float)
-            else:
-                patience = np.full(BATCH, INF)
-            u = self.draw_rng.random((BATCH, 4))
-            self.batch = list(zip(gaps.tolist(), handle.tolist(), patience.tolist(), *u.T.tolist(), strict=True))
+        """The next new contact's draws."""
+        if self.i >= len(self.batch):
+            gaps, handles, patiences, u = self.draws.batch()
+            self.batch = list(zip(gaps, handles, patiences, *u.T.tolist(), strict=True))
             self.i = 0
         self.i += 1
         return self.batch[self.i - 1]
@@ -338,10 +326,11 @@ class ReferenceModel:
         self.n = n = n_day * days
         # Interval k is open from starts[k] to ends[k]; its statistics "bucket" runs on to the
         # next interval start (so the last interval of a day also holds the night after it).
-        self.starts = cal.interval_starts_s()
-        self.ends = [s + cal.interval_s for s in self.starts]
-        self.bucket_start = [0.0, *self.starts[1:]]
-        self.horizon = self.ends[-1]
+        # Time spans are added to the intervals they cover by ccsim.engine.intervals, which the
+        # fast engine uses too.
+        self.intervals = iv = Intervals(cal)
+        self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
+        self.bucket, self.next_open, self.spread, self.spread_open = iv.bucket, iv.next_open, iv.spread, iv.spread_open
         self.cur = 0  # the interval in progress: the last one the clock started
         self.trace: list | None = [] if trace else None
         self.contacts_so_far = 0
@@ -354,7 +343,7 @@ class ReferenceModel:
         self.channels = [ChannelState(i, n_, s, n) for i, (n_, s) in enumerate(scenario.channels.items())]
         for ch in self.channels:
             spec, name = ch.spec, ch.name
-            ch.fresh = FreshDraws(spec, seed, replication, name)
+            ch.fresh = NewContacts(spec, seed, replication, name)
             ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
             ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample) if spec.patience else None
             ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, size: r.random(size))
@@ -365,14 +354,7 @@ class ReferenceModel:
             if spec.redial is not None:
                 ch.redial_u = Batch(rng(f"redial/decision/{name}"), lambda r, size: r.random(size))
                 ch.redial_delay = Batch(rng(f"redial/delay/{name}"), spec.redial.delay.sample)
-            volume = spec.volume.per_interval_volume(cal)
-            cv = spec.volume.overdispersion_cv
-            if cv > 0:  # forecast uncertainty: each day's volume times a gamma factor of mean 1
-                shape = 1.0 / cv**2
-                volume = volume * np.repeat(rng(f"overdispersion/{name}").gamma(shape, 1.0 / shape, days), n_day)
-            ch.segments = [
-                (self.starts[k], self.ends[k], volume[k] / cal.interval_s) for k in range(n) if volume[k] > 0
-            ]
+            ch.segments = iv.arrival_segments(spec.volume, cal, rng(f"overdispersion/{name}"))
 
         # outcomes after a handling
         res = scenario.resolution
@@ -428,13 +410,23 @@ class ReferenceModel:
     def clock(self):
         """The shift manager: staffing at every interval start, everybody home at closing time.
 
-        Closing time and the next interval start are booked at the start of an interval (see the
-        tie rules in the module documentation): a redial or repeat contact due at the next
-        opening comes after its staffing only if it was booked after this moment.
+        Every interval start and closing time is booked at once, before anything else happens
+        (see the tie rules in the module documentation): at an instant where the desk opens or
+        closes and something else is due, the staffing changes first.
         """
         env = self.env
-        yield env.timeout(self.starts[0])
+        marks = []
         for k in range(self.n):
+            marks.append((k, "start", env.timeout(self.starts[k])))
+            if k + 1 < self.n and self.ends[k] < self.starts[k + 1]:
+                marks.append((k, "close", env.timeout(self.ends[k])))
+        for k, mark, when in marks:
+            yield when
+            if mark == "close":
+                for g in self.groups:  # closing time: everybody goes home after the contact in hand
+                    self.count_presence(g)
+                    self.set_staff(g, 0)
+                continue
             if k > 0:
                 self.backlog_snapshot(k - 1)
             for g in self.groups:
@@ -443,16 +435,6 @@ class ReferenceModel:
             self.log("interval", None, str(k))
             for g, agents in zip(self.groups, self.plan, strict=True):
                 self.set_staff(g, int(agents[k]))
-            if k + 1 == self.n:
-                return
-            closing = env.timeout(self.ends[k] - env.now) if self.ends[k] < self.starts[k + 1] else None
-            next_start = env.timeout(self.starts[k + 1] - env.now)
-            if closing is not None:
-                yield closing
-                for g in self.groups:  # closing time: everybody goes home after the contact in hand
-                    self.count_presence(g)
-                    self.set_staff(g, 0)
-            yield next_start
 
     def set_staff(self, g: AgentGroup, target: int) -> None:
         """Make ``target`` agents of ``g`` on duty: new agents start at once, leavers finish first."""
@@ -908,36 +890,7 @@ class ReferenceModel:
         self.spread(g.rows, G_BUSY, agent.busy_since, self.env.now)
         self.agent_free(agent)
 
-    # ------------------------------------------------------------------ time and intervals
-
-    def bucket(self, t: float) -> int:
-        """The interval whose statistics bucket holds time ``t``."""
-        return max(bisect_right(self.bucket_start, t) - 1, 0)
-
-    def next_open(self, t: float) -> float | None:
-        """``t`` if the desk is open then, else the next opening time (None past the run)."""
-        k = self.bucket(t)
-        if self.starts[k] <= t < self.ends[k]:
-            return t
-        return self.starts[k + 1] if k + 1 < self.n else None
-
-    def spread(self, rows: list, col: int, t0: float, t1: float) -> None:
-        """Add the span [t0, t1) to column ``col`` of the interval buckets it covers."""
-        k = self.bucket(t0)
-        while k + 1 < self.n and self.bucket_start[k + 1] < t1:
-            rows[k][col] += self.bucket_start[k + 1] - t0
-            t0 = self.bucket_start[k + 1]
-            k += 1
-        rows[k][col] += t1 - t0
-
-    def spread_open(self, rows: list, col: int, t0: float, t1: float) -> None:
-        """Add the part of [t0, t1) within opening hours to column ``col`` of its intervals."""
-        k = self.bucket(t0)
-        while k < self.n and self.starts[k] < t1:
-            lo, hi = max(t0, self.starts[k]), min(t1, self.ends[k])
-            if hi > lo:
-                rows[k][col] += hi - lo
-            k += 1
+    # ------------------------------------------------------------------ statistics
 
     def backlog_snapshot(self, k: int) -> None:
         """Email and SNS contacts waiting at the end of interval ``k``."""

@@ -186,15 +186,12 @@ class ChannelState:
         "ctypes",
         "cur_hist",
         "cur_row",
-        "draw_rng",
         "eager",
         "entry",
         "fast",
-        "first_gap",
-        "gap_rng",
+        "fresh",
         "gaps",
         "handle_later",
-        "handle_rng",
         "handles",
         "hists",
         "i",
@@ -202,7 +199,6 @@ class ChannelState:
         "index",
         "name",
         "patience_later",
-        "patience_rng",
         "patiences",
         "redial_delay",
         "redial_p",
@@ -254,22 +250,8 @@ class ChannelState:
         self.arrival_cbs: list = []
 
     def refill(self) -> None:
-        """Draw the next batch of fresh contacts, each attribute from its own stream.
-
-        A contact is (gap to the next arrival, handle time, patience, and its outcome, routing,
-        contact-type and self-service draws).
-        """
-        gaps = self.gap_rng.exponential(1.0, BATCH)
-        handle = self.spec.handle_time.sample(self.handle_rng, BATCH)
-        patience = (
-            self.spec.patience.sample(self.patience_rng, BATCH)
-            if self.spec.patience is not None
-            else np.full(BATCH, INF)
-        )
-        u = self.draw_rng.random((BATCH, 4))  # always four, so that every path uses the stream alike
-        self.gaps = gaps.tolist()
-        self.handles = np.asarray(handle, dtype=float).tolist()
-        self.patiences = np.asarray(patience, dtype=float).tolist()
+        """Draw the next batch of new contacts (see :class:`ccsim.engine.draws.FreshDraws`)."""
+        self.gaps, self.handles, self.patiences, u = self.fresh.batch()
         self.u_outs = u[:, 0].tolist()
         if not self.fast:  # routing, contact type and self-service draws (unused on the fast path)
             self.u_rest = u[:, 1:].tolist()

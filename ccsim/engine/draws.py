@@ -1,0 +1,60 @@
+"""What a new contact is drawn as: the random attributes of a channel's fresh contacts.
+
+Shared by both engines, so that they see the same contacts: each attribute has its own named
+stream (:mod:`ccsim.streams`), drawn in batches of ``streams.BATCH``: the gap to the next
+arrival (a unit-rate exponential, scaled by the interval's rate), the handle time before any
+group's factor, the patience, and four uniforms (the first handling's outcome, routing, contact
+type and self-service).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ccsim.scenario import Channel
+from ccsim.streams import BATCH, stream
+
+__all__ = ["FreshDraws"]
+
+
+class FreshDraws:
+    """The named streams of one channel's new contacts in one replication.
+
+    Parameters
+    ----------
+    spec : ccsim.scenario.Channel
+        The channel.
+    seed, replication : int
+        The run's seed and replication number.
+    name : str
+        The channel's name (part of every stream's name).
+
+    Attributes
+    ----------
+    first_gap : float
+        The unit-rate exponential gap before the channel's first arrival.
+    """
+
+    __slots__ = ("draw_rng", "first_gap", "gap_rng", "handle_rng", "patience_rng", "spec")
+
+    def __init__(self, spec: Channel, seed: int, replication: int, name: str) -> None:
+        self.spec = spec
+        self.gap_rng = stream(seed, replication, f"arrivals/{name}")
+        self.handle_rng = stream(seed, replication, f"handle/{name}")
+        self.patience_rng = stream(seed, replication, f"patience/{name}")
+        self.draw_rng = stream(seed, replication, f"draws/{name}")
+        self.first_gap = float(self.gap_rng.exponential(1.0))
+
+    def batch(self) -> tuple[list[float], list[float], list[float], np.ndarray]:
+        """The next ``BATCH`` new contacts: gaps, handle times, patiences and ``(BATCH, 4)`` uniforms."""
+        spec = self.spec
+        gaps = self.gap_rng.exponential(1.0, BATCH)
+        handle = np.asarray(spec.handle_time.sample(self.handle_rng, BATCH), dtype=float)
+        if spec.patience is not None:
+            patience = np.asarray(spec.patience.sample(self.patience_rng, BATCH), dtype=float)
+        else:
+            patience = np.full(BATCH, math.inf)
+        u = self.draw_rng.random((BATCH, 4))  # always four, so that every path uses the stream alike
+        return gaps.tolist(), handle.tolist(), patience.tolist(), u

@@ -27,6 +27,7 @@ import numpy as np
 import simpy
 
 import ccsim
+import ccsim.simulation  # imported now: the timings measure simulation, not imports
 from ccsim.engine import ContactCenter
 from ccsim.erlang import erlang_a_metrics
 

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
@@ -133,7 +133,7 @@ def mean_ci(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mean = np.where(n > 0, np.where(valid, values, 0.0).sum(axis=0) / np.maximum(n, 1), np.nan)
         dev = np.where(valid, values - mean, 0.0)
         var = (dev**2).sum(axis=0) / np.maximum(n - 1, 1)
-        t = stats.t.ppf(0.975, np.maximum(n - 1, 1))
+        t = special.stdtrit(np.maximum(n - 1, 1), 0.975)  # Student t quantile (scipy.stats.t.ppf)
         half = np.where(n > 1, t * np.sqrt(var / np.maximum(n, 1)), np.nan)
         # a value without randomness (the same in every replication) has no interval at all,
         # not one of a few units in the last place
@@ -555,7 +555,7 @@ def _welch_half(x: np.ndarray, y: np.ndarray) -> float | None:
     if se2 == 0:
         return 0.0
     dof = se2**2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1)) if vx > 0 and vy > 0 else len(x) + len(y) - 2
-    return _py(stats.t.ppf(0.975, dof) * math.sqrt(se2))
+    return _py(special.stdtrit(dof, 0.975) * math.sqrt(se2))
 
 
 def compare(a: SimulationResult, b: SimulationResult) -> Comparison:

@@ -22,6 +22,7 @@ import simpy
 
 __all__ = [
     "NORMAL",
+    "URGENT",
     "ArrivalEvent",
     "ContactEvent",
     "DoneEvent",
@@ -35,9 +36,13 @@ __all__ = [
     "pending",
 ]
 
-#: SimPy's priority of ordinary events (0 is urgent); every event of the fast engine uses it, so
-#: events at the same time run in the order they were scheduled.
+#: SimPy's priority of ordinary events: events at the same time run in the order they were
+#: scheduled.
 NORMAL = simpy.events.NORMAL
+#: SimPy's priority of urgent events, which run before ordinary events due at the same time: the
+#: fast engine's interval starts and closing times (the reference model gets the same order by
+#: booking them all when the run starts).
+URGENT = simpy.events.URGENT
 
 
 class Event:

@@ -37,6 +37,7 @@ import simpy
 from ccsim.engine.draws import FreshDraws
 from ccsim.engine.events import (
     NORMAL,
+    URGENT,
     ContactEvent,
     Event,
     IntervalEvent,
@@ -261,6 +262,11 @@ class ContactCenter(HeapGroups):
         """Schedule a new event ``ev`` to run ``callback(ev)`` after ``delay`` seconds."""
         ev.callbacks = [callback]
         self._schedule(ev, NORMAL, delay)
+
+    def _schedule_interval(self, when: float, ev: IntervalEvent, callback) -> None:
+        """Schedule an interval start or closing time at ``when``, before anything else due then."""
+        ev.callbacks = [callback]
+        self._schedule(ev, URGENT, when - self.env.now)
 
     def _log(self, event: str, c: Contact | None, where: str = "") -> None:
         self.trace.append((self.env.now, event, c.id if c is not None else None, c.ch.name if c else "", where))
@@ -825,6 +831,10 @@ class ContactCenter(HeapGroups):
             self.trace.append((self.env.now, "interval", None, "", str(k)))
         for g, plan in zip(self.groups, self.staffing, strict=True):
             self._staff(g, int(plan[k]))
+        if k + 1 < self.n_intervals:
+            if self.starts[k + 1] > self.ends[k]:  # closing time: everybody home after the contact in hand
+                self._schedule_interval(self.ends[k], IntervalEvent(k), self._close)
+            self._schedule_interval(self.starts[k + 1], IntervalEvent(k + 1), self._tick)
 
     def _backlog(self, k: int) -> None:
         """Snapshot of the email and SNS contacts waiting at the end of interval ``k``."""
@@ -885,12 +895,10 @@ class ContactCenter(HeapGroups):
 
     def _run(self) -> RunTotals:
         env = self.env
-        # Every interval start and closing time is booked first, so that at an instant where the
-        # desk opens or closes and something else happens, the staffing changes first (tie rule).
-        for k in range(self.n_intervals):
-            self._after(self.starts[k], IntervalEvent(k), self._tick)
-            if k + 1 < self.n_intervals and self.starts[k + 1] > self.ends[k]:
-                self._after(self.ends[k], IntervalEvent(k), self._close)  # everybody home after the contact in hand
+        # Interval starts and closing times are urgent: at an instant where the desk opens or
+        # closes and something else happens, the staffing changes first (tie rule). Each books
+        # the next, so that the event queue stays short.
+        self._schedule_interval(self.starts[0], IntervalEvent(0), self._tick)
         if self.script is None:
             for ch in self.channels:
                 self._schedule_arrival(ch, 0.0, ch.fresh.first_gap)

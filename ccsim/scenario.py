@@ -144,10 +144,52 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS_PER_MONTH = 30.4375
 
 
+class FrozenDict(dict):
+    """A mapping of a scenario part: read like a dict, never changed (the scenario is a value)."""
+
+    def _frozen(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a scenario cannot be changed: use scenario.replace({...}) for a changed copy")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _frozen  # type: ignore[assignment]
+    __ior__ = _frozen  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (FrozenDict, (dict(self),))
+
+    def __deepcopy__(self, memo: dict) -> FrozenDict:
+        import copy
+
+        return FrozenDict(copy.deepcopy(dict(self), memo))
+
+
 class Strict(BaseModel):
-    """Base of every scenario part: unknown keys rejected, frozen, no NaN or infinity."""
+    """Base of every scenario part: unknown keys rejected, frozen all the way down, no NaN or infinity.
+
+    Mappings inside are :class:`FrozenDict`; ``model_copy(update=...)`` validates the copy, so
+    that no part of a scenario can hold a value its validation would refuse.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+
+    @model_validator(mode="after")
+    def _freeze_mappings(self) -> Strict:
+        for name, value in self.__dict__.items():
+            if type(value) is dict:
+                object.__setattr__(self, name, FrozenDict(value))
+        return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Strict:
+        """A copy; with ``update``, fields replaced and the copy validated like the original."""
+        if not update:
+            return super().model_copy(deep=deep)
+        data = self.model_dump(exclude_unset=True)
+        data.update(update)
+        try:
+            return type(self).model_validate(data)
+        except ValidationError as exc:
+            found = problems_from_validation(exc, data, type(self))
+            problems = [Problem(_join(loc), m, None) for loc, m, _ in found]
+            raise ScenarioError(f"{type(self).__name__}.model_copy", problems) from None
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1055,6 +1097,20 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
                 )
         if v not in vendor_groups:
             errors.append((("vendors", v), f"vendor {v!r} has no agent group (set vendor: {v} on one)"))
+    for g, grp in s.agent_groups.items():
+        chats = sorted({_skill_channel(k) for k in grp.skills} & {n for n, c in s.channels.items() if c.kind == "chat"})
+        modes = {(s.channels[c].max_concurrent, s.channels[c].concurrency_slowdown) for c in chats}
+        if len(modes) > 1:
+            got = ", ".join(
+                f"{c}: {s.channels[c].max_concurrent} at {s.channels[c].concurrency_slowdown:g}" for c in chats
+            )
+            errors.append(
+                (
+                    ("agent_groups", g, "skills"),
+                    "chat channels one group handles must have the same max_concurrent and "
+                    f"concurrency_slowdown (an agent's pace depends on all its chats), got {got}",
+                )
+            )
     bad_length = {loc[1] for loc, _ in errors if loc[0] == "channels"}
     for name, ch in s.channels.items():
         if name not in bad_length and not np.any(ch.volume.per_interval_volume(cal) > 0):

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from ccsim.distributions import Deterministic, Empirical
 from ccsim.engine.draws import FreshDraws
 from ccsim.engine.events import (
     NORMAL,
@@ -162,7 +163,7 @@ class ContactCenter(HeapGroups):
         self.n_intervals = k_all = n_day * days
         self.intervals = iv = Intervals(cal)
         self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
-        self._bucket, self._next_open = iv.bucket, iv.next_open
+        self._bucket, self._open_after = iv.bucket, iv.open_after
         self._spread, self._spread_open = iv.spread, iv.spread_open
         self.cur = 0
         self.cur_start = 0.0
@@ -244,8 +245,12 @@ class ContactCenter(HeapGroups):
             ch.fast = ch.fast and not trace  # a trace follows every contact: the general path
             if ch.fast:
                 ch.entry = self.routing.route(ch.index, None, 1.0)[0]
-        for q in self.routing.queues:  # entry queues that heap groups may answer
-            q.fast = q.name.startswith("entry:") and not trace
+        # Entry queues that heap groups may answer: not with a trace, and only where handle times
+        # are continuous (deterministic or empirical ones end at the same instant, and the heap
+        # path does not keep the order of simultaneous completions that the event path keeps).
+        continuous = [not isinstance(c.spec.handle_time, Deterministic | Empirical) for c in self.channels]
+        for q in self.routing.queues:
+            q.fast = q.name.startswith("entry:") and not trace and continuous[q.channel]
         for g in self.groups:
             g.single = None
             if len(g.levels) == 1 and len(g.levels[0]) == 1 and not self.channels[g.levels[0][0].channel].chat_k:
@@ -514,7 +519,7 @@ class ContactCenter(HeapGroups):
         if self.trace is not None:
             self.trace.append((t, "abandon", c.id, ch.name, c.queue.name if c.queue else ""))
         if ch.redial_p and not self.ended and ch.redial_u.next() < ch.redial_p:
-            when = self._next_open(t + ch.redial_delay.next())
+            when = self._open_after(t, ch.redial_delay.next())
             if when is not None:
                 self._after(when - self.env.now, ContactEvent(c), self._redial)
 
@@ -628,8 +633,23 @@ class ContactCenter(HeapGroups):
         self._chat_progress(agent, now)
         chats.append(c)
         self._chat_reschedule(agent, c.ch, now, only=None if c.ch.slowdown else c)
-        if len(chats) < c.ch.chat_k:
-            agent.group.partial.append(agent)
+        if len(chats) < c.ch.chat_k:  # a free slot: the next waiting chat, if any, else wait for one
+            g = agent.group
+            nxt = self._pull(g, g.chat_levels) if not g.owed else None
+            if nxt is not None:
+                self._start(nxt[0], agent, nxt[1])
+            else:
+                g.partial.append(agent)
+
+    def _reopen_chat_slots(self, g: GroupState) -> None:
+        """Nobody of ``g`` is due to leave any more: its chat agents take chats again."""
+        for agent in list(g.agents):
+            if agent.chats and agent not in g.partial and len(agent.chats) < agent.chats[0].ch.chat_k:
+                nxt = self._pull(g, g.chat_levels)
+                if nxt is not None:
+                    self._start(nxt[0], agent, nxt[1])  # and the next ones while slots are free
+                else:
+                    g.partial.append(agent)
 
     def _chat_progress(self, agent: Agent, now: float) -> None:
         elapsed = now - agent.t_upd
@@ -733,7 +753,7 @@ class ContactCenter(HeapGroups):
         if self.trace is not None:
             self._log("unresolved", c, g.name)
         if self.repeat_p and self.repeat_u.next() < self.repeat_p:
-            when = self._next_open(now + self.repeat_delay.next())
+            when = self._open_after(now, self.repeat_delay.next())
             if when is not None:
                 self._after(when - now, ContactEvent(c), self._repeat)
 
@@ -782,6 +802,8 @@ class ContactCenter(HeapGroups):
             g.agents.remove(agent)
             if self.trace is not None:
                 self.trace.append((self.env.now, "leave", None, "", g.name))
+            if not g.owed:
+                self._reopen_chat_slots(g)
             return
         q = g.single
         if q is not None:  # one queue: the common case (heap groups have no Agent objects)
@@ -864,6 +886,8 @@ class ContactCenter(HeapGroups):
             back = min(g.owed, diff)
             g.owed -= back
             diff -= back
+            if back and not g.owed:
+                self._reopen_chat_slots(g)
             for _ in range(diff):
                 agent = Agent(g, self._cb_complete)
                 g.agents.append(agent)

@@ -13,7 +13,7 @@ every shortcut here.
 
 from __future__ import annotations
 
-from heapq import heappop, heappush, heapreplace
+from heapq import heapify, heappop, heappush, heapreplace
 
 from ccsim.engine.events import NORMAL, HeapOutcomeEvent, PullEvent, pending
 from ccsim.engine.routing import Queue
@@ -24,15 +24,7 @@ __all__ = ["HeapGroups"]
 
 
 class HeapGroups:
-    """The heap-group methods of :class:`ccsim.engine.fast.ContactCenter` (a mixin)."""
-
-    # A group whose only queue is an entry queue keeps its agents on duty as a min-heap of the
-    # times they are (or were) free. A contact answered at time t with handle time h replaces
-    # the earliest free time by t + h; its completion statistics go at once into the interval
-    # in which it will complete (its outcome draw is known), so no completion event is needed.
-    # Events remain where something must happen at that moment: a "pull" at the earliest free
-    # time while contacts wait, and the outcome of a contact that is escalated or unresolved.
-    # Going off duty, the agents that finish first go home ("leaving"), as on the general path.
+    """The heap-group methods of :class:`ccsim.engine.fast.ContactCenter` (a mixin; see the module)."""
 
     def _heap_start(self, c: Contact, g: GroupState, q: Queue, now: float) -> None:
         """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
@@ -45,7 +37,7 @@ class HeapGroups:
     def _heap_account(self, c: Contact, g: GroupState, now: float, end: float, h: float) -> None:
         """Book a heap-group handling from ``now`` to ``end`` when it starts."""
         ch = c.ch
-        if end > self.horizon:  # still in service when the run ends
+        if end >= self.horizon:  # still in service when the run ends (nothing is processed at its end)
             (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
             self._spread(g.rows, G_BUSY, now, self.horizon)
             return
@@ -127,11 +119,13 @@ class HeapGroups:
         free = g.free
         diff = target - len(free)
         if diff > 0:
-            while diff and g.leaving:  # stay after all: those finishing last
-                t = max(g.leaving)
-                g.leaving.remove(t)
-                heappush(free, t)
-                diff -= 1
+            if diff and g.leaving:  # stay after all: those finishing last
+                while diff and g.leaving:
+                    t = max(g.leaving)
+                    g.leaving.remove(t)
+                    heappush(free, t)
+                    diff -= 1
+                heapify(g.leaving)  # removing from a heap's middle breaks its order
             for _ in range(diff):
                 heappush(free, now)
                 g.present += 1

@@ -52,14 +52,24 @@ class Intervals:
         """The interval whose statistics bucket holds time ``t``."""
         return max(bisect_right(self.bucket_start, t) - 1, 0)
 
-    def next_open(self, t: float) -> float | None:
-        """``t`` if the desk is open then, else the next opening time (None past the run)."""
-        k = self.bucket(t)
-        if t < self.starts[k]:  # before the first opening
-            return self.starts[k]
-        if t < self.ends[k]:
-            return t
-        return self.starts[k + 1] if k + 1 < self.n else None
+    def open_after(self, t0: float, delay: float) -> float | None:
+        """The moment ``delay`` seconds of opening hours after ``t0`` (None past the run).
+
+        Redials and repeat contacts come back after a delay counted in opening hours: a
+        customer who would come back while the desk is closed comes back that much later into
+        the next opening hours, rather than everybody at the opening instant.
+        """
+        left = delay
+        t = t0
+        for k in range(self.bucket(t0), self.n):
+            start = max(t, self.starts[k])
+            if start < self.ends[k]:
+                room = self.ends[k] - start
+                if left < room:
+                    return start + left
+                left -= room
+            t = self.ends[k]
+        return None
 
     def spread(self, rows: list, col: int, t0: float, t1: float) -> None:
         """Add the span [t0, t1) to column ``col`` of the per-interval rows of the buckets it covers."""

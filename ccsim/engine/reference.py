@@ -175,6 +175,7 @@ class Contact:
         self.t_start = 0.0  # when its handling started
         self.work_s = 0.0  # handling work left (chat: at the agent's last change of pace)
         self.pace_changed: simpy.Event | None = None  # chat: succeeds when the pace changes
+        self.done: simpy.Event | None = None  # the end of its handling, booked when it starts (chat: at each pace)
 
 
 class Agent:
@@ -330,7 +331,8 @@ class ReferenceModel:
         # fast engine uses too.
         self.intervals = iv = Intervals(cal)
         self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
-        self.bucket, self.next_open, self.spread, self.spread_open = iv.bucket, iv.next_open, iv.spread, iv.spread_open
+        self.bucket, self.open_after = iv.bucket, iv.open_after
+        self.spread, self.spread_open = iv.spread, iv.spread_open
         self.cur = 0  # the interval in progress: the last one the clock started
         self.trace: list | None = [] if trace else None
         self.contacts_so_far = 0
@@ -446,6 +448,8 @@ class ReferenceModel:
         if diff > 0:
             stay = min(g.owed, diff)  # agents due to leave stay after all
             g.owed -= stay
+            if stay and not g.owed:
+                self.reopen_chat_slots(g)
             for _ in range(diff - stay):
                 agent = Agent(g)
                 g.agents.append(agent)
@@ -517,7 +521,7 @@ class ReferenceModel:
             if again is None:
                 return
             kind, when = again
-            yield env.timeout(when - env.now)  # the next attempt, at the next opening at the latest
+            yield env.timeout(when - env.now)  # the next attempt, its delay counted in opening hours
             ch, old = c.ch, c
             if kind == "redial":  # the same contact again: same handle time and first outcome draw
                 c = self.new_contact(ch, "redial", old.base_s, old.u_out, 0.0)
@@ -584,7 +588,7 @@ class ReferenceModel:
             if ch.chat_k:
                 yield from self.chat(c)
             else:
-                yield env.timeout(c.work_s)
+                yield c.done  # booked when the agent answered
             # 6. outcome
             again = self.handling_ends(c, agent)
             if c.state not in (WAITING, SERVING):  # resolved or unresolved
@@ -642,6 +646,8 @@ class ReferenceModel:
             self.count_presence(g)
             g.agents.remove(agent)
             self.log("leave", None, g.name)
+            if not g.owed:
+                self.reopen_chat_slots(g)
             return
         nxt = self.next_contact(g, g.levels)
         if nxt is not None:
@@ -705,7 +711,7 @@ class ReferenceModel:
         """Whether (and when) a customer who hung up at ``t`` calls again: ``("redial", when)`` or None."""
         ch = c.ch
         if ch.redial_p and ch.redial_u.next() < ch.redial_p:
-            when = self.next_open(t + ch.redial_delay.next())
+            when = self.open_after(t, ch.redial_delay.next())
             if when is not None:
                 return "redial", when
         return None
@@ -748,33 +754,53 @@ class ReferenceModel:
             c.work_s = work
             agent.contact = c
             agent.busy_since = now
+            c.done = self.env.timeout(work)  # booked now, as the agent starts
         c.answered.succeed()
 
     def chat(self, c: Contact):
         """A chat's handling, at its agent's pace.
 
-        The pace changes when the agent starts or ends another chat (see :meth:`set_pace`): the
-        chat is then told, and books its end again from the work it has left.
+        Its end (``c.done``) is booked when it starts and again whenever the pace changes (the
+        agent starts or ends another chat, see :meth:`set_pace`): the chat then waits for the
+        new end.
         """
-        env, agent = self.env, c.agent
         while True:
-            c.pace_changed = env.event()
-            finish = env.timeout(max(c.work_s, 0.0) * agent.pace)
-            yield finish | c.pace_changed
-            if finish.processed:
+            c.pace_changed = self.env.event()
+            done = c.done
+            yield done | c.pace_changed
+            if done.processed and done is c.done:
                 c.pace_changed = None
                 return
 
     def chat_starts(self, c: Contact, agent: Agent, work: float) -> None:
-        """A chat agent takes one more chat."""
+        """A chat agent takes one more chat, and the next waiting one while it has a free slot."""
         if not agent.chats:
             agent.busy_since = self.env.now
         c.work_s = work
         self.catch_up(agent)
         agent.chats.append(c)
-        self.set_pace(agent, c.ch, tell_others=c.ch.slowdown > 0)
+        self.set_pace(agent, c.ch, only=None if c.ch.slowdown else c)
         if len(agent.chats) < c.ch.chat_k:
-            agent.group.partial.append(agent)
+            g = agent.group
+            nxt = self.next_contact(g, g.chat_levels) if not g.owed else None
+            if nxt is not None:
+                self.answer(nxt[0], agent, nxt[1])
+            else:
+                g.partial.append(agent)
+
+    def reopen_chat_slots(self, g: AgentGroup) -> None:
+        """Nobody of ``g`` is due to leave any more: its chat agents take chats again.
+
+        While agents of a group are due to leave, its chat agents take no new chats, so that
+        some become free and go home; then those still running chats fill their free slots.
+        """
+        for agent in list(g.agents):
+            if agent.chats and agent not in g.partial and len(agent.chats) < agent.chats[0].ch.chat_k:
+                nxt = self.next_contact(g, g.chat_levels)
+                if nxt is not None:
+                    self.answer(nxt[0], agent, nxt[1])
+                else:
+                    g.partial.append(agent)
 
     def catch_up(self, agent: Agent) -> None:
         """Bring the work left of the agent's chats up to now, at the pace they had."""
@@ -785,13 +811,17 @@ class ReferenceModel:
                 c.work_s -= elapsed / agent.pace
         agent.paced_at = now
 
-    def set_pace(self, agent: Agent, ch: ChannelState, tell_others: bool) -> None:
-        """Each of m chats runs at 1 / (1 + slowdown (m - 1)) of the normal speed."""
+    def set_pace(self, agent: Agent, ch: ChannelState, only: Contact | None) -> None:
+        """Each of m chats runs at 1 / (1 + slowdown (m - 1)) of the normal speed.
+
+        The chats whose pace changed (all, or ``only`` the new one when there is no slowdown)
+        get their end booked again, and are told.
+        """
         agent.pace = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
-        if tell_others:
-            for other in agent.chats:
-                if other.pace_changed is not None and not other.pace_changed.triggered:
-                    other.pace_changed.succeed()
+        for other in agent.chats if only is None else (only,):
+            other.done = self.env.timeout(max(other.work_s, 0.0) * agent.pace)
+            if other.pace_changed is not None and not other.pace_changed.triggered:
+                other.pace_changed.succeed()
 
     # ------------------------------------------------------------------ 6. outcome
 
@@ -848,7 +878,7 @@ class ReferenceModel:
         c.state = DONE
         self.log("unresolved", c, g.name)
         if self.repeat_p and self.repeat_u.next() < self.repeat_p:
-            when = self.next_open(now + self.repeat_delay.next())
+            when = self.open_after(now, self.repeat_delay.next())
             if when is not None:
                 return "repeat", when
         return None
@@ -872,7 +902,7 @@ class ReferenceModel:
         g, ch = agent.group, c.ch
         if agent.chats:
             if ch.slowdown:
-                self.set_pace(agent, ch, tell_others=True)
+                self.set_pace(agent, ch, only=None)
             if g.owed:  # an agent of the group is due to leave: no new chats
                 if agent in g.partial:
                     g.partial.remove(agent)

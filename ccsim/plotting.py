@@ -6,9 +6,9 @@ the functions are safe in scripts, servers and notebooks alike.
 Runs of up to :data:`LONG_RUN_DAYS` days are drawn interval by interval, labelled with the day
 and time. Longer runs would be a smear of hundreds of points, so they are drawn as the
 **average day**: per time of day, the mean over the simulated days with a band from the lowest
-to the highest day; one line per weekday instead where the weekdays differ (a day-of-week
-volume pattern, or groups that work on some weekdays only). Warm-up intervals are left out of
-the average day.
+to the highest day; one line (and band) per weekday instead where the weekdays differ (a
+day-of-week volume pattern, or groups that work on some weekdays only). Warm-up intervals are
+left out of the average day.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def _time_axis(ax: Axes, result: SimulationResult, times: list[float] | None = N
     ax.set_xticklabels([labels[i] for i in range(0, len(labels), step)], rotation=45, ha="right", fontsize=8)
     ax.grid(alpha=0.3)
     if times is not None:
-        ax.set_xlabel(f"time of day (average over {_days(result)} days)")
+        what = "per weekday" if result.weekly else "day"
+        ax.set_xlabel(f"time of day (average {what} over {_days(result)} days; band: lowest to highest day)")
 
 
 def _draw(
@@ -130,8 +131,8 @@ def _draw(
         text = label if line == "all days" else f"{label}, {line}"
         color = f"C{_WEEKDAYS.index(line)}" if line in _WEEKDAYS else None
         (drawn,) = ax.plot(x, mean, marker="o", markersize=3, label=text, color=color, linestyle=linestyle)
-        if line == "all days":
-            ax.fill_between(x, low, high, color=drawn.get_color(), alpha=0.15, linewidth=0)
+        # the band: from the lowest to the highest day (of that weekday)
+        ax.fill_between(x, low, high, color=drawn.get_color(), alpha=0.15 if line == "all days" else 0.07, linewidth=0)
     return times
 
 

@@ -87,7 +87,7 @@ class TargetCheck:
         The 95 % confidence half-width of the mean (None with one replication).
     status : str
         ``met``, ``MISSED``, or ``uncertain`` when the 95 % confidence interval contains the
-        target (more replications would tell).
+        target, or there is none (one replication): more replications would tell.
     intervals_met : float or None
         Share of the measured intervals (with a defined value) whose mean meets the target.
     """
@@ -115,7 +115,9 @@ def _meets(value: float, target: float, upper: bool) -> bool:
 def _status(value: float | None, half: float | None, target: float, upper: bool) -> str:
     if value is None:
         return "MISSED"
-    if half is not None and half > 0 and (value - half) <= target <= (value + half):
+    if half is None:  # one replication: no confidence interval to judge by
+        return "uncertain"
+    if half > 0 and (value - half) <= target <= (value + half):
         return "uncertain"
     return "met" if _meets(value, target, upper) else "MISSED"
 

@@ -894,9 +894,13 @@ def resolve_variant(scenario: Scenario, name: str, *, line_of: Callable[[tuple],
     """
     source = f"scenario {scenario.name!r}"
     if name not in scenario.variants:
-        known = ", ".join(scenario.variants) or "none"
         close = difflib.get_close_matches(str(name), list(scenario.variants), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; variants: {known}"
+        if close:
+            hint = f"; did you mean {close[0]!r}?"
+        elif scenario.variants:
+            hint = f"; variants: {', '.join(scenario.variants)}"
+        else:
+            hint = "; the scenario has no variants"
         raise ScenarioError(source, [Problem("variants", f"no variant {name!r}{hint}")])
     overrides = scenario.variants[name].overrides
     if "variants" in overrides:

@@ -44,7 +44,7 @@ def test_a_long_run_is_drawn_as_the_average_day():
     res = run(plotting.LONG_RUN_DAYS + 5)
     ax = plotting.plot_queue_length(res)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["09:00", "10:00", "11:00", "12:00"]
-    assert "average over 8 days" in ax.get_xlabel()
+    assert "average day over 8 days" in ax.get_xlabel()
     assert len(ax.lines) == 1 and len(ax.collections) == 1  # the mean, and the band of the days
 
 
@@ -54,6 +54,7 @@ def test_a_long_run_with_a_weekly_pattern_has_a_line_per_weekday():
     labels = ax.get_legend_handles_labels()[1]
     assert {"service level, mon", "service level, sun", "answer rate, sat"} <= set(labels)
     assert sum(label.startswith("service level, ") for label in labels) == 7
+    assert len(ax.collections) == 14  # a band per weekday and KPI
 
 
 def test_the_same_result_gives_the_same_png_bytes():

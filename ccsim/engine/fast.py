@@ -137,7 +137,7 @@ class ContactCenter(HeapGroups):
     script : iterable of ScriptedContact, optional
         Replace the random arrivals by these contacts (redials and repeats stay random).
     routing : type, default Routing
-        The routing policy class (see :mod:`ccsim.routing`); a subclass that overrides
+        The routing policy class (see :mod:`ccsim.engine.routing`); a subclass that overrides
         ``route`` decides where every new contact goes.
     staffing : mapping, optional
         ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
@@ -303,8 +303,9 @@ class ContactCenter(HeapGroups):
         ch.seg = j
         ch.seg_end = -INF
 
-    def _new_contact(self, ch: ChannelState) -> Contact:
-        c = Contact(ch, 0.0, 1.0, None)
+    def _new_contact(self, ch: ChannelState, base_s: float = 0.0, u_out: float = 1.0) -> Contact:
+        """A new contact of ``ch`` (numbered when a trace is kept)."""
+        c = Contact(ch, base_s, u_out, None)
         if self.trace is not None:
             c.id = self._next_id
             self._next_id += 1
@@ -330,10 +331,7 @@ class ContactCenter(HeapGroups):
             self._schedule_arrival(ch, now, gap)
         if not ch.fast:
             u_route, u_type, u_ss = ch.u_rest[i]
-            c = Contact(ch, base, u_out, None)  # the issue row is set when it is offered
-            if self.trace is not None:
-                c.id = self._next_id
-                self._next_id += 1
+            c = self._new_contact(ch, base, u_out)  # the issue row is set when it is offered
             c.deadline = ch.patiences[i]  # relative until the contact reaches a queue
             if len(ch.ctypes) > 1:
                 c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, u_type), len(ch.ctypes) - 1)]
@@ -830,7 +828,7 @@ class ContactCenter(HeapGroups):
         g.pres_t = now
 
     def _tick(self, ev) -> None:
-        """Start of interval ``ev.token``: backlog snapshot, new staffing."""
+        """Start of interval ``ev.k``: backlog snapshot, new staffing."""
         k = ev.k
         if k > 0:
             self._backlog(k - 1)

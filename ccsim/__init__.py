@@ -27,6 +27,8 @@ _LAZY = {
     "ScenarioError": "ccsim.errors",
     "load_scenario": "ccsim.loader",
     "scenario_from_dict": "ccsim.loader",
+    "Plan": "ccsim.planning",
+    "plan": "ccsim.planning",
     "Comparison": "ccsim.results",
     "SimulationResult": "ccsim.results",
     "compare": "ccsim.results",
@@ -38,6 +40,7 @@ _LAZY = {
 __all__ = [
     "CcsimError",
     "Comparison",
+    "Plan",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
@@ -48,6 +51,7 @@ __all__ = [
     "erlang_c",
     "erlang_c_metrics",
     "load_scenario",
+    "plan",
     "required_agents",
     "required_trunks",
     "run_replication",
@@ -68,6 +72,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as if imported eag
     )
     from ccsim.errors import CcsimError, ScenarioError
     from ccsim.loader import load_scenario, scenario_from_dict
+    from ccsim.planning import Plan, plan
     from ccsim.results import Comparison, SimulationResult, compare
     from ccsim.scenario import Scenario
     from ccsim.simulation import run_replication, simulate

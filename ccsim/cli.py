@@ -671,12 +671,78 @@ def _plain_name(name: str) -> bool:
 # --------------------------------------------------------------------------- main
 
 
+# --------------------------------------------------------------------------- plan
+
+
+def _add_plan(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "plan",
+        help="staffing planner: agents per group and interval so that every target is met in simulation",
+        description=(
+            "Size every in-house agent group per interval: an analytic first guess (time-varying Erlang "
+            "A/C), corrected by simulating the whole desk with common random numbers until every interval "
+            "meets every target, with the fewest agents the search finds. Prints the plan beside the "
+            "analytic guess and SIPP (per-interval Erlang in steady state). See docs/planning.md."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="scenario YAML file (every channel with volume needs a target)")
+    p.add_argument("--variant", action=_Once, help="plan this variant of the scenario")
+    p.add_argument("--replications", type=_whole(1), help="replications per evaluation (default: 20, or more)")
+    p.add_argument("--seed", type=_whole(0), help="random seed of every evaluation (default: the scenario's, else 1)")
+    p.add_argument(
+        "--max-evaluations", type=_whole(1), default=200, metavar="N", help="simulations the search may run (200)"
+    )
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write plan.csv, plan.json, plan_variant.yaml (paste it under variants:) and plan.png into this "
+        f"folder: a new or empty one, or one ccsim wrote before (listed in its {MANIFEST})",
+    )
+    p.set_defaults(handler=_cmd_plan)
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from ccsim import plotting
+    from ccsim.errors import ScenarioError
+    from ccsim.loader import load_scenario
+    from ccsim.planning import plan
+    from ccsim.planning.report import plan_dict, plan_rows, plan_text, plan_variant_yaml
+    from ccsim.report import csv_table
+
+    scenario = load_scenario(args.file)
+    if args.variant is not None:
+        try:
+            scenario = scenario.variant(args.variant)
+        except ScenarioError as exc:
+            raise ScenarioError(args.file, exc.problems) from None
+    out = _OutDir(args.out) if args.out else None
+    result = plan(scenario, seed=args.seed, replications=args.replications, max_evaluations=args.max_evaluations)
+    data = plan_dict(result)
+    print(json.dumps(data, indent=2) if args.json else plan_text(result), flush=True)
+    if out is not None:
+        files: dict[str, str | bytes] = {
+            "plan.csv": csv_table(plan_rows(result)),
+            "plan.json": json.dumps(data, indent=2),
+            "plan_variant.yaml": plan_variant_yaml(result),
+            "plan.png": plotting.figure_png(plotting.plot_plan(result)),
+        }
+        written, removed = out.write(files, result.result)
+        gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
+        print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
+    if not result.met:
+        first = result.misses[0]
+        raise CcsimError(f"{first}: no staffing within the limits met it; the plan above is the best found")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``ccsim`` argument parser with one subcommand per job."""
     parser = _Parser(prog="ccsim", description="Contact-center simulator and staffing planner.")
     parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add_run(sub)
+    _add_plan(sub)
     _add_erlang(sub)
     _add_validate(sub)
     _add_schema(sub)

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import io
 import math
+from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ccsim.results import SimulationResult
 
-__all__ = ["LONG_RUN_DAYS", "figure_png", "plot_occupancy", "plot_queue_length", "plot_service_level"]
+if TYPE_CHECKING:
+    from ccsim.planning import Plan
+
+__all__ = ["LONG_RUN_DAYS", "figure_png", "plot_occupancy", "plot_plan", "plot_queue_length", "plot_service_level"]
 
 #: Runs longer than this many days are drawn as an average day.
 LONG_RUN_DAYS = 3
@@ -235,6 +239,47 @@ def _lines(
     ax.set_title(f"{title}, {'average day' if _long(result) else 'per interval'}")
     ax.legend(fontsize=8)
     _time_axis(ax, result, times)
+    return ax
+
+
+def plot_plan(plan: Plan, group: str | None = None, ax: Axes | None = None) -> Axes:
+    """A staffing plan: planned, analytic and SIPP agents per interval, and the service level.
+
+    Parameters
+    ----------
+    plan : ccsim.planning.Plan
+        A plan from :func:`ccsim.plan`.
+    group : str, optional
+        The agent group (default: the first planned group).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The agents' axes; the service level of each channel (planned) is on a second axis.
+    """
+    ax = _axes(ax)
+    group = plan.planned_groups[0] if group is None else group
+    if group not in plan.staffing:
+        raise KeyError(f"no agent group {group!r} in the plan (groups: {', '.join(plan.planned_groups)})")
+    x = list(range(len(plan.result.interval_labels)))
+    ax.step(x, plan.staffing[group], where="mid", label=f"{group}: planned", linewidth=2)
+    ax.step(x, plan.analytic[group], where="mid", label="analytic guess", linestyle="--")
+    ax.step(x, plan.sipp[group], where="mid", label="SIPP", linestyle=":")
+    ax.set_ylabel("agents on duty")
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"staffing plan of {group}, and the service level it achieves")
+    sl = ax.twinx()
+    for i, name in enumerate(plan.result.channel_names):
+        _, y, _ = _series(plan.result.intervals, "channel", name, "service_level")
+        sl.plot(x, y, marker=".", markersize=3, linewidth=0.8, alpha=0.7, color=f"C{3 + i}", label=f"{name} SL")
+    sl.set_ylim(0, 1.05)
+    sl.set_ylabel("service level (planned)")
+    handles, labels = ax.get_legend_handles_labels()
+    more, more_labels = sl.get_legend_handles_labels()
+    ax.legend(handles + more, labels + more_labels, fontsize=7, loc="lower center")
+    _time_axis(ax, plan.result, None)
     return ax
 
 

@@ -1,0 +1,268 @@
+"""The planner's analytic first guess: agents per group and interval from Erlang formulas.
+
+Milliseconds for a whole calendar; the simulation then corrects it (:mod:`ccsim.planning.plan`).
+For every channel and interval:
+
+1. **Offered rate**: the interval's forecast volume after self-service containment, spread
+   over the interval (redials and repeat contacts are left to the simulation).
+2. **Time-varying load**: with ``time_varying`` (the default), the offered load is that of an
+   infinite-server queue fed by the piecewise-constant arrival rate, with exponential handle
+   times: the load follows the arrivals with a lag of about one handle time and decays over
+   closed hours (the "modified offered load" idea). Its mean over the interval is the load
+   the interval is sized for. Without it (``time_varying=False``), each interval is sized for
+   its own arrivals as if in steady state: the spreadsheet method, SIPP.
+3. **Agents**: voice and chat with Erlang A (mean patience, when the channel has patience) or
+   Erlang C, for every target of the channel (``min_service_level`` at the channel's answer
+   target, ``max_asa_s``, ``max_abandon_rate``). A chat agent runs ``max_concurrent`` chats,
+   each slowed by the concurrency slowdown at full load: the servers of the formula are
+   chats, and agents = ceil(servers / max_concurrent). Email and SNS are worked from the
+   backlog: the work that arrived within the answer target before the interval's end must be
+   done within that target, spread over the open time it covers.
+4. **Groups**: a channel's agents go to the first group of its entry queue (in-house, lowest
+   tier, best skill priority, then file order), with that group's handle-time factor. A group
+   serving several channels gets the sum (pooling would need fewer: the simulation removes
+   the surplus). Escalations add a load on the target group: the escalating group's handled
+   rate times the escalation probability, with the target's handle time, sized by Erlang A or
+   C for the channel's targets (callbacks without patience). Vendor groups keep their staffing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ccsim.erlang import required_agents
+from ccsim.errors import CcsimError
+from ccsim.scenario import REALTIME_KINDS, Channel, Scenario
+
+__all__ = ["ChannelNeed", "analytic_staffing", "entry_group", "time_varying_load"]
+
+
+@dataclass(frozen=True)
+class ChannelNeed:
+    """What the analytic guess found for one channel.
+
+    Attributes
+    ----------
+    channel : str
+        Channel name.
+    group : str
+        The group its contacts are assigned to.
+    rate_per_s : numpy.ndarray
+        Contacts offered to agents per second, per interval.
+    aht_s : float
+        Mean handle time at that group.
+    load : numpy.ndarray
+        Offered load (Erlangs) each interval is sized for.
+    agents : numpy.ndarray
+        Agents needed per interval.
+    """
+
+    channel: str
+    group: str
+    rate_per_s: np.ndarray
+    aht_s: float
+    load: np.ndarray
+    agents: np.ndarray
+
+
+def entry_group(scenario: Scenario, channel: str) -> str:
+    """The first group of a channel's entry queue: in-house, lowest tier, best priority, file order."""
+    able = []
+    for order, (name, g) in enumerate(scenario.agent_groups.items()):
+        if g.vendor is not None:
+            continue
+        skills = [s for key, s in g.skills.items() if key == channel or key.startswith(channel + "/")]
+        if skills:
+            able.append((g.tier, min(s.priority for s in skills), order, name))
+    if not able:
+        raise CcsimError(f"channels.{channel}: no in-house agent group has a skill for it, so none can be planned")
+    return min(able)[3]
+
+
+def _factor(scenario: Scenario, group: str, channel: str) -> float:
+    skills = scenario.agent_groups[group].skills
+    keys = [k for k in skills if k == channel or k.startswith(channel + "/")]
+    return min(skills[k].handle_time_factor for k in keys) if keys else 1.0
+
+
+def time_varying_load(rate_per_s: np.ndarray, aht_s: float, starts: list[float], ends: list[float]) -> np.ndarray:
+    """Mean offered load per interval of an infinite-server queue with exponential handle times.
+
+    The number in service ``m`` follows ``dm/dt = rate - m / aht``: within an interval of
+    constant rate it moves exponentially towards ``rate * aht``; over closed hours it decays.
+
+    Parameters
+    ----------
+    rate_per_s : numpy.ndarray
+        Arrival rate per interval (open hours).
+    aht_s : float
+        Mean handle time.
+    starts, ends : list of float
+        Interval opening and closing times.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mean load over each interval's open time.
+    """
+    out = np.empty(len(starts))
+    m = 0.0
+    for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        dt = end - start
+        steady = rate_per_s[k] * aht_s
+        decay = math.exp(-dt / aht_s)
+        out[k] = steady + (m - steady) * (aht_s / dt) * (1.0 - decay)
+        m = steady + (m - steady) * decay
+        if k + 1 < len(starts):
+            m *= math.exp(-(starts[k + 1] - end) / aht_s)  # closed: nobody arrives
+    return out
+
+
+def _targets(ch: Channel, name: str) -> dict[str, float]:
+    t = ch.targets
+    out = {}
+    if t.min_service_level is not None:  # the formulas take a share below 1; the simulation judges 100 %
+        out["min_service_level"] = min(t.min_service_level, 1.0 - 1e-6)
+    if t.max_asa_s is not None:
+        out["max_asa_s"] = t.max_asa_s
+    if t.max_abandon_rate is not None:
+        out["max_abandon_rate"] = t.max_abandon_rate
+    if not out:
+        raise CcsimError(
+            f"channels.{name}.targets: the planner needs a target for every channel with volume "
+            "(min_service_level, max_asa_s or max_abandon_rate), got none"
+        )
+    return out
+
+
+def _realtime_agents(ch: Channel, name: str, work_s: float, load: np.ndarray, patience: float | None) -> np.ndarray:
+    """Agents per interval for a voice or chat channel: Erlang A (with patience) or C.
+
+    ``work_s`` is a contact's handle time (a chat's at full concurrency) and ``load`` the
+    offered load in those units; the servers of the formula are chats for a chat channel.
+    """
+    targets = _targets(ch, name)
+    k = ch.max_concurrent if ch.kind == "chat" else 1
+    eff_rate = load / work_s  # the arrival rate that gives the load each interval is sized for
+    if "max_abandon_rate" in targets and patience is None:
+        targets.pop("max_abandon_rate")  # nobody abandons: met by any staffing
+        if not targets:
+            return np.zeros(len(load), dtype=np.int64)
+    res = required_agents(
+        eff_rate,
+        work_s,
+        answer_within_s=ch.answer_within_s,
+        patience_s=patience,
+        **targets,
+    )
+    servers = np.asarray(res.agents, dtype=float)
+    return np.ceil(servers / k).astype(np.int64)
+
+
+def _mean_patience(ch: Channel) -> float | None:
+    return ch.patience.mean_s if ch.patience is not None else None
+
+
+def _backlog_agents(ch: Channel, rate: np.ndarray, aht: float, starts: list[float], ends: list[float]) -> np.ndarray:
+    """Agents per interval for email or SNS: the work of the answer window, over its open time."""
+    window = ch.answer_within_s
+    out = np.zeros(len(starts), dtype=np.int64)
+    for k in range(len(starts)):
+        work = 0.0
+        open_s = 0.0
+        for j in range(k, -1, -1):
+            if ends[k] - starts[j] > window and j < k:
+                break
+            work += rate[j] * (ends[j] - starts[j]) * aht
+            open_s += ends[j] - starts[j]
+        out[k] = math.ceil(work / max(open_s, 1.0) - 1e-9) if work > 0 else 0
+    return out
+
+
+def analytic_staffing(
+    scenario: Scenario, *, time_varying: bool = True
+) -> tuple[dict[str, np.ndarray], dict[str, ChannelNeed]]:
+    """Agents per group and interval from the Erlang formulas (see the module documentation).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The desk.
+    time_varying : bool, default True
+        Size each interval for the time-varying offered load; False: for its own arrivals in
+        steady state (SIPP, the spreadsheet method).
+
+    Returns
+    -------
+    (dict, dict)
+        ``{group: numpy int64 array per interval}`` for every group (vendor groups: their own
+        staffing), and ``{channel: ChannelNeed}``.
+
+    Raises
+    ------
+    ccsim.CcsimError
+        A channel with volume but no target, or no in-house group able to serve it.
+    """
+    cal = scenario.calendar
+    starts = cal.interval_starts_s()
+    ends = [s + cal.interval_s for s in starts]
+    n = len(starts)
+    current = scenario.staffing_plan()
+    staffing = {
+        name: current[name] if g.vendor is not None else np.zeros(n, dtype=np.int64)
+        for name, g in scenario.agent_groups.items()
+    }
+    needs: dict[str, ChannelNeed] = {}
+    for name, ch in scenario.channels.items():
+        volume = ch.volume.per_interval_volume(cal)
+        if not np.any(volume > 0):
+            continue
+        containment = ch.self_service.containment if ch.self_service is not None else 0.0
+        rate = volume * (1.0 - containment) / cal.interval_s
+        group = entry_group(scenario, name)
+        aht = ch.handle_time.mean_s * _factor(scenario, group, name)
+        if ch.kind in REALTIME_KINDS:
+            k = ch.max_concurrent if ch.kind == "chat" else 1
+            work = aht * (1.0 + ch.concurrency_slowdown * (k - 1))
+            load = time_varying_load(rate, work, starts, ends) if time_varying else rate * work
+            agents = _realtime_agents(ch, name, work, load, _mean_patience(ch))
+        else:
+            load = rate * aht
+            agents = _backlog_agents(ch, rate, aht, starts, ends)
+        needs[name] = ChannelNeed(name, group, rate, aht, load, agents)
+        staffing[group] = staffing[group] + agents
+        _escalations(scenario, name, ch, group, rate, starts, ends, time_varying, staffing)
+    return staffing, needs
+
+
+def _escalations(
+    scenario: Scenario,
+    channel: str,
+    ch: Channel,
+    group: str,
+    rate: np.ndarray,
+    starts: list[float],
+    ends: list[float],
+    time_varying: bool,
+    staffing: dict[str, np.ndarray],
+) -> None:
+    """Add the agents the escalations of ``channel`` need at each higher tier."""
+    seen = {group}
+    g = scenario.agent_groups[group]
+    esc_rate = rate
+    while g.escalation is not None and g.escalation.to not in seen and np.any(esc_rate > 0):
+        target = g.escalation.to
+        seen.add(target)
+        esc_rate = esc_rate * g.escalation.probability
+        aht = ch.handle_time.mean_s * _factor(scenario, target, channel)
+        load = time_varying_load(esc_rate, aht, starts, ends) if time_varying else esc_rate * aht
+        if ch.kind in REALTIME_KINDS:  # a callback ticket never hangs up
+            patience = None if g.escalation.mode == "callback" else _mean_patience(ch)
+            agents = _realtime_agents(ch, channel, aht, load, patience)
+        else:
+            agents = _backlog_agents(ch, esc_rate, aht, starts, ends)
+        staffing[target] = staffing[target] + agents
+        g = scenario.agent_groups[target]

@@ -1,0 +1,331 @@
+"""``ccsim.plan``: agents per group and interval so that every target is met in simulation.
+
+The plan starts from the analytic first guess (:mod:`ccsim.planning.guess`) and is corrected by
+simulating the whole desk with common random numbers (the same seed for every evaluation, so
+that two staffings are compared on the same contacts):
+
+1. **Judging.** A plan is simulated with ``replications`` replications (default: the
+   scenario's ``simulation.replications`` if at least 20, else 20, so that interval figures
+   are sharp). Every interval with contacts offered (warm-up included) must meet every target of its
+   channel on the *mean over replications* of that interval's KPI: ``min_service_level`` (at
+   the channel's answer target), ``max_asa_s``, ``max_abandon_rate``. Email and SNS, worked
+   from a backlog answered within hours, are judged per day instead (an email arriving before
+   closing cannot be answered within a few hours in its interval's terms). A higher-tier group that
+   receives escalations must answer them at the service level its channels ask for
+   (``transfer_service_level``).
+2. **Adding.** While some interval misses a target, one agent is added in every missed interval
+   to the group that answers that channel first (for escalations, the receiving group), and
+   the desk is simulated again. An interval inherits its queue from the one before: a miss
+   caused by the interval before is cured there too, and the surplus goes in step 3.
+3. **Removing.** In turn for every planned group, one agent is removed in every other interval
+   (even intervals, then odd ones, so that two removals do not follow each other); the
+   removals at an interval that then misses, or just before one, are put back and the desk is
+   simulated again, until nothing misses; the removals left are kept. Rounds repeat until a
+   round removes nothing. (A removal is kept only when a simulation with it meets every target;
+   single removals are not tried one by one, so an agent that could go alone may stay.)
+
+Vendor groups keep their staffing. The plan is the last staffing that met every target; when
+no staffing within the limits meets a target (:attr:`Plan.misses`), the plan says which
+channel, interval and target, and keeps what it had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ccsim.engine.totals import CH_STATS
+from ccsim.errors import CcsimError
+from ccsim.planning.guess import analytic_staffing, entry_group
+from ccsim.results import TARGETS, SimulationResult
+from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario
+from ccsim.simulation import simulate
+
+__all__ = ["Miss", "Plan", "plan"]
+
+#: Fewest replications a plan is judged on.
+MIN_REPLICATIONS = 20
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A target missed in one interval (the mean over replications)."""
+
+    where: str  # "channel" or "group"
+    name: str
+    interval: int
+    label: str
+    target_name: str
+    target: float
+    value: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}s.{self.name}, interval {self.label}: {self.target_name} {self.target:g} "
+            f"not met ({self.value:.4g})"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A staffing plan and the simulation that confirms it.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario planned (with its own staffing).
+    staffing : dict
+        ``{group: numpy int array}``: agents on duty per interval of the calendar, the plan.
+    analytic : dict
+        The analytic first guess, the same shape.
+    sipp : dict
+        What per-interval Erlang formulas in steady state give (the spreadsheet method, SIPP).
+    result : SimulationResult
+        The simulation of the plan (every replication kept).
+    sipp_result : SimulationResult
+        The simulation of the SIPP staffing, with the same seed.
+    planned_groups : tuple of str
+        The groups the planner sized (vendor groups keep their staffing).
+    misses : list of Miss
+        Targets the plan still misses (empty when it meets every target).
+    sipp_misses : list of Miss
+        Targets the SIPP staffing misses when simulated.
+    evaluations : int
+        Simulations run to find the plan.
+    replications, seed : int
+        How each staffing was judged.
+    """
+
+    scenario: Scenario
+    staffing: dict[str, np.ndarray]
+    analytic: dict[str, np.ndarray]
+    sipp: dict[str, np.ndarray]
+    result: SimulationResult
+    sipp_result: SimulationResult
+    planned_groups: tuple[str, ...]
+    misses: list[Miss]
+    sipp_misses: list[Miss]
+    evaluations: int
+    replications: int
+    seed: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        """Whether the plan meets every target in every interval."""
+        return not self.misses
+
+    def to_scenario(self) -> Scenario:
+        """The scenario with the planned staffing (``ccsim.simulate`` confirms it)."""
+        groups = {g: {"staffing": [int(x) for x in self.staffing[g]]} for g in self.planned_groups}
+        return self.scenario.replace({"agent_groups": groups})
+
+    def hours(self, staffing: dict[str, np.ndarray]) -> dict[str, float]:
+        """Agent-hours on duty per group of a staffing, and ``all``."""
+        interval_h = self.scenario.calendar.interval_s / 3600.0
+        out = {g: float(v.sum()) * interval_h for g, v in staffing.items() if g in self.planned_groups}
+        out["all"] = sum(out.values())
+        return out
+
+
+def _backlog_misses(result: SimulationResult, scenario: Scenario) -> list[Miss]:
+    """Email and SNS, judged per day: a backlog answered within hours spans intervals and nights.
+
+    The day's service level (answered within the target / offered, the day's intervals pooled in
+    each replication, then the mean over replications) must meet the target; a miss is booked at
+    the interval of the day with the longest mean queue, where an agent helps most.
+    """
+    misses = []
+    sums = result.channel_sums  # (replications, channels, intervals, stats)
+    days = np.array([int(s // 86400) for s in result.interval_starts_s])
+    col = {name: i for i, name in enumerate(CH_STATS)}
+    for c, name in enumerate(result.channel_names):
+        target = result.channel_targets.get(name, {}).get("min_service_level")
+        if scenario.channels[name].kind in REALTIME_KINDS or target is None:
+            continue
+        for day in np.unique(days):
+            ks = np.flatnonzero(days == day)
+            offered = sums[:, c, ks, col["offered"]].sum(axis=1)
+            if not offered.any():
+                continue
+            within = sums[:, c, ks, col["answered_within"]].sum(axis=1)
+            value = float(np.mean(within[offered > 0] / offered[offered > 0]))
+            if value < target - 1e-9:
+                queue = sums[:, c, ks, col["queue_s"]].mean(axis=0)
+                k = int(ks[int(np.argmax(queue))])
+                misses.append(Miss("channel", name, k, f"day {day + 1}", "min_service_level", target, value))
+    return misses
+
+
+def _check_targets(result: SimulationResult, scenario: Scenario, groups: tuple[str, ...]) -> list[Miss]:
+    """Every (interval, target) the mean over replications misses (email and SNS: every day)."""
+    misses = _backlog_misses(result, scenario)
+    slack = 1e-9
+    for row in result.intervals:
+        if not row["offered"]:  # every interval counts, the warm-up too: it is staffed like any other
+            continue
+        name = row["channel"]
+        if scenario.channels[name].kind not in REALTIME_KINDS:
+            continue  # judged per day
+        targets = result.channel_targets.get(name, {})
+        for target_name, kpi, upper in TARGETS:
+            target = targets.get(target_name)
+            value = row[kpi]
+            if target is None or value is None:
+                continue
+            if (value > target + slack) if upper else (value < target - slack):
+                misses.append(Miss("channel", name, row["interval"], row["label"], target_name, target, value))
+    for row in result.group_intervals:
+        name = row["group"]
+        if name not in groups or not row["transfers_offered"]:
+            continue
+        target = _transfer_target(scenario, name)
+        value = row["transfer_service_level"]
+        if target is not None and value is not None and value < target - slack:
+            misses.append(Miss("group", name, row["interval"], row["label"], "min_service_level", target, value))
+    return misses
+
+
+def _transfer_target(scenario: Scenario, group: str) -> float | None:
+    """The service level a group must give escalations: the highest its channels ask for."""
+    channels = {key.split("/")[0] for key in scenario.agent_groups[group].skills}
+    levels = [scenario.channels[c].targets.min_service_level for c in channels if c in scenario.channels]
+    levels = [v for v in levels if v is not None]
+    return max(levels) if levels else None
+
+
+def plan(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    replications: int | None = None,
+    executor: Any = None,
+    max_evaluations: int = 200,
+    progress: Callable[[str], None] | None = None,
+) -> Plan:
+    """Size every in-house agent group per interval so that every target is met in simulation.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The desk, with targets for every channel that has volume (a variant already applied).
+    seed : int, optional
+        The seed of every evaluation (default: the scenario's, else 1): common random numbers.
+    replications : int, optional
+        Replications per evaluation (default: the scenario's if at least 20, else 20).
+    executor : concurrent.futures.Executor, optional
+        Runs the replications (see :func:`ccsim.simulate`); the plan is the same whatever the
+        executor.
+    max_evaluations : int, default 200
+        Simulations the search may run.
+    progress : callable, optional
+        Called with a short text after each evaluation.
+
+    Returns
+    -------
+    Plan
+        The plan, its simulation, the analytic guess and SIPP for comparison. When a target
+        cannot be met within the limits, :attr:`Plan.misses` names the channel, interval and
+        target, and the plan keeps the best staffing it found.
+
+    Raises
+    ------
+    ccsim.CcsimError
+        A channel with volume but no target, or no in-house group to serve it.
+    """
+    if not isinstance(scenario, Scenario):
+        raise CcsimError(f"plan: expected a Scenario (see ccsim.load_scenario), got {type(scenario).__name__}")
+    seed = scenario.simulation.seed if seed is None else seed
+    seed = 1 if seed is None else seed
+    reps = replications if replications is not None else max(scenario.simulation.replications, MIN_REPLICATIONS)
+    analytic, needs = analytic_staffing(scenario)
+    sipp, _ = analytic_staffing(scenario, time_varying=False)
+    planned = tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
+    entry = {name: need.group for name, need in needs.items()}
+    cal = scenario.calendar
+    state = {"evaluations": 0}
+
+    def evaluate(staffing: dict[str, np.ndarray]) -> tuple[SimulationResult, list[Miss]]:
+        state["evaluations"] += 1
+        res = simulate(scenario, replications=reps, seed=seed, staffing=staffing, executor=executor)
+        misses = _check_targets(res, scenario, planned)
+        if progress is not None:
+            progress(
+                f"evaluation {state['evaluations']}: {sum(int(staffing[g].sum()) for g in planned)} "
+                f"agent-intervals, {len(misses)} misses"
+            )
+        return res, misses
+
+    def group_of(miss: Miss) -> str:
+        return entry.get(miss.name, entry_group(scenario, miss.name)) if miss.where == "channel" else miss.name
+
+    staffing = {g: v.astype(np.int64).copy() for g, v in analytic.items()}
+    limit = {g: max(MAX_AGENTS // 100, 4 * int(v.max(initial=0)) + 50) for g, v in analytic.items()}
+    result, misses = evaluate(staffing)
+    notes: list[str] = []
+
+    # 2. adding
+    while misses and state["evaluations"] < max_evaluations:
+        grown = False
+        for g, k in sorted({(group_of(m), m.interval) for m in misses}):
+            if staffing[g][k] < limit[g]:
+                staffing[g][k] += 1
+                grown = True
+        if not grown:
+            break
+        result, misses = evaluate(staffing)
+    if misses:
+        return _plan(scenario, staffing, analytic, sipp, result, planned, misses, state, reps, seed, executor, notes)
+
+    # 3. removing
+    n_intervals = cal.intervals
+    changed = True
+    while changed and state["evaluations"] < max_evaluations:
+        changed = False
+        for g in planned:
+            for parity in (0, 1):
+                if state["evaluations"] >= max_evaluations:
+                    break
+                ks = [k for k in range(n_intervals) if k % 2 == parity and staffing[g][k] > 0]
+                if not ks:
+                    continue
+                keep = ks
+                while True:  # take back the removals at or just before a miss, until nothing misses
+                    trial = {h: v.copy() for h, v in staffing.items()}
+                    trial[g][keep] -= 1
+                    trial_res, trial_misses = evaluate(trial)
+                    if not trial_misses or state["evaluations"] >= max_evaluations:
+                        break
+                    bad = {m.interval for m in trial_misses} | {m.interval - 1 for m in trial_misses}
+                    keep = [k for k in keep if k not in bad]
+                    if not keep:
+                        break
+                if trial_misses or not keep:
+                    continue
+                staffing, result, misses = trial, trial_res, []
+                changed = True
+    if state["evaluations"] >= max_evaluations:
+        notes.append(f"stopped after {max_evaluations} evaluations: some agents may still be removable")
+    return _plan(scenario, staffing, analytic, sipp, result, planned, misses, state, reps, seed, executor, notes)
+
+
+def _plan(scenario, staffing, analytic, sipp, result, planned, misses, state, reps, seed, executor, notes) -> Plan:
+    sipp_result = simulate(scenario, replications=reps, seed=seed, staffing=sipp, executor=executor)
+    return Plan(
+        scenario=scenario,
+        staffing=staffing,
+        analytic=analytic,
+        sipp=sipp,
+        result=result,
+        sipp_result=sipp_result,
+        planned_groups=planned,
+        misses=misses,
+        sipp_misses=_check_targets(sipp_result, scenario, planned),
+        evaluations=state["evaluations"],
+        replications=reps,
+        seed=seed,
+        notes=notes,
+    )

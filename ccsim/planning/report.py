@@ -1,0 +1,130 @@
+"""Renderings of a staffing plan: text, tidy rows (CSV), JSON-ready data, a YAML variant.
+
+No computing happens here: everything comes from the :class:`~ccsim.planning.plan.Plan`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import yaml
+
+from ccsim.planning.plan import Plan
+
+__all__ = ["plan_dict", "plan_rows", "plan_text", "plan_variant_yaml"]
+
+
+def _kpi(plan: Plan, channel: str, k: int, kpi: str) -> float | None:
+    row = plan.result.intervals[plan.result.channel_names.index(channel) * len(plan.result.interval_labels) + k]
+    return row[kpi]
+
+
+def plan_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One row per interval: agents per group (analytic, SIPP, planned) and the plan's KPIs."""
+    res = plan.result
+    rows = []
+    for k, label in enumerate(res.interval_labels):
+        row: dict[str, Any] = {"interval": k, "label": label}
+        for g in plan.planned_groups:
+            row[f"{g}_analytic"] = int(plan.analytic[g][k])
+            row[f"{g}_sipp"] = int(plan.sipp[g][k])
+            row[f"{g}_planned"] = int(plan.staffing[g][k])
+        for ch in res.channel_names:
+            for kpi in ("offered", "service_level", "asa_s", "abandon_rate"):
+                row[f"{ch}_{kpi}"] = _kpi(plan, ch, k, kpi)
+        rows.append(row)
+    return rows
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON-ready data (None for undefined values)."""
+    interval_h = plan.scenario.calendar.interval_s / 3600.0
+    groups = {}
+    for g in plan.planned_groups:
+        shrinkage = plan.scenario.agent_groups[g].shrinkage
+        on_duty = float(plan.staffing[g].sum()) * interval_h
+        groups[g] = {
+            "planned": [int(x) for x in plan.staffing[g]],
+            "analytic": [int(x) for x in plan.analytic[g]],
+            "sipp": [int(x) for x in plan.sipp[g]],
+            "agent_hours_on_duty": on_duty,
+            "agent_hours_paid": on_duty / (1.0 - shrinkage),
+            "peak_agents": int(plan.staffing[g].max(initial=0)),
+            "analytic_agent_hours": float(plan.analytic[g].sum()) * interval_h,
+            "sipp_agent_hours": float(plan.sipp[g].sum()) * interval_h,
+        }
+    return {
+        "scenario": plan.scenario.name,
+        "variant": plan.scenario.variant_name,
+        "seed": plan.seed,
+        "replications": plan.replications,
+        "evaluations": plan.evaluations,
+        "met": plan.met,
+        "misses": [str(m) for m in plan.misses],
+        "sipp_intervals_missed": len({m.interval for m in plan.sipp_misses}),
+        "notes": plan.notes,
+        "groups": groups,
+        "intervals": [{k: _clean(v) for k, v in row.items()} for row in plan_rows(plan)],
+    }
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def plan_variant_yaml(plan: Plan, name: str = "planned") -> str:
+    """The plan as a scenario variant to paste under ``variants:`` (``ccsim run --variant NAME``)."""
+    overrides = {"agent_groups": {g: {"staffing": [int(x) for x in plan.staffing[g]]} for g in plan.planned_groups}}
+    doc = {
+        name: {
+            "description": f"staffing planned by ccsim plan (seed {plan.seed}, {plan.replications} replications)",
+            "overrides": overrides,
+        }
+    }
+    return yaml.safe_dump({"variants": doc}, sort_keys=False, default_flow_style=None, width=100)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def plan_text(plan: Plan) -> str:
+    """A readable plan: totals against the analytic guess and SIPP, then interval by interval."""
+    d = plan_dict(plan)
+    variant = f", variant {plan.scenario.variant_name}" if plan.scenario.variant_name else ""
+    lines = [
+        f"Staffing plan: {plan.scenario.name}{variant}",
+        f"judged on {plan.replications} replications per staffing (seed {plan.seed}), {plan.evaluations} simulations",
+        "every target met in every interval" if plan.met else f"{len(plan.misses)} target(s) NOT met, see below",
+        "",
+        f"  {'group':<16}{'planned h':>11}{'paid h':>10}{'peak':>6}{'analytic h':>12}{'SIPP h':>9}",
+    ]
+    for g, v in d["groups"].items():
+        lines.append(
+            f"  {g:<16}{v['agent_hours_on_duty']:>11,.1f}{v['agent_hours_paid']:>10,.1f}{v['peak_agents']:>6}"
+            f"{v['analytic_agent_hours']:>12,.1f}{v['sipp_agent_hours']:>9,.1f}"
+        )
+    n = len(plan.result.interval_labels)
+    lines += [
+        "",
+        f"SIPP (per-interval Erlang formulas in steady state), simulated: misses a target in "
+        f"{d['sipp_intervals_missed']} of {n} intervals",
+        "",
+    ]
+    header = f"  {'interval':<13}" + "".join(f"{g[:10] + ' a/S/p':>20}" for g in plan.planned_groups)
+    header += "".join(f"{c[:8] + ' SL':>12}" for c in plan.result.channel_names)
+    lines.append(header)
+    for row in plan_rows(plan):
+        text = f"  {row['label']:<13}"
+        for g in plan.planned_groups:
+            text += f"{row[g + '_analytic']:>10}/{row[g + '_sipp']:>3}/{row[g + '_planned']:>4}"
+        for c in plan.result.channel_names:
+            text += f"{_pct(row[c + '_service_level']):>12}"
+        lines.append(text)
+    lines.append("  (a/S/p: agents from the analytic guess, SIPP, and the plan; SL: the plan's service level)")
+    if plan.misses:
+        lines += ["", "Not met:"] + [f"  {m}" for m in plan.misses[:20]]
+    for note in plan.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)

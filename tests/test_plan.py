@@ -1,0 +1,133 @@
+"""The staffing planner: known optima on steady queues, the start of a day, bad input, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from ccsim import CcsimError, required_agents, scenario_from_dict, simulate
+from ccsim.cli import main
+from ccsim.planning import analytic_staffing, plan
+from ccsim.planning.guess import time_varying_load
+
+QUEUE = {
+    "name": "steady queue",
+    "calendar": {"interval_min": 60, "days": 1},
+    "channels": {
+        "phone": {
+            "kind": "voice",
+            "volume": {"per_day": 200 * 24},
+            "handle_time": {"dist": "exponential", "mean_s": 180},
+            "patience": None,
+            "targets": {"min_service_level": 0.8, "answer_within_s": 20},
+        }
+    },
+    "agent_groups": {"agents": {"skills": ["phone"], "staffing": 1}},
+    "simulation": {"seed": 5},
+}
+
+
+def test_a_constant_load_is_planned_as_erlang_c_noise_aside():
+    p = plan(scenario_from_dict(QUEUE))
+    erlang_c = required_agents(200 / 3600, 180, answer_within_s=20, min_service_level=0.8).agents  # 14
+    # SIPP is Erlang C interval by interval; the plan is judged on simulated interval means,
+    # which cannot tell 13 agents (79.6 %) from 14 (88.8 %) apart by more than the noise
+    assert list(p.sipp["agents"]) == [erlang_c] * 24
+    assert p.met and np.all(np.abs(p.staffing["agents"] - erlang_c) <= 1)
+    levels = [r["service_level"] for r in p.result.intervals]
+    assert min(levels) >= 0.8 and not p.misses
+
+
+def test_with_abandonment_the_plan_follows_erlang_a():
+    data = copy.deepcopy(QUEUE)
+    data["channels"]["phone"]["patience"] = {"dist": "exponential", "mean_s": 120}
+    data["channels"]["phone"]["targets"]["max_abandon_rate"] = 0.03
+    p = plan(scenario_from_dict(data))
+    erlang_a = required_agents(
+        200 / 3600, 180, answer_within_s=20, min_service_level=0.8, patience_s=120, max_abandon_rate=0.03
+    ).agents
+    assert list(p.sipp["agents"]) == [erlang_a] * 24
+    assert p.met and np.all(np.abs(p.staffing["agents"] - erlang_a) <= 1)
+
+
+def test_a_day_starting_empty_needs_fewer_agents_at_the_opening_than_sipp():
+    # long handle times (20 min): the load builds up over the first half hour, so the opening
+    # interval needs fewer agents than its arrivals in steady state would
+    data = copy.deepcopy(QUEUE)
+    data["calendar"] = {"interval_min": 30, "open": "08:00", "close": "12:00"}
+    data["channels"]["phone"]["volume"] = {"per_day": 8 * 60}
+    data["channels"]["phone"]["handle_time"] = {"dist": "exponential", "mean_s": 1200}
+    p = plan(scenario_from_dict(data))
+    assert p.met
+    assert p.analytic["agents"][0] < p.sipp["agents"][0]
+    assert p.staffing["agents"][0] < p.sipp["agents"][0]
+
+
+def test_the_time_varying_load_follows_the_arrivals_with_a_lag():
+    # a step from 0 to rate r at time 0: m(t) = r aht (1 - exp(-t / aht)); its mean over [0, T]
+    rate, aht, T = 0.1, 600.0, 1800.0
+    load = time_varying_load(np.array([rate, rate]), aht, [0.0, T], [T, 2 * T])
+    exact0 = rate * aht * (1 - aht / T * (1 - np.exp(-T / aht)))
+    assert load[0] == pytest.approx(exact0, rel=1e-12)
+    assert load[0] < load[1] < rate * aht
+
+
+def test_the_plan_as_a_scenario_gives_the_plans_numbers():
+    p = plan(scenario_from_dict(QUEUE), replications=20)
+    again = simulate(p.to_scenario(), replications=20, seed=p.seed)
+    assert np.array_equal(again.channel_sums, p.result.channel_sums)
+
+
+def test_a_channel_without_a_target_is_named():
+    data = copy.deepcopy(QUEUE)
+    data["channels"]["phone"]["targets"] = {}
+    with pytest.raises(CcsimError, match=r"channels\.phone\.targets: the planner needs a target"):
+        analytic_staffing(scenario_from_dict(data))
+
+
+def test_a_target_not_met_within_the_limits_names_channel_interval_and_target():
+    # repeat contacts add load the analytic guess leaves to the simulation; one evaluation only
+    data = copy.deepcopy(QUEUE)
+    data["agent_groups"]["agents"]["first_contact_resolution"] = 0.3
+    data["resolution"] = {"repeat_probability": 0.9, "repeat_delay": {"dist": "exponential", "mean_s": 600}}
+    p = plan(scenario_from_dict(data), max_evaluations=1, replications=5)
+    assert not p.met
+    text = str(p.misses[0])
+    assert text.startswith("channels.phone, interval day 1 ") and "min_service_level 0.8 not met" in text
+
+
+def test_ccsim_plan_prints_writes_and_confirms(tmp_path, capsys):
+    path = tmp_path / "queue.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(QUEUE))
+    out = tmp_path / "out"
+    assert main(["plan", str(path), "--replications", "20", "--json", "--out", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["met"] and len(data["groups"]["agents"]["planned"]) == 24
+    assert {"plan.csv", "plan.json", "plan_variant.yaml", "plan.png"} <= {f.name for f in out.iterdir()}
+    # the variant file pastes under variants: and ccsim run confirms the plan
+    variant = yaml.safe_load((out / "plan_variant.yaml").read_text())
+    confirmed = copy.deepcopy(QUEUE) | variant
+    path.write_text(yaml.safe_dump(confirmed))
+    assert main(["run", str(path), "--variant", "planned", "--replications", "20", "--json"]) == 0
+    run = json.loads(capsys.readouterr().out)
+    assert run["staffing"]["agents"] == data["groups"]["agents"]["planned"]
+    assert min(r["service_level"] for r in run["intervals"]) >= 0.8
+
+
+def test_ccsim_plan_that_misses_keeps_the_plan_and_says_what_in_one_line(tmp_path, capsys):
+    import yaml
+
+    data = copy.deepcopy(QUEUE)
+    data["agent_groups"]["agents"]["first_contact_resolution"] = 0.3
+    data["resolution"] = {"repeat_probability": 0.9, "repeat_delay": {"dist": "exponential", "mean_s": 600}}
+    path = tmp_path / "queue.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["plan", str(path), "--replications", "5", "--max-evaluations", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert "target(s) NOT met" in out and "day 1 00:00" in out  # the plan is still shown
+    assert err.count("\n") == 1 and err.startswith("ccsim: error: channels.phone, interval day 1 ")

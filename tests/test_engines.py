@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_model import DESK, SHIFTS, TIMELINE
+from test_model import CHAT, DESK, EMAIL_BACKLOG, SHIFTS, TIMELINE
 from test_routing import BASE as ROUTING_BASE
 
 from ccsim import load_scenario, scenario_from_dict
@@ -121,23 +121,6 @@ def test_escalated_contacts_timeline_of_test_model():
     assert ref.groups[1, :, G["transfer_wait_s"]].sum() == 50
 
 
-CHAT = {
-    "name": "chat",
-    "calendar": {"interval_min": 60, "open": "00:00", "close": "01:00"},
-    "channels": {
-        "chat": {
-            "kind": "chat",
-            "volume": {"per_interval": [0]},
-            "handle_time": {"dist": "deterministic", "value_s": 100},
-            "patience": None,
-            "max_concurrent": 2,
-            "concurrency_slowdown": 0.5,
-        }
-    },
-    "agent_groups": {"a": {"skills": ["chat"], "staffing": 1}},
-}
-
-
 def test_chat_concurrency_timeline_of_test_model():
     script = [ScriptedContact(0, "chat", 100), ScriptedContact(50, "chat", 100), ScriptedContact(60, "chat", 100)]
     _, ref = run_both(scenario_from_dict(CHAT), script=script)
@@ -153,22 +136,9 @@ def test_chat_concurrency_timeline_of_test_model():
 
 
 def test_email_backlog_timeline_of_test_model():
-    data = {
-        "name": "email",
-        "calendar": {"interval_min": 60, "open": "09:00", "close": "10:00", "days": 2},
-        "channels": {
-            "email": {
-                "kind": "email",
-                "volume": {"per_interval": [0]},
-                "handle_time": {"dist": "deterministic", "value_s": 600},
-                "targets": {"min_service_level": 0.9, "answer_within_h": 4},
-            }
-        },
-        "agent_groups": {"a": {"skills": ["email"], "staffing": 1}},
-    }
     nine = 9 * 3600
     script = [ScriptedContact(nine + 100 * i, "email", 600) for i in range(8)]
-    _, ref = run_both(scenario_from_dict(data), script=script)
+    _, ref = run_both(scenario_from_dict(EMAIL_BACKLOG), script=script)
     assert ref.channels[0][0][C["backlog_end"]] == 2
     assert ref.channels[0][1][C["queue_s"]] == 600
 

@@ -94,24 +94,26 @@ def test_exact_timeline_answers_abandonment_escalation_repeat_and_shift_change()
     assert tot[C["first_handled"]] == 6 and tot[C["first_resolved"]] == 4
 
 
+CHAT = {
+    "name": "chat",
+    "calendar": {"interval_min": 60, "open": "00:00", "close": "01:00"},
+    "channels": {
+        "chat": {
+            "kind": "chat",
+            "volume": {"per_interval": [0]},
+            "handle_time": {"dist": "deterministic", "value_s": 100},
+            "patience": None,
+            "max_concurrent": 2,
+            "concurrency_slowdown": 0.5,
+        }
+    },
+    "agent_groups": {"a": {"skills": ["chat"], "staffing": 1}},
+}
+
+
 def test_chat_agents_run_concurrent_chats_with_slowdown():
-    data = {
-        "name": "chat",
-        "calendar": {"interval_min": 60, "open": "00:00", "close": "01:00"},
-        "channels": {
-            "chat": {
-                "kind": "chat",
-                "volume": {"per_interval": [0]},
-                "handle_time": {"dist": "deterministic", "value_s": 100},
-                "patience": None,
-                "max_concurrent": 2,
-                "concurrency_slowdown": 0.5,
-            }
-        },
-        "agent_groups": {"a": {"skills": ["chat"], "staffing": 1}},
-    }
     script = [ScriptedContact(0, "chat", 100), ScriptedContact(50, "chat", 100), ScriptedContact(60, "chat", 100)]
-    r = ContactCenter(scenario_from_dict(data), seed=1, trace=True, script=script).run()
+    r = ContactCenter(scenario_from_dict(CHAT), seed=1, trace=True, script=script).run()
     # chat 0 alone for 50 s (50 done), then two chats at 1.5x: chat 0 needs 50 more -> 75 s -> t=125;
     # chat 1 has done 75 / 1.5 = 50 by then. Chat 2 waited for the free slot and starts at 125; two
     # chats again: chat 1 needs 50 x 1.5 -> t=200, when chat 2 has done 50 and finishes alone at 250.
@@ -126,23 +128,25 @@ def test_chat_agents_run_concurrent_chats_with_slowdown():
     ]
 
 
+EMAIL_BACKLOG = {
+    "name": "email",
+    "calendar": {"interval_min": 60, "open": "09:00", "close": "10:00", "days": 2},
+    "channels": {
+        "email": {
+            "kind": "email",
+            "volume": {"per_interval": [0]},
+            "handle_time": {"dist": "deterministic", "value_s": 600},
+            "targets": {"min_service_level": 0.9, "answer_within_h": 4},
+        }
+    },
+    "agent_groups": {"a": {"skills": ["email"], "staffing": 1}},
+}
+
+
 def test_email_backlog_carries_over_the_night():
-    data = {
-        "name": "email",
-        "calendar": {"interval_min": 60, "open": "09:00", "close": "10:00", "days": 2},
-        "channels": {
-            "email": {
-                "kind": "email",
-                "volume": {"per_interval": [0]},
-                "handle_time": {"dist": "deterministic", "value_s": 600},
-                "targets": {"min_service_level": 0.9, "answer_within_h": 4},
-            }
-        },
-        "agent_groups": {"a": {"skills": ["email"], "staffing": 1}},
-    }
     nine = 9 * 3600
     script = [ScriptedContact(nine + 100 * i, "email", 600) for i in range(8)]
-    r = ContactCenter(scenario_from_dict(data), seed=1, trace=True, script=script).run()
+    r = ContactCenter(scenario_from_dict(EMAIL_BACKLOG), seed=1, trace=True, script=script).run()
     answers = [t for t, e, *_ in r.trace if e == "answer"]
     assert answers[:6] == [nine + 600 * i for i in range(6)]
     assert answers[6:] == [86400 + nine, 86400 + nine + 600]  # overnight: next morning at opening

@@ -732,7 +732,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     if not result.met:
         first = result.misses[0]
-        raise CcsimError(f"{first}: no staffing within the limits met it; the plan above is the best found")
+        why = (
+            "no staffing within the limits met it"
+            if result.stopped == "limit"
+            else f"the search stopped after {result.evaluations} simulations (--max-evaluations)"
+        )
+        raise CcsimError(f"{first}: {why}; the plan above is the best found")
     return 0
 
 

@@ -162,6 +162,15 @@ class FrozenDict(dict):
         return FrozenDict(copy.deepcopy(dict(self), memo))
 
 
+def _freeze(value: Any) -> Any:
+    """Mappings and lists inside a scenario part, made immutable all the way down."""
+    if isinstance(value, dict):
+        return FrozenDict({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple) and not isinstance(value, BaseModel):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
 class Strict(BaseModel):
     """Base of every scenario part: unknown keys rejected, frozen all the way down, no NaN or infinity.
 
@@ -174,8 +183,8 @@ class Strict(BaseModel):
     @model_validator(mode="after")
     def _freeze_mappings(self) -> Strict:
         for name, value in self.__dict__.items():
-            if type(value) is dict:
-                object.__setattr__(self, name, FrozenDict(value))
+            if isinstance(value, dict | list):
+                object.__setattr__(self, name, _freeze(value))
         return self
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Strict:
@@ -932,7 +941,7 @@ def _value_exists(data: Any, loc: tuple) -> bool:
     for part in loc:
         if isinstance(cur, dict) and part in cur:
             cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        elif isinstance(cur, list | tuple) and isinstance(part, int) and 0 <= part < len(cur):
             cur = cur[part]
         else:
             return False

@@ -243,6 +243,42 @@ def test_tie_repeat_contacts_due_at_the_opening_come_after_the_staffing():
     ]
 
 
+def test_tie_a_chat_and_a_call_ending_together_end_in_booking_order():
+    # The chat's end was booked at 0, the call's at 10, both at 100: the chat ends first, so its
+    # agent (of "mixed") takes the call waiting since 20. The reference's chat once waited on a
+    # condition, one scheduling step later than its end, and "voice" took the call.
+    desk = {
+        "name": "tie",
+        "calendar": {"interval_min": 60, "open": "00:00", "close": "01:00"},
+        "channels": {
+            "chat": {
+                "kind": "chat",
+                "volume": {"per_interval": [0]},
+                "patience": None,
+                "handle_time": {"dist": "deterministic", "value_s": 100},
+            },
+            "phone": {
+                "kind": "voice",
+                "volume": {"per_interval": [0]},
+                "patience": None,
+                "handle_time": {"dist": "deterministic", "value_s": 100},
+            },
+        },
+        "agent_groups": {
+            "mixed": {"skills": ["chat", "phone"], "staffing": 1, "first_contact_resolution": 1.0},
+            "voice": {"skills": ["phone"], "staffing": 1, "first_contact_resolution": 1.0},
+        },
+    }
+    script = [ScriptedContact(0, "chat", 100), ScriptedContact(10, "phone", 90), ScriptedContact(20, "phone", 50)]
+    _, ref = run_both(scenario_from_dict(desk), script=script)
+    assert [e for e in events(ref.trace, ("answer", "complete")) if e[0] >= 100] == [
+        (100.0, "complete", 0, "mixed"),
+        (100.0, "answer", 2, "mixed"),
+        (100.0, "complete", 1, "voice"),
+        (150.0, "complete", 2, "mixed"),
+    ]
+
+
 def test_tie_scripted_contact_at_an_interval_start_comes_after_its_staffing():
     data = copy.deepcopy(TIMELINE)
     data["agent_groups"] = {"t1": {"skills": ["phone"], "staffing": [0, 1]}}

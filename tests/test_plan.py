@@ -131,3 +131,41 @@ def test_ccsim_plan_that_misses_keeps_the_plan_and_says_what_in_one_line(tmp_pat
     out, err = capsys.readouterr()
     assert "target(s) NOT met" in out and "day 1 00:00" in out  # the plan is still shown
     assert err.count("\n") == 1 and err.startswith("ccsim: error: channels.phone, interval day 1 ")
+    assert "the search stopped after 1 simulations (--max-evaluations)" in err
+
+
+def test_groups_working_some_weekdays_get_the_contacts_of_their_days_only():
+    data = copy.deepcopy(QUEUE)
+    data["calendar"] = {"interval_min": 60, "open": "08:00", "close": "12:00", "days": 7}
+    data["channels"]["phone"]["volume"] = {"per_day": 200}
+    data["agent_groups"] = {
+        "week": {"skills": ["phone"], "staffing": 1, "weekdays": ["mon", "tue", "wed", "thu", "fri"]},
+        "weekend": {"skills": ["phone"], "staffing": 1, "weekdays": ["sat", "sun"]},
+    }
+    p = plan(scenario_from_dict(data), replications=10)
+    assert p.met
+    assert not p.staffing["week"][20:].any() and p.staffing["weekend"][20:].all()  # days 6 and 7 are sat, sun
+    assert p.staffing["week"][:20].all() and not p.staffing["weekend"][:20].any()
+    data["agent_groups"]["weekend"]["weekdays"] = ["sat"]
+    with pytest.raises(CcsimError, match=r"channels\.phone: no in-house group with a skill for it works on day 7"):
+        plan(scenario_from_dict(data))
+
+
+def test_a_vendors_group_keeps_its_staffing_and_the_plan_reproduces():
+    data = copy.deepcopy(QUEUE)
+    data["calendar"] = {"interval_min": 60, "open": "08:00", "close": "12:00"}
+    data["channels"]["phone"]["volume"] = {"per_day": 400}
+    data["agent_groups"] = {
+        "house": {
+            "skills": ["phone"],
+            "staffing": 1,
+            "first_contact_resolution": 0.5,
+            "escalation": {"to": "bpo", "probability": 0.5},
+        },
+        "bpo": {"tier": 2, "skills": ["phone"], "staffing": 2, "vendor": "acme"},
+    }
+    data["vendors"] = {"acme": {"routing": {"mode": "share", "share": 0.0, "channels": ["phone"]}}}
+    p = plan(scenario_from_dict(data), replications=10, max_evaluations=30)
+    assert p.planned_groups == ("house",) and list(p.staffing["bpo"]) == [2, 2, 2, 2]
+    again = simulate(p.to_scenario(), replications=10, seed=p.seed)
+    assert np.array_equal(again.channel_sums, p.result.channel_sums)

@@ -174,7 +174,7 @@ class Contact:
         self.agent: Agent | None = None
         self.t_start = 0.0  # when its handling started
         self.work_s = 0.0  # handling work left (chat: at the agent's last change of pace)
-        self.pace_changed: simpy.Event | None = None  # chat: succeeds when the pace changes
+        self.process: simpy.Process | None = None  # chat: the process waiting for its end
         self.done: simpy.Event | None = None  # the end of its handling, booked when it starts (chat: at each pace)
 
 
@@ -761,16 +761,17 @@ class ReferenceModel:
         """A chat's handling, at its agent's pace.
 
         Its end (``c.done``) is booked when it starts and again whenever the pace changes (the
-        agent starts or ends another chat, see :meth:`set_pace`): the chat then waits for the
-        new end.
+        agent starts or ends another chat, see :meth:`set_pace`), which interrupts the wait:
+        the chat then waits for its new end.
         """
+        c.process = self.env.active_process
         while True:
-            c.pace_changed = self.env.event()
-            done = c.done
-            yield done | c.pace_changed
-            if done.processed and done is c.done:
-                c.pace_changed = None
-                return
+            try:
+                yield c.done
+            except simpy.Interrupt:  # the pace changed: c.done was booked again
+                continue
+            c.process = None
+            return
 
     def chat_starts(self, c: Contact, agent: Agent, work: float) -> None:
         """A chat agent takes one more chat, and the next waiting one while it has a free slot."""
@@ -820,8 +821,8 @@ class ReferenceModel:
         agent.pace = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
         for other in agent.chats if only is None else (only,):
             other.done = self.env.timeout(max(other.work_s, 0.0) * agent.pace)
-            if other.pace_changed is not None and not other.pace_changed.triggered:
-                other.pace_changed.succeed()
+            if other.process is not None:  # waiting for its old end: wake it to wait for the new one
+                other.process.interrupt("pace")
 
     # ------------------------------------------------------------------ 6. outcome
 

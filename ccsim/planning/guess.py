@@ -35,9 +35,9 @@ import numpy as np
 
 from ccsim.erlang import required_agents
 from ccsim.errors import CcsimError
-from ccsim.scenario import REALTIME_KINDS, Channel, Scenario
+from ccsim.scenario import REALTIME_KINDS, WEEKDAYS, Channel, Scenario
 
-__all__ = ["ChannelNeed", "analytic_staffing", "entry_group", "time_varying_load"]
+__all__ = ["ChannelNeed", "analytic_staffing", "entry_group", "entry_groups", "time_varying_load", "works"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ class ChannelNeed:
         Offered load (Erlangs) each interval is sized for.
     agents : numpy.ndarray
         Agents needed per interval.
+    groups : tuple of str
+        Per interval, the group the agents go to: the first of the entry queue that works that
+        day (``group`` unless it has ``weekdays``).
     """
 
     channel: str
@@ -66,10 +69,11 @@ class ChannelNeed:
     aht_s: float
     load: np.ndarray
     agents: np.ndarray
+    groups: tuple[str, ...]
 
 
-def entry_group(scenario: Scenario, channel: str) -> str:
-    """The first group of a channel's entry queue: in-house, lowest tier, best priority, file order."""
+def entry_groups(scenario: Scenario, channel: str) -> list[str]:
+    """The in-house groups of a channel's entry queue: lowest tier, by skill priority, then file order."""
     able = []
     for order, (name, g) in enumerate(scenario.agent_groups.items()):
         if g.vendor is not None:
@@ -79,7 +83,23 @@ def entry_group(scenario: Scenario, channel: str) -> str:
             able.append((g.tier, min(s.priority for s in skills), order, name))
     if not able:
         raise CcsimError(f"channels.{channel}: no in-house agent group has a skill for it, so none can be planned")
-    return min(able)[3]
+    tier = min(a[0] for a in able)
+    return [a[3] for a in sorted(able) if a[0] == tier]
+
+
+def entry_group(scenario: Scenario, channel: str) -> str:
+    """The first group of a channel's entry queue: in-house, lowest tier, best priority, file order."""
+    return entry_groups(scenario, channel)[0]
+
+
+def works(scenario: Scenario, group: str) -> np.ndarray:
+    """Whether a group may be on duty in each interval (its ``weekdays``)."""
+    cal = scenario.calendar
+    days = scenario.agent_groups[group].weekdays
+    n_day = cal.intervals_per_day_value
+    first = WEEKDAYS.index(cal.start_weekday)
+    day_ok = [days is None or WEEKDAYS[(first + d) % 7] in days for d in range(cal.days)]
+    return np.repeat(np.array(day_ok), n_day)
 
 
 def _factor(scenario: Scenario, group: str, channel: str) -> float:
@@ -222,7 +242,8 @@ def analytic_staffing(
             continue
         containment = ch.self_service.containment if ch.self_service is not None else 0.0
         rate = volume * (1.0 - containment) / cal.interval_s
-        group = entry_group(scenario, name)
+        order = entry_groups(scenario, name)
+        group = order[0]
         aht = ch.handle_time.mean_s * _factor(scenario, group, name)
         if ch.kind in REALTIME_KINDS:
             k = ch.max_concurrent if ch.kind == "chat" else 1
@@ -232,10 +253,33 @@ def analytic_staffing(
         else:
             load = rate * aht
             agents = _backlog_agents(ch, rate, aht, starts, ends)
-        needs[name] = ChannelNeed(name, group, rate, aht, load, agents)
-        staffing[group] = staffing[group] + agents
+        at = _on_duty(scenario, name, order, volume)
+        for k in np.flatnonzero(agents):
+            staffing[at[k]][k] += agents[k]
+        needs[name] = ChannelNeed(name, group, rate, aht, load, agents, tuple(at))
         _escalations(scenario, name, ch, group, rate, starts, ends, time_varying, staffing)
+    for name in staffing:
+        if scenario.agent_groups[name].vendor is None:
+            staffing[name] = np.where(works(scenario, name), staffing[name], 0)
     return staffing, needs
+
+
+def _on_duty(scenario: Scenario, channel: str, order: list[str], volume: np.ndarray) -> list[str]:
+    """Per interval, the first group of the channel's entry queue that works that day."""
+    able = [works(scenario, g) for g in order]
+    at = []
+    for k in range(len(volume)):
+        first = next((g for g, ok in zip(order, able, strict=True) if ok[k]), None)
+        if first is None:
+            if volume[k] > 0:
+                day = scenario.calendar.interval_labels()[k].split(" ")[1]
+                raise CcsimError(
+                    f"channels.{channel}: no in-house group with a skill for it works on day {day}, "
+                    "when it has contacts (see agent_groups.*.weekdays)"
+                )
+            first = order[0]
+        at.append(first)
+    return at
 
 
 def _escalations(
@@ -255,6 +299,8 @@ def _escalations(
     esc_rate = rate
     while g.escalation is not None and g.escalation.to not in seen and np.any(esc_rate > 0):
         target = g.escalation.to
+        if scenario.agent_groups[target].vendor is not None:
+            return  # a vendor's group keeps its staffing
         seen.add(target)
         esc_rate = esc_rate * g.escalation.probability
         aht = ch.handle_time.mean_s * _factor(scenario, target, channel)

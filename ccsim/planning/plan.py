@@ -39,7 +39,7 @@ import numpy as np
 
 from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
-from ccsim.planning.guess import analytic_staffing, entry_group
+from ccsim.planning.guess import analytic_staffing, entry_group, works
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario
 from ccsim.simulation import simulate
@@ -95,6 +95,10 @@ class Plan:
         Targets the SIPP staffing misses when simulated.
     evaluations : int
         Simulations run to find the plan.
+    stopped : str or None
+        Why the search stopped early: ``limit`` (a missed interval could get no more agents:
+        the group's limit, or nobody of it works that day), ``evaluations`` (``max_evaluations``
+        ran out), or None.
     replications, seed : int
         How each staffing was judged.
     """
@@ -111,6 +115,7 @@ class Plan:
     evaluations: int
     replications: int
     seed: int
+    stopped: str | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -244,7 +249,8 @@ def plan(
     analytic, needs = analytic_staffing(scenario)
     sipp, _ = analytic_staffing(scenario, time_varying=False)
     planned = tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
-    entry = {name: need.group for name, need in needs.items()}
+    entry = {name: need.groups for name, need in needs.items()}  # per interval: the group on duty that day
+    on_duty = {g: works(scenario, g) for g in planned}
     cal = scenario.calendar
     state = {"evaluations": 0}
 
@@ -260,25 +266,49 @@ def plan(
         return res, misses
 
     def group_of(miss: Miss) -> str:
-        return entry.get(miss.name, entry_group(scenario, miss.name)) if miss.where == "channel" else miss.name
+        if miss.where == "group":
+            return miss.name
+        return entry[miss.name][miss.interval] if miss.name in entry else entry_group(scenario, miss.name)
 
     staffing = {g: v.astype(np.int64).copy() for g, v in analytic.items()}
     limit = {g: max(MAX_AGENTS // 100, 4 * int(v.max(initial=0)) + 50) for g, v in analytic.items()}
     result, misses = evaluate(staffing)
     notes: list[str] = []
+    stopped: str | None = None
+
+    def finish() -> Plan:
+        sipp_result = simulate(scenario, replications=reps, seed=seed, staffing=sipp, executor=executor)
+        return Plan(
+            scenario=scenario,
+            staffing=staffing,
+            analytic=analytic,
+            sipp=sipp,
+            result=result,
+            sipp_result=sipp_result,
+            planned_groups=planned,
+            misses=misses,
+            sipp_misses=_check_targets(sipp_result, scenario, planned),
+            evaluations=state["evaluations"],
+            replications=reps,
+            seed=seed,
+            stopped=stopped,
+            notes=notes,
+        )
 
     # 2. adding
     while misses and state["evaluations"] < max_evaluations:
         grown = False
         for g, k in sorted({(group_of(m), m.interval) for m in misses}):
-            if staffing[g][k] < limit[g]:
+            if staffing[g][k] < limit[g] and on_duty[g][k]:
                 staffing[g][k] += 1
                 grown = True
         if not grown:
+            stopped = "limit"
             break
         result, misses = evaluate(staffing)
     if misses:
-        return _plan(scenario, staffing, analytic, sipp, result, planned, misses, state, reps, seed, executor, notes)
+        stopped = stopped or "evaluations"
+        return finish()
 
     # 3. removing
     n_intervals = cal.intervals
@@ -300,32 +330,15 @@ def plan(
                     if not trial_misses or state["evaluations"] >= max_evaluations:
                         break
                     bad = {m.interval for m in trial_misses} | {m.interval - 1 for m in trial_misses}
-                    keep = [k for k in keep if k not in bad]
-                    if not keep:
+                    kept = [k for k in keep if k not in bad]
+                    if not kept or kept == keep:  # nothing left, or the misses come from further back
                         break
+                    keep = kept
                 if trial_misses or not keep:
                     continue
                 staffing, result, misses = trial, trial_res, []
                 changed = True
     if state["evaluations"] >= max_evaluations:
+        stopped = "evaluations"
         notes.append(f"stopped after {max_evaluations} evaluations: some agents may still be removable")
-    return _plan(scenario, staffing, analytic, sipp, result, planned, misses, state, reps, seed, executor, notes)
-
-
-def _plan(scenario, staffing, analytic, sipp, result, planned, misses, state, reps, seed, executor, notes) -> Plan:
-    sipp_result = simulate(scenario, replications=reps, seed=seed, staffing=sipp, executor=executor)
-    return Plan(
-        scenario=scenario,
-        staffing=staffing,
-        analytic=analytic,
-        sipp=sipp,
-        result=result,
-        sipp_result=sipp_result,
-        planned_groups=planned,
-        misses=misses,
-        sipp_misses=_check_targets(sipp_result, scenario, planned),
-        evaluations=state["evaluations"],
-        replications=reps,
-        seed=seed,
-        notes=notes,
-    )
+    return finish()

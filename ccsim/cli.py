@@ -732,8 +732,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     if not result.met:
         first = result.misses[0]
+        blocks = [n for n in result.notes if "max_agents" in n and "blocks" in n]
         why = (
-            "no staffing within the limits met it"
+            (blocks[0] if blocks else "no staffing within the limits met it")
             if result.stopped == "limit"
             else f"the search stopped after {result.evaluations} simulations (--max-evaluations)"
         )

@@ -567,6 +567,11 @@ class AgentGroup(Strict):
     weekdays: tuple[Weekday, ...] | None = Field(
         None, description="weekdays the group works (default every day); off days have no agents on duty"
     )
+    max_agents: Annotated[_Agents | tuple[_Agents, ...], AfterValidator(_at_most_agents)] | None = Field(
+        None,
+        description="planning: the most agents the planner may put on duty (a constant, or one per interval "
+        "of a day or of the run; seats, hiring); the simulation ignores it",
+    )
 
     @field_validator("skills", mode="before", json_schema_input_type=dict[str, Skill | None] | list[str])
     @classmethod
@@ -694,6 +699,9 @@ class Costs(Strict):
     agents_per_supervisor: Positive | None = Field(None, description="agents per supervisor")
     supervisor_wage_per_hour: NonNegative = Field(0.0, description="supervisor cost per paid hour")
     setup: NonNegative = Field(0.0, description="one-off in-house set-up (lines, PBX, CRM, tools)")
+    fte_hours_per_week: Annotated[float, Field(gt=0, le=168)] = Field(
+        40.0, description="paid hours of one full-time equivalent (FTE) per week"
+    )
 
 
 class Simulation(Strict):
@@ -1054,6 +1062,8 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
     for g, grp in s.agent_groups.items():
         if not isinstance(grp.staffing, int):
             lengths(("agent_groups", g, "staffing"), grp.staffing)
+        if grp.max_agents is not None and not isinstance(grp.max_agents, int):
+            lengths(("agent_groups", g, "max_agents"), grp.max_agents)
         for skill in grp.skills:
             ch_name, _, ctype = skill.partition("/")
             if ch_name not in s.channels:

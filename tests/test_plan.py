@@ -169,3 +169,32 @@ def test_a_vendors_group_keeps_its_staffing_and_the_plan_reproduces():
     assert p.planned_groups == ("house",) and list(p.staffing["bpo"]) == [2, 2, 2, 2]
     again = simulate(p.to_scenario(), replications=10, seed=p.seed)
     assert np.array_equal(again.channel_sums, p.result.channel_sums)
+
+
+def test_max_agents_caps_the_plan_and_a_cap_that_blocks_is_named(tmp_path, capsys):
+    import yaml
+
+    data = copy.deepcopy(QUEUE)
+    data["agent_groups"]["agents"]["max_agents"] = 12  # Erlang C needs 14 at 80 % in 20 s
+    path = tmp_path / "capped.yaml"
+    path.write_text(yaml.safe_dump(data))
+    p = plan(scenario_from_dict(data), replications=5)
+    assert not p.met and p.stopped == "limit" and p.staffing["agents"].max() == 12
+    assert main(["plan", str(path), "--replications", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "agent_groups.agents.max_agents (12) blocks interval day 1 00:00" in err
+
+
+def test_the_plan_reports_paid_hours_fte_and_labour_cost():
+    from ccsim.planning.report import plan_dict
+
+    data = copy.deepcopy(QUEUE)
+    data["agent_groups"]["agents"]["shrinkage"] = 0.2
+    data["costs"] = {"wage_per_hour": 2000, "fte_hours_per_week": 35}
+    p = plan(scenario_from_dict(data), replications=5)
+    g = plan_dict(p)["groups"]["agents"]
+    on_duty = float(p.staffing["agents"].sum())  # hour-long intervals
+    assert g["agent_hours_on_duty"] == on_duty
+    assert g["agent_hours_paid"] == pytest.approx(on_duty / 0.8)
+    assert g["fte"] == pytest.approx(on_duty / 0.8 / (35 / 7))  # one simulated day of a 35-hour week
+    assert g["labour_cost"] == pytest.approx(on_duty / 0.8 * 2000)

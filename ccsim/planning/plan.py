@@ -41,7 +41,7 @@ from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
 from ccsim.planning.guess import analytic_staffing, entry_group, works
 from ccsim.results import TARGETS, SimulationResult
-from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario
+from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
 from ccsim.simulation import simulate
 
 __all__ = ["Miss", "Plan", "plan"]
@@ -97,8 +97,9 @@ class Plan:
         Simulations run to find the plan.
     stopped : str or None
         Why the search stopped early: ``limit`` (a missed interval could get no more agents:
-        the group's limit, or nobody of it works that day), ``evaluations`` (``max_evaluations``
-        ran out), or None.
+        the group's ``max_agents``, the search's own limit, or nobody of it works that day;
+        :attr:`notes` names a ``max_agents`` that blocks), ``evaluations``
+        (``max_evaluations`` ran out), or None.
     replications, seed : int
         How each staffing was judged.
     """
@@ -163,6 +164,26 @@ def _backlog_misses(result: SimulationResult, scenario: Scenario) -> list[Miss]:
                 k = int(ks[int(np.argmax(queue))])
                 misses.append(Miss("channel", name, k, f"day {day + 1}", "min_service_level", target, value))
     return misses
+
+
+def _limits(
+    scenario: Scenario, analytic: dict[str, np.ndarray], planned: tuple[str, ...]
+) -> tuple[dict[str, np.ndarray], set[str]]:
+    """The most agents the planner may put on duty per group and interval, and the capped groups.
+
+    A group's ``max_agents`` where given; otherwise a search limit far above the analytic guess.
+    """
+    cal = scenario.calendar
+    limit, capped = {}, set()
+    for g in planned:
+        spec = scenario.agent_groups[g]
+        far = max(MAX_AGENTS // 100, 4 * int(analytic[g].max(initial=0)) + 50)
+        if spec.max_agents is None:
+            limit[g] = np.full(cal.intervals, far, dtype=np.int64)
+        else:
+            limit[g] = np.minimum(staffing_per_interval(spec.max_agents, None, cal), far)
+            capped.add(g)
+    return limit, capped
 
 
 def _check_targets(result: SimulationResult, scenario: Scenario, groups: tuple[str, ...]) -> list[Miss]:
@@ -270,11 +291,13 @@ def plan(
             return miss.name
         return entry[miss.name][miss.interval] if miss.name in entry else entry_group(scenario, miss.name)
 
-    staffing = {g: v.astype(np.int64).copy() for g, v in analytic.items()}
-    limit = {g: max(MAX_AGENTS // 100, 4 * int(v.max(initial=0)) + 50) for g, v in analytic.items()}
-    result, misses = evaluate(staffing)
     notes: list[str] = []
     stopped: str | None = None
+    limit, capped = _limits(scenario, analytic, planned)
+    staffing = {g: np.minimum(v.astype(np.int64), limit[g]) if g in limit else v.copy() for g, v in analytic.items()}
+    if any(np.any(staffing[g] < analytic[g]) for g in limit):
+        notes.append("the analytic guess exceeds max_agents in some intervals: capped")
+    result, misses = evaluate(staffing)
 
     def finish() -> Plan:
         sipp_result = simulate(scenario, replications=reps, seed=seed, staffing=sipp, executor=executor)
@@ -299,11 +322,15 @@ def plan(
     while misses and state["evaluations"] < max_evaluations:
         grown = False
         for g, k in sorted({(group_of(m), m.interval) for m in misses}):
-            if staffing[g][k] < limit[g] and on_duty[g][k]:
+            if staffing[g][k] < limit[g][k] and on_duty[g][k]:
                 staffing[g][k] += 1
                 grown = True
         if not grown:
             stopped = "limit"
+            first = misses[0]
+            g = group_of(first)
+            if g in capped and staffing[g][first.interval] >= limit[g][first.interval]:
+                notes.append(f"agent_groups.{g}.max_agents ({limit[g][first.interval]}) blocks interval {first.label}")
             break
         result, misses = evaluate(staffing)
     if misses:

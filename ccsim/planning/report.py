@@ -39,23 +39,30 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
     """The plan as plain JSON-ready data (None for undefined values)."""
-    interval_h = plan.scenario.calendar.interval_s / 3600.0
+    cal, costs = plan.scenario.calendar, plan.scenario.costs
+    interval_h = cal.interval_s / 3600.0
+    weeks = cal.days / 7.0
     groups = {}
     for g in plan.planned_groups:
-        shrinkage = plan.scenario.agent_groups[g].shrinkage
+        spec = plan.scenario.agent_groups[g]
         on_duty = float(plan.staffing[g].sum()) * interval_h
+        paid = on_duty / (1.0 - spec.shrinkage)
+        wage = spec.cost_per_hour if spec.cost_per_hour is not None else costs.wage_per_hour
         groups[g] = {
             "planned": [int(x) for x in plan.staffing[g]],
             "analytic": [int(x) for x in plan.analytic[g]],
             "sipp": [int(x) for x in plan.sipp[g]],
             "agent_hours_on_duty": on_duty,
-            "agent_hours_paid": on_duty / (1.0 - shrinkage),
+            "agent_hours_paid": paid,
+            "fte": paid / (costs.fte_hours_per_week * weeks),
+            "labour_cost": paid * wage if wage else None,
             "peak_agents": int(plan.staffing[g].max(initial=0)),
             "analytic_agent_hours": float(plan.analytic[g].sum()) * interval_h,
             "sipp_agent_hours": float(plan.sipp[g].sum()) * interval_h,
         }
     return {
         "scenario": plan.scenario.name,
+        "currency": costs.currency,
         "variant": plan.scenario.variant_name,
         "seed": plan.seed,
         "replications": plan.replications,
@@ -98,12 +105,14 @@ def plan_text(plan: Plan) -> str:
         f"judged on {plan.replications} replications per staffing (seed {plan.seed}), {plan.evaluations} simulations",
         "every target met in every interval" if plan.met else f"{len(plan.misses)} target(s) NOT met, see below",
         "",
-        f"  {'group':<16}{'planned h':>11}{'paid h':>10}{'peak':>6}{'analytic h':>12}{'SIPP h':>9}",
+        f"  {'group':<16}{'planned h':>11}{'paid h':>10}{'FTE':>7}{'peak':>6}{'analytic h':>12}{'SIPP h':>9}"
+        f"{'labour cost':>16}",
     ]
     for g, v in d["groups"].items():
+        cost = f"{v['labour_cost']:,.0f} {d['currency']}" if v["labour_cost"] is not None else "-"
         lines.append(
-            f"  {g:<16}{v['agent_hours_on_duty']:>11,.1f}{v['agent_hours_paid']:>10,.1f}{v['peak_agents']:>6}"
-            f"{v['analytic_agent_hours']:>12,.1f}{v['sipp_agent_hours']:>9,.1f}"
+            f"  {g:<16}{v['agent_hours_on_duty']:>11,.1f}{v['agent_hours_paid']:>10,.1f}{v['fte']:>7.1f}"
+            f"{v['peak_agents']:>6}{v['analytic_agent_hours']:>12,.1f}{v['sipp_agent_hours']:>9,.1f}{cost:>16}"
         )
     n = len(plan.result.interval_labels)
     lines += [

@@ -198,3 +198,47 @@ def test_the_plan_reports_paid_hours_fte_and_labour_cost():
     assert g["agent_hours_paid"] == pytest.approx(on_duty / 0.8)
     assert g["fte"] == pytest.approx(on_duty / 0.8 / (35 / 7))  # one simulated day of a 35-hour week
     assert g["labour_cost"] == pytest.approx(on_duty / 0.8 * 2000)
+
+
+def test_chat_agents_are_planned_as_k_times_n_servers():
+    # without slowdown, an agent running k chats is k servers of M/M/(k n): Erlang C on chats
+    data = copy.deepcopy(QUEUE)
+    data["channels"] = {
+        "chat": {
+            "kind": "chat",
+            "volume": {"per_day": 120 * 24},
+            "handle_time": {"dist": "exponential", "mean_s": 600},
+            "patience": None,
+            "max_concurrent": 3,
+            "targets": {"min_service_level": 0.8, "answer_within_s": 60},
+        }
+    }
+    data["agent_groups"] = {"agents": {"skills": ["chat"], "staffing": 1}}
+    servers = required_agents(120 / 3600, 600, answer_within_s=60, min_service_level=0.8).agents
+    p = plan(scenario_from_dict(data))
+    assert list(p.sipp["agents"]) == [-(-servers // 3)] * 24
+    assert p.met and np.all(np.abs(p.staffing["agents"] - (-(-servers // 3))) <= 1)
+
+
+def test_an_email_backlog_is_planned_at_its_workload():
+    # 300 emails a day over 10 hours, 8 minutes each: 4 agents' work every hour. Answering 90 %
+    # within 4 hours day after day needs that capacity (fewer, and the backlog grows each day);
+    # more would be waste
+    data = {
+        "name": "email desk",
+        "calendar": {"interval_min": 60, "open": "08:00", "close": "18:00", "days": 3},
+        "channels": {
+            "email": {
+                "kind": "email",
+                "volume": {"per_day": 300},
+                "handle_time": {"dist": "exponential", "mean_s": 480},
+                "targets": {"min_service_level": 0.9, "answer_within_h": 4},
+            }
+        },
+        "agent_groups": {"a": {"skills": ["email"], "staffing": 1}},
+        "simulation": {"seed": 2},
+    }
+    p = plan(scenario_from_dict(data))
+    work_hours = 300 * 480 / 3600 * 3
+    assert p.met
+    assert 0.9 * work_hours <= p.hours(p.staffing)["a"] <= 1.1 * work_hours

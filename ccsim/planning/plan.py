@@ -20,7 +20,10 @@ that two staffings are compared on the same contacts):
 3. **Removing.** In turn for every planned group, one agent is removed in every other interval
    (even intervals, then odd ones, so that two removals do not follow each other); the
    removals at an interval that then misses, or just before one, are put back and the desk is
-   simulated again, until nothing misses; the removals left are kept. Rounds repeat until a
+   simulated again, until nothing misses; the removals left are kept. A removal must leave
+   every target met with confidence: the 95 % confidence interval of the mean, not only the
+   mean, on the right side of the target (otherwise the plan would fit the noise of its own
+   seed: an agent whose interval meets the target on this seed's mean by chance is kept). Rounds repeat until a
    round removes nothing. (A removal is kept only when a simulation with it meets every target;
    single removals are not tried one by one, so an agent that could go alone may stay.)
 
@@ -40,14 +43,16 @@ import numpy as np
 from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
 from ccsim.planning.guess import analytic_staffing, entry_group, works
-from ccsim.results import TARGETS, SimulationResult
+from ccsim.results import TARGETS, SimulationResult, mean_ci
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
 from ccsim.simulation import simulate
 
 __all__ = ["Miss", "Plan", "plan"]
 
-#: Fewest replications a plan is judged on.
+#: Fewest replications the search judges a staffing on.
 MIN_REPLICATIONS = 20
+#: Replications the found plan is confirmed (and corrected) on.
+CONFIRM_REPLICATIONS = 100
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ class Plan:
         return out
 
 
-def _backlog_misses(result: SimulationResult, scenario: Scenario) -> list[Miss]:
+def _backlog_misses(result: SimulationResult, scenario: Scenario, confident: bool = False) -> list[Miss]:
     """Email and SNS, judged per day: a backlog answered within hours spans intervals and nights.
 
     The day's service level (answered within the target / offered, the day's intervals pooled in
@@ -158,8 +163,10 @@ def _backlog_misses(result: SimulationResult, scenario: Scenario) -> list[Miss]:
             if not offered.any():
                 continue
             within = sums[:, c, ks, col["answered_within"]].sum(axis=1)
-            value = float(np.mean(within[offered > 0] / offered[offered > 0]))
-            if value < target - 1e-9:
+            mean, half = mean_ci(np.where(offered > 0, within / np.maximum(offered, 1), np.nan))
+            value = float(mean)
+            margin = float(np.nan_to_num(half)) if confident else 0.0
+            if value - margin < target - 1e-9:
                 queue = sums[:, c, ks, col["queue_s"]].mean(axis=0)
                 k = int(ks[int(np.argmax(queue))])
                 misses.append(Miss("channel", name, k, f"day {day + 1}", "min_service_level", target, value))
@@ -186,9 +193,15 @@ def _limits(
     return limit, capped
 
 
-def _check_targets(result: SimulationResult, scenario: Scenario, groups: tuple[str, ...]) -> list[Miss]:
-    """Every (interval, target) the mean over replications misses (email and SNS: every day)."""
-    misses = _backlog_misses(result, scenario)
+def _check_targets(
+    result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool = False
+) -> list[Miss]:
+    """Every (interval, target) the mean over replications misses (email and SNS: every day).
+
+    With ``confident``, also those the mean meets but its 95 % confidence interval does not
+    (the mean could meet the target by chance).
+    """
+    misses = _backlog_misses(result, scenario, confident)
     slack = 1e-9
     for row in result.intervals:
         if not row["offered"]:  # every interval counts, the warm-up too: it is staffed like any other
@@ -202,7 +215,8 @@ def _check_targets(result: SimulationResult, scenario: Scenario, groups: tuple[s
             value = row[kpi]
             if target is None or value is None:
                 continue
-            if (value > target + slack) if upper else (value < target - slack):
+            margin = (row[f"{kpi}_ci95"] or 0.0) if confident else 0.0
+            if (value + margin > target + slack) if upper else (value - margin < target - slack):
                 misses.append(Miss("channel", name, row["interval"], row["label"], target_name, target, value))
     for row in result.group_intervals:
         name = row["group"]
@@ -210,7 +224,8 @@ def _check_targets(result: SimulationResult, scenario: Scenario, groups: tuple[s
             continue
         target = _transfer_target(scenario, name)
         value = row["transfer_service_level"]
-        if target is not None and value is not None and value < target - slack:
+        margin = (row["transfer_service_level_ci95"] or 0.0) if confident else 0.0
+        if target is not None and value is not None and value - margin < target - slack:
             misses.append(Miss("group", name, row["interval"], row["label"], "min_service_level", target, value))
     return misses
 
@@ -267,6 +282,7 @@ def plan(
     seed = scenario.simulation.seed if seed is None else seed
     seed = 1 if seed is None else seed
     reps = replications if replications is not None else max(scenario.simulation.replications, MIN_REPLICATIONS)
+    confirm = max(reps, CONFIRM_REPLICATIONS) if replications is None else reps
     analytic, needs = analytic_staffing(scenario)
     sipp, _ = analytic_staffing(scenario, time_varying=False)
     planned = tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
@@ -275,10 +291,13 @@ def plan(
     cal = scenario.calendar
     state = {"evaluations": 0}
 
-    def evaluate(staffing: dict[str, np.ndarray]) -> tuple[SimulationResult, list[Miss]]:
+    def evaluate(
+        staffing: dict[str, np.ndarray], confident: bool = False, replications: int | None = None
+    ) -> tuple[SimulationResult, list[Miss]]:
         state["evaluations"] += 1
-        res = simulate(scenario, replications=reps, seed=seed, staffing=staffing, executor=executor)
-        misses = _check_targets(res, scenario, planned)
+        n = reps if replications is None else replications
+        res = simulate(scenario, replications=n, seed=seed, staffing=staffing, executor=executor)
+        misses = _check_targets(res, scenario, planned, confident)
         if progress is not None:
             progress(
                 f"evaluation {state['evaluations']}: {sum(int(staffing[g].sum()) for g in planned)} "
@@ -318,8 +337,9 @@ def plan(
             notes=notes,
         )
 
-    # 2. adding
-    while misses and state["evaluations"] < max_evaluations:
+    def add(misses: list[Miss]) -> bool:
+        """One more agent in every missed interval; False when none could be added."""
+        nonlocal stopped
         grown = False
         for g, k in sorted({(group_of(m), m.interval) for m in misses}):
             if staffing[g][k] < limit[g][k] and on_duty[g][k]:
@@ -331,7 +351,10 @@ def plan(
             g = group_of(first)
             if g in capped and staffing[g][first.interval] >= limit[g][first.interval]:
                 notes.append(f"agent_groups.{g}.max_agents ({limit[g][first.interval]}) blocks interval {first.label}")
-            break
+        return grown
+
+    # 2. adding
+    while misses and state["evaluations"] < max_evaluations and add(misses):
         result, misses = evaluate(staffing)
     if misses:
         stopped = stopped or "evaluations"
@@ -353,7 +376,7 @@ def plan(
                 while True:  # take back the removals at or just before a miss, until nothing misses
                     trial = {h: v.copy() for h, v in staffing.items()}
                     trial[g][keep] -= 1
-                    trial_res, trial_misses = evaluate(trial)
+                    trial_res, trial_misses = evaluate(trial, confident=True)
                     if not trial_misses or state["evaluations"] >= max_evaluations:
                         break
                     bad = {m.interval for m in trial_misses} | {m.interval - 1 for m in trial_misses}
@@ -365,6 +388,11 @@ def plan(
                     continue
                 staffing, result, misses = trial, trial_res, []
                 changed = True
+    # 4. confirming: the search's replications can meet a target by chance; the plan is judged
+    # again on more replications, and agents are added where it then misses
+    result, misses = evaluate(staffing, replications=confirm, confident=True)
+    while misses and state["evaluations"] < max_evaluations and add(misses):
+        result, misses = evaluate(staffing, replications=confirm, confident=True)
     if state["evaluations"] >= max_evaluations:
         stopped = "evaluations"
         notes.append(f"stopped after {max_evaluations} evaluations: some agents may still be removable")

@@ -494,11 +494,10 @@ class _Progress:
             self._stream.flush()
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace):
+    """The scenario of ``args.file`` (a CSV points to ``ccsim erlang --csv``), its ``--variant`` applied."""
     from ccsim.errors import ScenarioError
     from ccsim.loader import load_scenario
-    from ccsim.report import result_json, summary_text
-    from ccsim.simulation import simulate
 
     try:
         scenario = load_scenario(args.file)
@@ -512,6 +511,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
             scenario = scenario.variant(args.variant)
         except ScenarioError as exc:
             raise ScenarioError(args.file, exc.problems) from None
+    return scenario
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from ccsim.report import result_json, summary_text
+    from ccsim.simulation import simulate
+
+    scenario = _load(args)
     out = _OutDir(args.out) if args.out else None  # checked before a long run, not after
     limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = _Progress()
@@ -704,18 +711,11 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from ccsim import plotting
-    from ccsim.errors import ScenarioError
-    from ccsim.loader import load_scenario
     from ccsim.planning import plan
     from ccsim.planning.report import plan_dict, plan_rows, plan_text, plan_variant_yaml
     from ccsim.report import csv_table
 
-    scenario = load_scenario(args.file)
-    if args.variant is not None:
-        try:
-            scenario = scenario.variant(args.variant)
-        except ScenarioError as exc:
-            raise ScenarioError(args.file, exc.problems) from None
+    scenario = _load(args)
     out = _OutDir(args.out) if args.out else None
     result = plan(scenario, seed=args.seed, replications=args.replications, max_evaluations=args.max_evaluations)
     data = plan_dict(result)

@@ -38,10 +38,9 @@ class Intervals:
         Intervals in the run.
     """
 
-    __slots__ = ("bucket_start", "ends", "horizon", "interval_s", "n", "starts")
+    __slots__ = ("bucket_start", "ends", "horizon", "n", "starts")
 
     def __init__(self, calendar: Calendar) -> None:
-        self.interval_s = calendar.interval_s
         self.starts = calendar.interval_starts_s()
         self.ends = [s + calendar.interval_s for s in self.starts]
         self.bucket_start = [0.0, *self.starts[1:]]

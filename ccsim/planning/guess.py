@@ -35,7 +35,7 @@ import numpy as np
 
 from ccsim.erlang import required_agents
 from ccsim.errors import CcsimError
-from ccsim.scenario import REALTIME_KINDS, WEEKDAYS, Channel, Scenario
+from ccsim.scenario import REALTIME_KINDS, Channel, Scenario, staffing_per_interval
 
 __all__ = ["ChannelNeed", "analytic_staffing", "entry_group", "entry_groups", "time_varying_load", "works"]
 
@@ -94,12 +94,7 @@ def entry_group(scenario: Scenario, channel: str) -> str:
 
 def works(scenario: Scenario, group: str) -> np.ndarray:
     """Whether a group may be on duty in each interval (its ``weekdays``)."""
-    cal = scenario.calendar
-    days = scenario.agent_groups[group].weekdays
-    n_day = cal.intervals_per_day_value
-    first = WEEKDAYS.index(cal.start_weekday)
-    day_ok = [days is None or WEEKDAYS[(first + d) % 7] in days for d in range(cal.days)]
-    return np.repeat(np.array(day_ok), n_day)
+    return staffing_per_interval(1, scenario.agent_groups[group].weekdays, scenario.calendar) > 0
 
 
 def _factor(scenario: Scenario, group: str, channel: str) -> float:

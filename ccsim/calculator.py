@@ -7,7 +7,6 @@ from a CSV file, and returns plain rows (dicts) that the CLI prints or writes.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ import numpy as np
 from ccsim import erlang
 from ccsim.checks import nonnegative, positive, whole
 from ccsim.errors import CcsimError, InputError
+from ccsim.files import read_csv_records
 
 __all__ = ["NUMERIC_COLUMNS", "TARGETS", "evaluate_intervals", "read_interval_csv", "rows_for_csv"]
 
@@ -182,29 +182,6 @@ def _erlang_b_rows(vol, rate, aht, agents, max_blocking, shrinkage) -> list[dict
 # --------------------------------------------------------------------------- CSV
 
 
-def _read_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-blank rows of a CSV file, each row with its line number."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            records = [(reader.line_num, row) for row in reader]
-    except FileNotFoundError:
-        raise CcsimError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CcsimError(f"{path}: is a directory, expected a CSV file") from None
-    except PermissionError:
-        raise CcsimError(f"{path}: permission denied") from None
-    except UnicodeDecodeError as exc:
-        raise CcsimError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
-    except csv.Error as exc:
-        raise CcsimError(f"{path}: not a readable CSV file ({exc})") from None
-    if not header or not any(c.strip() for c in header):
-        raise CcsimError(f"{path}: empty file: expected a header line naming the columns (volume, aht_s, ...)")
-    # rows with no value at all (blank lines, the ",,," a spreadsheet leaves) are skipped
-    return [c.strip() for c in header], [(n, row) for n, row in records if any(c.strip() for c in row)]
-
-
 def read_interval_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]], dict[str, np.ndarray]]:
     """Read a CSV of intervals (one row each, a header naming the columns).
 
@@ -231,7 +208,7 @@ def read_interval_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]]
         Listing every problem found, one per line.
     """
     path = Path(path)
-    header, records = _read_records(path)
+    header, records = read_csv_records(path)
     if "volume" not in header:
         hint = ""
         if len(header) == 1 and any(sep in header[0] for sep in ";\t"):

@@ -376,7 +376,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             failed = True
             hint = _csv_hint(f)
-            for problem in [hint] if hint else [f"{f}: {p}" for p in exc.problems]:
+            for problem in [hint] if hint else [f"{exc.source or f}: {p}" for p in exc.problems]:
                 print(problem, file=sys.stderr)
             continue
         variants = f", variants: {', '.join(sc.variants)}" if sc.variants else ""

@@ -11,12 +11,14 @@ Weibull ``shape`` are bounded too, so that sampling cannot overflow.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
 from pydantic_core import core_schema
+from scipy import special
 
 __all__ = [
     "MAX_TIME_S",
@@ -94,6 +96,10 @@ class _Spec(BaseModel):
         """Draw ``size`` values (seconds) from ``rng``."""
         raise NotImplementedError  # pragma: no cover
 
+    def ppf(self, u: float) -> float:
+        """The value at quantile ``u`` in [0, 1) (inverse transform: ``ppf(U)`` has this distribution)."""
+        raise NotImplementedError  # pragma: no cover
+
 
 class Exponential(_Spec):
     """Exponential with the given mean (memoryless; the Erlang C / A assumption)."""
@@ -104,6 +110,10 @@ class Exponential(_Spec):
     def sample(self, rng, size=None):
         """Draw exponential values."""
         return rng.exponential(self.mean_s, size)
+
+    def ppf(self, u):
+        """The exponential quantile."""
+        return -self.mean_s * math.log1p(-u)
 
 
 class Lognormal(_Spec):
@@ -118,6 +128,11 @@ class Lognormal(_Spec):
         sigma2 = math.log1p(self.cv**2)
         return rng.lognormal(math.log(self.mean_s) - sigma2 / 2, math.sqrt(sigma2), size)
 
+    def ppf(self, u):
+        """The lognormal quantile."""
+        sigma2 = math.log1p(self.cv**2)
+        return math.exp(math.log(self.mean_s) - sigma2 / 2 + math.sqrt(sigma2) * float(special.ndtri(u)))
+
 
 class Gamma(_Spec):
     """Gamma given by its mean and coefficient of variation (cv 1 is exponential)."""
@@ -131,6 +146,11 @@ class Gamma(_Spec):
         shape = 1.0 / self.cv**2
         return rng.gamma(shape, self.mean_s / shape, size)
 
+    def ppf(self, u):
+        """The gamma quantile."""
+        shape = 1.0 / self.cv**2
+        return float(special.gammaincinv(shape, u)) * self.mean_s / shape
+
 
 class Weibull(_Spec):
     """Weibull given by its mean and shape (shape 1 is exponential; < 1 heavy early hang-ups)."""
@@ -143,6 +163,11 @@ class Weibull(_Spec):
         """Draw Weibull values."""
         scale = self.mean_s / math.gamma(1.0 + 1.0 / self.shape)
         return scale * rng.weibull(self.shape, size)
+
+    def ppf(self, u):
+        """The Weibull quantile."""
+        scale = self.mean_s / math.gamma(1.0 + 1.0 / self.shape)
+        return scale * (-math.log1p(-u)) ** (1.0 / self.shape)
 
 
 class Deterministic(_Spec):
@@ -159,6 +184,10 @@ class Deterministic(_Spec):
     def sample(self, rng, size=None):
         """Return the value (``size`` copies)."""
         return self.value_s if size is None else np.full(size, self.value_s)
+
+    def ppf(self, u):
+        """The value."""
+        return self.value_s
 
 
 class Uniform(_Spec):
@@ -183,6 +212,10 @@ class Uniform(_Spec):
         """Draw uniform values."""
         return rng.uniform(self.min_s, self.max_s, size)
 
+    def ppf(self, u):
+        """The uniform quantile."""
+        return self.min_s + (self.max_s - self.min_s) * u
+
 
 class Empirical(_Spec):
     """Resampling of observed values (each equally likely)."""
@@ -198,6 +231,15 @@ class Empirical(_Spec):
     def sample(self, rng, size=None):
         """Draw observed values with replacement."""
         return rng.choice(np.asarray(self.values_s), size)
+
+    def ppf(self, u):
+        """The observed value at quantile ``u`` (the values in order, each an equal share)."""
+        ordered = self._ordered
+        return ordered[min(int(u * len(ordered)), len(ordered) - 1)]
+
+    @functools.cached_property
+    def _ordered(self) -> tuple[float, ...]:
+        return tuple(sorted(self.values_s))
 
 
 Distribution = Annotated[

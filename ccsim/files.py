@@ -1,12 +1,15 @@
-"""Writing result files whole or not at all, with the permissions any other tool would give."""
+"""Files: writing results whole or not at all (with the permissions any other tool would give), reading CSV."""
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["file_mode", "write_atomic"]
+from ccsim.errors import CcsimError
+
+__all__ = ["file_mode", "read_csv_records", "write_atomic"]
 
 
 def _umask() -> int:
@@ -56,3 +59,30 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows of a CSV file, each row with its line number.
+
+    Rows with no value at all (blank lines, the ``,,,`` a spreadsheet leaves) are skipped.
+    A file that cannot be read raises :class:`ccsim.CcsimError` naming it and why.
+    """
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            records = [(reader.line_num, row) for row in reader]
+    except FileNotFoundError:
+        raise CcsimError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CcsimError(f"{path}: is a directory, expected a CSV file") from None
+    except PermissionError:
+        raise CcsimError(f"{path}: permission denied") from None
+    except UnicodeDecodeError as exc:
+        raise CcsimError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise CcsimError(f"{path}: not a readable CSV file ({exc})") from None
+    if not header or not any(c.strip() for c in header):
+        raise CcsimError(f"{path}: empty file: expected a header line naming the columns (volume, aht_s, ...)")
+    # rows with no value at all (blank lines, the ",,," a spreadsheet leaves) are skipped
+    return [c.strip() for c in header], [(n, row) for n, row in records if any(c.strip() for c in row)]

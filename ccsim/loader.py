@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ccsim.errors import Problem, ScenarioError
+from ccsim.forecast import apply_forecasts
 from ccsim.problems import merge
 from ccsim.scenario import Scenario, validate_scenario
 
@@ -202,7 +203,8 @@ def load_scenario(path: str | Path) -> Scenario:
     Returns
     -------
     Scenario
-        Frozen and fully validated; its variants are validated too.
+        Frozen and fully validated; its variants are validated too. A forecast file the
+        scenario (or a variant) names is read into its channels (:mod:`ccsim.forecast`).
 
     Raises
     ------
@@ -212,6 +214,7 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     text = _read_text(path)
     data, node = _parse(text, str(path))
+    data = apply_forecasts(data, path, lambda loc: _line_of(node, loc)[0])
     try:
         return _build(data, node, str(path))
     except ScenarioError as exc:

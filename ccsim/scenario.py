@@ -63,6 +63,7 @@ __all__ = [
     "Channel",
     "Costs",
     "Escalation",
+    "Forecast",
     "Redial",
     "Resolution",
     "Scenario",
@@ -455,6 +456,16 @@ class Channel(Strict):
         None,
         description="time a waiting customer stays before abandoning (voice and chat; null: never abandons)",
     )
+    handle_time_per_interval_s: tuple[PositiveSeconds, ...] | None = Field(
+        None,
+        description="forecast: mean handle time of the contacts arriving in each interval (one value per "
+        "interval of a day or of the run); handle_time gives the shape, scaled to each interval's mean",
+    )
+    patience_per_interval_s: tuple[PositiveSeconds, ...] | None = Field(
+        None,
+        description="forecast: mean patience of the contacts arriving in each interval (one value per interval "
+        "of a day or of the run); patience gives the shape, scaled to each interval's mean",
+    )
     redial: Redial | None = None
     self_service: SelfService | None = None
     contact_types: dict[Name, Probability] | None = Field(
@@ -476,6 +487,8 @@ class Channel(Strict):
             )
         if not realtime and self.patience is not None:
             raise ValueError(f"{self.kind} customers do not abandon: remove patience")
+        if not realtime and self.patience_per_interval_s is not None:
+            raise ValueError(f"{self.kind} customers do not abandon: remove patience_per_interval_s")
         if not realtime and self.redial is not None:
             raise ValueError(f"{self.kind} customers do not abandon, so they do not redial: remove redial")
         if self.kind != "chat" and (self.max_concurrent != 1 or self.concurrency_slowdown != 0):
@@ -484,13 +497,39 @@ class Channel(Strict):
             raise ValueError(f"{self.kind} customers do not abandon: remove targets.max_abandon_rate")
         if self.contact_types is not None and not math.isclose(sum(self.contact_types.values()), 1.0, abs_tol=1e-9):
             raise ValueError(f"contact_types shares must add up to 1, got {sum(self.contact_types.values()):g}")
+        if self.handle_time_per_interval_s is not None and not self.handle_time.mean_s > 0:
+            raise ValueError(
+                "handle_time_per_interval_s scales handle_time to each interval's mean, so handle_time needs a "
+                f"mean above 0, got {shown(self.handle_time.mean_s)}"
+            )
+        if self.patience_per_interval_s is not None and (self.patience is None or not self.patience.mean_s > 0):
+            got = "null" if self.patience is None else f"a mean of {shown(self.patience.mean_s)}"
+            raise ValueError(
+                "patience_per_interval_s scales patience to each interval's mean, so patience needs a "
+                f"distribution with a mean above 0, got {got}"
+            )
         return self
+
+    def handle_scale(self, calendar: Calendar) -> np.ndarray:
+        """Per interval of the run, the factor on handle times of contacts arriving then (1 without a forecast)."""
+        return _scale(self.handle_time_per_interval_s, self.handle_time, calendar)
+
+    def patience_scale(self, calendar: Calendar) -> np.ndarray:
+        """Per interval of the run, the factor on patiences of contacts arriving then (1 without a forecast)."""
+        return _scale(self.patience_per_interval_s, self.patience, calendar)
 
     @property
     def answer_within_s(self) -> float:
         """The answer target of the service level, in seconds (the default when none is given)."""
         given = self.targets.answer_target_s
         return DEFAULT_ANSWER_WITHIN_S[self.kind] if given is None else given
+
+
+def _scale(per_interval: tuple[float, ...] | None, dist: Any, calendar: Calendar) -> np.ndarray:
+    if per_interval is None:
+        return np.ones(calendar.intervals)
+    values = np.asarray(per_interval, dtype=float) / dist.mean_s
+    return values if values.size == calendar.intervals else np.tile(values, calendar.days)
 
 
 # --------------------------------------------------------------------------- agents
@@ -502,9 +541,20 @@ class Skill(Strict):
     handle_time_factor: Annotated[float, Field(gt=0, le=100)] = Field(
         1.0, description="multiplies the channel's handle time (1.3 = 30 % slower)"
     )
+    handle_time: Distribution | None = Field(
+        None,
+        description="the group's own handle time for this skill (a specialist's own mean and spread), instead "
+        "of the channel's handle time and any factor",
+    )
     priority: Annotated[int, Field(ge=1)] = Field(
         1, description="routing priority: 1 first; a freed agent takes waiting contacts of its best priority first"
     )
+
+    @model_validator(mode="after")
+    def _one_handle_time(self) -> Skill:
+        if self.handle_time is not None and "handle_time_factor" in self.model_fields_set:
+            raise ValueError("give handle_time (the group's own) or handle_time_factor (on the channel's), not both")
+        return self
 
 
 class Escalation(Strict):
@@ -704,6 +754,16 @@ class Costs(Strict):
     )
 
 
+class Forecast(Strict):
+    """A forecast file: volume, handle time and patience per channel and interval, read when the YAML loads."""
+
+    file: Annotated[str, Field(min_length=1)] = Field(
+        description="CSV file, relative to the YAML file: columns channel, interval_start (HH:MM), volume, and "
+        "optionally day (1, 2, ...), aht_s and patience_s; its values become the channels' volume.per_interval, "
+        "handle_time_per_interval_s and patience_per_interval_s"
+    )
+
+
 class Simulation(Strict):
     """How the simulation runs."""
 
@@ -728,6 +788,7 @@ class Scenario(Strict):
     name: str = Field(description="a short name for reports")
     description: str = ""
     calendar: Calendar = Calendar()
+    forecast: Forecast | None = Field(None, description="a forecast file the loader reads into the channels")
     channels: dict[Name, Channel] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroup] = Field(min_length=1)
     resolution: Resolution = Resolution()
@@ -1051,6 +1112,8 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
 
     for name, ch in s.channels.items():
         lengths(("channels", name, "volume", "per_interval"), ch.volume.per_interval)
+        lengths(("channels", name, "handle_time_per_interval_s"), ch.handle_time_per_interval_s)
+        lengths(("channels", name, "patience_per_interval_s"), ch.patience_per_interval_s)
         if ch.volume.profile is not None and len(ch.volume.profile) != n_day:
             errors.append(
                 (

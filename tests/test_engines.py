@@ -498,7 +498,8 @@ def random_desk(rng: np.random.Generator) -> dict:
     """A small random desk with every feature.
 
     Deterministic and continuous handle times, staffing that drops and rises, escalations by
-    transfer and callback, vendors, self-service, contact types, redials and repeats.
+    transfer and callback, vendors, self-service, contact types, redials and repeats, handle
+    times and patience per interval, and groups with their own handle time for a skill.
     """
     slowdown, concurrent = float(rng.choice([0, 0.3])), int(rng.integers(1, 4))
     kinds = rng.choice(["voice", "chat", "email"], size=int(rng.integers(1, 4)))
@@ -568,6 +569,28 @@ def random_desk(rng: np.random.Generator) -> dict:
         "repeat_probability": float(rng.choice([0, 0.5])),
         "repeat_delay": {"dist": "exponential", "mean_s": 3000},
     }
+    for c in channels.values():  # a forecast's handle time and patience per interval
+        if rng.random() < 0.4:
+            mean = c["handle_time"].get("mean_s", c["handle_time"].get("value_s"))
+            c["handle_time_per_interval_s"] = [mean * float(f) for f in rng.choice([0.5, 1.0, 2.0], size=ipd)]
+        if c.get("patience") is not None and rng.random() < 0.4:
+            c["patience_per_interval_s"] = [float(x) for x in rng.choice([20.0, 100.0, 300.0], size=ipd)]
+    own = [  # a group's own handle time for a skill
+        {"dist": "exponential", "mean_s": 200.0},
+        {"dist": "gamma", "mean_s": 500.0, "cv": 0.5},
+        {"dist": "lognormal", "mean_s": 100.0, "cv": 1.2},
+        {"dist": "weibull", "mean_s": 300.0, "shape": 2.0},
+        {"dist": "uniform", "min_s": 50.0, "max_s": 150.0},
+        {"dist": "empirical", "values_s": [30.0, 90.0, 400.0]},
+        {"dist": "deterministic", "value_s": 120.0},
+    ]
+    for g in [g for g in ("g1b", "t2", "vg") if g in groups]:
+        if rng.random() < 0.6:
+            skills = groups[g]["skills"]
+            skills = dict(skills) if isinstance(skills, dict) else {n: {} for n in skills}
+            first = next(iter(skills))
+            skills[first] = {**skills[first], "handle_time": own[int(rng.integers(0, len(own)))]}
+            groups[g]["skills"] = skills
     return desk
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from ccsim import load_scenario, scenario_from_dict
 from ccsim.engine import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
+from ccsim.engine.reference import ReferenceModel
 from ccsim.metrics import group_kpis
 from ccsim.simulation import simulate
 
@@ -348,3 +349,80 @@ def test_routing_policy_can_be_replaced():
     groups = {r["group"]: r for r in res.groups}
     assert groups["day"]["handled"] == 0 and groups["extra"]["handled"] == 0
     assert groups["back"]["handled"] > 0
+
+
+# --------------------------------------------------------------------------- forecast per interval, own handle times
+
+
+def forecast_desk(**phone) -> dict:
+    return {
+        "name": "forecast",
+        "calendar": {"interval_min": 60, "open": "08:00", "close": "11:00"},
+        "channels": {
+            "phone": {
+                "kind": "voice",
+                "volume": {"per_interval": [30, 30, 30]},
+                "handle_time": {"dist": "deterministic", "value_s": 100},
+                "patience": None,
+                **phone,
+            }
+        },
+        "agent_groups": {"t1": {"skills": ["phone"], "staffing": 100}},
+    }
+
+
+def handle_times(trace) -> dict[int, tuple[float, float]]:
+    """Per contact: (answer time, handle time) from a trace."""
+    start = {cid: t for t, e, cid, _, _ in trace if e == "answer"}
+    return {cid: (start[cid], t - start[cid]) for t, e, cid, _, _ in trace if e == "complete"}
+
+
+def test_handle_time_per_interval_follows_the_interval_of_arrival():
+    sc = scenario_from_dict(forecast_desk(handle_time_per_interval_s=[50, 300, 100]))
+    for engine in (ContactCenter, ReferenceModel):
+        times = handle_times(engine(sc, seed=3, trace=True).run().trace)
+        assert len(times) > 60
+        for answered, handle in times.values():  # ample agents: answered on arrival
+            interval = int((answered - 8 * 3600) // 3600)
+            assert handle == pytest.approx([50, 300, 100][interval])
+
+
+def test_patience_per_interval_follows_the_interval_of_arrival():
+    data = forecast_desk(patience={"dist": "deterministic", "value_s": 60}, patience_per_interval_s=[10, 40, 25])
+    data["agent_groups"]["t1"]["staffing"] = 0  # nobody answers: every caller hangs up
+    for engine in (ContactCenter, ReferenceModel):
+        trace = engine(scenario_from_dict(data), seed=4, trace=True).run().trace
+        arrived = {cid: t for t, e, cid, _, _ in trace if e == "arrive"}
+        gone = [(arrived[cid], t - arrived[cid]) for t, e, cid, _, _ in trace if e == "abandon"]
+        assert len(gone) > 60
+        for t0, patience in gone:
+            assert patience == pytest.approx([10, 40, 25][int((t0 - 8 * 3600) // 3600)])
+
+
+def test_a_group_with_its_own_handle_time_uses_it_and_others_the_channels():
+    data = forecast_desk(handle_time_per_interval_s=[50, 300, 100])
+    data["agent_groups"] = {
+        "t1": {
+            "skills": ["phone"],
+            "staffing": 100,
+            "first_contact_resolution": 0.5,
+            "escalation": {"to": "t2", "probability": 0.5},
+        },
+        "t2": {
+            "tier": 2,
+            "skills": {"phone": {"handle_time": {"dist": "deterministic", "value_s": 777}}},
+            "staffing": 100,
+        },
+    }
+    sc = scenario_from_dict(data)
+    for engine in (ContactCenter, ReferenceModel):
+        trace = engine(sc, seed=5, trace=True).run().trace
+        where = {}
+        for t, e, cid, _, at in trace:
+            if e == "answer":
+                where[cid] = (t, at)
+            elif e == "complete":
+                t0, group = where.pop(cid)
+                expect = 777 if group == "t2" else [50, 300, 100][int((t0 - 8 * 3600) // 3600)]
+                assert t - t0 == pytest.approx(expect), group
+        assert any(at == "t2" for _, e, _, _, at in trace if e == "answer")

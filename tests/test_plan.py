@@ -75,6 +75,40 @@ def test_the_time_varying_load_follows_the_arrivals_with_a_lag():
     assert load[0] < load[1] < rate * aht
 
 
+def test_the_time_varying_load_keeps_each_arrival_intervals_handle_time():
+    # contacts of interval 0 (mean 600 s) keep decaying at their own pace in interval 1, where
+    # nobody arrives, whatever interval 1's handle time
+    rate, T = 0.1, 1800.0
+    load = time_varying_load(np.array([rate, 0.0]), np.array([600.0, 60.0]), [0.0, T], [T, 2 * T])
+    end0 = rate * 600 * (1 - np.exp(-T / 600))
+    assert load[1] == pytest.approx(end0 * 600 / T * (1 - np.exp(-T / 600)), rel=1e-12)
+    same = time_varying_load(np.array([rate, rate]), np.array([600.0, 600.0]), [0.0, T], [T, 2 * T])
+    assert same == pytest.approx(time_varying_load(np.array([rate, rate]), 600.0, [0.0, T], [T, 2 * T]), rel=1e-12)
+
+
+def test_a_forecast_handle_time_per_interval_is_planned_as_erlang_c_per_interval():
+    data = copy.deepcopy(QUEUE)
+    data["channels"]["phone"]["handle_time_per_interval_s"] = [120] * 12 + [240] * 12
+    p = plan(scenario_from_dict(data))
+    short, long = (
+        required_agents(200 / 3600, aht, answer_within_s=20, min_service_level=0.8).agents for aht in (120, 240)
+    )
+    expect = np.array([short] * 12 + [long] * 12)
+    assert list(p.sipp["agents"]) == list(expect)
+    assert p.met and np.all(np.abs(p.staffing["agents"] - expect) <= 1)
+
+
+def test_a_groups_own_handle_time_sizes_it():
+    # the channel says 600 s; the only group's specialists take 180 s on average
+    data = copy.deepcopy(QUEUE)
+    data["channels"]["phone"]["handle_time"] = {"dist": "exponential", "mean_s": 600}
+    data["agent_groups"]["agents"]["skills"] = {"phone": {"handle_time": {"dist": "exponential", "mean_s": 180}}}
+    staffing, needs = analytic_staffing(scenario_from_dict(data), time_varying=False)
+    erlang_c = required_agents(200 / 3600, 180, answer_within_s=20, min_service_level=0.8).agents
+    assert list(staffing["agents"]) == [erlang_c] * 24
+    assert needs["phone"].aht_s == pytest.approx([180] * 24)
+
+
 def test_the_plan_as_a_scenario_gives_the_plans_numbers():
     p = plan(scenario_from_dict(QUEUE), replications=20)
     again = simulate(p.to_scenario(), replications=20, seed=p.seed)

@@ -16,7 +16,20 @@ from ccsim.simulation import simulate
 REPS = 30
 
 
-def queue(*, rate_per_hour, handle, patience, agents, answer_within_s=20.0, days=1, reps=REPS, seed=2024, row="phone"):
+def queue(
+    *,
+    rate_per_hour,
+    handle,
+    patience,
+    agents,
+    answer_within_s=20.0,
+    days=1,
+    reps=REPS,
+    seed=2024,
+    row="phone",
+    skill=None,
+    **channel,
+):
     targets = {} if answer_within_s is None else {"min_service_level": 0.8, "answer_within_s": answer_within_s}
     data = {
         "name": "steady queue",
@@ -28,9 +41,10 @@ def queue(*, rate_per_hour, handle, patience, agents, answer_within_s=20.0, days
                 "handle_time": handle,
                 "patience": patience,
                 "targets": targets,
+                **channel,
             }
         },
-        "agent_groups": {"agents": {"skills": ["phone"], "staffing": agents}},
+        "agent_groups": {"agents": {"skills": {"phone": skill or {}}, "staffing": agents}},
         "simulation": {"replications": reps, "seed": seed, "warmup_min": 60},
     }
     res = simulate(scenario_from_dict(data))
@@ -84,6 +98,27 @@ def test_mmc_with_abandonment_matches_erlang_a():
     assert_inside_99(row, "service_level", theory.service_level)
     assert_inside_99(row, "asa_s", theory.asa_s)
     assert_inside_99(row, "mean_wait_all_s", theory.mean_wait_all_s)
+
+
+def test_handle_time_per_interval_sets_the_mean_of_the_channels_distribution():
+    # the channel's distribution says 600 s; the forecast says 180 s in every interval
+    slow = {"dist": "exponential", "mean_s": 600}
+    row = queue(rate_per_hour=200, handle=slow, patience=None, agents=14, handle_time_per_interval_s=[180] * 24)
+    assert_inside_99(row, "service_level", erlang_c_metrics(200 / 3600, 180, 14, 20).service_level)
+
+
+def test_patience_per_interval_sets_the_mean_of_the_channels_patience():
+    patient = {"dist": "exponential", "mean_s": 1000}
+    row = queue(rate_per_hour=200, handle=EXP, patience=patient, agents=9, patience_per_interval_s=[120] * 24)
+    theory = erlang_a_metrics(200 / 3600, 180, 120, 9, 20)
+    assert_inside_99(row, "abandon_rate", theory.p_abandon)
+    assert_inside_99(row, "service_level", theory.service_level)
+
+
+def test_a_groups_own_handle_time_replaces_the_channels():
+    slow = {"dist": "exponential", "mean_s": 600}
+    row = queue(rate_per_hour=200, handle=slow, patience=None, agents=14, skill={"handle_time": EXP}, seed=8)
+    assert_inside_99(row, "service_level", erlang_c_metrics(200 / 3600, 180, 14, 20).service_level)
 
 
 def test_mgcc_with_lognormal_handle_times_matches_erlang_b():

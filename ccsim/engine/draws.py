@@ -5,6 +5,11 @@ stream (:mod:`ccsim.streams`), drawn in batches of ``streams.BATCH``: the gap to
 arrival (a unit-rate exponential, scaled by the interval's rate), the handle time before any
 group's factor, the patience, and four uniforms (the first handling's outcome, routing, contact
 type and self-service).
+
+A group with its own handle-time distribution for a channel (a skill's ``handle_time``) draws
+a contact's time there by inverse transform from a uniform the contact carries:
+:func:`own_handle_draws` gives a channel's two streams of those uniforms, one for fresh
+contacts (drawn on arrival) and one for later ones (repeat contacts and escalations).
 """
 
 from __future__ import annotations
@@ -14,9 +19,9 @@ import math
 import numpy as np
 
 from ccsim.scenario import Channel
-from ccsim.streams import BATCH, stream
+from ccsim.streams import BATCH, Batch, stream
 
-__all__ = ["FreshDraws"]
+__all__ = ["FreshDraws", "own_handle_draws"]
 
 
 class FreshDraws:
@@ -58,3 +63,26 @@ class FreshDraws:
             patience = np.full(BATCH, math.inf)
         u = self.draw_rng.random((BATCH, 4))  # always four, so that every path uses the stream alike
         return gaps.tolist(), handle.tolist(), patience.tolist(), u
+
+
+def _uniforms(rng: np.random.Generator, size: int) -> np.ndarray:
+    return rng.random(size)
+
+
+def own_handle_draws(routing, channel: int, name: str, rng) -> tuple[Batch | None, Batch | None]:
+    """A channel's uniforms for groups with their own handle time: ``(fresh, later)``, or Nones.
+
+    Parameters
+    ----------
+    routing : ccsim.engine.routing.Routing
+        The run's routing (its queues know which groups have their own distribution).
+    channel : int
+        The channel's index.
+    name : str
+        The channel's name (part of the streams' names).
+    rng : callable
+        ``rng(source) -> numpy.random.Generator``: the run's named streams.
+    """
+    if not any(q.own for q in routing.queues if q.channel == channel):
+        return None, None
+    return Batch(rng(f"handle-own/{name}"), _uniforms), Batch(rng(f"handle-own-later/{name}"), _uniforms)

@@ -35,7 +35,7 @@ import numpy as np
 import simpy
 
 from ccsim.distributions import Deterministic, Empirical
-from ccsim.engine.draws import FreshDraws
+from ccsim.engine.draws import FreshDraws, own_handle_draws
 from ccsim.engine.events import (
     NORMAL,
     URGENT,
@@ -223,6 +223,8 @@ class ContactCenter(HeapGroups):
             else:
                 ch.patience_later = None
             ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, n: r.random(n))
+            ch.h_scale = spec.handle_scale(cal).tolist()
+            ch.p_scale = spec.patience_scale(cal).tolist()
             ss = spec.self_service
             ch.containment = ss.containment if ss is not None else 0.0
             ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
@@ -234,8 +236,10 @@ class ContactCenter(HeapGroups):
                 ch.redial_p = 0.0
             ch.segments = iv.arrival_segments(spec.volume, cal, rng(f"overdispersion/{name}"))
         for ch in self.channels:
+            ch.own_fresh, ch.own_later = own_handle_draws(self.routing, ch.index, ch.name, rng)
             ch.fast = (
-                not custom_route
+                ch.own_fresh is None
+                and not custom_route
                 and ch.ss_time is None
                 and not ch.eager
                 and not ch.chat_k
@@ -250,7 +254,7 @@ class ContactCenter(HeapGroups):
         # path does not keep the order of simultaneous completions that the event path keeps).
         continuous = [not isinstance(c.spec.handle_time, Deterministic | Empirical) for c in self.channels]
         for q in self.routing.queues:
-            q.fast = q.name.startswith("entry:") and not trace and continuous[q.channel]
+            q.fast = q.name.startswith("entry:") and not trace and continuous[q.channel] and q.own is None
         for g in self.groups:
             g.single = None
             if len(g.levels) == 1 and len(g.levels[0]) == 1 and not self.channels[g.levels[0][0].channel].chat_k:
@@ -286,7 +290,7 @@ class ContactCenter(HeapGroups):
         segs = ch.segments
         j = ch.seg
         while j < len(segs):
-            start, end, rate = segs[j]
+            start, end, rate, k = segs[j]
             if t < start:
                 t = start
             avail = (end - t) * rate
@@ -294,6 +298,8 @@ class ContactCenter(HeapGroups):
                 ch.seg = j
                 ch.seg_end = end
                 ch.seg_rate = rate
+                ch.seg_h = ch.h_scale[k]
+                ch.seg_p = ch.p_scale[k]
                 ch.arrival.callbacks = ch.arrival_cbs
                 self._schedule(ch.arrival, NORMAL, t + e / rate - self.env.now)
                 return
@@ -321,7 +327,8 @@ class ContactCenter(HeapGroups):
             i = 0
         ch.i = i + 1
         gap = ch.gaps[i]
-        base = ch.handles[i]
+        base = ch.handles[i] * ch.seg_h  # the arrival interval's handle time and patience
+        patience = ch.patiences[i] * ch.seg_p
         u_out = ch.u_outs[i]
         t = now + gap / ch.seg_rate
         if t < ch.seg_end:
@@ -332,7 +339,9 @@ class ContactCenter(HeapGroups):
         if not ch.fast:
             u_route, u_type, u_ss = ch.u_rest[i]
             c = self._new_contact(ch, base, u_out)  # the issue row is set when it is offered
-            c.deadline = ch.patiences[i]  # relative until the contact reaches a queue
+            c.deadline = patience  # relative until the contact reaches a queue
+            if ch.own_fresh is not None:
+                c.hu = ch.own_fresh.next()
             if len(ch.ctypes) > 1:
                 c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, u_type), len(ch.ctypes) - 1)]
             self._reach(c, u_route, u_ss)
@@ -356,7 +365,6 @@ class ContactCenter(HeapGroups):
                     # Nobody waits ahead, this group alone answers the queue and its staffing
                     # cannot change before its first agent is free: the contact hangs up before
                     # then or is answered then, as on the event path. Book it now.
-                    patience = ch.patiences[i]
                     if now + patience <= start:
                         row[ABANDONED] += 1
                         row[WAIT_ABN] += patience
@@ -393,7 +401,7 @@ class ContactCenter(HeapGroups):
         c.row = row
         c.hist = ch.cur_hist
         c.t_q = now
-        c.deadline = now + ch.patiences[i]
+        c.deadline = now + patience
         c.queue = q
         q.items.append(c)
         for g in q.heap_groups:
@@ -527,11 +535,12 @@ class ContactCenter(HeapGroups):
         c.kind = "redial"
         c.ctype = old.ctype
         c.base_s = old.base_s
+        c.hu = old.hu
         c.u_out = old.u_out
         c.first = old.first
         c.issue_row = old.issue_row
         ch = c.ch
-        c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
+        c.deadline = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
         self._reach(c, ch.u_later.next(), 1.0)
 
     def _next_waiting(self, items, now: float) -> Contact | None:
@@ -609,7 +618,11 @@ class ContactCenter(HeapGroups):
                 trow[G_TRANSFERS_WITHIN] += 1
         if self.trace is not None:
             self._log("answer", c, g.name)
-        work = c.base_s * queue.factors[g.index]
+        own = queue.own
+        if own is not None and g.index in own:
+            work = own[g.index].ppf(c.hu)  # the group's own handle time for these contacts
+        else:
+            work = c.base_s * queue.factors[g.index]
         if ch.chat_k:
             c.queue = queue
             c.agent = agent
@@ -766,13 +779,15 @@ class ContactCenter(HeapGroups):
                     q.items.remove(c)
             c.overflow_queues = None
         c.stage = CALLBACK if callback else TRANSFER
-        c.base_s = ch.handle_later.next()
+        c.base_s = ch.handle_later.next() * ch.h_scale[self.cur]
+        if ch.own_later is not None:
+            c.hu = ch.own_later.next()
         now = self.env.now
         c.trow = g.target.rows[self.cur]
         c.trow[G_TRANSFERS_OFFERED] += 1
         c.t_q = now
         patience = None if callback else ch.patience_later
-        c.deadline = now + patience.next() if patience is not None else INF
+        c.deadline = now + patience.next() * ch.p_scale[self.cur] if patience is not None else INF
         c.token += 1
         if self.trace is not None:
             self._log("escalate", c, queue.name)
@@ -786,9 +801,11 @@ class ContactCenter(HeapGroups):
         c.ctype = old.ctype
         c.issue_row = old.issue_row
         ch = c.ch
-        c.base_s = ch.handle_later.next()
+        c.base_s = ch.handle_later.next() * ch.h_scale[self.cur]
+        if ch.own_later is not None:
+            c.hu = ch.own_later.next()
         c.u_out = 1.0
-        c.deadline = ch.patience_later.next() if ch.patience_later is not None else INF
+        c.deadline = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
         self._reach(c, ch.u_later.next(), 1.0)
 
     def _free(self, agent: Agent) -> None:
@@ -936,6 +953,7 @@ class ContactCenter(HeapGroups):
         ch = self._by_name[sc.channel]
         c = self._new_contact(ch)
         c.base_s = sc.handle_s
+        c.hu = sc.own_u
         c.deadline = sc.patience_s
         c.u_out = sc.outcome_u
         c.ctype = sc.contact_type

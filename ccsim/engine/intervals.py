@@ -94,8 +94,8 @@ class Intervals:
 
     def arrival_segments(
         self, volume: Volume, calendar: Calendar, overdispersion: np.random.Generator
-    ) -> list[tuple[float, float, float]]:
-        """``(start, end, rate per second)`` of every interval with arrivals.
+    ) -> list[tuple[float, float, float, int]]:
+        """``(start, end, rate per second, interval)`` of every interval with arrivals.
 
         The forecast volume of each interval spread evenly over it (a piecewise-constant
         Poisson rate, 0 when closed); with ``overdispersion_cv``, each day's volume is first
@@ -107,4 +107,6 @@ class Intervals:
             shape = 1.0 / cv**2
             day_factor = overdispersion.gamma(shape, 1.0 / shape, calendar.days)
             values = values * np.repeat(day_factor, calendar.intervals_per_day_value)
-        return [(self.starts[k], self.ends[k], values[k] / calendar.interval_s) for k in range(self.n) if values[k] > 0]
+        return [
+            (self.starts[k], self.ends[k], values[k] / calendar.interval_s, k) for k in range(self.n) if values[k] > 0
+        ]

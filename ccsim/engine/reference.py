@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ccsim.engine.draws import FreshDraws
+from ccsim.engine.draws import FreshDraws, own_handle_draws
 from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.totals import (
@@ -143,6 +143,8 @@ class Contact:
         Handle time before the handling group's ``handle_time_factor``.
     u_out : float
         Outcome draw of the issue's first handling.
+    hu : float
+        The quantile of its handle time at a group with its own handle-time distribution.
     first : bool
         Whether the issue has not been handled yet (the next handling is its first).
     patience_s : float
@@ -157,6 +159,7 @@ class Contact:
         self.kind = kind
         self.ctype: str | None = None
         self.base_s = base_s
+        self.hu = 0.5
         self.u_out = u_out
         self.first = kind != "repeat"
         self.patience_s = patience_s
@@ -251,7 +254,8 @@ class ChannelState:
         self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
         self.hists = [[0] * N_BINS for _ in range(n_intervals)]
         self.in_self_service = 0
-        self.segments: list[tuple[float, float, float]] = []  # (start, end, rate) of every interval with arrivals
+        # (start, end, rate, interval) of every interval with arrivals
+        self.segments: list[tuple[float, float, float, int]] = []
 
     def contact_type(self, u: float) -> str | None:
         """The contact type of a contact with contact-type draw ``u``."""
@@ -349,6 +353,9 @@ class ReferenceModel:
             ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
             ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample) if spec.patience else None
             ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, size: r.random(size))
+            # a forecast's per-interval handle time and patience: factors on the channel's draws
+            ch.h_scale = spec.handle_scale(cal).tolist()
+            ch.p_scale = spec.patience_scale(cal).tolist()
             ss = spec.self_service
             ch.containment = ss.containment if ss is not None else 0.0
             ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
@@ -372,6 +379,8 @@ class ReferenceModel:
             if g.spec.escalation is not None:
                 g.target = by_name[g.spec.escalation.to]
         self.routing = routing(scenario, self.groups)
+        for ch in self.channels:  # uniforms for groups with their own handle time
+            ch.own_fresh, ch.own_later = own_handle_draws(self.routing, ch.index, ch.name, rng)
         chat_channels = {ch.index for ch in self.channels if ch.chat_k}
         for g in self.groups:
             g.levels = self.routing.levels[g.index]
@@ -480,7 +489,7 @@ class ReferenceModel:
         j, t, e = 0, 0.0, ch.fresh.first_gap
         while True:
             while j < len(segments):  # walk the rates until e is used up
-                start, end, rate = segments[j]
+                start, end, rate, k = segments[j]
                 if t < start:
                     t = start
                 avail = (end - t) * rate
@@ -496,7 +505,10 @@ class ReferenceModel:
             t, e = env.now, gap
             if t + e / rate < end:  # the next arrival is in this interval (the fast engine's arithmetic)
                 t, e = t + e / rate, 0.0
-            c = self.new_contact(ch, "fresh", handle_s, u_out, patience_s)
+            # handle time and patience as forecast for the interval of arrival
+            c = self.new_contact(ch, "fresh", handle_s * ch.h_scale[k], u_out, patience_s * ch.p_scale[k])
+            if ch.own_fresh is not None:
+                c.hu = ch.own_fresh.next()
             c.ctype = ch.contact_type(u_type)
             env.process(self.customer(c, u_route, u_ss))
 
@@ -504,6 +516,7 @@ class ReferenceModel:
         """A contact given by a script arrives at its time."""
         yield self.env.timeout(sc.time_s)
         c = self.new_contact(ch, "fresh", sc.handle_s, sc.outcome_u, sc.patience_s)
+        c.hu = sc.own_u
         c.ctype = sc.contact_type
         yield from self.customer(c, sc.routing_u, 1.0)
 
@@ -525,10 +538,12 @@ class ReferenceModel:
             ch, old = c.ch, c
             if kind == "redial":  # the same contact again: same handle time and first outcome draw
                 c = self.new_contact(ch, "redial", old.base_s, old.u_out, 0.0)
-                c.first = old.first
-            else:  # a repeat contact: a new handle time, and never a first handling
-                c = self.new_contact(ch, "repeat", ch.handle_later.next(), 1.0, 0.0)
-            c.patience_s = ch.patience_later.next() if ch.patience_later is not None else INF
+                c.hu, c.first = old.hu, old.first
+            else:  # a repeat contact: a new handle time (this interval's), and never a first handling
+                c = self.new_contact(ch, "repeat", ch.handle_later.next() * ch.h_scale[self.cur], 1.0, 0.0)
+                if ch.own_later is not None:
+                    c.hu = ch.own_later.next()
+            c.patience_s = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
             c.ctype, c.issue_row = old.ctype, old.issue_row
             u_route, u_ss = ch.u_later.next(), 1.0
 
@@ -747,7 +762,11 @@ class ReferenceModel:
         self.log("answer", c, g.name)
         c.agent = agent
         c.t_start = now
-        work = c.base_s * queue.factors[g.index]
+        own = queue.own
+        if own is not None and g.index in own:
+            work = own[g.index].ppf(c.hu)  # the group's own handle time for these contacts
+        else:
+            work = c.base_s * queue.factors[g.index]
         if ch.chat_k:
             self.chat_starts(c, agent, work)
         else:
@@ -890,11 +909,16 @@ class ReferenceModel:
         callback = g.spec.escalation.mode == "callback"
         queue = self.routing.escalation_queue(g.target.index, ch.index, c.ctype, callback)
         c.stage = CALLBACK if callback else TRANSFER
-        c.base_s = ch.handle_later.next()  # the target group's handle time is drawn anew
+        c.base_s = ch.handle_later.next() * ch.h_scale[self.cur]  # the target group's handle time is drawn anew
+        if ch.own_later is not None:
+            c.hu = ch.own_later.next()
         c.trow = g.target.rows[self.cur]
         c.trow[G_TRANSFERS_OFFERED] += 1
         c.t_q = now
-        c.deadline = now + ch.patience_later.next() if not callback and ch.patience_later is not None else INF
+        if not callback and ch.patience_later is not None:
+            c.deadline = now + ch.patience_later.next() * ch.p_scale[self.cur]
+        else:
+            c.deadline = INF
         self.log("escalate", c, queue.name)
         self.offer(c, queue)
 

@@ -50,6 +50,9 @@ class Queue:
         Group states that may answer, in the order arrivals try them.
     factors : dict
         Handle-time factor per group index (from the matching skill).
+    own : dict or None
+        The groups (by index) with their own handle-time distribution for this queue's
+        contacts (the skill's ``handle_time``), or None when no group has one.
     items : collections.deque
         The waiting contacts (answered or abandoned ones are skipped lazily).
     callback : bool
@@ -65,6 +68,7 @@ class Queue:
         "heap_groups",
         "items",
         "name",
+        "own",
         "priorities",
         "solo",
     )
@@ -74,6 +78,7 @@ class Queue:
         self.channel = channel
         self.groups: list = []
         self.factors: dict[int, float] = {}
+        self.own: dict | None = None
         self.priorities: dict[int, int] = {}
         self.items: deque = deque()
         self.callback = callback
@@ -150,6 +155,8 @@ class Routing:
         skill = self._skill(group, ch, ctype)
         q.groups.append(group)
         q.factors[group.index] = skill.handle_time_factor
+        if skill.handle_time is not None:
+            q.own = {**(q.own or {}), group.index: skill.handle_time}
         q.priorities[group.index] = skill.priority
 
     def _sort(self, q: Queue) -> None:

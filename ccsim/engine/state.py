@@ -50,6 +50,7 @@ class Contact:
         "deadline",
         "first",
         "hist",
+        "hu",
         "id",
         "issue_row",
         "kind",
@@ -69,6 +70,7 @@ class Contact:
     def __init__(self, ch: ChannelState, base_s: float, u_out: float, issue_row: list | None) -> None:
         self.ch = ch
         self.base_s = base_s  # handle time before the group's factor
+        self.hu = 0.5  # the quantile of its handle time at a group with its own distribution
         self.u_out = u_out  # outcome draw of the first handling
         self.issue_row = issue_row  # stats row of the interval the issue was first offered
         self.id: int | None = None  # numbered only when a trace is kept
@@ -191,6 +193,7 @@ class ChannelState:
         "fast",
         "fresh",
         "gaps",
+        "h_scale",
         "handle_later",
         "handles",
         "hists",
@@ -198,6 +201,9 @@ class ChannelState:
         "in_self_service",
         "index",
         "name",
+        "own_fresh",
+        "own_later",
+        "p_scale",
         "patience_later",
         "patiences",
         "redial_delay",
@@ -206,6 +212,8 @@ class ChannelState:
         "rows",
         "seg",
         "seg_end",
+        "seg_h",
+        "seg_p",
         "seg_rate",
         "segments",
         "slowdown",
@@ -227,7 +235,7 @@ class ChannelState:
         self.hists = [[0] * N_BINS for _ in range(n_intervals)]
         self.in_self_service = 0
         self.eager = spec.redial is not None and spec.redial.probability > 0
-        self.segments: list[tuple[float, float, float]] = []
+        self.segments: list[tuple[float, float, float, int]] = []
         self.seg = 0
         self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
         self.slowdown = spec.concurrency_slowdown
@@ -242,6 +250,10 @@ class ChannelState:
         self.i = BATCH  # empty: the first arrival fills it
         self.seg_end = -INF  # end of the arrival segment in use (none yet)
         self.seg_rate = 1.0
+        self.seg_h = self.seg_p = 1.0  # handle-time and patience factors of that segment's interval
+        self.h_scale: list[float] = []  # per interval: the forecast's handle-time factor
+        self.p_scale: list[float] = []  # and patience factor
+        self.own_fresh = self.own_later = None  # uniforms for groups with their own handle time
         self.entry: Queue | None = None  # the only queue, on the fast path
         self.fast = False
         self.cur_row = self.rows[0]

@@ -174,6 +174,9 @@ class ScriptedContact:
     routing_u : float
         The contact's routing draw: ``share`` vendor routing sends it to the vendor when this
         is below the share (default 1: never).
+    own_u : float
+        The quantile of its handle time at a group with its own handle-time distribution for
+        its channel (default 0.5: the median).
     """
 
     time_s: float
@@ -183,6 +186,7 @@ class ScriptedContact:
     outcome_u: float = 0.0
     contact_type: str | None = None
     routing_u: float = 1.0
+    own_u: float = 0.5
 
 
 @dataclass

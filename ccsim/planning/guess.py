@@ -7,13 +7,15 @@ For every channel and interval:
    over the interval (redials and repeat contacts are left to the simulation).
 2. **Time-varying load**: with ``time_varying`` (the default), the offered load is that of an
    infinite-server queue fed by the piecewise-constant arrival rate, with exponential handle
-   times: the load follows the arrivals with a lag of about one handle time and decays over
-   closed hours (the "modified offered load" idea). Its mean over the interval is the load
+   times (each interval's mean, when the forecast gives handle time per interval, or the
+   group's own for the skill): the load follows the arrivals with a lag of about one handle
+   time and decays over closed hours (the "modified offered load" idea). Its mean over the interval is the load
    the interval is sized for. Without it (``time_varying=False``), each interval is sized for
    its own arrivals as if in steady state: the spreadsheet method, SIPP.
-3. **Agents**: voice and chat with Erlang A (mean patience, when the channel has patience) or
-   Erlang C, for every target of the channel (``min_service_level`` at the channel's answer
-   target, ``max_asa_s``, ``max_abandon_rate``). A chat agent runs ``max_concurrent`` chats,
+3. **Agents**: voice and chat with Erlang A (mean patience, per interval when forecast, when
+   the channel has patience) or Erlang C, for every target of the channel
+   (``min_service_level`` at the channel's answer target, ``max_asa_s``,
+   ``max_abandon_rate``). A chat agent runs ``max_concurrent`` chats,
    each slowed by the concurrency slowdown at full load: the servers of the formula are
    chats, and agents = ceil(servers / max_concurrent). Email and SNS are worked from the
    backlog: the work that arrived within the answer target before the interval's end must be
@@ -37,7 +39,15 @@ from ccsim.erlang import required_agents
 from ccsim.errors import CcsimError
 from ccsim.scenario import REALTIME_KINDS, Channel, Scenario, staffing_per_interval
 
-__all__ = ["ChannelNeed", "analytic_staffing", "entry_group", "entry_groups", "time_varying_load", "works"]
+__all__ = [
+    "ChannelNeed",
+    "analytic_staffing",
+    "entry_group",
+    "entry_groups",
+    "handle_means",
+    "time_varying_load",
+    "works",
+]
 
 
 @dataclass(frozen=True)
@@ -52,8 +62,8 @@ class ChannelNeed:
         The group its contacts are assigned to.
     rate_per_s : numpy.ndarray
         Contacts offered to agents per second, per interval.
-    aht_s : float
-        Mean handle time at that group.
+    aht_s : numpy.ndarray
+        Mean handle time at that group, per interval (of the contacts arriving then).
     load : numpy.ndarray
         Offered load (Erlangs) each interval is sized for.
     agents : numpy.ndarray
@@ -66,7 +76,7 @@ class ChannelNeed:
     channel: str
     group: str
     rate_per_s: np.ndarray
-    aht_s: float
+    aht_s: np.ndarray
     load: np.ndarray
     agents: np.ndarray
     groups: tuple[str, ...]
@@ -97,24 +107,43 @@ def works(scenario: Scenario, group: str) -> np.ndarray:
     return staffing_per_interval(1, scenario.agent_groups[group].weekdays, scenario.calendar) > 0
 
 
-def _factor(scenario: Scenario, group: str, channel: str) -> float:
+def handle_means(scenario: Scenario, group: str, channel: str) -> np.ndarray:
+    """Mean handle time of a channel's contacts at a group, per interval of their arrival.
+
+    The group's own distribution for the skill (``skills.<channel>.handle_time``), else the
+    channel's mean (per interval with a forecast's ``handle_time_per_interval_s``) times the
+    skill's ``handle_time_factor``; with several skills for the channel (contact types), the
+    shortest.
+    """
+    ch = scenario.channels[channel]
+    cal = scenario.calendar
     skills = scenario.agent_groups[group].skills
-    keys = [k for k in skills if k == channel or k.startswith(channel + "/")]
-    return min(skills[k].handle_time_factor for k in keys) if keys else 1.0
+    keys = [k for k in skills if k == channel or k.startswith(channel + "/")] or [None]
+    means = []
+    for key in keys:
+        skill = skills[key] if key is not None else None
+        if skill is not None and skill.handle_time is not None:
+            means.append(np.full(cal.intervals, skill.handle_time.mean_s))
+        else:
+            factor = skill.handle_time_factor if skill is not None else 1.0
+            means.append(ch.handle_time.mean_s * ch.handle_scale(cal) * factor)
+    return np.minimum.reduce(means)
 
 
-def time_varying_load(rate_per_s: np.ndarray, aht_s: float, starts: list[float], ends: list[float]) -> np.ndarray:
+def time_varying_load(rate_per_s: np.ndarray, aht_s, starts: list[float], ends: list[float]) -> np.ndarray:
     """Mean offered load per interval of an infinite-server queue with exponential handle times.
 
-    The number in service ``m`` follows ``dm/dt = rate - m / aht``: within an interval of
-    constant rate it moves exponentially towards ``rate * aht``; over closed hours it decays.
+    The contacts in service ``m`` follow ``dm/dt = rate - m / aht``: within an interval of
+    constant rate they move exponentially towards ``rate * aht``; over closed hours they
+    decay. With a handle time per interval, the contacts of each arrival interval keep
+    theirs (contacts with the same mean are tracked together).
 
     Parameters
     ----------
     rate_per_s : numpy.ndarray
         Arrival rate per interval (open hours).
-    aht_s : float
-        Mean handle time.
+    aht_s : float or numpy.ndarray
+        Mean handle time (per interval of arrival).
     starts, ends : list of float
         Interval opening and closing times.
 
@@ -123,16 +152,21 @@ def time_varying_load(rate_per_s: np.ndarray, aht_s: float, starts: list[float],
     numpy.ndarray
         The mean load over each interval's open time.
     """
-    out = np.empty(len(starts))
-    m = 0.0
+    n = len(starts)
+    means, cls = np.unique(np.broadcast_to(np.asarray(aht_s, dtype=float), (n,)), return_inverse=True)
+    out = np.empty(n)
+    m = np.zeros(len(means))  # in service, by mean handle time
     for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
         dt = end - start
-        steady = rate_per_s[k] * aht_s
-        decay = math.exp(-dt / aht_s)
-        out[k] = steady + (m - steady) * (aht_s / dt) * (1.0 - decay)
-        m = steady + (m - steady) * decay
-        if k + 1 < len(starts):
-            m *= math.exp(-(starts[k + 1] - end) / aht_s)  # closed: nobody arrives
+        j = cls[k]
+        steady = rate_per_s[k] * means[j]
+        decay = np.exp(-dt / means)
+        share = (means / dt) * (1.0 - decay)  # the mean over the interval of a decaying e^(-t/aht)
+        out[k] = float(m @ share) + steady * (1.0 - share[j])
+        m = m * decay
+        m[j] += steady * (1.0 - decay[j])
+        if k + 1 < n:
+            m = m * np.exp(-(starts[k + 1] - end) / means)  # closed: nobody arrives
     return out
 
 
@@ -153,7 +187,9 @@ def _targets(ch: Channel, name: str) -> dict[str, float]:
     return out
 
 
-def _realtime_agents(ch: Channel, name: str, work_s: float, load: np.ndarray, patience: float | None) -> np.ndarray:
+def _realtime_agents(
+    ch: Channel, name: str, work_s: np.ndarray, load: np.ndarray, patience: np.ndarray | None
+) -> np.ndarray:
     """Agents per interval for a voice or chat channel: Erlang A (with patience) or C.
 
     ``work_s`` is a contact's handle time (a chat's at full concurrency) and ``load`` the
@@ -177,11 +213,14 @@ def _realtime_agents(ch: Channel, name: str, work_s: float, load: np.ndarray, pa
     return np.ceil(servers / k).astype(np.int64)
 
 
-def _mean_patience(ch: Channel) -> float | None:
-    return ch.patience.mean_s if ch.patience is not None else None
+def _mean_patience(ch: Channel, scenario: Scenario) -> np.ndarray | None:
+    """Mean patience per interval (of arrival), or None when nobody abandons."""
+    return ch.patience.mean_s * ch.patience_scale(scenario.calendar) if ch.patience is not None else None
 
 
-def _backlog_agents(ch: Channel, rate: np.ndarray, aht: float, starts: list[float], ends: list[float]) -> np.ndarray:
+def _backlog_agents(
+    ch: Channel, rate: np.ndarray, aht: np.ndarray, starts: list[float], ends: list[float]
+) -> np.ndarray:
     """Agents per interval for email or SNS: the work of the answer window, over its open time."""
     window = ch.answer_within_s
     out = np.zeros(len(starts), dtype=np.int64)
@@ -191,7 +230,7 @@ def _backlog_agents(ch: Channel, rate: np.ndarray, aht: float, starts: list[floa
         for j in range(k, -1, -1):
             if ends[k] - starts[j] > window and j < k:
                 break
-            work += rate[j] * (ends[j] - starts[j]) * aht
+            work += rate[j] * (ends[j] - starts[j]) * aht[j]
             open_s += ends[j] - starts[j]
         out[k] = math.ceil(work / max(open_s, 1.0) - 1e-9) if work > 0 else 0
     return out
@@ -239,12 +278,12 @@ def analytic_staffing(
         rate = volume * (1.0 - containment) / cal.interval_s
         order = entry_groups(scenario, name)
         group = order[0]
-        aht = ch.handle_time.mean_s * _factor(scenario, group, name)
+        aht = handle_means(scenario, group, name)
         if ch.kind in REALTIME_KINDS:
             k = ch.max_concurrent if ch.kind == "chat" else 1
             work = aht * (1.0 + ch.concurrency_slowdown * (k - 1))
             load = time_varying_load(rate, work, starts, ends) if time_varying else rate * work
-            agents = _realtime_agents(ch, name, work, load, _mean_patience(ch))
+            agents = _realtime_agents(ch, name, work, load, _mean_patience(ch, scenario))
         else:
             load = rate * aht
             agents = _backlog_agents(ch, rate, aht, starts, ends)
@@ -298,10 +337,10 @@ def _escalations(
             return  # a vendor's group keeps its staffing
         seen.add(target)
         esc_rate = esc_rate * g.escalation.probability
-        aht = ch.handle_time.mean_s * _factor(scenario, target, channel)
+        aht = handle_means(scenario, target, channel)
         load = time_varying_load(esc_rate, aht, starts, ends) if time_varying else esc_rate * aht
         if ch.kind in REALTIME_KINDS:  # a callback ticket never hangs up
-            patience = None if g.escalation.mode == "callback" else _mean_patience(ch)
+            patience = None if g.escalation.mode == "callback" else _mean_patience(ch, scenario)
             agents = _realtime_agents(ch, channel, aht, load, patience)
         else:
             agents = _backlog_agents(ch, esc_rate, aht, starts, ends)

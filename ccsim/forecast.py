@@ -1,0 +1,350 @@
+"""Forecast files: volume, handle time and patience per channel and interval, from a CSV.
+
+A scenario names its forecast with ``forecast: {file: forecast.csv}`` (the path relative to
+the YAML file). The loader reads it once, into the channels' ``volume.per_interval``,
+``handle_time_per_interval_s`` and ``patience_per_interval_s``: the Scenario holds the
+numbers, never the file. A variant may name its own forecast file (a high and a low
+forecast, say); its numbers replace the base's.
+
+The file has a header and one row per channel and interval:
+
+``channel``
+    The channel (may be left out when the scenario has one channel).
+``day``
+    Optional: the day of the run, 1, 2, ... (then every day of the run has its rows);
+    without it the rows are one day, repeated every day of the run (with the calendar's
+    ``day_of_week_factors`` on the volume).
+``interval_start``
+    The interval's start, ``HH:MM``, on the calendar's interval grid within opening hours.
+``volume``
+    Contacts arriving in the interval.
+``aht_s``, ``patience_s``
+    Optional: the mean handle time and patience of the contacts arriving in the interval,
+    in seconds (the channel's ``handle_time`` and ``patience`` give the distributions'
+    shapes). A cell may be blank for a channel that has none (``patience_s`` of an email
+    channel), but then for all of that channel's rows.
+
+Every problem of the file is reported, one line each, as ``FILE, line N, column C: rule, got
+value``; a channel's missing intervals are named.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+from ccsim.distributions import MAX_TIME_S, shown
+from ccsim.errors import CcsimError, Problem, ScenarioError
+from ccsim.files import read_csv_records
+from ccsim.problems import merge
+from ccsim.scenario import MAX_CONTACTS_PER_INTERVAL, REALTIME_KINDS, Calendar
+
+__all__ = ["COLUMNS", "apply_forecasts", "read_forecast"]
+
+#: The columns a forecast file may have.
+COLUMNS = ("channel", "day", "interval_start", "volume", "aht_s", "patience_s")
+_VALUES = {  # column: (the channel key it fills, lower bound rule, upper bound)
+    "volume": ("volume", "must be >= 0", MAX_CONTACTS_PER_INTERVAL),
+    "aht_s": ("handle_time_per_interval_s", "must be > 0", MAX_TIME_S),
+    "patience_s": ("patience_per_interval_s", "must be > 0", MAX_TIME_S),
+}
+_VOLUME_SOURCES = ("per_interval", "per_day", "customers", "profile")
+_VOLUME_KEYS = (*_VOLUME_SOURCES, "contacts_per_customer_per_month", "contacts_per_customer_per_day")
+
+
+def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> dict[str, dict[str, list[float]]]:
+    """Read a forecast file for a calendar.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file.
+    calendar : ccsim.scenario.Calendar
+        The scenario's calendar (its interval grid and days).
+    channels : dict
+        ``{channel name: kind}`` of the scenario.
+
+    Returns
+    -------
+    dict
+        ``{channel: {column: values}}`` for the channels in the file, with ``volume`` and the
+        optional ``aht_s`` and ``patience_s``: one value per interval of a day (no ``day``
+        column) or of the run.
+
+    Raises
+    ------
+    ccsim.ScenarioError
+        Listing every problem of the file (source: the file).
+    """
+    source = str(path)
+    header, records = read_csv_records(path)
+    problems: list[tuple[int, int, str]] = []
+
+    def problem(line: int, col: int, message: str) -> None:
+        problems.append((line, col, f"line {line}, {message}"))
+
+    for j, name in enumerate(header):
+        if name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; a forecast has {', '.join(COLUMNS)}"
+            problem(1, j, f"column {j + 1}: unknown column {name!r}{hint}")
+        elif name in header[:j]:
+            problem(1, j, f"column {name}: a column name must appear once, got it twice")
+    need = ["interval_start", "volume"] + (["channel"] if len(channels) > 1 else [])
+    missing = [c for c in need if c not in header]
+    if missing:
+        why = " (the scenario has several channels)" if missing == ["channel"] else ""
+        raise ScenarioError(source, [Problem("", f"needs the column(s) {', '.join(missing)}{why}, got {header}")])
+    if not records:
+        raise ScenarioError(source, [Problem("", "has a header but no intervals")])
+    col = {name: header.index(name) for name in COLUMNS if name in header}
+    per_day = calendar.intervals_per_day_value
+    days = calendar.days if "day" in col else 1
+    grid = {}
+    for i in range(per_day):
+        minute = int(calendar.day_start_s // 60) + i * calendar.interval_min
+        grid[f"{minute // 60:02d}:{minute % 60:02d}"] = i
+    only = next(iter(channels)) if len(channels) == 1 else None
+    seen: dict[tuple[str, int], int] = {}
+    out: dict[str, dict[str, list[float | None]]] = {}
+    first_line: dict[tuple[str, str], tuple[int, bool]] = {}  # (channel, column): (line, blank)
+    for line, row in records:
+
+        def cell(name: str, row: list[str] = row) -> str:
+            j = col[name]
+            return row[j].strip() if j < len(row) else ""
+
+        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+            problem(
+                line,
+                len(header),
+                f"column {len(header) + 1}: the row has {len(row)} cells, the header only "
+                f"{len(header)} (a comma inside a value needs quotes)",
+            )
+            continue
+        channel = cell("channel") if "channel" in col else only
+        if channel not in channels:
+            close = difflib.get_close_matches(channel or "", list(channels), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; the scenario has {', '.join(channels)}"
+            problem(line, col.get("channel", 0), f"column channel: unknown channel {channel!r}{hint}")
+            continue
+        day = 0
+        if "day" in col:
+            text = cell("day")
+            if not text.isdigit() or not 1 <= int(text) <= calendar.days:
+                problem(line, col["day"], f"column day: must be a day of the run, 1 to {calendar.days}, got {text!r}")
+                continue
+            day = int(text) - 1
+        start = cell("interval_start")
+        if len(start) == 4 and start[1] == ":":
+            start = "0" + start  # 8:00 as 08:00
+        if start not in grid:
+            first, last = next(iter(grid)), list(grid)[-1]
+            problem(
+                line,
+                col["interval_start"],
+                f"column interval_start: must be the start of an interval, HH:MM from {first} to {last} every "
+                f"{calendar.interval_min} minutes, got {cell('interval_start')!r}",
+            )
+            continue
+        k = day * per_day + grid[start]
+        if (channel, k) in seen:
+            problem(
+                line,
+                col["interval_start"],
+                f"column interval_start: {_where(channel, day, start, 'day' in col)} is given twice "
+                f"(first on line {seen[channel, k]})",
+            )
+            continue
+        seen[channel, k] = line
+        values = out.setdefault(channel, {})
+        for name, (_key, rule, upper) in _VALUES.items():
+            if name not in col:
+                continue
+            text = cell(name)
+            blank = not text
+            known = first_line.setdefault((channel, name), (line, blank))
+            if blank != known[1]:
+                was = "blank" if known[1] else "given"
+                problem(
+                    line,
+                    col[name],
+                    f"column {name}: {channel}'s {name} was {was} on line {known[0]}, so it must "
+                    f"be {'blank' if known[1] else 'given'} on every row of {channel}, got {text or 'a blank'}",
+                )
+                continue
+            if blank:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                problem(line, col[name], f"column {name}: must be a number, got {text!r}")
+                continue
+            low_ok = value >= 0 if name == "volume" else value > 0
+            if not math.isfinite(value) or not low_ok:
+                problem(line, col[name], f"column {name}: {rule}, got {text}")
+            elif value > upper:
+                problem(line, col[name], f"column {name}: must be <= {upper:,}, got {shown(value)}")
+            else:
+                values.setdefault(name, [None] * (days * per_day))[k] = value
+    for (channel, name), (line, blank) in first_line.items():
+        if name == "volume" and blank:
+            problem(line, col["volume"], f"column volume: must be a number, got a blank for {channel}")
+        if name == "patience_s" and not blank and channels[channel] not in REALTIME_KINDS:
+            problem(
+                line,
+                col[name],
+                f"column patience_s: {channels[channel]} customers do not abandon, so "
+                f"{channel} has no patience; leave its cells blank, got a value",
+            )
+    if not problems:
+        labels = list(grid)
+        for channel in out:
+            gaps = [k for k in range(days * per_day) if (channel, k) not in seen]
+            if gaps:
+                shown_gaps = ", ".join(
+                    _where(channel, k // per_day, labels[k % per_day], "day" in col) for k in gaps[:5]
+                )
+                more = f" and {len(gaps) - 5} more" if len(gaps) > 5 else ""
+                problems.append((0, 0, f"channel {channel}: every interval needs a row; missing {shown_gaps}{more}"))
+    if problems:
+        raise ScenarioError(source, [Problem("", m) for _, _, m in sorted(problems, key=lambda p: p[:2])])
+    return {ch: {name: [float(v) for v in vals] for name, vals in values.items()} for ch, values in out.items()}
+
+
+def _where(channel: str, day: int, start: str, with_day: bool) -> str:
+    return f"{channel} day {day + 1} {start}" if with_day else f"{channel} {start}"
+
+
+def apply_forecasts(data: Any, yaml_path: Path, line_of: Any = None) -> Any:
+    """Read the forecast files a scenario's data names, and put their numbers into the channels.
+
+    Parameters
+    ----------
+    data : Any
+        The scenario as read from YAML (left unchanged; a changed copy is returned).
+    yaml_path : pathlib.Path
+        The YAML file (forecast paths are relative to its folder).
+    line_of : callable, optional
+        ``line_of(location) -> line`` in the YAML file, for errors about its keys.
+
+    Returns
+    -------
+    Any
+        The data with each forecast's channels filled in (the base's and every variant's).
+
+    Raises
+    ------
+    ccsim.ScenarioError
+        A forecast file's problems (source: the file), or a channel given both in the YAML and
+        in its forecast (source: the YAML).
+    """
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    problems: list[Problem] = []
+    calendar = _calendar(data.get("calendar"))
+    if _file(data) is not None and calendar is not None:
+        out["channels"] = _fill(
+            data, _file(data), yaml_path.parent, calendar, ("forecast", "file"), problems, line_of, replace=False
+        )
+    variants = data.get("variants")
+    if isinstance(variants, dict):
+        new_variants = dict(variants)
+        for vname, variant in variants.items():
+            overrides = variant.get("overrides") if isinstance(variant, dict) else None
+            if not isinstance(overrides, dict) or _file(overrides) is None:
+                continue
+            merged = merge(data, overrides)
+            cal = _calendar(merged.get("calendar"))
+            if cal is None:
+                continue
+            loc = ("variants", vname, "overrides", "forecast", "file")
+            filled = _fill(merged, _file(overrides), yaml_path.parent, cal, loc, problems, line_of, replace=True)
+            new_over = dict(overrides)
+            new_over["channels"] = {
+                name: merge(overrides.get("channels", {}).get(name) or {}, filled[name]) if name in filled else ch
+                for name, ch in {**(overrides.get("channels") or {}), **filled}.items()
+            }
+            new_variants[vname] = {**variant, "overrides": new_over}
+        out["variants"] = new_variants
+    if problems:
+        raise ScenarioError(str(yaml_path), problems)
+    return out
+
+
+def _file(data: dict) -> str | None:
+    forecast = data.get("forecast")
+    if isinstance(forecast, dict) and isinstance(forecast.get("file"), str) and forecast["file"]:
+        return forecast["file"]
+    return None  # absent, or malformed: the scenario's validation reports it
+
+
+def _calendar(data: Any) -> Calendar | None:
+    try:
+        return Calendar.model_validate(data if data is not None else {})
+    except ValueError:
+        return None  # the scenario's validation reports it
+
+
+def _fill(
+    data: dict,
+    file: str,
+    base_dir: Path,
+    calendar: Calendar,
+    loc: tuple,
+    problems: list[Problem],
+    line_of: Any,
+    *,
+    replace: bool,
+) -> dict:
+    """The channels of ``data`` with the forecast's numbers (only changed channels when ``replace``)."""
+    channels = data.get("channels") if isinstance(data.get("channels"), dict) else {}
+    kinds = {name: ch.get("kind") if isinstance(ch, dict) else None for name, ch in channels.items()}
+    path = base_dir / file
+    try:
+        forecast = read_forecast(path, calendar, kinds)
+    except ScenarioError:
+        raise
+    except CcsimError as exc:  # the file cannot be read: named where the YAML names it
+        problems.append(Problem(".".join(loc), str(exc), line_of(loc) if line_of else None))
+        return {} if replace else dict(channels)
+    out = {} if replace else dict(channels)
+    for name, values in forecast.items():
+        ch = dict(channels.get(name) or {})
+        change: dict[str, Any] = {}
+        volume = ch.get("volume") if isinstance(ch.get("volume"), dict) else {}
+        given = [k for k in _VOLUME_SOURCES if volume.get(k) is not None]
+        if given and not replace:
+            at = ("channels", name, "volume", given[0])
+            problems.append(
+                Problem(
+                    ".".join(map(str, at)),
+                    f"the forecast file {file} gives {name}'s volume too; give it in one place",
+                    line_of(at) if line_of else None,
+                )
+            )
+            continue
+        change["volume"] = (
+            {**dict.fromkeys(_VOLUME_KEYS), "per_interval": values["volume"]}
+            if replace
+            else {**volume, "per_interval": values["volume"]}
+        )
+        for column, (key, _rule, _upper) in _VALUES.items():
+            if column == "volume" or column not in values:
+                continue
+            if ch.get(key) is not None and not replace:
+                at = ("channels", name, key)
+                problems.append(
+                    Problem(
+                        ".".join(at),
+                        f"the forecast file {file} gives it too (column {column}); give it in one place",
+                        line_of(at) if line_of else None,
+                    )
+                )
+                continue
+            change[key] = values[column]
+        out[name] = change if replace else {**ch, **change}
+    return out

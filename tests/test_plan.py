@@ -142,6 +142,8 @@ def test_ccsim_plan_prints_writes_and_confirms(tmp_path, capsys):
     assert main(["plan", str(path), "--replications", "20", "--json", "--out", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["met"] and len(data["groups"]["agents"]["planned"]) == 24
+    first = data["intervals"][0]  # per interval: the plan's KPIs with their confidence intervals
+    assert 0 < first["phone_service_level_ci95"] < 0.2 and first["agents_occupancy_ci95"] > 0
     assert {"plan.csv", "plan.json", "plan_variant.yaml", "plan.png"} <= {f.name for f in out.iterdir()}
     # the variant file pastes under variants: and ccsim run confirms the plan
     variant = yaml.safe_load((out / "plan_variant.yaml").read_text())

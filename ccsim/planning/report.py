@@ -20,8 +20,18 @@ def _kpi(plan: Plan, channel: str, k: int, kpi: str) -> float | None:
     return row[kpi]
 
 
+def _group_kpi(plan: Plan, group: str, k: int, kpi: str) -> float | None:
+    row = plan.result.group_intervals[plan.result.group_names.index(group) * len(plan.result.interval_labels) + k]
+    return row[kpi]
+
+
 def plan_rows(plan: Plan) -> list[dict[str, Any]]:
-    """One row per interval: agents per group (analytic, SIPP, planned) and the plan's KPIs."""
+    """One row per interval: agents per group (analytic, SIPP, planned) and the plan's KPIs.
+
+    Per group the planned occupancy, per channel the offered contacts, service level, ASA and
+    abandonment rate: means over the plan's replications, each with its 95 % confidence
+    interval half-width (``_ci95``).
+    """
     res = plan.result
     rows = []
     for k, label in enumerate(res.interval_labels):
@@ -30,9 +40,13 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
             row[f"{g}_analytic"] = int(plan.analytic[g][k])
             row[f"{g}_sipp"] = int(plan.sipp[g][k])
             row[f"{g}_planned"] = int(plan.staffing[g][k])
+            row[f"{g}_occupancy"] = _group_kpi(plan, g, k, "occupancy")
+            row[f"{g}_occupancy_ci95"] = _group_kpi(plan, g, k, "occupancy_ci95")
         for ch in res.channel_names:
-            for kpi in ("offered", "service_level", "asa_s", "abandon_rate"):
+            row[f"{ch}_offered"] = _kpi(plan, ch, k, "offered")
+            for kpi in ("service_level", "asa_s", "abandon_rate"):
                 row[f"{ch}_{kpi}"] = _kpi(plan, ch, k, kpi)
+                row[f"{ch}_{kpi}_ci95"] = _kpi(plan, ch, k, f"{kpi}_ci95")
         rows.append(row)
     return rows
 

@@ -249,3 +249,53 @@ def scenario_json_schema() -> dict[str, Any]:
     # top-level "x-" keys hold YAML anchors for reuse (dropped before validation)
     schema["patternProperties"] = {"^x-": {}}
     return schema
+
+
+def load_model(path: str | Path, model_cls: type, *, what: str = "shifts file") -> Any:
+    """Read a YAML file into any frozen model (a standalone shifts file, say), errors with lines.
+
+    The file is read as a scenario file is (safe YAML 1.2, duplicate keys and alias bombs
+    refused), and validated by ``model_cls`` (a pydantic model such as
+    :class:`ccsim.planning.Scheduling`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file.
+    model_cls : type
+        The pydantic model class validating the file's top-level mapping.
+    what : str, default "shifts file"
+        What the file is, for error messages.
+
+    Returns
+    -------
+    object
+        The validated ``model_cls`` instance.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem of the file, each with its dotted path, rule, value and line.
+    """
+    from pydantic import ValidationError
+
+    from ccsim.problems import problems_from_validation, short
+
+    path = Path(path)
+    source = str(path)
+    text = _read_text(path)
+    try:
+        data, node = _parse(text, source)
+    except ScenarioError as exc:
+        if exc.problems and exc.problems[0].message.startswith("empty file"):
+            raise ScenarioError(source, [Problem("", f"empty file: expected a {what}")]) from None
+        raise
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {short(data)}"
+        raise ScenarioError(source, [Problem("", f"the top level of a {what} must be a mapping of keys, got {kind}")])
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as exc:
+        found = problems_from_validation(exc, data, model_cls, lambda loc: _line_of(node, loc)[0])
+        problems = [Problem(".".join(str(p) for p in loc), message, line) for loc, message, line in found]
+        raise ScenarioError(source, problems) from None

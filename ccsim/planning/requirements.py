@@ -1,0 +1,270 @@
+"""Requirements per interval from a CSV file, for :func:`ccsim.planning.schedule`.
+
+Two layouts are read. The plain one has the columns ``day`` (``mon`` ... ``sun``, or a date
+``YYYY-MM-DD``; optional: without it the file is one typical day), ``start`` (``HH:MM``) and
+``required`` (agents needed on duty), and no other column. The other is the CSV that
+``ccsim erlang --csv ... --out`` writes: its ``scheduled_agents`` column (agents with
+shrinkage) is the requirement, its time column is ``start`` or ``interval_start`` (or
+``time``), with an optional ``day`` or ``date`` column; its other columns are ignored.
+
+Each day's intervals must follow each other without a gap, and the days must follow each
+other (consecutive weekdays or dates); every problem of the file is reported together, one
+per line, as ``FILE, line N, column C: rule, got value``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import itertools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ccsim.errors import CcsimError
+from ccsim.files import read_csv_records
+from ccsim.planning.shift_types import clock
+from ccsim.scenario import WEEKDAYS
+
+__all__ = ["Requirement", "read_requirements_csv"]
+
+_PLAIN = ("day", "start", "required")
+_TIME_COLUMNS = ("start", "interval_start", "time")
+_DAY_COLUMNS = ("day", "date")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Agents needed per interval, with where each interval sits in the week.
+
+    Attributes
+    ----------
+    required : numpy.ndarray
+        Agents needed on duty per interval, in time order.
+    starts_min : numpy.ndarray
+        Start of each interval in minutes after midnight of the first day.
+    interval_min : int
+        Interval length in minutes.
+    days : int
+        Days covered.
+    start_weekday : str
+        Weekday of the first day.
+    day_labels : tuple of str
+        The days as the file names them (weekdays or dates).
+    lines : tuple of int
+        The file line of each interval.
+    """
+
+    required: np.ndarray
+    starts_min: np.ndarray
+    interval_min: int
+    days: int
+    start_weekday: str
+    day_labels: tuple[str, ...]
+    lines: tuple[int, ...]
+
+    def schedule_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`ccsim.planning.schedule` for this requirement."""
+        return {
+            "required": self.required,
+            "interval_min": self.interval_min,
+            "starts_min": self.starts_min,
+            "days": self.days,
+            "start_weekday": self.start_weekday,
+            "day_labels": self.day_labels,
+        }
+
+
+def _time(text: str) -> int | None:
+    parts = text.strip().split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2 or len(parts[0]) > 2:
+        return None
+    h, m = int(parts[0]), int(parts[1])
+    return h * 60 + m if h < 24 and m < 60 else None
+
+
+def _day(text: str) -> tuple[str, object] | None:
+    t = text.strip().lower()
+    if t in WEEKDAYS:
+        return "weekday", WEEKDAYS.index(t)
+    if t in _FULL_DAYS:
+        return "weekday", _FULL_DAYS.index(t)
+    try:
+        return "date", datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) -> Requirement:
+    """Read the requirement per interval of a CSV file (see the module's description).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file.
+    interval_min : int, optional
+        Interval length in minutes (default: the step between the file's consecutive starts).
+
+    Returns
+    -------
+    Requirement
+
+    Raises
+    ------
+    ccsim.CcsimError
+        Every problem of the file, one per line, naming the file, line and column.
+    """
+    path = Path(path)
+    header, records = read_csv_records(path)
+    header = [c.strip() for c in header]
+    problems: list[tuple[int, str]] = []
+
+    def problem(line: int, message: str) -> None:
+        problems.append((line, f"{path}, line {line}, {message}"))
+
+    if "volume" in header and ("scheduled_agents" in header or "agents" in header):
+        need = "scheduled_agents" if "scheduled_agents" in header else "agents"
+        tcol = next((c for c in _TIME_COLUMNS if c in header), None)
+        if tcol is None:
+            raise CcsimError(
+                f"{path}: a ccsim erlang result needs a column with each interval's start HH:MM "
+                f"({', '.join(_TIME_COLUMNS)}), found columns {header}"
+            )
+        dcol = next((c for c in _DAY_COLUMNS if c in header), None)
+    else:
+        for j, name in enumerate(header):
+            if name not in _PLAIN:
+                close = difflib.get_close_matches(name, _PLAIN, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "the columns are day, start and required"
+                problem(1, f"column {name or j + 1}: unknown column; {hint}")
+        missing = [c for c in ("start", "required") if c not in header]
+        if missing and not problems:
+            raise CcsimError(
+                f"{path}: needs the columns day, start and required (or the CSV ccsim erlang --csv ... --out "
+                f"writes), missing {', '.join(missing)}"
+            )
+        need, tcol, dcol = "required", "start", "day" if "day" in header else None
+    if problems:
+        raise CcsimError("\n".join(m for _, m in problems))
+    if not records:
+        raise CcsimError(f"{path}: has a header but no intervals")
+    col = {name: header.index(name) for name in {need, tcol, dcol} if name}
+
+    def cell(row: list[str], name: str) -> str:
+        j = col[name]
+        return row[j].strip() if j < len(row) else ""
+
+    rows = []  # (line, day key, minute, required)
+    kinds = set()
+    for line, row in records:
+        ok = True
+        start = _time(cell(row, tcol))
+        if start is None:
+            problem(line, f"column {tcol}: must be a time of day HH:MM (00:00 to 23:59), got {cell(row, tcol)!r}")
+            ok = False
+        day: object = None
+        if dcol is not None:
+            found = _day(cell(row, dcol))
+            if found is None:
+                problem(
+                    line,
+                    f"column {dcol}: must be a weekday (mon ... sun) or a date YYYY-MM-DD, got {cell(row, dcol)!r}",
+                )
+                ok = False
+            else:
+                kinds.add(found[0])
+                day = found[1]
+        text = cell(row, need)
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0:
+            got = "an empty cell" if not text else repr(text)
+            problem(line, f"column {need}: must be a number >= 0, got {got}")
+            ok = False
+        if ok:
+            rows.append((line, day, start, value))
+    if len(kinds) > 1:
+        raise CcsimError(f"{path}: column {dcol}: give weekdays or dates, not both")
+    seen: dict[tuple[object, int], int] = {}
+    for line, day, start, _ in rows:
+        first = seen.setdefault((day, start), line)
+        if first != line:
+            problem(line, f"interval {_where(day, start)} appears twice (first on line {first})")
+    if problems:
+        raise CcsimError("\n".join(m for _, m in sorted(problems)))
+
+    # the days, in order, without a missing one
+    if kinds == {"date"}:
+        dates = sorted({d for _, d, _, _ in rows})
+        order = {d: i for i, d in enumerate(dates)}
+        for a, b in itertools.pairwise(dates):
+            if (b - a).days != 1:
+                one = datetime.timedelta(days=1)
+                gap = f"{a + one}" if (b - a).days == 2 else f"{a + one} to {b - one}"
+                raise CcsimError(f"{path}: no intervals on {gap}: the dates must follow each other")
+        labels = tuple(d.isoformat() for d in dates)
+        start_weekday = WEEKDAYS[dates[0].weekday()]
+    elif kinds == {"weekday"}:
+        firsts: list[int] = []
+        for _, d, _, _ in rows:
+            if d not in firsts:
+                firsts.append(d)
+        present = set(firsts)
+        first = firsts[0]
+        span = [(first + i) % 7 for i in range(len(present))]
+        if set(span) != present:
+            missing = next(WEEKDAYS[(first + i) % 7] for i in range(7) if (first + i) % 7 not in present)
+            raise CcsimError(
+                f"{path}: no intervals on {missing}: the weekdays must follow each other from {WEEKDAYS[first]}"
+            )
+        order = {d: i for i, d in enumerate(span)}
+        labels = tuple(WEEKDAYS[d] for d in span)
+        start_weekday = WEEKDAYS[first]
+    else:
+        order, labels, start_weekday = {None: 0}, ("day",), "mon"
+    rows.sort(key=lambda r: (order[r[1]], r[2]))
+
+    # the interval length, and no gap inside a day
+    steps = [b[2] - a[2] for a, b in itertools.pairwise(rows) if a[1] == b[1]]
+    if interval_min is None:
+        if not steps:
+            raise CcsimError(f"{path}: one interval per day: give the interval length (--interval-min)")
+        interval_min = min(steps)
+        if 1440 % interval_min:
+            raise CcsimError(f"{path}: intervals of {interval_min} min do not divide a day")
+    for a, b in itertools.pairwise(rows):
+        if a[1] == b[1] and b[2] - a[2] != interval_min:
+            problem(
+                b[0],
+                f"gap before {_where(b[1], b[2])}: the previous interval starts at {clock(a[2])} and the "
+                f"intervals are {interval_min} min (give every interval of a day, with required 0 where none are "
+                "needed)",
+            )
+    starts = np.array([order[d] * 1440 + s for _, d, s, _ in rows], dtype=np.int64)
+    if problems:
+        raise CcsimError("\n".join(m for _, m in sorted(problems)))
+    return Requirement(
+        required=np.array([v for _, _, _, v in rows]),
+        starts_min=starts,
+        interval_min=int(interval_min),
+        days=len(labels),
+        start_weekday=start_weekday,
+        day_labels=labels,
+        lines=tuple(line for line, _, _, _ in rows),
+    )
+
+
+def _where(day: object, start: int) -> str:
+    return f"{_label(day)} {clock(start)}".strip()
+
+
+def _label(day: object) -> str:
+    if isinstance(day, datetime.date):
+        return day.isoformat()
+    return "" if day is None else WEEKDAYS[day]

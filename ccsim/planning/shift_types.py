@@ -191,7 +191,9 @@ class Cap(Strict):
     max_on_duty: _Count = Field(description="most agents on duty (working, not on a break) in each interval")
     start: str = Field("00:00", description="first time of day the cap applies HH:MM")
     end: str = Field("24:00", description="time of day the cap ends HH:MM; before the start, it crosses midnight")
-    weekdays: tuple[Weekday, ...] = Field(WEEKDAYS, min_length=1, description="weekdays the cap starts on")
+    weekdays: tuple[Weekday, ...] = Field(
+        WEEKDAYS, min_length=1, description="weekdays the cap applies on (each interval by its own weekday)"
+    )
 
     @field_validator("start", "end")
     @classmethod

@@ -677,30 +677,57 @@ class Resolution(Strict):
 
 # --------------------------------------------------------------------------- vendors and costs
 
+#: Largest amount of money one cost item may state (a typo guard, in any currency).
+MAX_AMOUNT = 1e12
+_Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+
 
 class VendorPricing(Strict):
-    """A vendor's contract terms; every item adds up."""
+    """A vendor's contract terms: every item adds up (docs/costs.md prices each per billing month)."""
 
-    setup_fee: NonNegative = Field(0.0, description="one-off set-up fee")
-    per_agent_hour: NonNegative = Field(0.0, description="price per agent hour on duty")
-    monthly_fee: NonNegative = Field(0.0, description="fixed fee per month")
-    included_contacts: Annotated[int, Field(ge=0)] = Field(0, description="contacts per month covered by the fee")
-    per_contact: NonNegative = Field(0.0, description="price per handled contact beyond the included ones")
-    per_handled_minute: NonNegative = Field(0.0, description="price per minute of handle time")
-    per_resolved_contact: NonNegative = Field(0.0, description="price per contact the vendor resolves")
+    setup_fee: _Amount = Field(0.0, description="one-off set-up fee")
+    monthly_fee: _Amount = Field(0.0, description="fixed fee per month")
+    included_contacts: Annotated[int, Field(ge=0, le=MAX_CONTACTS_PER_DAY * 31)] = Field(
+        0, description="handled contacts per month covered by the monthly fee (per_contact is charged beyond them)"
+    )
+    per_contact: _Amount = Field(
+        0.0,
+        description="price per handled contact beyond included_contacts (every handled contact when none are included)",
+    )
+    per_handled_minute: _Amount = Field(0.0, description="price per minute of handle time")
+    per_agent_hour: _Amount = Field(0.0, description="price per vendor agent hour on duty (hours staffed)")
+    per_productive_hour: _Amount = Field(
+        0.0, description="price per productive vendor agent hour (an agent handling at least one contact)"
+    )
+    per_fte_per_month: _Amount = Field(
+        0.0, description="price per full-time equivalent per month (vendor paid hours / costs.fte_hours_per_week)"
+    )
+    per_resolved_contact: _Amount = Field(0.0, description="price per contact the vendor resolves")
+    minimum_monthly: _Amount = Field(
+        0.0, description="minimum monthly commitment: a month's charges (before SLA credits) are at least this"
+    )
 
 
 class VendorSla(Strict):
-    """A service-level agreement with a penalty paid by the vendor when missed."""
+    """A service-level agreement judged per billing month: a penalty when missed, a bonus when met."""
 
     min_answer_rate: Probability | None = Field(None, description="answer rate the vendor promises")
-    min_service_level: Probability | None = Field(None, description="service level the vendor promises")
-    penalty: NonNegative = Field(0.0, description="credited to the client per month the SLA is missed")
+    min_service_level: Probability | None = Field(
+        None, description="service level the vendor promises (at the channel's answer_within_s)"
+    )
+    max_asa_s: Annotated[float, Field(gt=0, le=MAX_TIME_S)] | None = Field(
+        None, description="average speed of answer the vendor promises, in seconds"
+    )
+    penalty: _Amount = Field(0.0, description="credited to the client per month the SLA is missed")
+    penalty_share: Probability = Field(
+        0.0, description="share of the month's charges credited to the client when the SLA is missed"
+    )
+    bonus: _Amount = Field(0.0, description="paid to the vendor per month every promise is kept")
 
     @model_validator(mode="after")
     def _some_promise(self) -> VendorSla:
-        if self.min_answer_rate is None and self.min_service_level is None:
-            raise ValueError("an sla needs min_answer_rate or min_service_level")
+        if self.min_answer_rate is None and self.min_service_level is None and self.max_asa_s is None:
+            raise ValueError("an sla needs min_answer_rate, min_service_level or max_asa_s")
         return self
 
 
@@ -733,25 +760,74 @@ class VendorRouting(Strict):
 class Vendor(Strict):
     """An outsourcing vendor (代行会社): contract terms and the contacts it receives."""
 
-    pricing: VendorPricing = VendorPricing()
-    sla: VendorSla | None = None
-    routing: VendorRouting
+    pricing: VendorPricing = Field(VendorPricing(), description="contract terms (all items add up)")
+    sla: VendorSla | None = Field(None, description="service-level agreement per billing month")
+    routing: VendorRouting = Field(description="which contacts reach the vendor")
 
 
 class Costs(Strict):
-    """In-house cost items."""
+    """In-house cost items, and the one-off costs of a setup (docs/costs.md has every formula)."""
 
     currency: str = Field("JPY", description="currency label for reports")
-    wage_per_hour: NonNegative = Field(0.0, description="agent cost per paid hour")
-    seat_per_month: NonNegative = Field(0.0, description="seat and equipment per agent seat per month")
-    hiring_training_per_agent: NonNegative = Field(0.0, description="hiring and training cost per new agent")
+    wage_per_hour: _Amount = Field(0.0, description="agent cost per paid hour")
+    benefits_share: Slowdown = Field(
+        0.0,
+        description="on-costs (social insurance, benefits) as a share of wages; a loaded-cost factor f is "
+        "benefits_share f - 1",
+    )
+    night_premium: Slowdown = Field(0.0, description="extra share of the wage paid for hours in night hours")
+    night_start: str = Field("22:00", description="start of night hours, HH:MM")
+    night_end: str = Field("05:00", description="end of night hours, HH:MM (before night_start: over midnight)")
+    weekend_premium: Slowdown = Field(0.0, description="extra share of the wage paid for hours on weekend days")
+    weekend_days: tuple[Weekday, ...] = Field(("sat", "sun"), description="weekdays paid the weekend premium")
+    agents_per_supervisor: Annotated[float, Field(gt=0, le=MAX_AGENTS)] | None = Field(
+        None, description="agents per supervisor"
+    )
+    supervisor_wage_per_hour: _Amount = Field(0.0, description="supervisor cost per paid hour")
+    seat_per_month: _Amount = Field(0.0, description="seat and equipment per agent seat per month")
+    tools_per_seat_per_month: _Amount = Field(
+        0.0, description="tools and licences (CRM, chat tool, workforce tool) per seat per month"
+    )
+    seat_basis: Literal["peak_on_duty", "fte"] = Field(
+        "peak_on_duty",
+        description="what a seat is: peak_on_duty, the most in-house agents on duty at once; fte, one seat per "
+        "full-time equivalent (rounded up)",
+    )
+    telecom_per_handled_minute: _Amount = Field(
+        0.0, description="line and call charges per minute in-house agents handle voice contacts"
+    )
+    hiring_training_per_agent: _Amount = Field(0.0, description="hiring and training cost per new agent")
     monthly_attrition: Probability = Field(0.0, description="share of agents leaving per month (replaced by hires)")
-    agents_per_supervisor: Positive | None = Field(None, description="agents per supervisor")
-    supervisor_wage_per_hour: NonNegative = Field(0.0, description="supervisor cost per paid hour")
-    setup: NonNegative = Field(0.0, description="one-off in-house set-up (lines, PBX, CRM, tools)")
+    setup: _Amount = Field(0.0, description="one-off in-house set-up (lines, PBX, CRM, tools)")
+    transition: _Amount = Field(
+        0.0, description="one-off cost of moving to this setup (knowledge transfer, parallel running, exit fees)"
+    )
+    setup_amortization_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
+        None,
+        description="months over which the one-off costs are spread in the monthly cost (none: reported apart only)",
+    )
     fte_hours_per_week: Annotated[float, Field(gt=0, le=168)] = Field(
         40.0, description="paid hours of one full-time equivalent (FTE) per week"
     )
+
+    @field_validator("night_start", "night_end")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        _minutes(v)
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Costs:
+        if self.night_premium > 0 and _minutes(self.night_start) % 1440 == _minutes(self.night_end) % 1440:
+            raise ValueError(
+                f"night_start ({self.night_start}) and night_end ({self.night_end}) must differ when a night_premium "
+                "is given"
+            )
+        if self.supervisor_wage_per_hour > 0 and self.agents_per_supervisor is None:
+            raise ValueError("supervisor_wage_per_hour needs agents_per_supervisor (agents per supervisor)")
+        if len(set(self.weekend_days)) != len(self.weekend_days):
+            raise ValueError(f"weekend_days: each weekday once, got {list(self.weekend_days)}")
+        return self
 
 
 class Forecast(Strict):

@@ -1,0 +1,438 @@
+"""Costs of a simulated setup, computed per replication from that replication's own counts.
+
+Every cost item and formula is defined once, in ``docs/costs.md``. In short: each replication's
+measured horizon, scaled to a month of :data:`ccsim.scenario.DAYS_PER_MONTH` days, is one
+billing month; items with thresholds (included contacts, minimum commitments, SLA penalties
+and bonuses) are priced on that replication's monthly counts, never on the mean, and only
+then summarised over replications (mean and 95 % confidence interval, as the KPIs are).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ccsim.economics.sla import SlaOutcome, judge_sla
+from ccsim.engine.totals import CH_STATS, GROUP_STATS
+from ccsim.errors import CcsimError
+from ccsim.results import SimulationResult, mean_ci
+from ccsim.scenario import DAYS_PER_MONTH, WEEKDAYS, Costs, Scenario
+
+__all__ = ["UNITS", "CostResult", "costs", "night_share", "weekend_mask"]
+
+_C = {name: i for i, name in enumerate(CH_STATS)}
+_G = {name: i for i, name in enumerate(GROUP_STATS)}
+
+#: Unit costs: name -> (the count divided by, what it is).
+UNITS = {
+    "per_contact": ("answered", "contacts answered by an agent (in-house or vendor), each counted once"),
+    "per_offered_contact": ("offered", "contacts offered to an agent queue (redials and repeats included)"),
+    "per_resolved_issue": ("issues_resolved", "issues resolved by the end of the run"),
+    "per_productive_hour": ("productive_hours", "agent hours handling at least one contact (all groups)"),
+}
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def night_share(starts_s: np.ndarray, interval_s: float, night_start: str, night_end: str) -> np.ndarray:
+    """Share of each interval that falls in night hours (``night_start`` to ``night_end``, over midnight if needed)."""
+    ns, ne = _minutes(night_start) * 60.0, _minutes(night_end) * 60.0
+    t0 = np.mod(np.asarray(starts_s, dtype=float), 86400.0)
+    t1 = t0 + interval_s
+
+    def overlap(a: float, b: float) -> np.ndarray:
+        return np.clip(np.minimum(t1, b) - np.maximum(t0, a), 0.0, None)
+
+    if ns == ne:
+        return np.zeros_like(t0)
+    spans = [(ns, ne)] if ns < ne else [(ns, 86400.0), (0.0, ne), (86400.0, 86400.0 + ne)]
+    return sum(overlap(a, b) for a, b in spans) / interval_s
+
+
+def weekend_mask(starts_s: np.ndarray, start_weekday: str, weekend_days: tuple[str, ...]) -> np.ndarray:
+    """Per interval: its calendar day is one of ``weekend_days``."""
+    first = WEEKDAYS.index(start_weekday)
+    days = (np.asarray(starts_s, dtype=float) // 86400.0).astype(int)
+    return np.array([WEEKDAYS[(first + d) % 7] in weekend_days for d in days], dtype=bool)
+
+
+@dataclass(frozen=True, eq=False)
+class CostResult:
+    """What a simulated setup costs: every item in every replication, and summaries of them.
+
+    Attributes
+    ----------
+    scenario, variant : str, str or None
+        The result's scenario and variant.
+    seed : int
+        The result's seed (paired differences need the same one).
+    currency : str
+        ``costs.currency``.
+    replication_ids : numpy.ndarray
+        Replication numbers, in array order.
+    horizon_days : float
+        Calendar days the figures cover: simulated days x measured intervals / intervals.
+    months : float
+        ``horizon_days / DAYS_PER_MONTH``: a monthly figure is the horizon figure / months.
+    items : dict
+        ``{item: numpy array (replications,)}``: each cost item over the horizon, in report
+        order (``in_house.wages``, ``vendor.NAME.monthly_fee``, ..., ``one_off.amortized``). The
+        items add up to :attr:`total`. SLA penalties are negative.
+    one_off : dict
+        ``{item: amount}``: one-off costs (``in_house.setup``, ``transition``,
+        ``vendor.NAME.setup_fee``), not part of the running cost.
+    amortization_months : int or None
+        ``costs.setup_amortization_months``: the one-off costs spread over this many months as
+        the item ``one_off.amortized``.
+    counts : dict
+        ``{answered, offered, issues_resolved, productive_hours: array}`` per replication: the
+        denominators of the unit costs (:data:`UNITS`).
+    sla : dict
+        ``{vendor: SlaOutcome}`` for every vendor with an SLA.
+    notes : tuple of str
+        What the figures leave out, in words.
+    """
+
+    scenario: str
+    variant: str | None
+    seed: int
+    currency: str
+    replication_ids: np.ndarray
+    horizon_days: float
+    months: float
+    items: dict[str, np.ndarray] = field(repr=False)
+    one_off: dict[str, float]
+    amortization_months: int | None
+    counts: dict[str, np.ndarray] = field(repr=False)
+    sla: dict[str, SlaOutcome] = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Scenario and variant, for reports."""
+        return self.scenario + (f" [{self.variant}]" if self.variant else "")
+
+    @property
+    def total(self) -> np.ndarray:
+        """Total cost over the horizon per replication (every item, amortized one-off included)."""
+        return np.sum([v for v in self.items.values()], axis=0) if self.items else np.zeros(len(self.replication_ids))
+
+    @property
+    def running(self) -> np.ndarray:
+        """Running cost over the horizon per replication: the total without the amortized one-off costs."""
+        return self.total - self.items.get("one_off.amortized", 0.0)
+
+    @property
+    def one_off_total(self) -> float:
+        """Sum of the one-off costs."""
+        return float(sum(self.one_off.values()))
+
+    def replication_values(self, name: str) -> np.ndarray:
+        """One value per replication of an item or a total.
+
+        ``name`` is an item (:attr:`items`), ``total`` or ``running`` (over the horizon),
+        ``per_month`` or ``running_per_month``, or a unit cost (:data:`UNITS`: total / count,
+        NaN where the count is 0).
+        """
+        if name in self.items:
+            return self.items[name].copy()
+        if name == "total":
+            return self.total
+        if name == "running":
+            return self.running
+        if name == "per_month":
+            return self.total / self.months
+        if name == "running_per_month":
+            return self.running / self.months
+        if name in UNITS:
+            count = self.counts[UNITS[name][0]]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(count > 0, self.total / np.where(count > 0, count, 1.0), np.nan)
+        valid = [*self.items, "total", "running", "per_month", "running_per_month", *UNITS]
+        raise CcsimError(f"no cost item {name!r} (valid: {', '.join(valid)})")
+
+    def summary(self) -> dict[str, Any]:
+        """Mean and 95 % half-width of every figure, as plain JSON-ready data (None: undefined).
+
+        Keys: ``currency``, ``replications``, ``horizon_days``, ``months``, ``horizon_total``,
+        ``per_month``, ``running_per_month``, the unit costs (``per_contact``, ...), each as
+        ``{"mean", "ci95"}``; ``items`` (``{item: {"horizon", "horizon_ci95", "per_month",
+        "per_month_ci95"}}``); ``one_off`` and ``one_off_total``; ``amortization_months``;
+        ``sla`` (per vendor: promises, ``breach_probability`` and its ``breach_ci95`` as
+        ``[low, high]``, periods judged, and the mean figures); ``notes``.
+        """
+
+        def stat(values: np.ndarray) -> dict[str, float | None]:
+            mean, half = mean_ci(values)
+            return {"mean": _py(mean), "ci95": _py(half)}
+
+        out: dict[str, Any] = {
+            "currency": self.currency,
+            "replications": len(self.replication_ids),
+            "horizon_days": self.horizon_days,
+            "months": self.months,
+            "horizon_total": stat(self.total),
+            "per_month": stat(self.total / self.months),
+            "running_per_month": stat(self.running / self.months),
+        }
+        for unit in UNITS:
+            out[unit] = stat(self.replication_values(unit))
+        items = {}
+        for name, values in self.items.items():
+            h, m = stat(values), stat(values / self.months)
+            items[name] = {
+                "horizon": h["mean"],
+                "horizon_ci95": h["ci95"],
+                "per_month": m["mean"],
+                "per_month_ci95": m["ci95"],
+            }
+        out["items"] = items
+        out["one_off"] = dict(self.one_off)
+        out["one_off_total"] = self.one_off_total
+        out["amortization_months"] = self.amortization_months
+        sla = {}
+        for v, s in self.sla.items():
+            p, low, high = s.breach_probability
+            sla[v] = {
+                "promises": dict(s.promises),
+                "periods_judged": int(s.judged.sum()),
+                "breach_probability": p,
+                "breach_ci95": None if p is None else [low, high],
+                "answer_rate": _py(mean_ci(s.answer_rate)[0]),
+                "service_level": _py(mean_ci(s.service_level)[0]),
+                "asa_s": _py(mean_ci(s.asa_s)[0]),
+                "scope": dict(s.scope),
+            }
+        out["sla"] = sla
+        out["notes"] = list(self.notes)
+        return out
+
+
+def _py(x: Any) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _horizon_days(result: SimulationResult, scenario: Scenario) -> float:
+    return scenario.calendar.days * float(np.count_nonzero(result.measured)) / len(result.interval_labels)
+
+
+def _check(result: SimulationResult, scenario: Scenario) -> None:
+    if not isinstance(result, SimulationResult):
+        raise CcsimError(f"costs: expected a SimulationResult, got {type(result).__name__}")
+    if not isinstance(scenario, Scenario):
+        raise CcsimError(f"costs: expected a Scenario, got {type(scenario).__name__}")
+    if (
+        result.group_names != list(scenario.agent_groups)
+        or result.channel_names != list(scenario.channels)
+        or result.interval_labels != scenario.calendar.interval_labels()
+    ):
+        raise CcsimError(
+            f"costs: the result ({result.scenario!r}, variant {result.variant!r}) was not simulated from this "
+            f"scenario ({scenario.name!r}, variant {scenario.variant_name!r}): its agent groups, channels or "
+            "calendar differ; pass the scenario (variant) that was simulated"
+        )
+    if not result.measured.any():
+        raise CcsimError("costs: the result has no measured interval (the warm-up covers the whole run)")
+
+
+def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
+    """Every cost item of a simulated setup, per replication, with the one-off costs apart.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A simulation of ``scenario`` (any replications, seed and staffing override).
+    scenario : Scenario
+        The scenario (or variant) simulated: its ``costs``, ``vendors`` and agent groups
+        price the result's counts.
+
+    Returns
+    -------
+    CostResult
+        Items per replication over the horizon (``result.measured`` intervals), the one-off
+        costs, unit-cost denominators and every vendor SLA per billing period.
+
+    Raises
+    ------
+    ccsim.CcsimError
+        When the result was not simulated from this scenario.
+    """
+    _check(result, scenario)
+    c = scenario.costs
+    days = _horizon_days(result, scenario)
+    per_month = DAYS_PER_MONTH / days  # horizon -> one month
+    weeks = days / 7.0
+    m = result.measured
+    reps = len(result.replication_ids)
+    gsum = result.group_sums.sum(axis=2, where=m[None, None, :, None])  # (replications, groups, stats)
+    csum = result.channel_sums.sum(axis=2, where=m[None, None, :, None])
+    groups = list(scenario.agent_groups.items())
+    in_house = [i for i, (_, g) in enumerate(groups) if g.vendor is None]
+    items: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+
+    # ---------------------------------------------------------------- in-house
+    starts = np.asarray(result.interval_starts_s, dtype=float)
+    night = night_share(starts, result.interval_s, c.night_start, c.night_end) if c.night_premium else 0.0
+    weekend = weekend_mask(starts, result.start_weekday, c.weekend_days) if c.weekend_premium else 0.0
+    uplift = c.night_premium * night + c.weekend_premium * weekend  # per interval
+    sched = result.group_sums[..., _G["scheduled_s"]]  # (replications, groups, intervals)
+    wages = np.zeros(reps)
+    premium = np.zeros(reps)
+    paid_h = np.zeros(reps)
+    for i in in_house:
+        g = groups[i][1]
+        wage = g.cost_per_hour if g.cost_per_hour is not None else c.wage_per_hour
+        paid = np.where(m, sched[:, i], 0.0) / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
+        paid_h += paid.sum(axis=1)
+        wages += wage * paid.sum(axis=1)
+        premium += wage * (paid * uplift).sum(axis=1)
+    fte = paid_h / (c.fte_hours_per_week * weeks)
+    if in_house:
+        items["in_house.wages"] = wages
+        if c.night_premium or c.weekend_premium:
+            items["in_house.night_weekend_premium"] = premium
+        if c.agents_per_supervisor is not None:
+            items["in_house.supervision"] = paid_h / c.agents_per_supervisor * c.supervisor_wage_per_hour
+        if c.benefits_share:
+            items["in_house.benefits"] = c.benefits_share * (wages + premium + items.get("in_house.supervision", 0.0))
+        if c.seat_per_month or c.tools_per_seat_per_month:
+            seats = _seats(result, scenario, c, fte)
+            if c.seat_per_month:
+                items["in_house.seats"] = seats * c.seat_per_month / per_month
+            if c.tools_per_seat_per_month:
+                items["in_house.tools"] = seats * c.tools_per_seat_per_month / per_month
+        if c.telecom_per_handled_minute:
+            items["in_house.telecom"] = (
+                _voice_minutes(result, scenario, gsum, csum, in_house) * c.telecom_per_handled_minute
+            )
+        if c.hiring_training_per_agent and c.monthly_attrition:
+            items["in_house.hiring_training"] = c.monthly_attrition * fte * c.hiring_training_per_agent / per_month
+
+    # ---------------------------------------------------------------- vendors
+    slas = judge_sla(result, scenario)
+    one_off: dict[str, float] = {}
+    if c.setup:
+        one_off["in_house.setup"] = c.setup
+    if c.transition:
+        one_off["transition"] = c.transition
+    for v, vendor in scenario.vendors.items():
+        p = vendor.pricing
+        mine = [i for i, (_, g) in enumerate(groups) if g.vendor == v]
+        tot = gsum[:, mine].sum(axis=1)  # (replications, stats)
+        shr = np.array([groups[i][1].shrinkage for i in mine])
+        vendor_paid_h = (gsum[:, mine, _G["scheduled_s"]] / (1.0 - shr)).sum(axis=1) / 3600.0
+        handled_month = tot[:, _G["handled"]] * per_month
+        month: dict[str, np.ndarray] = {}  # this vendor's charges per month, per replication
+        if p.monthly_fee:
+            month["monthly_fee"] = np.full(reps, p.monthly_fee)
+        if p.per_contact:
+            month["contacts"] = p.per_contact * np.maximum(0.0, handled_month - p.included_contacts)
+        if p.per_handled_minute:
+            month["handled_minutes"] = p.per_handled_minute * tot[:, _G["handle_s"]] / 60.0 * per_month
+        if p.per_agent_hour:
+            month["agent_hours"] = p.per_agent_hour * tot[:, _G["scheduled_s"]] / 3600.0 * per_month
+        if p.per_productive_hour:
+            month["productive_hours"] = p.per_productive_hour * tot[:, _G["busy_s"]] / 3600.0 * per_month
+        if p.per_fte_per_month:
+            month["fte"] = p.per_fte_per_month * vendor_paid_h / (c.fte_hours_per_week * weeks)
+        if p.per_resolved_contact:
+            month["resolved_contacts"] = p.per_resolved_contact * tot[:, _G["resolved"]] * per_month
+        charges = np.sum(list(month.values()), axis=0) if month else np.zeros(reps)
+        if p.minimum_monthly:
+            month["minimum_top_up"] = np.maximum(0.0, p.minimum_monthly - charges)
+            charges = charges + month["minimum_top_up"]
+        sla = slas.get(v)
+        if sla is not None:
+            terms = vendor.sla
+            if terms.penalty or terms.penalty_share:
+                month["sla_penalty"] = -np.where(sla.breached, terms.penalty + terms.penalty_share * charges, 0.0)
+            if terms.bonus:
+                month["sla_bonus"] = np.where(sla.judged & ~sla.breached, terms.bonus, 0.0)
+            unjudged = [
+                f"{ch} ({how[len('not judged: ') :]})" for ch, how in sla.scope.items() if how.startswith("not judged")
+            ]
+            if unjudged:
+                notes.append(f"vendor {v}: the SLA leaves out {', '.join(unjudged)}")
+            if vendor.routing.mode == "overflow":
+                notes.append(
+                    f"vendor {v}: the SLA is judged on the contacts sent while no in-house agent is on duty; "
+                    "contacts overflowed while in-house agents are on duty are not counted per vendor"
+                )
+        for name, values in month.items():
+            items[f"vendor.{v}.{name}"] = values / per_month
+        if p.setup_fee:
+            one_off[f"vendor.{v}.setup_fee"] = p.setup_fee
+    amort = c.setup_amortization_months
+    if amort is not None and one_off:
+        items["one_off.amortized"] = np.full(reps, sum(one_off.values()) / amort / per_month)
+
+    counts = {
+        "answered": csum[:, :, _C["answered"]].sum(axis=1),
+        "offered": csum[:, :, _C["offered"]].sum(axis=1),
+        "issues_resolved": csum[:, :, _C["issues_resolved"]].sum(axis=1),
+        "productive_hours": gsum[:, :, _G["busy_s"]].sum(axis=1) / 3600.0,
+    }
+    return CostResult(
+        scenario=result.scenario,
+        variant=result.variant,
+        seed=result.seed,
+        currency=c.currency,
+        replication_ids=np.asarray(result.replication_ids).copy(),
+        horizon_days=days,
+        months=days / DAYS_PER_MONTH,
+        items=items,
+        one_off=one_off,
+        amortization_months=amort,
+        counts=counts,
+        sla=slas,
+        notes=tuple(notes),
+    )
+
+
+def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarray) -> np.ndarray:
+    """Seats per replication: the most in-house agents on duty at once, or FTE rounded up."""
+    if c.seat_basis == "fte":
+        return np.ceil(fte - 1e-9)
+    on_duty = sum(
+        np.asarray(result.staffing[name], dtype=np.int64)
+        for name, g in scenario.agent_groups.items()
+        if g.vendor is None
+    )
+    peak = float(np.max(np.where(result.measured, on_duty, 0), initial=0))
+    return np.full(len(result.replication_ids), peak)
+
+
+def _voice_minutes(
+    result: SimulationResult, scenario: Scenario, gsum: np.ndarray, csum: np.ndarray, in_house: list[int]
+) -> np.ndarray:
+    """In-house handled minutes of voice contacts per replication.
+
+    A group that handles voice channels only counts all its handle time; one with no voice
+    skill none; a group mixing voice with other channels counts the share its voice channels
+    have of the handle time of all the channels it serves (the simulation counts handle time
+    per group and per channel, not per both).
+    """
+    kinds = {name: ch.kind for name, ch in scenario.channels.items()}
+    index = {name: i for i, name in enumerate(result.channel_names)}
+    groups = list(scenario.agent_groups.values())
+    out = np.zeros(gsum.shape[0])
+    for i in in_house:
+        chans = sorted({s.split("/", 1)[0] for s in groups[i].skills})
+        voice = [ch for ch in chans if kinds[ch] == "voice"]
+        if not voice:
+            continue
+        handle = gsum[:, i, _G["handle_s"]]
+        if len(voice) < len(chans):
+            of_voice = csum[:, [index[ch] for ch in voice], _C["handle_s"]].sum(axis=1)
+            of_all = csum[:, [index[ch] for ch in chans], _C["handle_s"]].sum(axis=1)
+            handle = handle * np.where(of_all > 0, of_voice / np.where(of_all > 0, of_all, 1.0), 0.0)
+        out += handle / 60.0
+    return out

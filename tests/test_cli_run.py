@@ -172,14 +172,14 @@ def test_a_failed_write_keeps_the_printed_result(tmp_path, capsys, monkeypatch):
 
 
 def test_interrupt_keeps_finished_replications(monkeypatch, capsys, tmp_path):
-    real = cli._Progress.__call__
+    real = cli.Progress.__call__
 
     def interrupt_after_two(self, done, total):
         real(self, done, total)
         if done == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli._Progress, "__call__", interrupt_after_two)
+    monkeypatch.setattr(cli.Progress, "__call__", interrupt_after_two)
     assert main(["run", TEXTBOOK, "--replications", "6", "--seed", "1"]) == 130
     out, err = capsys.readouterr()
     assert "2 replications of 6 (interrupted)" in out

@@ -1,0 +1,163 @@
+"""What every command shares: the argument parser, argument types, loading a scenario, progress."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from ccsim.errors import CcsimError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+#: The file in a ``run --out`` folder listing the files ccsim wrote there.
+MANIFEST = ".ccsim-manifest.json"
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Report a usage error in one line and exit with code 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class Once(argparse.Action):
+    """An option that may be given once: a second, different value is an error."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        """Store the value; a second, different one is a usage error."""
+        old = getattr(namespace, self.dest, None)
+        if old is not None and old != values:
+            parser.error(f"argument {option_string}: given twice ({old!r} and {values!r}); give it once")
+        setattr(namespace, self.dest, values)
+
+
+def number(text: str) -> float:
+    """An argument type: a finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def positive(text: str) -> float:
+    """An argument type: a number > 0."""
+    value = number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """A share given as 0.8 or 80%."""
+    percent = text.strip().endswith("%")
+    value = number(text.strip().removesuffix("%"))
+    return value / 100.0 if percent else value
+
+
+def whole(low: int):
+    """An argument type: a whole number >= ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value != int(value) or value < low:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {low}, got {text!r}")
+        return int(value)
+
+    return parse
+
+
+def flag(name: str) -> str:
+    """The option spelling of a name: ``max_asa_s`` -> ``--max-asa-s``."""
+    return "--" + name.replace("_", "-")
+
+
+# --------------------------------------------------------------------------- erlang
+
+
+def csv_hint(file: str) -> str | None:
+    """For a CSV file given where a scenario is expected: where CSV files go instead."""
+    import csv
+    import shlex
+
+    path = Path(file)
+    try:
+        if not path.is_file():
+            return None
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            lines = [fh.readline(10_000), fh.readline(10_000)]
+    except OSError:
+        return None
+    rows = list(csv.reader(line for line in lines if line.strip()))
+    header = rows[0] if rows else []
+    looks_like_csv = (
+        len(header) >= 2
+        and all(
+            cell.strip() and ":" not in cell and not cell.lstrip().startswith(("#", "-", "{", "[")) for cell in header
+        )
+        and all(len(row) == len(header) for row in rows[1:])
+    )
+    if path.suffix.lower() != ".csv" and not looks_like_csv:
+        return None
+    return (
+        f"{file}: a CSV file, not a YAML scenario; for a CSV of intervals use "
+        f"ccsim erlang --csv {shlex.quote(file)} with a target (e.g. --min-service-level 80%)"
+    )
+
+
+class Progress:
+    """A progress line on stderr, shown once a run has taken more than two seconds."""
+
+    def __init__(self, stream=sys.stderr, after_s: float = 2.0) -> None:
+        import time
+
+        self._time = time.perf_counter
+        self._t0 = self._time()
+        self._after = after_s
+        self._stream = stream
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` (on a terminal, after the first two seconds)."""
+        if self._time() - self._t0 < self._after or not self._stream.isatty():
+            return
+        width = 30
+        filled = int(width * done / total)
+        self._stream.write(f"\rsimulating [{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications")
+        self._stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        """End the progress line, if one was shown."""
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def load_arg(args: argparse.Namespace):
+    """The scenario of ``args.file`` (a CSV points to ``ccsim erlang --csv``), its ``--variant`` applied."""
+    from ccsim.errors import ScenarioError
+    from ccsim.loader import load_scenario
+
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError:
+        hint = csv_hint(args.file)
+        if hint:
+            raise CcsimError(hint) from None
+        raise
+    if args.variant is not None:
+        try:
+            scenario = scenario.variant(args.variant)
+        except ScenarioError as exc:
+            raise ScenarioError(args.file, exc.problems) from None
+    return scenario

@@ -1,0 +1,126 @@
+"""The ``--out`` folder: new, empty, or written by ccsim before (it has a manifest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ccsim import __version__
+from ccsim.cli.common import MANIFEST
+from ccsim.errors import CcsimError
+
+
+class OutDir:
+    """The ``run --out`` folder: new, empty, or written by ccsim before (it has a manifest).
+
+    The manifest lists the files ccsim wrote there. A new run writes its files, then replaces
+    the manifest, then removes the previous run's files that it did not write again, so that
+    the folder holds one run's files. Before writing, the manifest lists the old and new files
+    together: an interruption at any point leaves every file ccsim wrote listed. Hidden files
+    (a name starting with a dot, as ``.DS_Store``) are ignored and never removed.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self.manifest = self.path / MANIFEST
+        if self.path.exists() and not self.path.is_dir():
+            raise CcsimError(f"--out: {self.path} exists and is not a folder")
+        try:
+            if self.path.is_dir():
+                self.previous = self._read_manifest()
+                if self.previous is None:
+                    self._refuse_if_not_empty()
+                    self.previous = []
+            else:
+                self.path.mkdir(parents=True)
+                self.previous = []
+        except OSError as exc:
+            raise CcsimError(f"--out: cannot use {self.path}: {exc.strerror or exc}") from None
+
+    def _refuse_if_not_empty(self) -> None:
+        visible = sorted(p.name for p in self.path.iterdir() if not p.name.startswith("."))
+        if visible:
+            shown = ", ".join(visible[:3]) + (", ..." if len(visible) > 3 else "")
+            raise CcsimError(
+                f"--out: {self.path} is not empty and has no {MANIFEST} (it was not written by ccsim run; "
+                f"it holds {shown}): give a new or empty folder"
+            )
+
+    def _read_manifest(self) -> list[str] | None:
+        try:
+            text = self.manifest.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(files, list) or not all(isinstance(f, str) and _plain_name(f) for f in files):
+            raise CcsimError(
+                f"--out: {self.manifest} is not a ccsim manifest (a JSON object with a list of file names "
+                "in 'files'); remove it or give another folder"
+            )
+        return files
+
+    def _write_manifest(self, files: list[str], result) -> None:
+        from ccsim.files import write_atomic
+
+        data = {
+            "written_by": f"ccsim {__version__} run",
+            "scenario": result.scenario,
+            "variant": result.variant,
+            "seed": result.seed,
+            "replications": result.replications,
+            "files": files,
+        }
+        write_atomic(self.manifest, json.dumps(data, indent=2) + "\n")
+
+    def write(self, files: dict[str, str | bytes], result) -> tuple[list[str], list[str]]:
+        """Write ``files``, then remove the previous run's files not written again.
+
+        Parameters
+        ----------
+        files : dict
+            File name to content.
+        result : SimulationResult
+            The result the files show (named in the manifest).
+
+        Returns
+        -------
+        (written, removed)
+            The names of the files written and of the previous run's files removed.
+        """
+        from ccsim.files import write_atomic
+
+        names = list(files)
+        stale = [f for f in self.previous if f not in files]
+        target = self.manifest
+        try:
+            self._write_manifest(names + stale, result)
+            for name, data in files.items():
+                target = self.path / name
+                write_atomic(target, data)
+            kept = []
+            for name in stale:
+                target = self.path / name
+                if target.is_file() or target.is_symlink():
+                    try:
+                        target.unlink()
+                    except OSError:
+                        kept.append(name)
+            target = self.manifest
+            self._write_manifest(names + kept, result)
+        except OSError as exc:
+            raise CcsimError(f"--out: cannot write {target}: {exc.strerror or exc}") from None
+        if kept:
+            raise CcsimError(f"--out: cannot remove the previous run's {', '.join(kept)} from {self.path}")
+        return names, [f for f in stale if f not in kept]
+
+
+def _plain_name(name: str) -> bool:
+    """A file name of the folder itself: no path, not hidden (so never the manifest)."""
+    return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name and Path(name).name == name
+
+
+# --------------------------------------------------------------------------- main

@@ -1,0 +1,89 @@
+"""``ccsim run``: simulate a scenario."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, MANIFEST, Once, Progress, load_arg, positive, whole
+from ccsim.cli.outdir import OutDir
+from ccsim.errors import CcsimError
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="simulate a scenario: KPIs per channel and agent group, targets met or missed",
+        description=(
+            "Simulate a scenario file and print a summary (mean and 95 % confidence half-width over "
+            "replications). Ctrl-C keeps the replications already finished: their results are "
+            "printed and written, and the exit code is 130."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p.add_argument("--variant", action=Once, help="simulate this variant of the scenario")
+    p.add_argument("--replications", type=whole(1), help="replications (default: the scenario's)")
+    p.add_argument("--seed", type=whole(0), help="random seed (default: the scenario's, else drawn and printed)")
+    p.add_argument(
+        "--max-contacts",
+        type=positive,
+        metavar="N",
+        help="refuse, before simulating, a run expected to simulate more than N new contacts "
+        "over all replications (default 2e8)",
+    )
+    p.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write CSV tables and PNG plots into this folder: a new or empty one, or one that ccsim run "
+        f"wrote before (listed in its {MANIFEST}), whose previous files are replaced",
+    )
+    p.set_defaults(handler=_cmd_run)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from ccsim.report import result_json, summary_text
+    from ccsim.simulation import simulate
+
+    scenario = load_arg(args)
+    out = OutDir(args.out) if args.out else None  # checked before a long run, not after
+    limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
+    progress = Progress()
+    try:
+        result = simulate(scenario, replications=args.replications, seed=args.seed, progress=progress, **limit)
+    finally:
+        progress.close()
+    print(result_json(result) if args.json else summary_text(result), flush=True)  # shown before anything can fail
+    code = EXIT_INTERRUPTED if result.interrupted else 0
+    if out is not None:
+        try:
+            written, removed = out.write(_output_files(result), result)
+        except CcsimError as exc:
+            print(f"ccsim: error: {exc}", file=sys.stderr)
+            code = EXIT_USAGE
+        else:
+            gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
+            print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
+    if result.interrupted:
+        print(f"ccsim: interrupted: results cover the {result.replications} finished replications", file=sys.stderr)
+    return code
+
+
+def _output_files(result) -> dict[str, str | bytes]:
+    """The files of ``run --out``, by name: CSV tables, the JSON result and the plots."""
+    from ccsim import plotting
+    from ccsim.report import csv_table, result_json
+
+    files: dict[str, str | bytes] = {
+        "channels.csv": csv_table(result.channels),
+        "groups.csv": csv_table(result.groups),
+        "intervals.csv": csv_table(result.intervals),
+        "group_intervals.csv": csv_table(result.group_intervals),
+        "result.json": result_json(result),
+    }
+    for row in result.channels[:-1]:
+        ax = plotting.plot_service_level(result, row["channel"])
+        files[f"service_level_{row['channel']}.png"] = plotting.figure_png(ax)
+    files["queue_length.png"] = plotting.figure_png(plotting.plot_queue_length(result))
+    files["occupancy.png"] = plotting.figure_png(plotting.plot_occupancy(result))
+    return files

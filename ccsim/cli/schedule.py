@@ -1,0 +1,97 @@
+"""``ccsim schedule``: shifts with breaks covering a requirement per interval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ccsim.cli.common import MANIFEST, fraction, positive, whole
+from ccsim.cli.outdir import OutDir
+from ccsim.errors import CcsimError
+
+
+def _add_schedule(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "schedule",
+        help="shift scheduling: the cheapest shifts, with breaks, covering a requirement per interval",
+        description=(
+            "Choose shifts of the types in a shifts file (start windows, lengths, breaks, costs, caps) covering "
+            "the agents required per interval at least cost, with a MILP (HiGHS). A week is cyclic: shifts may "
+            "cross midnight and Sunday into Monday. When caps or maximum counts make full cover impossible, the "
+            "least weighted under- and over-staffing is solved instead and the intervals left short are listed. "
+            "See docs/scheduling.md."
+        ),
+    )
+    p.add_argument(
+        "file",
+        metavar="REQUIREMENTS.csv",
+        help="agents required per interval: columns day (mon..sun or a date), start (HH:MM) and required; or the "
+        "CSV ccsim erlang --csv ... --out writes (its scheduled_agents)",
+    )
+    p.add_argument("--shifts", required=True, metavar="SHIFTS.yaml", help="the shift types (YAML)")
+    p.add_argument("--group", help="schedule this agent group's shift types (the file's groups:)")
+    p.add_argument(
+        "--objective",
+        choices=("cost", "coverage"),
+        help="cost: cheapest full cover (default, or the file's objective); coverage: least weighted under- and "
+        "over-staffing",
+    )
+    p.add_argument("--interval-min", type=whole(1), help="interval length in minutes (default: from the starts)")
+    p.add_argument("--time-limit-s", type=positive, default=60.0, help="seconds the solver may search (default 60)")
+    p.add_argument(
+        "--gap", type=fraction, default=0.0, help="relative gap at which to stop (default 0: proven optimal)"
+    )
+    p.add_argument("--json", action="store_true", help="print the schedule as JSON")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write shifts.csv, coverage.csv, schedule.json and coverage.png into this folder: a new or empty "
+        f"one, or one ccsim wrote before (listed in its {MANIFEST})",
+    )
+    p.set_defaults(handler=_cmd_schedule)
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    from types import SimpleNamespace
+
+    from ccsim.loader import load_model
+    from ccsim.planning.requirements import read_requirements_csv
+    from ccsim.planning.shift_report import coverage_rows, schedule_dict, schedule_text, shift_rows
+    from ccsim.planning.shift_types import Scheduling
+    from ccsim.planning.shifts import schedule
+
+    if not 0 <= args.gap < 1:
+        raise CcsimError(f"--gap: must be in [0, 1), got {args.gap:g}")
+    shifts = load_model(args.shifts, Scheduling, what="shifts file")
+    need = read_requirements_csv(args.file, interval_min=args.interval_min)
+    out = OutDir(args.out) if args.out else None
+    result = schedule(
+        **need.schedule_arguments(),
+        shifts=shifts,
+        group=args.group,
+        objective=args.objective,
+        time_limit_s=args.time_limit_s,
+        gap=args.gap,
+    )
+    data = schedule_dict(result)
+    print(json.dumps(data, indent=2) if args.json else schedule_text(result), flush=True)
+    if out is not None:
+        from ccsim.planning.shift_plots import plot_coverage
+        from ccsim.plotting import figure_png
+        from ccsim.report import csv_table
+
+        shift_table = shift_rows(result)
+        files: dict[str, str | bytes] = {
+            "shifts.csv": csv_table(shift_table)
+            if shift_table
+            else "day,start,end,shift_type,count,breaks,paid_hours,cost\n",
+            "coverage.csv": csv_table(coverage_rows(result)),
+            "schedule.json": json.dumps(data, indent=2),
+            "coverage.png": figure_png(plot_coverage(result)),
+        }
+        about = SimpleNamespace(scenario=str(args.file), variant=None, seed=None, replications=None)
+        written, removed = out.write(files, about)
+        gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
+        print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
+    return 0

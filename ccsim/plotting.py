@@ -24,8 +24,19 @@ from ccsim.results import SimulationResult
 
 if TYPE_CHECKING:
     from ccsim.planning import Plan
+    from ccsim.variants import VariantComparison
 
-__all__ = ["LONG_RUN_DAYS", "figure_png", "plot_occupancy", "plot_plan", "plot_queue_length", "plot_service_level"]
+__all__ = [
+    "LONG_RUN_DAYS",
+    "figure_png",
+    "plot_occupancy",
+    "plot_plan",
+    "plot_queue_length",
+    "plot_service_level",
+    "plot_variant_costs",
+    "plot_variant_intervals",
+    "plot_variant_service",
+]
 
 #: Runs longer than this many days are drawn as an average day.
 LONG_RUN_DAYS = 3
@@ -66,16 +77,17 @@ def _clock(seconds: float) -> str:
 
 
 def _average_day(
-    rows: list[dict], key: str, name: str, kpi: str, result: SimulationResult
+    rows: list[dict], key: str, name: str, kpi: str, result: SimulationResult, weekly: bool | None = None
 ) -> tuple[list[float], dict[str, tuple[list[float], list[float], list[float]]]]:
     """Times of day, and per line (all days, or each weekday): mean, lowest and highest day."""
     first = _WEEKDAYS.index(result.start_weekday)
+    weekly = result.weekly if weekly is None else weekly
     values: dict[str, dict[float, list[float]]] = {}
     for r in rows:
         if r[key] != name or r["warmup"] or r[kpi] is None:
             continue
         start = result.interval_starts_s[r["interval"]]
-        line = _WEEKDAYS[(first + int(start // 86400)) % 7] if result.weekly else "all days"
+        line = _WEEKDAYS[(first + int(start // 86400)) % 7] if weekly else "all days"
         values.setdefault(line, {}).setdefault(start % 86400, []).append(r[kpi])
     times = sorted({t for by_time in values.values() for t in by_time})
     lines = {}
@@ -90,7 +102,9 @@ def _average_day(
     return times, lines
 
 
-def _time_axis(ax: Axes, result: SimulationResult, times: list[float] | None = None) -> None:
+def _time_axis(
+    ax: Axes, result: SimulationResult, times: list[float] | None = None, weekly: bool | None = None
+) -> None:
     """Tick labels: day and time per interval, or the time of day of an average day."""
     if times is None:
         labels = result.interval_labels
@@ -101,7 +115,7 @@ def _time_axis(ax: Axes, result: SimulationResult, times: list[float] | None = N
     ax.set_xticklabels([labels[i] for i in range(0, len(labels), step)], rotation=45, ha="right", fontsize=8)
     ax.grid(alpha=0.3)
     if times is not None:
-        what = "per weekday" if result.weekly else "day"
+        what = "per weekday" if (result.weekly if weekly is None else weekly) else "day"
         ax.set_xlabel(f"time of day (average {what} over {_days(result)} days; band: lowest to highest day)")
 
 
@@ -115,6 +129,7 @@ def _draw(
     label: str,
     ci: bool = False,
     linestyle: str = "-",
+    weekly: bool | None = None,
 ) -> list[float] | None:
     """One KPI of one channel or group: per interval, or as an average day. Returns the times drawn.
 
@@ -129,7 +144,7 @@ def _draw(
         else:
             ax.plot(x, y, marker="o", markersize=3, label=label)
         return None
-    times, lines = _average_day(rows, key, name, kpi, result)
+    times, lines = _average_day(rows, key, name, kpi, result, weekly)
     x = list(range(len(times)))
     for line, (mean, low, high) in lines.items():
         text = label if line == "all days" else f"{label}, {line}"
@@ -280,6 +295,105 @@ def plot_plan(plan: Plan, group: str | None = None, ax: Axes | None = None) -> A
     more, more_labels = sl.get_legend_handles_labels()
     ax.legend(handles + more, labels + more_labels, fontsize=7, loc="lower center")
     _time_axis(ax, plan.result, None)
+    return ax
+
+
+def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
+    """Cost per month of every variant, stacked by cost item (credits such as SLA penalties below 0).
+
+    Parameters
+    ----------
+    cmp : ccsim.variants.VariantComparison
+        A comparison from :func:`ccsim.compare_variants`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    """
+    ax = _axes(ax)
+    runs = [r for r in cmp.runs if r.costs is not None]
+    items = list(dict.fromkeys(item for r in runs for item in r.costs.items))
+    x = list(range(len(runs)))
+    up = [0.0] * len(runs)
+    down = [0.0] * len(runs)
+    for i, item in enumerate(items):
+        values = [
+            float(sum(r.costs.items[item]) / len(r.costs.items[item]) / r.costs.months)
+            if item in r.costs.items
+            else 0.0
+            for r in runs
+        ]
+        base = [down[j] if v < 0 else up[j] for j, v in enumerate(values)]
+        ax.bar(x, values, bottom=base, label=item, color=f"C{i % 10}", width=0.6)
+        for j, v in enumerate(values):
+            if v < 0:
+                down[j] += v
+            else:
+                up[j] += v
+    for j, r in enumerate(runs):
+        ax.annotate(f"{r.monthly_cost:,.0f}", (j, up[j]), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, [r.name for r in runs])
+    currency = runs[0].costs.currency if runs else ""
+    ax.set_ylabel(f"cost per month [{currency}]")
+    ax.set_title("cost per month by item (mean over replications)")
+    ax.axhline(0, color="black", linewidth=0.6)
+    if items:
+        ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    return ax
+
+
+def plot_variant_service(cmp: VariantComparison, channel: str = "all", ax: Axes | None = None) -> Axes:
+    """Service level and answer rate of every variant, with 95 % confidence intervals.
+
+    Parameters
+    ----------
+    cmp : ccsim.variants.VariantComparison
+        A comparison from :func:`ccsim.compare_variants`.
+    channel : str, default "all"
+        The channel (``all``: every channel together).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    """
+    ax = _axes(ax)
+    width = 0.38
+    for k, (kpi, label) in enumerate((("service_level", "service level"), ("answer_rate", "answer rate"))):
+        rows = [r.result.channel(channel) for r in cmp.runs]
+        y = [_nan(row[kpi]) for row in rows]
+        e = [row[f"{kpi}_ci95"] or 0.0 for row in rows]
+        x = [i + (k - 0.5) * width for i in range(len(rows))]
+        ax.bar(x, y, width=width, yerr=e, capsize=3, label=label, color=f"C{k}")
+    ax.set_xticks(range(len(cmp.runs)), [r.name for r in cmp.runs])
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share (mean, 95 % CI)")
+    ax.set_title(f"service level and answer rate, {'all channels' if channel == 'all' else channel}")
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def plot_variant_intervals(cmp: VariantComparison, channel: str | None = None, ax: Axes | None = None) -> Axes:
+    """Per-interval service level of every variant on one axis.
+
+    Parameters
+    ----------
+    cmp : ccsim.variants.VariantComparison
+        A comparison from :func:`ccsim.compare_variants`.
+    channel : str, optional
+        The channel (default: the first).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    """
+    ax = _axes(ax)
+    first = cmp.runs[0].result
+    channel = first.channel_names[0] if channel is None else channel
+    if channel not in first.channel_names:
+        raise KeyError(f"no channel {channel!r} (channels: {', '.join(first.channel_names)})")
+    times = None
+    for r in cmp.runs:
+        lines = _draw(ax, r.result.intervals, "channel", channel, "service_level", r.result, r.name, weekly=False)
+        times = lines or times
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("service level")
+    ax.set_title(f"{channel}: service level {'of an average day' if _long(first) else 'per interval'}, every variant")
+    ax.legend(fontsize=8)
+    _time_axis(ax, first, times, weekly=False)
     return ax
 
 

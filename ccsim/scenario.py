@@ -584,7 +584,9 @@ class _JsonMaximum:
 _Agents = Annotated[int, Field(ge=0), _JsonMaximum(MAX_AGENTS)]
 
 
-def _at_most_agents(staffing: int | tuple[int, ...]) -> int | tuple[int, ...]:
+def _at_most_agents(staffing: int | tuple[int, ...] | str) -> int | tuple[int, ...] | str:
+    if isinstance(staffing, str):  # plan: the planner sizes it
+        return staffing
     values = (staffing,) if isinstance(staffing, int) else staffing
     for i, n in enumerate(values):
         if n > MAX_AGENTS:
@@ -599,8 +601,9 @@ class AgentGroup(Strict):
     skills: dict[str, Skill] = Field(
         description="channel names (or channel/contact_type) the group handles; a list of names is short for defaults"
     )
-    staffing: Annotated[_Agents | tuple[_Agents, ...], AfterValidator(_at_most_agents)] = Field(
-        description="agents on duty: a constant, or one value per interval of a day or of the run"
+    staffing: Annotated[_Agents | tuple[_Agents, ...] | Literal["plan"], AfterValidator(_at_most_agents)] = Field(
+        description="agents on duty: a constant, or one value per interval of a day or of the run; or plan: "
+        "sized by the planner (ccsim plan, ccsim compare) to meet the targets"
     )
     shrinkage: ShareBelowOne = Field(
         0.0, description="share of paid time not on contacts: paid agents = on duty / (1 - shrinkage)"
@@ -645,6 +648,8 @@ class AgentGroup(Strict):
                 f"first_contact_resolution ({self.first_contact_resolution:g}) + escalation.probability ({esc:g}) "
                 "must not exceed 1"
             )
+        if self.vendor is not None and self.staffing == "plan":
+            raise ValueError("a vendor's group is staffed by the vendor: staffing: plan is for in-house groups")
         if self.vendor is not None and self.cost_per_hour is not None:
             raise ValueError("a vendor group is paid by its vendor's pricing: remove cost_per_hour")
         return self
@@ -662,7 +667,9 @@ class AgentGroup(Strict):
         return self.first_contact_resolution
 
     def staffing_per_interval(self, calendar: Calendar) -> np.ndarray:
-        """Agents on duty in every interval of the run."""
+        """Agents on duty in every interval of the run (not for ``staffing: plan``: the planner sizes it)."""
+        if self.staffing == "plan":
+            raise CcsimError("staffing: plan: the planner sizes this group; plan it first (ccsim plan, ccsim.plan)")
         return staffing_per_interval(self.staffing, self.weekdays, calendar)
 
 
@@ -963,6 +970,12 @@ class Scenario(Strict):
             One line naming the group, the rule and the value.
         """
         overrides = check_staffing(self, staffing)
+        unplanned = [name for name, g in self.agent_groups.items() if g.staffing == "plan" and name not in overrides]
+        if unplanned:
+            raise CcsimError(
+                f"agent_groups.{unplanned[0]}.staffing: plan: the planner sizes this group; run ccsim plan (or "
+                "ccsim compare, ccsim.plan) first, or give its staffing"
+            )
         return {
             name: staffing_per_interval(overrides.get(name, g.staffing), g.weekdays, self.calendar)
             for name, g in self.agent_groups.items()
@@ -1199,7 +1212,7 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
             )
     vendor_groups: dict[str, list[str]] = {}
     for g, grp in s.agent_groups.items():
-        if not isinstance(grp.staffing, int):
+        if isinstance(grp.staffing, tuple):
             lengths(("agent_groups", g, "staffing"), grp.staffing)
         if grp.max_agents is not None and not isinstance(grp.max_agents, int):
             lengths(("agent_groups", g, "max_agents"), grp.max_agents)

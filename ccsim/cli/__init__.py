@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ccsim import __version__
 from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, MANIFEST, Parser, Progress
+from ccsim.cli.compare import _add_compare
 from ccsim.cli.erlang import _add_erlang
 from ccsim.cli.plan import _add_plan
 from ccsim.cli.run import _add_run
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_plan(sub)
     _add_schedule(sub)
+    _add_compare(sub)
     _add_erlang(sub)
     _add_validate(sub)
     _add_schema(sub)

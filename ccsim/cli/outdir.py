@@ -11,7 +11,7 @@ from ccsim.errors import CcsimError
 
 
 class OutDir:
-    """The ``run --out`` folder: new, empty, or written by ccsim before (it has a manifest).
+    """The ``--out`` folder of a command: new, empty, or written by ccsim before (it has a manifest).
 
     The manifest lists the files ccsim wrote there. A new run writes its files, then replaces
     the manifest, then removes the previous run's files that it did not write again, so that
@@ -20,7 +20,8 @@ class OutDir:
     (a name starting with a dot, as ``.DS_Store``) are ignored and never removed.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, command: str) -> None:
+        self.command = command
         self.path = Path(path)
         self.manifest = self.path / MANIFEST
         if self.path.exists() and not self.path.is_dir():
@@ -42,7 +43,7 @@ class OutDir:
         if visible:
             shown = ", ".join(visible[:3]) + (", ..." if len(visible) > 3 else "")
             raise CcsimError(
-                f"--out: {self.path} is not empty and has no {MANIFEST} (it was not written by ccsim run; "
+                f"--out: {self.path} is not empty and has no {MANIFEST} (it was not written by ccsim; "
                 f"it holds {shown}): give a new or empty folder"
             )
 
@@ -63,28 +64,21 @@ class OutDir:
             )
         return files
 
-    def _write_manifest(self, files: list[str], result) -> None:
+    def _write_manifest(self, files: list[str], about: dict) -> None:
         from ccsim.files import write_atomic
 
-        data = {
-            "written_by": f"ccsim {__version__} run",
-            "scenario": result.scenario,
-            "variant": result.variant,
-            "seed": result.seed,
-            "replications": result.replications,
-            "files": files,
-        }
+        data = {"written_by": f"ccsim {__version__} {self.command}", **about, "files": files}
         write_atomic(self.manifest, json.dumps(data, indent=2) + "\n")
 
-    def write(self, files: dict[str, str | bytes], result) -> tuple[list[str], list[str]]:
+    def write(self, files: dict[str, str | bytes], about: dict) -> tuple[list[str], list[str]]:
         """Write ``files``, then remove the previous run's files not written again.
 
         Parameters
         ----------
         files : dict
             File name to content.
-        result : SimulationResult
-            The result the files show (named in the manifest).
+        about : dict
+            What the files show, for the manifest (scenario, variant, seed, replications...).
 
         Returns
         -------
@@ -97,7 +91,7 @@ class OutDir:
         stale = [f for f in self.previous if f not in files]
         target = self.manifest
         try:
-            self._write_manifest(names + stale, result)
+            self._write_manifest(names + stale, about)
             for name, data in files.items():
                 target = self.path / name
                 write_atomic(target, data)
@@ -110,7 +104,7 @@ class OutDir:
                     except OSError:
                         kept.append(name)
             target = self.manifest
-            self._write_manifest(names + kept, result)
+            self._write_manifest(names + kept, about)
         except OSError as exc:
             raise CcsimError(f"--out: cannot write {target}: {exc.strerror or exc}") from None
         if kept:
@@ -124,3 +118,13 @@ def _plain_name(name: str) -> bool:
 
 
 # --------------------------------------------------------------------------- main
+
+
+def about_result(result) -> dict:
+    """What a simulation result's files show, for the manifest."""
+    return {
+        "scenario": result.scenario,
+        "variant": result.variant,
+        "seed": result.seed,
+        "replications": result.replications,
+    }

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ccsim.cli.common import MANIFEST, Once, load_arg, whole
-from ccsim.cli.outdir import OutDir
+from ccsim.cli.outdir import OutDir, about_result
 from ccsim.errors import CcsimError
 
 
@@ -46,7 +46,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from ccsim.report import csv_table
 
     scenario = load_arg(args)
-    out = OutDir(args.out) if args.out else None
+    out = OutDir(args.out, "plan") if args.out else None
     result = plan(scenario, seed=args.seed, replications=args.replications, max_evaluations=args.max_evaluations)
     data = plan_dict(result)
     print(json.dumps(data, indent=2) if args.json else plan_text(result), flush=True)
@@ -57,7 +57,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             "plan_variant.yaml": plan_variant_yaml(result),
             "plan.png": plotting.figure_png(plotting.plot_plan(result)),
         }
-        written, removed = out.write(files, result.result)
+        written, removed = out.write(files, about_result(result.result))
         gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
         print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     if not result.met:

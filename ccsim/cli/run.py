@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, MANIFEST, Once, Progress, load_arg, positive, whole
-from ccsim.cli.outdir import OutDir
+from ccsim.cli.outdir import OutDir, about_result
 from ccsim.errors import CcsimError
 
 
@@ -46,7 +46,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from ccsim.simulation import simulate
 
     scenario = load_arg(args)
-    out = OutDir(args.out) if args.out else None  # checked before a long run, not after
+    out = OutDir(args.out, "run") if args.out else None  # checked before a long run, not after
     limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = Progress()
     try:
@@ -57,7 +57,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     code = EXIT_INTERRUPTED if result.interrupted else 0
     if out is not None:
         try:
-            written, removed = out.write(_output_files(result), result)
+            written, removed = out.write(_output_files(result), about_result(result))
         except CcsimError as exc:
             print(f"ccsim: error: {exc}", file=sys.stderr)
             code = EXIT_USAGE

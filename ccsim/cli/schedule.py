@@ -53,8 +53,6 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    from types import SimpleNamespace
-
     from ccsim.loader import load_model
     from ccsim.planning.requirements import read_requirements_csv
     from ccsim.planning.shift_report import coverage_rows, schedule_dict, schedule_text, shift_rows
@@ -65,7 +63,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         raise CcsimError(f"--gap: must be in [0, 1), got {args.gap:g}")
     shifts = load_model(args.shifts, Scheduling, what="shifts file")
     need = read_requirements_csv(args.file, interval_min=args.interval_min)
-    out = OutDir(args.out) if args.out else None
+    out = OutDir(args.out, "schedule") if args.out else None
     result = schedule(
         **need.schedule_arguments(),
         shifts=shifts,
@@ -90,8 +88,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
             "schedule.json": json.dumps(data, indent=2),
             "coverage.png": figure_png(plot_coverage(result)),
         }
-        about = SimpleNamespace(scenario=str(args.file), variant=None, seed=None, replications=None)
-        written, removed = out.write(files, about)
+        written, removed = out.write(files, {"requirements": str(args.file), "shifts": str(args.shifts)})
         gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
         print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     return 0

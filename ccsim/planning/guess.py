@@ -45,6 +45,7 @@ __all__ = [
     "entry_group",
     "entry_groups",
     "handle_means",
+    "planned_by_planner",
     "time_varying_load",
     "works",
 ]
@@ -80,6 +81,11 @@ class ChannelNeed:
     load: np.ndarray
     agents: np.ndarray
     groups: tuple[str, ...]
+
+
+def planned_by_planner(scenario: Scenario) -> dict[str, int]:
+    """``{group: 0}`` for the groups with ``staffing: plan`` (a stand-in until they are planned)."""
+    return {name: 0 for name, g in scenario.agent_groups.items() if g.staffing == "plan"}
 
 
 def entry_groups(scenario: Scenario, channel: str) -> list[str]:
@@ -264,7 +270,7 @@ def analytic_staffing(
     starts = cal.interval_starts_s()
     ends = [s + cal.interval_s for s in starts]
     n = len(starts)
-    current = scenario.staffing_plan()
+    current = scenario.staffing_plan(planned_by_planner(scenario))
     staffing = {
         name: current[name] if g.vendor is not None else np.zeros(n, dtype=np.int64)
         for name, g in scenario.agent_groups.items()

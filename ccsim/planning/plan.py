@@ -42,7 +42,7 @@ import numpy as np
 
 from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
-from ccsim.planning.guess import analytic_staffing, entry_group, works
+from ccsim.planning.guess import analytic_staffing, entry_group, planned_by_planner, works
 from ccsim.results import TARGETS, SimulationResult, mean_ci
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
 from ccsim.simulation import simulate
@@ -285,7 +285,15 @@ def plan(
     confirm = max(reps, CONFIRM_REPLICATIONS) if replications is None else reps
     analytic, needs = analytic_staffing(scenario)
     sipp, _ = analytic_staffing(scenario, time_varying=False)
-    planned = tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
+    marked = tuple(planned_by_planner(scenario))
+    # the groups with staffing: plan if any, else every in-house group; the others keep theirs
+    planned = marked or tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
+    if marked:
+        current = scenario.staffing_plan(planned_by_planner(scenario))
+        for g in scenario.agent_groups:
+            if g not in planned:
+                analytic[g] = current[g]
+                sipp[g] = current[g]
     entry = {name: need.groups for name, need in needs.items()}  # per interval: the group on duty that day
     on_duty = {g: works(scenario, g) for g in planned}
     cal = scenario.calendar
@@ -308,7 +316,16 @@ def plan(
     def group_of(miss: Miss) -> str:
         if miss.where == "group":
             return miss.name
-        return entry[miss.name][miss.interval] if miss.name in entry else entry_group(scenario, miss.name)
+        first = entry[miss.name][miss.interval] if miss.name in entry else entry_group(scenario, miss.name)
+        if first in planned:
+            return first
+        able = [  # the channel's first group is not planned: the first planned group with the skill
+            g
+            for g in planned
+            if on_duty[g][miss.interval]
+            and any(k == miss.name or k.startswith(miss.name + "/") for k in scenario.agent_groups[g].skills)
+        ]
+        return able[0] if able else first
 
     notes: list[str] = []
     stopped: str | None = None
@@ -342,7 +359,7 @@ def plan(
         nonlocal stopped
         grown = False
         for g, k in sorted({(group_of(m), m.interval) for m in misses}):
-            if staffing[g][k] < limit[g][k] and on_duty[g][k]:
+            if g in limit and staffing[g][k] < limit[g][k] and on_duty[g][k]:
                 staffing[g][k] += 1
                 grown = True
         if not grown:

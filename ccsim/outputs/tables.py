@@ -1,0 +1,427 @@
+"""A comparison of variants as tables: the one data model the text, HTML and Excel reports render.
+
+Each :class:`Table` has typed columns (a share, money, seconds, a count, text) so that every
+rendering formats a value its own way (``85.3 %`` in text and HTML, the number 0.853 with a
+percent format in Excel) from the same numbers. No computing happens here beyond picking
+values out of the :class:`~ccsim.variants.VariantComparison`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ccsim.results import mean_ci
+from ccsim.variants import VariantComparison, VariantRun
+
+__all__ = ["SERVICE_KPIS", "Column", "Table", "comparison_tables"]
+
+#: The channel KPIs the comparison shows, with their column kinds.
+SERVICE_KPIS = (
+    ("answer_rate", "answer rate", "share"),
+    ("service_level", "service level", "share"),
+    ("asa_s", "ASA", "seconds"),
+    ("abandon_rate", "abandonment rate", "share"),
+    ("resolution_rate", "resolution rate", "share"),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its key in the rows, its header, its unit and how its values are shown.
+
+    ``kind`` is ``text``, ``count`` (whole or fractional counts), ``share`` (0..1, shown as a
+    percent), ``money`` (in the currency), ``seconds``, ``number`` or ``scale``.
+    """
+
+    key: str
+    header: str
+    kind: str = "text"
+    unit: str = ""
+
+    @property
+    def title(self) -> str:
+        """The header with its unit, e.g. ``cost per month [JPY]`` (a workbook's numbers need it)."""
+        unit = self.unit or {"share": "%", "seconds": "s"}.get(self.kind, "")
+        return f"{self.header} [{unit}]" if unit else self.header
+
+    @property
+    def label(self) -> str:
+        """The header as text and HTML show it: the unit only where the cells do not show one."""
+        return self.header if self.kind in ("share", "seconds") else self.title
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: a sheet of the workbook, a section of the HTML report."""
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _stat(values: np.ndarray) -> tuple[float | None, float | None]:
+    mean, half = mean_ci(np.asarray(values, dtype=float))
+    return _num(mean), _num(half)
+
+
+def _status_counts(run: VariantRun) -> str:
+    statuses = [t.status for t in run.result.targets]
+    if not statuses:
+        return "no targets"
+    parts = [f"{statuses.count(s)} {s}" for s in ("met", "MISSED", "uncertain") if statuses.count(s)]
+    return ", ".join(parts)
+
+
+def comparison_tables(cmp: VariantComparison) -> list[Table]:
+    """Every table of a comparison, in report order (empty ones left out)."""
+    currency = next((r.costs.currency for r in cmp.runs if r.costs is not None), "")
+    tables = [
+        _summary(cmp, currency),
+        _service(cmp),
+        _targets(cmp),
+        _costs(cmp, currency),
+        _unit_costs(cmp, currency),
+        _sla(cmp),
+        _differences(cmp),
+        _cost_differences(cmp, currency),
+        _paybacks(cmp, currency),
+        _sensitivity(cmp, currency),
+        _break_even(cmp),
+        _intervals(cmp),
+    ]
+    return [t for t in tables if t.rows]
+
+
+def _summary(cmp: VariantComparison, currency: str) -> Table:
+    rows = []
+    for r in cmp.runs:
+        row: dict[str, Any] = {
+            "variant": r.name,
+            "baseline": "yes" if r.name == cmp.baseline else "",
+            "targets": _status_counts(r),
+            "meets_all": "yes" if r.targets_met else "no",
+            "offered_per_month": r.offered_per_month,
+        }
+        if r.costs is not None:
+            row["per_month"], row["per_month_ci95"] = _stat(r.costs.replication_values("per_month"))
+            row["per_contact"], _ = _stat(r.costs.replication_values("per_contact"))
+            row["one_off"] = r.costs.one_off_total
+        row["planned"] = "yes" if r.plan is not None else ""
+        rows.append(row)
+    columns = [
+        Column("variant", "variant"),
+        Column("baseline", "baseline"),
+        Column("targets", "targets"),
+        Column("meets_all", "meets every target"),
+        Column("offered_per_month", "contacts offered per month", "count"),
+    ]
+    if any(r.costs is not None for r in cmp.runs):
+        columns += [
+            Column("per_month", "cost per month", "money", currency),
+            Column("per_month_ci95", "cost per month, CI95 ±", "money", currency),
+            Column("per_contact", "cost per contact answered", "money", currency),
+            Column("one_off", "one-off costs", "money", currency),
+        ]
+    if any(r.plan is not None for r in cmp.runs):
+        columns.append(Column("planned", "staffing planned"))
+    cheapest = cmp.cheapest
+    note = (
+        f"Cheapest variant meeting every target: {cheapest}."
+        if cheapest
+        else "No variant meets every target beyond doubt."
+        if any(r.costs is not None for r in cmp.runs)
+        else ""
+    )
+    return Table("Summary", f"{cmp.scenario}: variants side by side", columns, rows, note)
+
+
+def _service(cmp: VariantComparison) -> Table:
+    rows = []
+    for r in cmp.runs:
+        for ch in r.result.channel_names:
+            row = r.result.channel(ch)
+            out: dict[str, Any] = {"variant": r.name, "channel": ch, "offered": _num(row["offered"])}
+            for kpi, _, _ in SERVICE_KPIS:
+                out[kpi], out[f"{kpi}_ci95"] = _num(row[kpi]), _num(row[f"{kpi}_ci95"])
+            rows.append(out)
+    columns = [Column("variant", "variant"), Column("channel", "channel"), Column("offered", "offered", "count")]
+    for kpi, header, kind in SERVICE_KPIS:
+        columns += [Column(kpi, header, kind), Column(f"{kpi}_ci95", f"{header}, CI95 ±", kind)]
+    return Table("Service", "Service per channel (mean over replications, 95 % CI half-width)", columns, rows)
+
+
+def _targets(cmp: VariantComparison) -> Table:
+    rows = []
+    for r in cmp.runs:
+        for t in r.result.targets:
+            rows.append(
+                {
+                    "variant": r.name,
+                    "channel": t.channel,
+                    "target": t.target_name,
+                    "bound": t.target,
+                    "value": _num(t.value),
+                    "ci95": _num(t.ci95),
+                    "status": t.status,
+                    "intervals_met": _num(t.intervals_met),
+                }
+            )
+    columns = [
+        Column("variant", "variant"),
+        Column("channel", "channel"),
+        Column("target", "target"),
+        Column("bound", "target value", "number"),
+        Column("value", "achieved", "number"),
+        Column("ci95", "CI95 ±", "number"),
+        Column("status", "status"),
+        Column("intervals_met", "intervals meeting it", "share"),
+    ]
+    note = (
+        "uncertain: the 95 % confidence interval contains the target; more replications would tell."
+        if any(r["status"] == "uncertain" for r in rows)
+        else ""
+    )
+    return Table("Targets", "Targets: met, MISSED or uncertain", columns, rows, note)
+
+
+def _costs(cmp: VariantComparison, currency: str) -> Table:
+    rows = []
+    for r in cmp.runs:
+        if r.costs is None:
+            continue
+        months = r.costs.months
+        for item, values in r.costs.items.items():
+            mean, half = _stat(np.asarray(values) / months)
+            rows.append(
+                {
+                    "variant": r.name,
+                    "item": item,
+                    "per_month": mean,
+                    "per_month_ci95": half,
+                    "horizon": _stat(values)[0],
+                }
+            )
+        mean, half = _stat(r.costs.replication_values("per_month"))
+        rows.append(
+            {
+                "variant": r.name,
+                "item": "total",
+                "per_month": mean,
+                "per_month_ci95": half,
+                "horizon": _stat(r.costs.total)[0],
+            }
+        )
+        for item, amount in r.costs.one_off.items():
+            rows.append({"variant": r.name, "item": f"{item} (one-off)", "one_off": amount})
+    columns = [
+        Column("variant", "variant"),
+        Column("item", "cost item"),
+        Column("per_month", "per month", "money", currency),
+        Column("per_month_ci95", "per month, CI95 ±", "money", currency),
+        Column("horizon", "over the simulated horizon", "money", currency),
+        Column("one_off", "one-off", "money", currency),
+    ]
+    note = "Per month: the simulated horizon scaled to a 30.4375-day month (docs/costs.md)."
+    return Table("Costs", "Cost items", columns, rows, note)
+
+
+def _unit_costs(cmp: VariantComparison, currency: str) -> Table:
+    units = ("per_contact", "per_offered_contact", "per_resolved_issue", "per_productive_hour")
+    rows = []
+    for r in cmp.runs:
+        if r.costs is None:
+            continue
+        row: dict[str, Any] = {"variant": r.name}
+        for unit in units:
+            row[unit] = _stat(r.costs.replication_values(unit))[0]
+        rows.append(row)
+    columns = [Column("variant", "variant")] + [Column(u, u.replace("_", " "), "money", currency) for u in units]
+    return Table("Unit costs", "Unit costs", columns, rows)
+
+
+def _sla(cmp: VariantComparison) -> Table:
+    rows = []
+    for r in cmp.runs:
+        if r.costs is None:
+            continue
+        for vendor, s in r.costs.sla.items():
+            p, low, high = s.breach_probability
+            rows.append(
+                {
+                    "variant": r.name,
+                    "vendor": vendor,
+                    "promises": ", ".join(f"{k} {v:g}" for k, v in s.promises.items()),
+                    "breach_probability": _num(p),
+                    "breach_low": _num(low),
+                    "breach_high": _num(high),
+                    "periods": int(np.sum(s.judged)),
+                }
+            )
+    columns = [
+        Column("variant", "variant"),
+        Column("vendor", "vendor"),
+        Column("promises", "SLA"),
+        Column("breach_probability", "probability of a breach in a billing period", "share"),
+        Column("breach_low", "CI95 low", "share"),
+        Column("breach_high", "CI95 high", "share"),
+        Column("periods", "periods judged", "count"),
+    ]
+    return Table("SLA", "Vendor SLAs: how likely a billing period breaches them", columns, rows)
+
+
+def _differences(cmp: VariantComparison) -> Table:
+    rows = []
+    for name, c in cmp.differences.items():
+        channels = list(dict.fromkeys(r["channel"] for r in c.rows if "channel" in r))
+        if len(channels) == 2:  # one channel and "all": the same numbers twice
+            channels = channels[:1]
+        for ch in channels:
+            out: dict[str, Any] = {"variant": name, "channel": ch}
+            for kpi, _, _ in SERVICE_KPIS:
+                d = c.diff(kpi, channel=ch)
+                out[kpi], out[f"{kpi}_ci95"] = _num(d["diff"]), _num(d["diff_ci95"])
+            rows.append(out)
+    columns = [Column("variant", "variant"), Column("channel", "channel")]
+    for kpi, header, kind in SERVICE_KPIS:
+        columns += [Column(kpi, f"{header}, difference", kind), Column(f"{kpi}_ci95", "paired CI95 ±", kind)]
+    note = (
+        f"Differences are variant - {cmp.baseline}, paired by replication (common random numbers: the same "
+        "contacts in both), with the 95 % confidence half-width of the paired differences."
+    )
+    return Table("Differences", f"Service against the baseline ({cmp.baseline})", columns, rows, note)
+
+
+def _cost_differences(cmp: VariantComparison, currency: str) -> Table:
+    rows = []
+    for name, items in cmp.cost_differences.items():
+        order = [k for k in items if k != "per_month"] + (["per_month"] if "per_month" in items else [])
+        for item in order:
+            d = items[item]
+            label = "total" if item == "per_month" else item
+            rows.append({"variant": name, "item": label, "diff": d["diff"], "diff_ci95": d["diff_ci95"]})
+    columns = [
+        Column("variant", "variant"),
+        Column("item", "cost item"),
+        Column("diff", "difference per month", "money", currency),
+        Column("diff_ci95", "paired CI95 ±", "money", currency),
+    ]
+    return Table("Cost differences", f"Costs against the baseline ({cmp.baseline})", columns, rows)
+
+
+def _paybacks(cmp: VariantComparison, currency: str) -> Table:
+    rows = []
+    for name, p in cmp.paybacks.items():
+        rows.append(
+            {
+                "variant": name,
+                "invest": p.invest,
+                "other": p.other,
+                "extra_one_off": p.extra_one_off,
+                "monthly_saving": p.monthly_saving,
+                "monthly_saving_ci95": p.monthly_saving_ci95,
+                "months": p.break_even_months,
+                "month": p.month if p.month is not None else "never",
+            }
+        )
+    columns = [
+        Column("variant", "variant"),
+        Column("invest", "higher one-off cost"),
+        Column("other", "against"),
+        Column("extra_one_off", "extra one-off cost", "money", currency),
+        Column("monthly_saving", "running saving per month", "money", currency),
+        Column("monthly_saving_ci95", "paired CI95 ±", "money", currency),
+        Column("months", "break-even", "number", "months"),
+        Column("month", "pays back in month"),
+    ]
+    note = "Cumulative cost after n months = one-off + n x running cost per month (docs/costs.md)."
+    return Table("Payback", f"One-off against running costs (each variant and {cmp.baseline})", columns, rows, note)
+
+
+def _sensitivity(cmp: VariantComparison, currency: str) -> Table:
+    if len(cmp.volume_scales) < 2:
+        return Table("Sensitivity", "", [], [])
+    rows = []
+    for scale in cmp.volume_scales:
+        for name in cmp.names:
+            r = cmp.run(name, scale)
+            rows.append(
+                {
+                    "scale": scale,
+                    "variant": name,
+                    "offered_per_month": r.offered_per_month,
+                    "per_month": r.monthly_cost,
+                    "service_level": _num(r.result.channel("all")["service_level"]),
+                    "answer_rate": _num(r.result.channel("all")["answer_rate"]),
+                    "meets_all": "yes" if r.targets_met else "no",
+                }
+            )
+    columns = [
+        Column("scale", "volume scale", "scale"),
+        Column("variant", "variant"),
+        Column("offered_per_month", "contacts offered per month", "count"),
+        Column("per_month", "cost per month", "money", currency),
+        Column("service_level", "service level (all channels)", "share"),
+        Column("answer_rate", "answer rate (all channels)", "share"),
+        Column("meets_all", "meets every target"),
+    ]
+    return Table("Sensitivity", "Cost and service at scaled volumes", columns, rows)
+
+
+def _break_even(cmp: VariantComparison) -> Table:
+    rows = [
+        {
+            "a": b.a,
+            "b": b.b,
+            "scale": b.scale,
+            "contacts_per_month": b.contacts_per_month,
+            "cheaper_below": b.cheaper_below,
+        }
+        for b in cmp.break_even
+    ]
+    columns = [
+        Column("a", "variant"),
+        Column("b", "against"),
+        Column("scale", "break-even volume scale", "scale"),
+        Column("contacts_per_month", "contacts offered per month there", "count"),
+        Column("cheaper_below", "cheaper below it"),
+    ]
+    return Table("Break-even", "Break-even volumes (where the monthly costs cross)", columns, rows)
+
+
+def _intervals(cmp: VariantComparison) -> Table:
+    rows = []
+    for r in cmp.runs:
+        for row in r.result.intervals:
+            rows.append(
+                {
+                    "variant": r.name,
+                    "channel": row["channel"],
+                    "interval": row["label"],
+                    "offered": _num(row["offered"]),
+                    "service_level": _num(row["service_level"]),
+                    "service_level_ci95": _num(row["service_level_ci95"]),
+                    "answer_rate": _num(row["answer_rate"]),
+                }
+            )
+    columns = [
+        Column("variant", "variant"),
+        Column("channel", "channel"),
+        Column("interval", "interval"),
+        Column("offered", "offered", "count"),
+        Column("service_level", "service level", "share"),
+        Column("service_level_ci95", "service level, CI95 ±", "share"),
+        Column("answer_rate", "answer rate", "share"),
+    ]
+    return Table("Intervals", "Per interval", columns, rows)

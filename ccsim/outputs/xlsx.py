@@ -1,0 +1,72 @@
+"""A comparison of variants as an Excel workbook: a sheet per table, numbers stored as numbers.
+
+Written with openpyxl (the ``report`` extra: ``pip install "ccsim[report]"``), the maintained
+library for the xlsx format. Shares are stored as fractions with a percent format, money and
+seconds as numbers with the unit in the header; a second header row is not used, so every
+sheet loads into pandas with ``pd.read_excel(path, sheet_name=...)``. The same comparison
+gives the same bytes (the workbook's timestamps are fixed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from ccsim.errors import CcsimError
+from ccsim.outputs.tables import comparison_tables
+from ccsim.variants import VariantComparison
+
+__all__ = ["comparison_xlsx"]
+
+_FORMATS = {
+    "share": "0.0%",
+    "money": "#,##0",
+    "seconds": "0.0",
+    "count": "#,##0.0",
+    "scale": "0.00",
+    "number": "0.0000",
+}
+_FIXED = dt.datetime(2000, 1, 1)
+
+
+def comparison_xlsx(cmp: VariantComparison) -> bytes:
+    """The comparison as the bytes of an ``.xlsx`` workbook (a sheet per table).
+
+    Raises
+    ------
+    ccsim.CcsimError
+        When openpyxl is not installed (the message says how to install it).
+    """
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+    except ImportError:
+        raise CcsimError('--xlsx needs openpyxl: pip install "ccsim[report]" (or pip install openpyxl)') from None
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for table in comparison_tables(cmp):
+        ws = wb.create_sheet(table.name[:31])
+        ws.append([c.title for c in table.columns])
+        for cell in ws[1]:
+            cell.font = bold
+        for row in table.rows:
+            ws.append([row.get(c.key) if row.get(c.key) != "" else None for c in table.columns])
+        for j, c in enumerate(table.columns, start=1):
+            fmt = _FORMATS.get(c.kind)
+            width = max(len(c.title), 10)
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+            ws.column_dimensions[get_column_letter(j)].width = min(width + 2, 40)
+        ws.freeze_panes = "A2"
+        if table.note:
+            ws.append([])
+            ws.append([table.note])
+    wb.properties.created = _FIXED
+    wb.properties.modified = _FIXED
+    wb.properties.creator = "ccsim"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
@@ -28,8 +27,6 @@ import numpy as np
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -48,7 +45,20 @@ from ccsim.distributions import (
     shown,
 )
 from ccsim.errors import CcsimError, Problem, ScenarioError
+from ccsim.fields import (
+    PERCENT_PATTERN,
+    WEEKDAYS,
+    Name,
+    NonNegative,
+    PositiveShare,
+    Probability,
+    ShareBelowOne,
+    Slowdown,
+    Strict,
+    Weekday,
+)
 from ccsim.problems import merge, problems_from_validation, short
+from ccsim.shift_types import Scheduling
 
 __all__ = [
     "DEFAULT_ANSWER_WITHIN_S",
@@ -93,113 +103,8 @@ MAX_CONTACTS_PER_DAY = 100_000_000
 #: Largest customer base of a channel.
 MAX_CUSTOMERS = 10_000_000_000
 
-_PERCENT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
-_DECIMAL = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$")
-#: JSON Schema pattern of a share written as a percent: ``30%``, ``30 %``, ``12.5%``.
-PERCENT_PATTERN = r"^\s*(\d+(\.\d*)?|\.\d+)\s*%\s*$"
-_OPS = {"gt": (">", operator.gt), "ge": (">=", operator.ge), "lt": ("<", operator.lt), "le": ("<=", operator.le)}
-
-
-def _share_type(**bounds: float) -> Any:
-    """A share: a number, or a text ending in ``%`` meaning value / 100, within ``bounds``.
-
-    ``bounds`` are pydantic's ``gt``/``ge``/``lt``/``le``. A percent out of range is reported
-    with the text given (``must be <= 1, got '150%'``); a number by pydantic as usual.
-    """
-
-    def parse(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        match = _PERCENT.match(value)
-        if match is None:
-            if _DECIMAL.match(value):
-                return float(value)
-            raise ValueError(f"must be a share: a number such as 0.3 or a percent such as 30%, got {short(value)}")
-        share = float(match.group(1)) / 100.0
-        for key, bound in bounds.items():
-            op, ok = _OPS[key]
-            if not ok(share, bound):
-                raise ValueError(f"must be {op} {bound:g}, got {short(value)}")
-        return share
-
-    number = Annotated[float, Field(**bounds)]
-    percent = Annotated[str, Field(pattern=PERCENT_PATTERN)]
-    return Annotated[float, Field(**bounds), BeforeValidator(parse, json_schema_input_type=number | percent)]
-
-
-#: A probability or share in [0, 1]: ``0.3`` or ``"30%"``.
-Probability = _share_type(ge=0, le=1)
-#: A share in (0, 1] (a service-level target).
-PositiveShare = _share_type(gt=0, le=1)
-#: A share in [0, 1) (shrinkage).
-ShareBelowOne = _share_type(ge=0, lt=1)
-#: A share by which something grows, 0 to 10 (1000 %).
-Slowdown = _share_type(ge=0, le=10)
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
 #: Days in a month for monthly costs and contact rates (365.25 / 12).
 DAYS_PER_MONTH = 30.4375
-
-
-class FrozenDict(dict):
-    """A mapping of a scenario part: read like a dict, never changed (the scenario is a value)."""
-
-    def _frozen(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("a scenario cannot be changed: use scenario.replace({...}) for a changed copy")
-
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _frozen  # type: ignore[assignment]
-    __ior__ = _frozen  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple:
-        return (FrozenDict, (dict(self),))
-
-    def __deepcopy__(self, memo: dict) -> FrozenDict:
-        import copy
-
-        return FrozenDict(copy.deepcopy(dict(self), memo))
-
-
-def _freeze(value: Any) -> Any:
-    """Mappings and lists inside a scenario part, made immutable all the way down."""
-    if isinstance(value, dict):
-        return FrozenDict({k: _freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple) and not isinstance(value, BaseModel):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
-class Strict(BaseModel):
-    """Base of every scenario part: unknown keys rejected, frozen all the way down, no NaN or infinity.
-
-    Mappings inside are :class:`FrozenDict`; ``model_copy(update=...)`` validates the copy, so
-    that no part of a scenario can hold a value its validation would refuse.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
-
-    @model_validator(mode="after")
-    def _freeze_mappings(self) -> Strict:
-        for name, value in self.__dict__.items():
-            if isinstance(value, dict | list):
-                object.__setattr__(self, name, _freeze(value))
-        return self
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Strict:
-        """A copy; with ``update``, fields replaced and the copy validated like the original."""
-        if not update:
-            return super().model_copy(deep=deep)
-        data = self.model_dump(exclude_unset=True)
-        data.update(update)
-        try:
-            return type(self).model_validate(data)
-        except ValidationError as exc:
-            found = problems_from_validation(exc, data, type(self))
-            problems = [Problem(_join(loc), m, None) for loc, m, _ in found]
-            raise ScenarioError(f"{type(self).__name__}.model_copy", problems) from None
 
 
 # --------------------------------------------------------------------------- calendar
@@ -879,6 +784,9 @@ class Scenario(Strict):
     costs: Costs = Costs()
     simulation: Simulation = Simulation()
     variants: dict[Name, Variant] = Field(default_factory=dict)
+    scheduling: Scheduling | None = Field(
+        None, description="shift types: ccsim plan turns its plan into shifts with breaks (docs/scheduling.md)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -1286,6 +1194,10 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
                     f"concurrency_slowdown (an agent's pace depends on all its chats), got {got}",
                 )
             )
+    if s.scheduling is not None:
+        for g in s.scheduling.groups:
+            if g not in s.agent_groups:
+                errors.append((("scheduling", "groups", g), _unknown("agent group", g, s.agent_groups)))
     bad_length = {loc[1] for loc, _ in errors if loc[0] == "channels"}
     for name, ch in s.channels.items():
         if name not in bad_length and not np.any(ch.volume.per_interval_volume(cal) > 0):

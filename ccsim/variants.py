@@ -245,7 +245,8 @@ def compare_variants(
     prepare : callable, optional
         ``prepare(scenario, seed, replications) -> (scenario, plan)``: what a variant's
         scenario goes through before it is simulated (default: groups with ``staffing: plan``
-        are sized by the planner).
+        are sized by the planner, and staffed as its roster of shifts when the scenario has
+        shift types).
 
     Returns
     -------
@@ -320,6 +321,9 @@ def _default_prepare(scenario: Scenario, seed: int, replications: int) -> tuple[
     from ccsim.planning import plan
 
     p = plan(scenario, seed=seed)
+    if p.roster is not None:  # with shift types: the roster's agents on duty, over-cover and all
+        groups = {g: {"staffing": [int(x) for x in p.roster.staffing[g]]} for g in p.planned_groups}
+        return scenario.replace({"agent_groups": groups}), p
     return p.to_scenario(), p
 
 

@@ -555,22 +555,27 @@ def test_schema_is_json_and_covers_the_format(capsys):
 
 
 def test_reference_documents_every_key():
-    """docs/scenario-format.md names every field of every scenario model."""
+    """docs/scenario-format.md names every field of every scenario model (docs/scheduling.md the shift types')."""
     import typing
 
     from pydantic import BaseModel
 
-    from ccsim import distributions, scenario
+    from ccsim import distributions, scenario, shift_types
 
+    for doc_name, modules in (("scenario-format.md", (scenario, distributions)), ("scheduling.md", (shift_types,))):
+        doc = (ROOT / "docs" / doc_name).read_text()
+        models = [
+            obj
+            for mod in modules
+            for obj in vars(mod).values()
+            if isinstance(obj, type)
+            and issubclass(obj, BaseModel)
+            and obj.model_fields
+            and obj.__module__ == mod.__name__
+        ]
+        missing = [f"{m.__name__}.{f}" for m in models for f in m.model_fields if f"`{f}`" not in doc]
+        assert not missing, (doc_name, missing)
     doc = (ROOT / "docs" / "scenario-format.md").read_text()
-    models = [
-        obj
-        for mod in (scenario, distributions)
-        for obj in vars(mod).values()
-        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.model_fields
-    ]
-    missing = [f"{m.__name__}.{f}" for m in models for f in m.model_fields if f"`{f}`" not in doc]
-    assert not missing, missing
     for tag in typing.get_args(distributions.Exponential.model_fields["dist"].annotation) + distributions.DIST_NAMES:
         assert f"`{tag}`" in doc
 

@@ -33,8 +33,9 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        help="write plan.csv, plan.json, plan_variant.yaml (paste it under variants:) and plan.png into this "
-        f"folder: a new or empty one, or one ccsim wrote before (listed in its {MANIFEST})",
+        help="write plan.csv, plan.json, plan_variant.yaml (paste it under variants:) and plan.png (with shift "
+        "types: roster.csv and a coverage plot per group too) into this folder: a new or empty one, or one ccsim "
+        f"wrote before (listed in its {MANIFEST})",
     )
     p.set_defaults(handler=_cmd_plan)
 
@@ -57,6 +58,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             "plan_variant.yaml": plan_variant_yaml(result),
             "plan.png": plotting.figure_png(plotting.plot_plan(result)),
         }
+        if result.roster is not None:
+            from ccsim.planning.report import roster_rows
+            from ccsim.planning.shift_plots import plot_coverage
+
+            files["roster.csv"] = csv_table(roster_rows(result))
+            for g, s in result.roster.schedules.items():
+                files[f"roster_{g}.png"] = plotting.figure_png(plot_coverage(s))
         written, removed = out.write(files, about_result(result.result))
         gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
         print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
@@ -69,6 +77,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             else f"the search stopped after {result.evaluations} simulations (--max-evaluations)"
         )
         raise CcsimError(f"{first}: {why}; the plan above is the best found")
+    if result.roster is not None and not result.roster.met:
+        raise CcsimError(f"{result.roster.misses[0]}: the roster of shifts still misses it; see the roster above")
     return 0
 
 

@@ -56,8 +56,8 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     from ccsim.loader import load_model
     from ccsim.planning.requirements import read_requirements_csv
     from ccsim.planning.shift_report import coverage_rows, schedule_dict, schedule_text, shift_rows
-    from ccsim.planning.shift_types import Scheduling
     from ccsim.planning.shifts import schedule
+    from ccsim.shift_types import Scheduling
 
     if not 0 <= args.gap < 1:
         raise CcsimError(f"--gap: must be in [0, 1), got {args.gap:g}")

@@ -35,7 +35,7 @@ channel, interval and target, and keeps what it had.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -107,6 +107,9 @@ class Plan:
         (``max_evaluations`` ran out), or None.
     replications, seed : int
         How each staffing was judged.
+    roster : ccsim.planning.Roster or None
+        With the scenario's ``scheduling:`` shift types: the plan turned into shifts with
+        breaks, simulated and repaired until it meets every target (:func:`plan_roster`).
     """
 
     scenario: Scenario
@@ -123,6 +126,7 @@ class Plan:
     seed: int
     stopped: str | None = None
     notes: list[str] = field(default_factory=list)
+    roster: Any = None
 
     @property
     def met(self) -> bool:
@@ -246,6 +250,7 @@ def plan(
     executor: Any = None,
     max_evaluations: int = 200,
     progress: Callable[[str], None] | None = None,
+    shifts: bool = True,
 ) -> Plan:
     """Size every in-house agent group per interval so that every target is met in simulation.
 
@@ -264,6 +269,9 @@ def plan(
         Simulations the search may run.
     progress : callable, optional
         Called with a short text after each evaluation.
+    shifts : bool, default True
+        With the scenario's ``scheduling:`` section, turn the plan into a roster of shifts and
+        repair it in simulation (:attr:`Plan.roster`); False: the per-interval plan only.
 
     Returns
     -------
@@ -337,7 +345,7 @@ def plan(
 
     def finish() -> Plan:
         sipp_result = simulate(scenario, replications=reps, seed=seed, staffing=sipp, executor=executor)
-        return Plan(
+        out = Plan(
             scenario=scenario,
             staffing=staffing,
             analytic=analytic,
@@ -353,6 +361,11 @@ def plan(
             stopped=stopped,
             notes=notes,
         )
+        if shifts and scenario.scheduling is not None and out.met:
+            from ccsim.planning.roster import plan_roster
+
+            out = replace(out, roster=plan_roster(out, executor=executor))
+        return out
 
     def add(misses: list[Miss]) -> bool:
         """One more agent in every missed interval; False when none could be added."""

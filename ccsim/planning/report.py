@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 from ccsim.planning.plan import Plan
+from ccsim.planning.shift_report import schedule_dict, schedule_text, shift_rows
 
-__all__ = ["plan_dict", "plan_rows", "plan_text", "plan_variant_yaml"]
+__all__ = ["plan_dict", "plan_rows", "plan_text", "plan_variant_yaml", "roster_dict", "roster_rows", "roster_text"]
 
 
 def _kpi(plan: Plan, channel: str, k: int, kpi: str) -> float | None:
@@ -87,7 +88,35 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "notes": plan.notes,
         "groups": groups,
         "intervals": [{k: _clean(v) for k, v in row.items()} for row in plan_rows(plan)],
+        "roster": roster_dict(plan),
     }
+
+
+def roster_dict(plan: Plan) -> dict[str, Any] | None:
+    """The plan's roster (shifts per group, its simulation against the targets), or None."""
+    r = plan.roster
+    if r is None:
+        return None
+    return {
+        "met": r.met,
+        "misses": [str(m) for m in r.misses],
+        "rounds": r.rounds,
+        "cost": r.cost,
+        "paid_hours": r.paid_hours,
+        "agent_hours_on_duty": r.roster_agent_hours,
+        "plan_agent_hours_on_duty": r.plan_agent_hours,
+        "staffing": {g: [int(x) for x in v] for g, v in r.staffing.items() if g in plan.planned_groups},
+        "targets": [vars(t) | {"met": t.met} for t in r.result.targets],
+        "schedules": {g: schedule_dict(s) for g, s in r.schedules.items()},
+        "notes": list(r.notes),
+    }
+
+
+def roster_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One row per shift of the roster: the group, day, start, end, shift type, count and breaks."""
+    if plan.roster is None:
+        return []
+    return [{"group": g, **row} for g, s in plan.roster.schedules.items() for row in shift_rows(s)]
 
 
 def _clean(value: Any) -> Any:
@@ -95,7 +124,10 @@ def _clean(value: Any) -> Any:
 
 
 def plan_variant_yaml(plan: Plan, name: str = "planned") -> str:
-    """The plan as a scenario variant to paste under ``variants:`` (``ccsim run --variant NAME``)."""
+    """The plan as a scenario variant to paste under ``variants:`` (``ccsim run --variant NAME``).
+
+    With a roster, a second variant ``rostered`` holds the roster's agents on duty.
+    """
     overrides = {"agent_groups": {g: {"staffing": [int(x) for x in plan.staffing[g]]} for g in plan.planned_groups}}
     doc = {
         name: {
@@ -103,6 +135,14 @@ def plan_variant_yaml(plan: Plan, name: str = "planned") -> str:
             "overrides": overrides,
         }
     }
+    if plan.roster is not None:
+        staffing = plan.roster.staffing
+        doc["rostered"] = {
+            "description": "agents on duty with the roster of shifts (breaks taken out)",
+            "overrides": {
+                "agent_groups": {g: {"staffing": [int(x) for x in staffing[g]]} for g in plan.planned_groups}
+            },
+        }
     return yaml.safe_dump({"variants": doc}, sort_keys=False, default_flow_style=None, width=100)
 
 
@@ -149,5 +189,27 @@ def plan_text(plan: Plan) -> str:
     if plan.misses:
         lines += ["", "Not met:"] + [f"  {m}" for m in plan.misses[:20]]
     for note in plan.notes:
+        lines.append(f"note: {note}")
+    if plan.roster is not None:
+        lines += ["", roster_text(plan)]
+    return "\n".join(lines)
+
+
+def roster_text(plan: Plan) -> str:
+    """The roster: its shifts per group, cost and hours against the plan, and whether it meets the targets."""
+    r = plan.roster
+    extra = r.roster_agent_hours / r.plan_agent_hours - 1.0 if r.plan_agent_hours else 0.0
+    verdict = "meets every target" if r.met else f"still misses {len(r.misses)} (interval, target)s"
+    lines = [
+        f"Roster (the plan in shifts, from scheduling:): {verdict} when simulated "
+        f"({r.rounds} roster{'s' if r.rounds != 1 else ''} simulated)",
+        f"  {r.roster_agent_hours:,.1f} agent-hours on duty against the plan's {r.plan_agent_hours:,.1f} "
+        f"({100 * extra:+.1f} %); {r.paid_hours:,.1f} paid hours; cost {r.cost:,.0f} {plan.scenario.costs.currency}",
+    ]
+    for g, s in r.schedules.items():
+        lines += ["", f"{g}:", *("  " + line for line in schedule_text(s).splitlines())]
+    if r.misses:
+        lines += ["", "Roster not met:"] + [f"  {m}" for m in r.misses[:20]]
+    for note in r.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)

@@ -26,8 +26,8 @@ import numpy as np
 
 from ccsim.errors import CcsimError
 from ccsim.files import read_csv_records
-from ccsim.planning.shift_types import clock
 from ccsim.scenario import WEEKDAYS
+from ccsim.shift_types import clock
 
 __all__ = ["Requirement", "read_requirements_csv"]
 

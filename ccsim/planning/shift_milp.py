@@ -16,8 +16,8 @@ from functools import reduce
 import numpy as np
 from scipy import sparse
 
-from ccsim.planning.shift_types import Scheduling, ShiftType, clock, minutes
 from ccsim.scenario import WEEKDAYS
+from ccsim.shift_types import Scheduling, ShiftType, clock, minutes
 
 __all__ = ["Candidate", "Model", "build", "coverable", "describe", "grid_min", "slots_of"]
 

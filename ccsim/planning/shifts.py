@@ -27,8 +27,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.errors import CcsimError
 from ccsim.planning.shift_milp import build, coverable, describe, grid_min
-from ccsim.planning.shift_types import Scheduling, clock, minutes
 from ccsim.scenario import WEEKDAYS
+from ccsim.shift_types import Scheduling, clock, minutes
 
 __all__ = ["Schedule", "ShiftChoice", "schedule"]
 

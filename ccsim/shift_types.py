@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from ccsim.scenario import WEEKDAYS, Name, NonNegative, Slowdown, Strict, Weekday
+from ccsim.fields import WEEKDAYS, Name, NonNegative, Slowdown, Strict, Weekday
 
 __all__ = ["Break", "Cap", "Premium", "Scheduling", "ShiftType", "clock", "minutes"]
 

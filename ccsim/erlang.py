@@ -370,6 +370,34 @@ def _queue_log_weights(x: float, alpha: float) -> np.ndarray:
         size *= 2
 
 
+#: Above this many waiting-queue states the Erlang A sums run over a window around the mode.
+WINDOW_STATES = 200_000
+
+
+def _queue_window(x: float, alpha: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(j, log w_j)`` over the states holding all but ``TRUNCATION_MASS`` of the queue, or None.
+
+    When many callers wait (far fewer agents than the load, with a long patience), the queue's
+    distribution sits around its mode ``j* = x - alpha``, with a spread of about ``sqrt(x)``:
+    ``log w_j = j log x - (lgamma(alpha + j + 1) - lgamma(alpha + 1))`` falls by ``d^2 / 2x``
+    at ``d`` states from the mode, below ``1e-16`` of the peak at ``d = 9 sqrt(x)``. Only
+    that window is summed (None: the queue is short enough to sum from 0).
+    """
+    mode = x - alpha
+    if mode < WINDOW_STATES:
+        return None
+    half = 9.0 * math.sqrt(x) + 64.0
+    lo, hi = max(0, int(mode - half)), int(mode + half)
+    if hi - lo > 50 * WINDOW_STATES:
+        raise CcsimError(
+            f"erlang A: about {mode:,.0f} callers would wait (far fewer agents than the load, with a long "
+            "patience): too many queue states to sum; give a shorter patience or more agents"
+        )
+    j = np.arange(lo, hi + 1, dtype=float)
+    logw = j * math.log(x) - (special.gammaln(alpha + j + 1.0) - special.gammaln(alpha + 1.0))
+    return j, logw
+
+
 def _erlang_a_point(lam: float, aht: float, patience: float, n: float, t: float) -> tuple:
     if lam == 0:
         return 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0
@@ -379,13 +407,17 @@ def _erlang_a_point(lam: float, aht: float, patience: float, n: float, t: float)
         return 1.0, 1.0, 0.0, math.nan, patience, 0.0, lam * patience
     alpha = n / aht / theta  # n mu / theta
     x = lam / theta
-    logw = _queue_log_weights(x, alpha)
+    window = _queue_window(x, alpha)
+    if window is None:
+        logw = _queue_log_weights(x, alpha)
+        j = np.arange(logw.size, dtype=float)
+    else:
+        j, logw = window
     log_b = float(_log_erlang_b(np.array([load]), np.array([n]))[0])
     # pi_{n+j} = w_j / (1/B - 1 + sum_j w_j): states below n are summed through Erlang B.
     log_below = -math.inf if log_b == 0.0 else math.log(-math.expm1(log_b)) - log_b
     log_z = np.logaddexp(log_below, special.logsumexp(logw))
     pi = np.exp(logw - log_z)
-    j = np.arange(pi.size, dtype=float)
     p_wait = float(pi.sum())
     served = alpha / (alpha + j + 1.0)  # P(answered | j waiting ahead on arrival)
     p_abandon = float(np.dot(pi, (j + 1.0) / (alpha + j + 1.0)))
@@ -395,7 +427,12 @@ def _erlang_a_point(lam: float, aht: float, patience: float, n: float, t: float)
     # U' ~ Beta(alpha + 1, j + 1); and E[V; answered] = E[U] E[-ln U'] / theta with
     # E[-ln U'] = sum_{i=1}^{j+1} 1 / (alpha + i).
     within = special.betaincc(alpha + 1.0, j + 1.0, math.exp(-theta * t)) if t > 0 else 0.0
-    harmonic = np.cumsum(1.0 / (alpha + j + 1.0))
+    # sum_{i=1}^{j+1} 1 / (alpha + i): a running sum from 0, or digamma in a window
+    harmonic = (
+        np.cumsum(1.0 / (alpha + j + 1.0))
+        if window is None
+        else special.digamma(alpha + j + 2.0) - special.digamma(alpha + 1.0)
+    )
     sl = (1.0 - p_wait) + float(np.dot(pi, served * within))
     answered_wait = float(np.dot(pi, served * harmonic)) / theta
     p_answered = 1.0 - p_abandon

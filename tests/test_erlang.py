@@ -388,3 +388,19 @@ def test_no_load_needs_no_trunks():
     assert res.agents == 0 and res.metrics.blocking == 0.0
     both = required_trunks(np.array([0.0, 8.0]), 0.01)
     assert list(both.agents) == [0, required_trunks(8.0, 0.01).agents]
+
+
+def test_erlang_a_with_a_long_queue_sums_a_window_around_its_mode(monkeypatch):
+    # far fewer agents than the load and a long patience: hundreds of thousands wait; the sums
+    # over a window around the mode equal the sums from 0
+    windowed = erlang_a_metrics(1.0, 100.0, 3e6, 80, 20.0)
+    monkeypatch.setattr("ccsim.erlang.WINDOW_STATES", 10**12)
+    full = erlang_a_metrics(1.0, 100.0, 3e6, 80, 20.0)
+    for name in ("p_wait", "p_abandon", "asa_s", "mean_wait_all_s", "occupancy", "mean_queue_len"):
+        assert getattr(windowed, name) == pytest.approx(getattr(full, name), rel=1e-9), name
+
+
+def test_erlang_a_with_a_huge_patience_and_an_overloaded_queue_stays_small():
+    # 10 Erlangs on 4 agents, patience of 30 years: the fluid limit abandons 1 - 4/10 of callers
+    m = erlang_a_metrics(100 / 1800, 180.0, 1e9, 4, 20.0)
+    assert m.p_abandon == pytest.approx(0.6, abs=1e-4) and m.service_level < 1e-9

@@ -285,6 +285,39 @@ class SimulationResult:
         kpis["agent_hours_paid"] = (scheduled / keep).sum(axis=1) / 3600.0
         return kpis
 
+    def contact_log(self) -> dict[str, np.ndarray]:
+        """Every simulated contact, one row each, as columns (``pandas.DataFrame(result.contact_log())``).
+
+        (``result.contacts`` is the number of contacts simulated.)
+
+        The columns of :mod:`ccsim.contact_log` (an ACD export's: channel, arrival, answer and
+        end times, outcome, group, wait and handle seconds), built from the event traces: run
+        with ``simulate(..., trace=True)``.
+
+        Raises
+        ------
+        ccsim.CcsimError
+            When the run kept no traces.
+        """
+        from ccsim.contact_log import COLUMNS, contact_log
+
+        if not self.traces:
+            raise CcsimError("contact_log: the run kept no event traces; simulate with trace=True")
+        days = int(max(self.interval_starts_s) // 86400) + 1
+        rows = contact_log(
+            self.traces, replication_ids=self.replication_ids, start_weekday=self.start_weekday, days=days
+        )
+        out = {}
+        for col in COLUMNS:
+            values = [r[col] for r in rows]
+            if col in ("wait_s", "handle_s"):
+                out[col] = np.array([np.nan if v is None else v for v in values], dtype=float)
+            elif col == "replication":
+                out[col] = np.array(values, dtype=np.int64)
+            else:
+                out[col] = np.array(values, dtype=object)
+        return out
+
     def replication_values(
         self,
         kpi: str,

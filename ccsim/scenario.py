@@ -530,6 +530,12 @@ class AgentGroup(Strict):
         description="planning: the most agents the planner may put on duty (a constant, or one per interval "
         "of a day or of the run; seats, hiring); the simulation ignores it",
     )
+    availability: Probability | tuple[Probability, ...] = Field(
+        1.0,
+        description="share of the agents on duty available for contacts (a constant, or one per interval of a "
+        "day or of the run): staffing x availability agents answer, a fraction as one agent for that share "
+        "of the interval, from its start (the others are on other work)",
+    )
 
     @field_validator("skills", mode="before", json_schema_input_type=dict[str, Skill | None] | list[str])
     @classmethod
@@ -570,6 +576,13 @@ class AgentGroup(Strict):
         if self.first_contact_resolution is None:
             return 1.0 - self.escalation_probability
         return self.first_contact_resolution
+
+    def availability_per_interval(self, calendar: Calendar) -> np.ndarray:
+        """Share of the agents on duty available for contacts, in every interval of the run."""
+        if isinstance(self.availability, float | int):
+            return np.full(calendar.intervals, float(self.availability))
+        values = np.asarray(self.availability, dtype=float)
+        return values if values.size == calendar.intervals else np.tile(values, calendar.days)
 
     def staffing_per_interval(self, calendar: Calendar) -> np.ndarray:
         """Agents on duty in every interval of the run (not for ``staffing: plan``: the planner sizes it)."""
@@ -1124,6 +1137,8 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
             lengths(("agent_groups", g, "staffing"), grp.staffing)
         if grp.max_agents is not None and not isinstance(grp.max_agents, int):
             lengths(("agent_groups", g, "max_agents"), grp.max_agents)
+        if isinstance(grp.availability, tuple):
+            lengths(("agent_groups", g, "availability"), grp.availability)
         for skill in grp.skills:
             ch_name, _, ctype = skill.partition("/")
             if ch_name not in s.channels:

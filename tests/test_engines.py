@@ -499,7 +499,8 @@ def random_desk(rng: np.random.Generator) -> dict:
 
     Deterministic and continuous handle times, staffing that drops and rises, escalations by
     transfer and callback, vendors, self-service, contact types, redials and repeats, handle
-    times and patience per interval, and groups with their own handle time for a skill.
+    times and patience per interval, groups with their own handle time for a skill, and
+    availability (fractional agents).
     """
     slowdown, concurrent = float(rng.choice([0, 0.3])), int(rng.integers(1, 4))
     kinds = rng.choice(["voice", "chat", "email"], size=int(rng.integers(1, 4)))
@@ -584,6 +585,13 @@ def random_desk(rng: np.random.Generator) -> dict:
         {"dist": "empirical", "values_s": [30.0, 90.0, 400.0]},
         {"dist": "deterministic", "value_s": 120.0},
     ]
+    for g in groups.values():  # agents away on other work part of the time: fractional agents
+        if rng.random() < 0.3:
+            g["availability"] = (
+                float(rng.choice([0.5, 0.75, 0.9]))
+                if rng.random() < 0.5
+                else [float(x) for x in rng.choice([0.3, 0.55, 0.8, 1.0], size=ipd)]
+            )
     for g in [g for g in ("g1b", "t2", "vg") if g in groups]:
         if rng.random() < 0.6:
             skills = groups[g]["skills"]

@@ -426,3 +426,37 @@ def test_a_group_with_its_own_handle_time_uses_it_and_others_the_channels():
                 expect = 777 if group == "t2" else [50, 300, 100][int((t0 - 8 * 3600) // 3600)]
                 assert t - t0 == pytest.approx(expect), group
         assert any(at == "t2" for _, e, _, _, at in trace if e == "answer")
+
+
+# --------------------------------------------------------------------------- availability: fractional agents
+
+
+def steady(staffing, availability, seed=9):
+    data = {
+        "name": "steady",
+        "calendar": {"interval_min": 60, "open": "08:00", "close": "16:00"},
+        "channels": {
+            "phone": {
+                "kind": "voice",
+                "volume": {"per_day": 8 * 150},
+                "handle_time": {"dist": "exponential", "mean_s": 180},
+                "patience": {"dist": "exponential", "mean_s": 120},
+                "targets": {"min_service_level": 0.8, "answer_within_s": 20},
+            }
+        },
+        "agent_groups": {"agents": {"skills": ["phone"], "staffing": staffing, "availability": availability}},
+    }
+    return simulate(scenario_from_dict(data), replications=30, seed=seed)
+
+
+def test_availability_makes_whole_agents_exactly_and_fractions_smoothly():
+    # 10 agents available 90 % of the time are 9 agents, exactly
+    assert np.array_equal(steady(10, 0.9).channel_sums, steady(9, 1.0).channel_sums)
+    # between 8 and 9 agents answering, service level rises and abandonment falls step by step,
+    # each quarter agent moving them by a part of what a whole agent does, not all at once
+    runs = [steady(10, a) for a in (0.8, 0.825, 0.85, 0.875, 0.9)]
+    sl = [r.channel("phone")["service_level"] for r in runs]
+    ab = [r.channel("phone")["abandon_rate"] for r in runs]
+    assert all(b > a for a, b in zip(sl, sl[1:], strict=False)) and all(b < a for a, b in zip(ab, ab[1:], strict=False))
+    whole = sl[-1] - sl[0]
+    assert max(b - a for a, b in zip(sl, sl[1:], strict=False)) < 0.5 * whole

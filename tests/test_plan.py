@@ -109,6 +109,14 @@ def test_a_groups_own_handle_time_sizes_it():
     assert needs["phone"].aht_s == pytest.approx([180] * 24)
 
 
+def test_agents_available_half_the_time_are_planned_twice_as_many():
+    data = copy.deepcopy(QUEUE)
+    data["agent_groups"]["agents"]["availability"] = 0.5
+    staffing, _ = analytic_staffing(scenario_from_dict(data), time_varying=False)
+    erlang_c = required_agents(200 / 3600, 180, answer_within_s=20, min_service_level=0.8).agents
+    assert list(staffing["agents"]) == [2 * erlang_c] * 24
+
+
 def test_the_plan_as_a_scenario_gives_the_plans_numbers():
     p = plan(scenario_from_dict(QUEUE), replications=20)
     again = simulate(p.to_scenario(), replications=20, seed=p.seed)

@@ -138,13 +138,17 @@ class PullEvent(Event):
 
 
 class IntervalEvent(Event):
-    """An interval starts (``k``) or the desk closes after interval ``k``."""
+    """An interval starts (``k``), the desk closes after interval ``k``, or fractional agents leave in it.
 
-    __slots__ = ("k",)
+    ``steps``: for a fractional agent leaving, ``[(group index, agents), ...]``.
+    """
+
+    __slots__ = ("k", "steps")
 
     def __init__(self, k: int) -> None:
         super().__init__()
         self.k = k
+        self.steps: list = []
 
 
 class ScriptEvent(Event):

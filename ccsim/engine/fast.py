@@ -47,7 +47,7 @@ from ccsim.engine.events import (
     SelfServiceEvent,
 )
 from ccsim.engine.heap import HeapGroups
-from ccsim.engine.intervals import Intervals
+from ccsim.engine.intervals import Intervals, availability_steps
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.state import ABANDONED as ABANDONED_C
 from ccsim.engine.state import (
@@ -205,6 +205,13 @@ class ContactCenter(HeapGroups):
             ]
         plan = scenario.staffing_plan(staffing)
         self.staffing = [plan[g.name] for g in self.groups]
+        # agents answering: staffing x availability, a fraction as one agent for part of the interval
+        self.at_start, self.drops = availability_steps(
+            self.staffing,
+            [g.spec.availability_per_interval(cal) for g in self.groups],
+            self.starts,
+            cal.interval_s,
+        )
         for g, plan in zip(self.groups, self.staffing, strict=True):
             for k in range(k_all):
                 g.rows[k][G_SCHED] = float(plan[k]) * cal.interval_s
@@ -856,8 +863,8 @@ class ContactCenter(HeapGroups):
         self.cur_open_start = self.starts[k]
         self.cur_open_end = self.ends[k]
         self.cur_end = self.bucket_start[k + 1] if k + 1 < self.n_intervals else self.horizon
-        # the next moment staffing may change: the next interval, or closing time before it
-        self.staff_change_at = min(self.cur_end, self.ends[k])
+        # the next moment staffing may change: the next interval, closing time, or a fractional agent leaving
+        self.staff_change_at = min(self.cur_end, self.ends[k], *(t for t, _ in self.drops[k]))
         for ch in self.channels:
             ch.cur_row = ch.rows[k]
             ch.cur_hist = ch.hists[k]
@@ -866,8 +873,12 @@ class ContactCenter(HeapGroups):
             g.cur_svc = g.svc[k]
         if self.trace is not None:
             self.trace.append((self.env.now, "interval", None, "", str(k)))
-        for g, plan in zip(self.groups, self.staffing, strict=True):
-            self._staff(g, int(plan[k]))
+        for g, at_start in zip(self.groups, self.at_start, strict=True):
+            self._staff(g, at_start[k])
+        for t, steps in self.drops[k]:
+            ev = IntervalEvent(k)
+            ev.steps = steps
+            self._schedule_interval(t, ev, self._drop)
         if k + 1 < self.n_intervals:
             if self.starts[k + 1] > self.ends[k]:  # closing time: everybody home after the contact in hand
                 self._schedule_interval(self.ends[k], IntervalEvent(k), self._close)
@@ -881,6 +892,13 @@ class ContactCenter(HeapGroups):
                 waiting[q.channel].update(id(c) for c in q.items if c.state == WAITING)
         for index, ids in waiting.items():
             self.channels[index].rows[k][BACKLOG] = len(ids)
+
+    def _drop(self, ev) -> None:
+        """A fractional agent's share of the interval is over: groups go down to their whole number."""
+        for gi, agents in ev.steps:
+            self._staff(self.groups[gi], agents)
+        k = ev.k
+        self.staff_change_at = min(self.cur_end, self.ends[k], *(t for t, _ in self.drops[k] if t > self.env.now))
 
     def _close(self, ev) -> None:
         for g in self.groups:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ccsim.scenario import Calendar, Volume
 
-__all__ = ["Intervals"]
+__all__ = ["Intervals", "availability_steps"]
 
 
 class Intervals:
@@ -110,3 +110,32 @@ class Intervals:
         return [
             (self.starts[k], self.ends[k], values[k] / calendar.interval_s, k) for k in range(self.n) if values[k] > 0
         ]
+
+
+def availability_steps(
+    staffing: list[np.ndarray], availability: list[np.ndarray], starts: list[float], interval_s: float
+) -> tuple[list[list[int]], list[list[tuple[float, list[tuple[int, int]]]]]]:
+    """Agents answering per group and interval, and the moments a fractional agent leaves.
+
+    A group with ``n`` agents on duty and availability ``a`` has ``e = n a`` agents answering:
+    ``floor(e)`` for the whole interval and one more for the first ``e - floor(e)`` of it.
+    Both engines apply the same steps, at the same moments.
+
+    Returns
+    -------
+    (at_start, drops)
+        ``at_start[g][k]``: agents of group ``g`` answering from the start of interval ``k``;
+        ``drops[k]``: ``(time, [(group index, agents), ...])`` in time order, the moments in
+        interval ``k`` at which groups go down to their whole number of agents (groups in order).
+    """
+    at_start: list[list[int]] = []
+    by_time: list[dict[float, list[tuple[int, int]]]] = [{} for _ in starts]
+    for gi, (plan, avail) in enumerate(zip(staffing, availability, strict=True)):
+        effective = np.asarray(plan, dtype=float) * np.asarray(avail, dtype=float)
+        whole = np.floor(effective + 1e-9)
+        frac = np.where(effective - whole > 1e-9, effective - whole, 0.0)
+        at_start.append([int(w) + (1 if f > 0 else 0) for w, f in zip(whole, frac, strict=True)])
+        for k in np.flatnonzero(frac):
+            by_time[k].setdefault(starts[k] + float(frac[k]) * interval_s, []).append((gi, int(whole[k])))
+    drops = [sorted(d.items()) for d in by_time]
+    return at_start, drops

@@ -64,7 +64,7 @@ import numpy as np
 import simpy
 
 from ccsim.engine.draws import FreshDraws, own_handle_draws
-from ccsim.engine.intervals import Intervals
+from ccsim.engine.intervals import Intervals, availability_steps
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.totals import (
     ABANDONED,
@@ -389,6 +389,11 @@ class ReferenceModel:
             ]
         plan = scenario.staffing_plan(staffing)
         self.plan = [plan[g.name] for g in self.groups]
+        # agents answering: staffing x availability, a fraction as one agent for the first part of
+        # the interval (the same steps as the fast engine's)
+        self.at_start, self.drops = availability_steps(
+            self.plan, [g.spec.availability_per_interval(cal) for g in self.groups], self.starts, cal.interval_s
+        )
         for g, agents in zip(self.groups, self.plan, strict=True):
             for k in range(n):
                 g.rows[k][G_SCHED] = float(agents[k]) * cal.interval_s
@@ -428,11 +433,17 @@ class ReferenceModel:
         env = self.env
         marks = []
         for k in range(self.n):
-            marks.append((k, "start", env.timeout(self.starts[k])))
+            marks.append((k, "start", env.timeout(self.starts[k]), None))
+            for t, steps in self.drops[k]:  # a fractional agent's share of the interval ends
+                marks.append((k, "drop", env.timeout(t), steps))
             if k + 1 < self.n and self.ends[k] < self.starts[k + 1]:
-                marks.append((k, "close", env.timeout(self.ends[k])))
-        for k, mark, when in marks:
+                marks.append((k, "close", env.timeout(self.ends[k]), None))
+        for k, mark, when, steps in marks:
             yield when
+            if mark == "drop":
+                for gi, agents in steps:
+                    self.set_staff(self.groups[gi], agents)
+                continue
             if mark == "close":
                 for g in self.groups:  # closing time: everybody goes home after the contact in hand
                     self.count_presence(g)
@@ -444,8 +455,8 @@ class ReferenceModel:
                 self.count_presence(g)
             self.cur = k
             self.log("interval", None, str(k))
-            for g, agents in zip(self.groups, self.plan, strict=True):
-                self.set_staff(g, int(agents[k]))
+            for g, at_start in zip(self.groups, self.at_start, strict=True):
+                self.set_staff(g, at_start[k])
 
     def set_staff(self, g: AgentGroup, target: int) -> None:
         """Make ``target`` agents of ``g`` on duty: new agents start at once, leavers finish first."""

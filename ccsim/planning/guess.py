@@ -26,6 +26,8 @@ For every channel and interval:
    the surplus). Escalations add a load on the target group: the escalating group's handled
    rate times the escalation probability, with the target's handle time, sized by Erlang A or
    C for the channel's targets (callbacks without patience). Vendor groups keep their staffing.
+   A group whose agents are available only a share of the time (``availability``) gets the
+   agents the formulas ask for divided by that share.
 """
 
 from __future__ import annotations
@@ -299,8 +301,13 @@ def analytic_staffing(
         needs[name] = ChannelNeed(name, group, rate, aht, load, agents, tuple(at))
         _escalations(scenario, name, ch, group, rate, starts, ends, time_varying, staffing)
     for name in staffing:
-        if scenario.agent_groups[name].vendor is None:
-            staffing[name] = np.where(works(scenario, name), staffing[name], 0)
+        group = scenario.agent_groups[name]
+        if group.vendor is None:
+            # agents on duty answer only their availability's share of the time
+            avail = group.availability_per_interval(scenario.calendar)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                needed = np.where(avail > 0, np.ceil(staffing[name] / np.where(avail > 0, avail, 1.0) - 1e-9), 0)
+            staffing[name] = np.where(works(scenario, name), needed, 0).astype(np.int64)
     return staffing, needs
 
 

@@ -322,7 +322,7 @@ def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
             for r in runs
         ]
         base = [down[j] if v < 0 else up[j] for j, v in enumerate(values)]
-        ax.bar(x, values, bottom=base, label=item, color=f"C{i % 10}", width=0.6)
+        ax.bar(x, values, bottom=base, label=item, color=_item_colour(i, len(items)), width=0.6)
         for j, v in enumerate(values):
             if v < 0:
                 down[j] += v
@@ -338,6 +338,13 @@ def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
     if items:
         ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     return ax
+
+
+def _item_colour(i: int, n: int):
+    """Distinct colours for up to 20 items (matplotlib's tab10, then tab20)."""
+    from matplotlib import colormaps
+
+    return f"C{i}" if n <= 10 else colormaps["tab20"](i % 20)
 
 
 def plot_variant_service(cmp: VariantComparison, channel: str = "all", ax: Axes | None = None) -> Axes:

@@ -286,3 +286,22 @@ def test_an_email_backlog_is_planned_at_its_workload():
     work_hours = 300 * 480 / 3600 * 3
     assert p.met
     assert 0.9 * work_hours <= p.hours(p.staffing)["a"] <= 1.1 * work_hours
+
+
+def test_language_teams_are_sized_for_their_own_contact_type():
+    # English and Japanese callers on one line, answered by two teams: each team gets the agents
+    # its own share of the calls needs (not all of them in the first team)
+    data = copy.deepcopy(QUEUE)
+    data["calendar"] = {"interval_min": 60, "open": "09:00", "close": "13:00"}
+    data["channels"]["phone"]["volume"] = {"per_day": 4 * 200}
+    data["channels"]["phone"]["contact_types"] = {"en": 0.7, "ja": 0.3}
+    data["agent_groups"] = {
+        "english": {"skills": ["phone/en"], "staffing": 1},
+        "japanese": {"skills": ["phone/ja"], "staffing": 1},
+    }
+    p = plan(scenario_from_dict(data), replications=20)
+    assert p.met and p.evaluations < 30
+    for group, share in (("english", 0.7), ("japanese", 0.3)):
+        alone = required_agents(share * 200 / 3600, 180, answer_within_s=20, min_service_level=0.8).agents
+        assert list(p.sipp[group]) == [alone] * 4
+        assert np.all(np.abs(p.staffing[group] - alone) <= 2)

@@ -74,6 +74,9 @@ class ChannelNeed:
     groups : tuple of str
         Per interval, the group the agents go to: the first of the entry queue that works that
         day (``group`` unless it has ``weekdays``).
+    parts : tuple of tuple of str
+        The same for every part of the channel sized on its own: its contact types when
+        different groups answer them first (one part otherwise, equal to ``groups``).
     """
 
     channel: str
@@ -83,6 +86,7 @@ class ChannelNeed:
     load: np.ndarray
     agents: np.ndarray
     groups: tuple[str, ...]
+    parts: tuple[tuple[str, ...], ...] = ()
 
 
 def planned_by_planner(scenario: Scenario) -> dict[str, int]:
@@ -90,13 +94,21 @@ def planned_by_planner(scenario: Scenario) -> dict[str, int]:
     return {name: 0 for name, g in scenario.agent_groups.items() if g.staffing == "plan"}
 
 
-def entry_groups(scenario: Scenario, channel: str) -> list[str]:
-    """The in-house groups of a channel's entry queue: lowest tier, by skill priority, then file order."""
+def entry_groups(scenario: Scenario, channel: str, contact_type: str | None = None) -> list[str]:
+    """The in-house groups of a channel's entry queue: lowest tier, by skill priority, then file order.
+
+    With ``contact_type``, the groups with a skill for the channel or for that contact type of it.
+    """
     able = []
     for order, (name, g) in enumerate(scenario.agent_groups.items()):
         if g.vendor is not None:
             continue
-        skills = [s for key, s in g.skills.items() if key == channel or key.startswith(channel + "/")]
+        skills = [
+            s
+            for key, s in g.skills.items()
+            if key == channel
+            or (key.startswith(channel + "/") if contact_type is None else key == f"{channel}/{contact_type}")
+        ]
         if skills:
             able.append((g.tier, min(s.priority for s in skills), order, name))
     if not able:
@@ -283,23 +295,30 @@ def analytic_staffing(
         if not np.any(volume > 0):
             continue
         containment = ch.self_service.containment if ch.self_service is not None else 0.0
-        rate = volume * (1.0 - containment) / cal.interval_s
-        order = entry_groups(scenario, name)
-        group = order[0]
-        aht = handle_means(scenario, group, name)
-        if ch.kind in REALTIME_KINDS:
-            k = ch.max_concurrent if ch.kind == "chat" else 1
-            work = aht * (1.0 + ch.concurrency_slowdown * (k - 1))
-            load = time_varying_load(rate, work, starts, ends) if time_varying else rate * work
-            agents = _realtime_agents(ch, name, work, load, _mean_patience(ch, scenario))
-        else:
-            load = rate * aht
-            agents = _backlog_agents(ch, rate, aht, starts, ends)
-        at = _on_duty(scenario, name, order, volume)
-        for k in np.flatnonzero(agents):
-            staffing[at[k]][k] += agents[k]
-        needs[name] = ChannelNeed(name, group, rate, aht, load, agents, tuple(at))
-        _escalations(scenario, name, ch, group, rate, starts, ends, time_varying, staffing)
+        channel_rate = volume * (1.0 - containment) / cal.interval_s
+        parts = []
+        for ctype, share in _parts(scenario, name):
+            rate = channel_rate * share
+            order = entry_groups(scenario, name, ctype)
+            group = order[0]
+            aht = handle_means(scenario, group, name)
+            if ch.kind in REALTIME_KINDS:
+                k = ch.max_concurrent if ch.kind == "chat" else 1
+                work = aht * (1.0 + ch.concurrency_slowdown * (k - 1))
+                load = time_varying_load(rate, work, starts, ends) if time_varying else rate * work
+                agents = _realtime_agents(ch, name, work, load, _mean_patience(ch, scenario))
+            else:
+                load = rate * aht
+                agents = _backlog_agents(ch, rate, aht, starts, ends)
+            at = _on_duty(scenario, name, order, volume)
+            for k in np.flatnonzero(agents):
+                staffing[at[k]][k] += agents[k]
+            parts.append((group, rate, aht, load, agents, tuple(at)))
+            _escalations(scenario, name, ch, group, rate, starts, ends, time_varying, staffing)
+        group, _, aht, _, _, at = parts[0]
+        load = np.sum([p[3] for p in parts], axis=0)
+        agents = np.sum([p[4] for p in parts], axis=0)
+        needs[name] = ChannelNeed(name, group, channel_rate, aht, load, agents, at, tuple(p[5] for p in parts))
     for name in staffing:
         group = scenario.agent_groups[name]
         if group.vendor is None:
@@ -309,6 +328,22 @@ def analytic_staffing(
                 needed = np.where(avail > 0, np.ceil(staffing[name] / np.where(avail > 0, avail, 1.0) - 1e-9), 0)
             staffing[name] = np.where(works(scenario, name), needed, 0).astype(np.int64)
     return staffing, needs
+
+
+def _parts(scenario: Scenario, channel: str) -> list[tuple[str | None, float]]:
+    """``(contact type, share)`` of a channel's parts sized on their own (``[(None, 1)]``: one).
+
+    A channel's contact types are sized apart when groups with skills for single contact
+    types (``phone/en``, ``phone/ja``) make the first group differ between them: each type's
+    agents then go to its own first group (a language team each).
+    """
+    types = scenario.channels[channel].contact_types or {}
+    if not types:
+        return [(None, 1.0)]
+    firsts = {t: entry_groups(scenario, channel, t)[0] for t in types}
+    if len(set(firsts.values())) == 1:
+        return [(None, 1.0)]
+    return list(types.items())
 
 
 def _on_duty(scenario: Scenario, channel: str, order: list[str], volume: np.ndarray) -> list[str]:

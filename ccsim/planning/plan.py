@@ -302,7 +302,9 @@ def plan(
             if g not in planned:
                 analytic[g] = current[g]
                 sipp[g] = current[g]
-    entry = {name: need.groups for name, need in needs.items()}  # per interval: the group on duty that day
+    # per part of a channel (its contact types, when language teams answer them) and interval:
+    # the group that answers it first that day
+    entry = {name: need.parts or (need.groups,) for name, need in needs.items()}
     on_duty = {g: works(scenario, g) for g in planned}
     cal = scenario.calendar
     state = {"evaluations": 0}
@@ -321,19 +323,24 @@ def plan(
             )
         return res, misses
 
-    def group_of(miss: Miss) -> str:
+    def groups_of(miss: Miss) -> list[str]:
+        """The groups a miss adds an agent to: the first of each part of the channel (planned ones)."""
         if miss.where == "group":
-            return miss.name
-        first = entry[miss.name][miss.interval] if miss.name in entry else entry_group(scenario, miss.name)
-        if first in planned:
-            return first
+            return [miss.name]
+        if miss.name in entry:
+            firsts = list(dict.fromkeys(part[miss.interval] for part in entry[miss.name]))
+        else:
+            firsts = [entry_group(scenario, miss.name)]
+        chosen = [g for g in firsts if g in planned]
+        if chosen:
+            return chosen
         able = [  # the channel's first group is not planned: the first planned group with the skill
             g
             for g in planned
             if on_duty[g][miss.interval]
             and any(k == miss.name or k.startswith(miss.name + "/") for k in scenario.agent_groups[g].skills)
         ]
-        return able[0] if able else first
+        return able[:1] if able else firsts[:1]
 
     notes: list[str] = []
     stopped: str | None = None
@@ -371,14 +378,14 @@ def plan(
         """One more agent in every missed interval; False when none could be added."""
         nonlocal stopped
         grown = False
-        for g, k in sorted({(group_of(m), m.interval) for m in misses}):
+        for g, k in sorted({(g, m.interval) for m in misses for g in groups_of(m)}):
             if g in limit and staffing[g][k] < limit[g][k] and on_duty[g][k]:
                 staffing[g][k] += 1
                 grown = True
         if not grown:
             stopped = "limit"
             first = misses[0]
-            g = group_of(first)
+            g = groups_of(first)[0]
             if g in capped and staffing[g][first.interval] >= limit[g][first.interval]:
                 notes.append(f"agent_groups.{g}.max_agents ({limit[g][first.interval]}) blocks interval {first.label}")
         return grown

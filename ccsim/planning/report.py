@@ -103,6 +103,8 @@ def roster_dict(plan: Plan) -> dict[str, Any] | None:
         "rounds": r.rounds,
         "cost": r.cost,
         "paid_hours": r.paid_hours,
+        "cost_with_shrinkage": r.cost_with_shrinkage,
+        "paid_hours_with_shrinkage": r.paid_hours_with_shrinkage,
         "agent_hours_on_duty": r.roster_agent_hours,
         "plan_agent_hours_on_duty": r.plan_agent_hours,
         "staffing": {g: [int(x) for x in v] for g, v in r.staffing.items() if g in plan.planned_groups},
@@ -204,7 +206,10 @@ def roster_text(plan: Plan) -> str:
         f"Roster (the plan in shifts, from scheduling:): {verdict} when simulated "
         f"({r.rounds} roster{'s' if r.rounds != 1 else ''} simulated)",
         f"  {r.roster_agent_hours:,.1f} agent-hours on duty against the plan's {r.plan_agent_hours:,.1f} "
-        f"({100 * extra:+.1f} %); {r.paid_hours:,.1f} paid hours; cost {r.cost:,.0f} {plan.scenario.costs.currency}",
+        f"({100 * extra:+.1f} %)",
+        f"  shifts: {r.paid_hours:,.1f} paid hours, cost {r.cost:,.0f} {plan.scenario.costs.currency}; with the "
+        f"groups' shrinkage (absence, training: shift hours / (1 - shrinkage), as the plan's paid hours): "
+        f"{r.paid_hours_with_shrinkage:,.1f} paid hours, cost {r.cost_with_shrinkage:,.0f}",
     ]
     for g, s in r.schedules.items():
         lines += ["", f"{g}:", *("  " + line for line in schedule_text(s).splitlines())]

@@ -46,6 +46,10 @@ class Roster:
         Rosters simulated (1 when the first one met every target).
     plan_agent_hours, roster_agent_hours : float
         Agent-hours on duty of the per-interval plan and of the roster (planned groups).
+    shrinkage : dict
+        ``{group: shrinkage}`` of the rostered groups: the shifts are the agents at work; the
+        paid hours behind them (absence, training, meetings) are the shifts' paid hours /
+        (1 - shrinkage), as the plan's are (breaks that the shift types give are in the shifts).
     notes : list of str
         What the roster leaves out (groups without shift types, uncovered intervals).
     """
@@ -57,6 +61,7 @@ class Roster:
     rounds: int
     plan_agent_hours: float
     roster_agent_hours: float
+    shrinkage: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -73,6 +78,16 @@ class Roster:
     def paid_hours(self) -> float:
         """Paid hours of every group's shifts."""
         return float(sum(s.paid_hours for s in self.schedules.values()))
+
+    @property
+    def paid_hours_with_shrinkage(self) -> float:
+        """Paid hours the shifts need with each group's shrinkage: shift hours / (1 - shrinkage)."""
+        return float(sum(s.paid_hours / (1.0 - self.shrinkage.get(g, 0.0)) for g, s in self.schedules.items()))
+
+    @property
+    def cost_with_shrinkage(self) -> float:
+        """The shifts' cost with each group's shrinkage: shift cost / (1 - shrinkage)."""
+        return float(sum(s.cost / (1.0 - self.shrinkage.get(g, 0.0)) for g, s in self.schedules.items()))
 
 
 def plan_roster(
@@ -179,6 +194,7 @@ def plan_roster(
         rounds=rounds,
         plan_agent_hours=float(sum(plan.staffing[g].sum() for g in plan.planned_groups)) * hours,
         roster_agent_hours=float(sum(staffing[g].sum() for g in plan.planned_groups)) * hours,
+        shrinkage={g: sc.agent_groups[g].shrinkage for g in rostered},
         notes=notes,
     )
 

@@ -27,9 +27,10 @@ def plot_coverage(schedule: Schedule, ax: Axes | None = None) -> Axes:
     """
     if ax is None:
         ax = Figure(figsize=(10, 4.5), layout="constrained").add_subplot()
-    x = np.arange(len(schedule.labels))
-    req = schedule.required
-    on = schedule.on_duty.astype(float)
+    # each interval drawn over its width: the last value repeated at the end, so it shows too
+    x = np.arange(len(schedule.labels) + 1)
+    req = np.append(schedule.required, schedule.required[-1:])
+    on = np.append(schedule.on_duty.astype(float), schedule.on_duty[-1:])
     ax.step(x, req, where="post", color="black", linewidth=1.2, label="required")
     ax.step(x, on, where="post", color="C0", linewidth=1.6, label="on duty")
     ax.fill_between(x, req, on, where=on >= req, step="post", color="C2", alpha=0.3, label="over")
@@ -46,7 +47,8 @@ def plot_coverage(schedule: Schedule, ax: Axes | None = None) -> Axes:
     if len(firsts) > 1:
         ax.set_xticks(firsts, [schedule.labels[i] for i in firsts], fontsize=8)
     else:
-        step = max(1, len(x) // 12)
-        ax.set_xticks(x[::step], [schedule.labels[i].rpartition(" ")[2] for i in x[::step]], fontsize=8)
+        ticks = np.arange(len(schedule.labels))
+        step = max(1, len(ticks) // 12)
+        ax.set_xticks(ticks[::step], [schedule.labels[i].rpartition(" ")[2] for i in ticks[::step]], fontsize=8)
     ax.legend(fontsize=8, loc="upper right")
     return ax

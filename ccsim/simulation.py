@@ -182,10 +182,12 @@ def simulate(
         group's ``weekdays`` still apply). The numbers are identical to a variant with the same
         staffing.
     executor : concurrent.futures.Executor, optional
-        Runs the replications through ``executor.map`` (a process pool, a dask
-        ``client.get_executor()``, ...); None runs them in this process. The results are
+        Runs the replications (a process pool, a dask ``client.get_executor()``, ...; see
+        :func:`ccsim.parallel.executor`); None runs them in this process. The results are
         identical whatever the executor: a replication depends only on (scenario, seed,
-        replication, staffing).
+        replication, staffing), and each is kept in its own row. With ``submit`` (as every
+        ``concurrent.futures`` executor has) a window of replications is submitted ahead and
+        each is kept as it finishes; with ``map`` alone, in order.
     trace : bool, default False
         Keep an event log of every replication (memory grows with the run: for small runs).
     progress : callable, optional
@@ -205,7 +207,9 @@ def simulate(
     SimulationResult
         Every replication's sums, with summary rows, per-interval tables and target checks.
         When interrupted (Ctrl-C) after at least one replication, the finished replications
-        are kept and the result says ``interrupted=True``.
+        are kept and the result says ``interrupted=True``; on an executor the replications not
+        started are cancelled, and those that came back are kept whatever their number
+        (``result.replication_ids`` lists them).
 
     Raises
     ------
@@ -237,16 +241,20 @@ def simulate(
     t0 = time.perf_counter()
     kept = _Kept(measured, reps)
     interrupted = False
-    results = map(one, range(reps)) if executor is None else executor.map(one, range(reps))
+    runs = _Runs(one, reps, executor)
     try:
-        for run in results:
-            kept.add(run)
+        for replication, run in runs:
+            kept.add(run, replication)
             if progress is not None:
                 progress(kept.count, reps)
     except KeyboardInterrupt:
+        for replication, run in runs.finished():  # those that came back before the interrupt
+            kept.add(run, replication)
         if not kept.count:
             raise
         interrupted = True
+    finally:
+        runs.cancel()
     elapsed = time.perf_counter() - t0
     return _result(sc, seed, reps, kept, plan, measured, interrupted, elapsed)
 
@@ -273,11 +281,73 @@ def not_modelled(scenario: Scenario) -> tuple[str, ...]:
     return tuple(out)
 
 
+class _Runs:
+    """The replications of a run as ``(replication, RunTotals)`` pairs, as they finish.
+
+    In this process they come in order. On an executor with ``submit`` they are submitted a
+    window at a time and yielded as each finishes (so progress moves and an interrupt keeps
+    every replication that came back); on one with ``map`` alone, in order. The results do
+    not depend on the order: each is kept in its replication's row.
+    """
+
+    #: Replications submitted ahead of those finished: enough to keep a large cluster busy,
+    #: few enough that cancelling the rest is instant and the driver's memory stays flat.
+    IN_FLIGHT = 512
+
+    def __init__(self, one: Callable[[int], RunTotals], reps: int, executor: Any) -> None:
+        self.one = one
+        self.reps = reps
+        self.executor = executor
+        self.pending: dict[Any, int] = {}  # future -> replication
+        self.mapped: Any = None
+
+    def __iter__(self):
+        if self.executor is None:
+            for replication in range(self.reps):
+                yield replication, self.one(replication)
+        elif not callable(getattr(self.executor, "submit", None)):
+            self.mapped = self.executor.map(self.one, range(self.reps))
+            yield from enumerate(self.mapped)
+        else:
+            yield from self._submitted()
+
+    def _submitted(self):
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        following = 0
+        while following < self.reps or self.pending:
+            while following < self.reps and len(self.pending) < self.IN_FLIGHT:
+                self.pending[self.executor.submit(self.one, following)] = following
+                following += 1
+            done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=self.pending.__getitem__):
+                replication = self.pending.pop(future)
+                yield replication, future.result()
+
+    def finished(self):
+        """After an interrupt: the submitted replications that finished, in order (the rest are cancelled)."""
+        for future, replication in sorted(self.pending.items(), key=lambda item: item[1]):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                del self.pending[future]
+                yield replication, future.result()
+
+    def cancel(self) -> None:
+        """Cancel the replications not started yet (those running finish on their own)."""
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+        close = getattr(self.mapped, "close", None)
+        if close is not None:  # Executor.map's iterator cancels the rest when closed
+            close()
+
+
 class _Kept:
     """What is kept of each replication as it arrives: its sums, and its waits pooled.
 
     The arrays are allocated once for every replication asked for, so that memory is the
-    result's size and no more (no list of arrays to stack at the end).
+    result's size and no more (no list of arrays to stack at the end). Each replication goes
+    into its own row, whatever the order it arrives in; the pooled histograms are sums of
+    whole numbers: the result does not depend on the order.
     """
 
     def __init__(self, measured: np.ndarray, reps: int) -> None:
@@ -285,31 +355,37 @@ class _Kept:
         self.reps = reps
         self.count = 0
         self.contacts = 0
-        self.traces: list = []
+        self.done = np.zeros(reps, dtype=bool)
+        self.traces: dict[int, Any] = {}
 
-    def add(self, run: RunTotals) -> None:
+    def add(self, run: RunTotals, replication: int) -> None:
         if self.count == 0:
             n = self.reps
             self.channels = np.empty((n, *run.channels.shape))
             self.groups = np.empty((n, *run.groups.shape))
             self.wait_hist = np.zeros((n, run.wait_hist.shape[0], run.wait_hist.shape[2]), dtype=np.int64)
             self.pooled = np.zeros(run.wait_hist.shape, dtype=np.int64)  # (channels, intervals, bins)
-        i = self.count
+        i = replication
         self.channels[i] = run.channels
         self.groups[i] = run.groups
         self.wait_hist[i] = run.wait_hist.sum(axis=1, where=self.measured[None, :, None], dtype=np.int64)
         self.pooled += run.wait_hist
         self.contacts += run.contacts
         if run.trace is not None:
-            self.traces.append(run.trace)
+            self.traces[i] = run.trace
+        self.done[i] = True
         self.count += 1
+
+    def ids(self) -> np.ndarray:
+        """The replication numbers kept, in order."""
+        return np.flatnonzero(self.done)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The channel sums, group sums and wait histograms of the replications kept."""
         if self.count == self.reps:
             return self.channels, self.groups, self.wait_hist
-        n = self.count  # interrupted: copy, so that the unused part is freed
-        return self.channels[:n].copy(), self.groups[:n].copy(), self.wait_hist[:n].copy()
+        rows = self.ids()  # interrupted: copy, so that the unused part is freed
+        return self.channels[rows], self.groups[rows], self.wait_hist[rows]
 
 
 def _result(
@@ -352,10 +428,10 @@ def _result(
         weekly=len(set((cal.day_of_week_factors or {}).values()) | {1.0}) > 1
         or any(g.weekdays is not None for g in sc.agent_groups.values()),
         shrinkage=np.array([g.shrinkage for g in sc.agent_groups.values()]),
-        replication_ids=np.arange(kept.count),
+        replication_ids=kept.ids(),
         channel_sums=channel_sums,
         group_sums=group_sums,
         wait_hist=wait_hist,
         interval_wait_hist=kept.pooled,
-        traces=kept.traces,
+        traces=[kept.traces[i] for i in sorted(kept.traces)],
     )

@@ -143,6 +143,33 @@ class Progress:
             self._stream.flush()
 
 
+def add_executor_options(p: argparse.ArgumentParser) -> None:
+    """``--workers N`` and ``--dask ADDRESS``: where the replications run (docs/parallel.md)."""
+    g = p.add_argument_group("parallel runs (identical results; see docs/parallel.md)")
+    g.add_argument(
+        "--workers",
+        type=whole(1),
+        action=Once,
+        metavar="N",
+        help="run the replications in N local processes (default: in this process); with --dask local, "
+        "the number of dask workers",
+    )
+    g.add_argument(
+        "--dask",
+        action=Once,
+        metavar="ADDRESS",
+        help="run the replications on a dask cluster: its scheduler's address (tcp://host:8786), or 'local' to "
+        'start one on this machine (needs pip install "ccsim[dask]")',
+    )
+
+
+def executor_arg(args: argparse.Namespace):
+    """The executor of ``--workers`` / ``--dask``: a context manager (None runs in this process)."""
+    from ccsim.parallel import executor
+
+    return executor(workers=getattr(args, "workers", None), dask=getattr(args, "dask", None))
+
+
 def load_arg(args: argparse.Namespace):
     """The scenario of ``args.file`` (a CSV points to ``ccsim erlang --csv``), its ``--variant`` applied."""
     from ccsim.errors import ScenarioError

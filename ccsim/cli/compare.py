@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ccsim.cli.common import EXIT_USAGE, MANIFEST, whole
+from ccsim.cli.common import EXIT_USAGE, MANIFEST, add_executor_options, executor_arg, whole
 from ccsim.cli.outdir import OutDir
 from ccsim.errors import CcsimError
 
@@ -65,6 +65,7 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
         help="write comparison.json, a CSV per table, report.html and the plots into this folder: a new or empty "
         f"one, or one ccsim wrote before (listed in its {MANIFEST})",
     )
+    add_executor_options(p)
     p.set_defaults(handler=_cmd_compare)
 
 
@@ -98,15 +99,17 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"simulating {text}", file=sys.stderr, flush=True)
 
-    cmp = compare_variants(
-        scenario,
-        args.variants,
-        baseline=args.baseline,
-        seed=args.seed,
-        replications=args.replications,
-        volume_scales=args.volume_scale or (1.0,),
-        progress=step,
-    )
+    with executor_arg(args) as executor:
+        cmp = compare_variants(
+            scenario,
+            args.variants,
+            baseline=args.baseline,
+            seed=args.seed,
+            replications=args.replications,
+            volume_scales=args.volume_scale or (1.0,),
+            executor=executor,
+            progress=step,
+        )
     from ccsim.outputs import comparison_html, comparison_text, comparison_xlsx
     from ccsim.outputs.data import comparison_dict
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ccsim.cli.common import MANIFEST, Once, load_arg, whole
+from ccsim.cli.common import MANIFEST, Once, add_executor_options, executor_arg, load_arg, whole
 from ccsim.cli.outdir import OutDir, about_result
 from ccsim.errors import CcsimError
 
@@ -37,6 +37,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
         "types: roster.csv and a coverage plot per group too) into this folder: a new or empty one, or one ccsim "
         f"wrote before (listed in its {MANIFEST})",
     )
+    add_executor_options(p)
     p.set_defaults(handler=_cmd_plan)
 
 
@@ -48,7 +49,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     scenario = load_arg(args)
     out = OutDir(args.out, "plan") if args.out else None
-    result = plan(scenario, seed=args.seed, replications=args.replications, max_evaluations=args.max_evaluations)
+    with executor_arg(args) as executor:
+        result = plan(
+            scenario,
+            seed=args.seed,
+            replications=args.replications,
+            max_evaluations=args.max_evaluations,
+            executor=executor,
+        )
     data = plan_dict(result)
     print(json.dumps(data, indent=2) if args.json else plan_text(result), flush=True)
     if out is not None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, MANIFEST, Once, Progress, load_arg, positive, whole
+from ccsim.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    MANIFEST,
+    Once,
+    Progress,
+    add_executor_options,
+    executor_arg,
+    load_arg,
+    positive,
+    whole,
+)
 from ccsim.cli.outdir import OutDir, about_result
 from ccsim.errors import CcsimError
 
@@ -38,6 +49,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
         help="write CSV tables and PNG plots into this folder: a new or empty one, or one that ccsim run "
         f"wrote before (listed in its {MANIFEST}), whose previous files are replaced",
     )
+    add_executor_options(p)
     p.set_defaults(handler=_cmd_run)
 
 
@@ -50,7 +62,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = Progress()
     try:
-        result = simulate(scenario, replications=args.replications, seed=args.seed, progress=progress, **limit)
+        with executor_arg(args) as executor:
+            result = simulate(
+                scenario,
+                replications=args.replications,
+                seed=args.seed,
+                progress=progress,
+                executor=executor,
+                **limit,
+            )
     finally:
         progress.close()
     print(result_json(result) if args.json else summary_text(result), flush=True)  # shown before anything can fail

@@ -278,7 +278,7 @@ def test_compare_and_plan_take_the_options(capsys):
     assert json.loads(capsys.readouterr().out) == serial
 
 
-@pytest.mark.parametrize("command", ["run", "plan", "compare"])
+@pytest.mark.parametrize("command", ["run", "plan", "compare", "sweep"])
 def test_every_simulating_command_documents_the_options(command, capsys):
     assert main([command, "--help"]) == 0
     text = capsys.readouterr().out

@@ -20,6 +20,7 @@ from ccsim.cli.erlang import _add_erlang
 from ccsim.cli.plan import _add_plan
 from ccsim.cli.run import _add_run
 from ccsim.cli.schedule import _add_schedule
+from ccsim.cli.sweep import _add_sweep
 from ccsim.cli.validate import _add_schema, _add_validate
 from ccsim.errors import CcsimError
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan(sub)
     _add_schedule(sub)
     _add_compare(sub)
+    _add_sweep(sub)
     _add_erlang(sub)
     _add_validate(sub)
     _add_schema(sub)

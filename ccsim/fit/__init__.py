@@ -1,0 +1,56 @@
+"""Scenarios from contact logs: read and clean an ACD export, estimate a desk's parameters.
+
+:func:`read_logs` reads CSV logs (plain or gzip) as a :class:`Mapping` describes them into a
+:class:`ContactLog`, with a :class:`Cleaning` report of every row dropped and every day left
+out; :func:`estimate` fits arrivals, handle time, patience, redials and the agents seen
+(:class:`Parameters`); :func:`scenario_data` and :func:`scenario_yaml` turn them into a
+scenario (a dict that :func:`ccsim.scenario_from_dict` validates, and commented YAML), and
+:func:`report_text` into a plain-text report. The rules are in ``docs/fit.md``.
+"""
+
+from ccsim.fit.arrivals import ChannelArrivals, DayType, Dispersion
+from ccsim.fit.durations import DistFit, DurationFit, fit_durations, kaplan_meier
+from ccsim.fit.estimate import (
+    AgentsSeen,
+    ChannelFit,
+    HandleTime,
+    Observed,
+    Parameters,
+    Patience,
+    Redials,
+    estimate,
+)
+from ccsim.fit.logs import Cleaning, ContactLog, Dropped, ExcludedDay, read_logs
+from ccsim.fit.mapping import DEFAULT_COLUMNS, Mapping, load_mapping, template
+from ccsim.fit.output import scenario_data, scenario_yaml
+from ccsim.fit.report import report_text
+
+__all__ = [
+    "DEFAULT_COLUMNS",
+    "AgentsSeen",
+    "ChannelArrivals",
+    "ChannelFit",
+    "Cleaning",
+    "ContactLog",
+    "DayType",
+    "Dispersion",
+    "DistFit",
+    "Dropped",
+    "DurationFit",
+    "ExcludedDay",
+    "HandleTime",
+    "Mapping",
+    "Observed",
+    "Parameters",
+    "Patience",
+    "Redials",
+    "estimate",
+    "fit_durations",
+    "kaplan_meier",
+    "load_mapping",
+    "read_logs",
+    "report_text",
+    "scenario_data",
+    "scenario_yaml",
+    "template",
+]

@@ -1,0 +1,201 @@
+"""A plain-text report of a fit: cleaning, days, arrivals, handle time, patience, redials, agents seen.
+
+Returns text; only the command line prints it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ccsim.fields import WEEKDAYS
+from ccsim.fit.durations import DurationFit
+from ccsim.fit.estimate import ChannelFit, Parameters
+from ccsim.fit.logs import LOW_DAY_SHARE
+
+__all__ = ["report_text"]
+
+
+def _hhmm(seconds: float) -> str:
+    m = round(seconds / 60)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _g(x: float, digits: int = 4) -> str:
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    return f"{x:.{digits}g}"
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    if ci is None or not all(math.isfinite(v) for v in ci):
+        return ""
+    return f" [{_g(ci[0])}, {_g(ci[1])}]"
+
+
+def _fits(fit: DurationFit, indent: str = "    ") -> list[str]:
+    lines = [f"{indent}{'distribution':<12} {'mean_s [95 % CI]':<28} {'cv/shape [95 % CI]':<28} {'dAIC':>8} {'KS':>6}"]
+    best = fit.best.aic
+    for f in fit.fits:
+        second = f"{f.shape_name} {_g(f.shape)}{_ci(f.shape_ci)}" if f.shape_name else "-"
+        lines.append(
+            f"{indent}{f.dist:<12} {_g(f.mean_s) + _ci(f.mean_ci):<28} {second:<28} {f.aic - best:>8.1f} {f.ks:>6.3f}"
+        )
+    return lines
+
+
+def _intervals(params: Parameters, ch: ChannelFit) -> list[str]:
+    step = params.interval_min * 60
+    lines = []
+    for t in params.day_types:
+        per = ch.arrivals.per_interval[t.name]
+        lo, hi = ch.arrivals.ci_low[t.name], ch.arrivals.ci_high[t.name]
+        seen = ch.agents.distinct[t.name]
+        busy = ch.agents.busy[t.name]
+        obs = ch.observed
+        lines.append(f"  {t.name} ({t.dates} dates): per interval of an average day")
+        lines.append(
+            f"    {'start':<6} {'contacts [95 % CI]':<22} {'agents seen':>11} {'busy':>6} "
+            f"{'SL':>6} {'abandon':>8} {'ASA s':>7}"
+        )
+        for k in np.flatnonzero((per > 0) | (seen > 0)):
+            sl, ab, asa = obs.service_level[t.name][k], obs.abandon_rate[t.name][k], obs.asa_s[t.name][k]
+            lines.append(
+                f"    {_hhmm(k * step):<6} {f'{per[k]:.1f} [{lo[k]:.1f}, {hi[k]:.1f}]':<22} {seen[k]:>11.1f} "
+                f"{busy[k]:>6.1f} {_pct(sl):>6} {_pct(ab):>8} {_g(asa, 3):>7}"
+            )
+    return lines
+
+
+def _pct(x: float) -> str:
+    return "-" if not math.isfinite(x) else f"{100 * x:.0f}%"
+
+
+def report_text(params: Parameters, *, per_interval: bool = True) -> str:
+    """The fit's report as plain text.
+
+    Parameters
+    ----------
+    params : Parameters
+        From :func:`ccsim.fit.estimate`.
+    per_interval : bool, default True
+        Include the per-interval tables (arrivals with CIs, agents seen, observed service).
+
+    Returns
+    -------
+    str
+    """
+    log = params.log
+    c = log.cleaning
+    out = ["Contact log", "==========="]
+    out.append(f"files: {', '.join(c.files)}")
+    out.append(f"rows read {c.rows_read:,}, kept {c.rows_kept:,}, dropped {c.rows_dropped:,}")
+    for d in c.dropped:
+        out.append(f"  dropped, {d}")
+    oc = c.outcomes
+    out.append(
+        f"outcomes: answered {oc['answered']:,}, abandoned in the queue {oc['abandoned']:,}, "
+        f"hung up before the queue {oc['before_queue']:,} (kept apart, not abandonment), "
+        f"resolved by self-service {oc['contained']:,}"
+    )
+    out.append(f"services running past midnight: {c.past_midnight:,} (each counted on the day it started)")
+    out += list(c.notes)
+    out += ["", "Days", "----", f"dates {c.first_date} to {c.last_date}, {params.dates_used} used"]
+    out.append(f"open weekdays (median daily volume above 0): {', '.join(c.open_weekdays) or 'none'}")
+    for day, (a, b) in c.opening_hours.items():
+        out.append(f"  {day} {_hhmm(a)}-{_hhmm(b)}")
+    out.append(
+        f"arrivals outside these hours (open: contacts on >= 25 % of the dates, two at least): {c.outside_hours:,}"
+    )
+    if c.excluded_days:
+        what = "kept (--keep-all-days)" if c.kept_all_days else "left out"
+        out.append(
+            f"exceptional days (below {LOW_DAY_SHARE:.0%} of the weekday's median, or a closed weekday), {what}:"
+        )
+        for d in c.excluded_days:
+            out.append(f"  {d.date} {d.weekday}: {d.contacts:,} contacts, median {_g(d.weekday_median)} ({d.why})")
+    else:
+        out.append("no exceptional days")
+    out.append(
+        "day types (weekdays grouped when their profiles are alike: chi-square p >= 1 % or distance < 5 %): "
+        + "; ".join(f"{t.name} ({t.dates} dates)" for t in params.day_types)
+    )
+    for name, ch in params.channels.items():
+        out += ["", f"Channel {name} ({ch.kind})", "-" * (len(name) + len(ch.kind) + 11)]
+        arr = ch.arrivals
+        out.append(
+            f"contacts {ch.contacts:,} (first attempts {ch.first_attempts:,}), hung up before the queue "
+            f"{ch.before_queue:,}, resolved by self-service {ch.contained:,}"
+        )
+        for t in params.day_types:
+            lo, hi = arr.daily_ci[t.name]
+            out.append(f"  {t.name}: {arr.daily_mean[t.name]:.1f} contacts a day [{lo:.1f}, {hi:.1f}]")
+        means = ", ".join(f"{WEEKDAYS[w]} {arr.weekday_daily_mean[w]:.1f}" for w in range(7) if arr.weekday_dates[w])
+        out.append(f"  mean per weekday: {means}")
+        d = arr.dispersion
+        out.append(
+            f"  over-dispersion: daily counts' variance / mean = {_g(d.variance_to_mean, 3)} within weekdays "
+            f"(1 for Poisson arrivals; chi-square p = {_g(d.p_value, 3)}, {d.dof} dof); overdispersion_cv "
+            f"{_g(d.overdispersion_cv, 3)}. Above 1, days vary more than chance alone (campaigns, weather, "
+            "a trend); the scenario draws each day's volume with that spread."
+        )
+        if ch.handle is not None:
+            out.append(
+                f"handle time: {ch.handle.fit.n_observed:,} answered contacts ({ch.handle.zero:,} at 0 s left out)"
+            )
+            out += _fits(ch.handle.fit)
+            step = params.interval_min * 60
+            diff = np.flatnonzero(ch.handle.interval_differs)
+            if diff.size:
+                out.append(
+                    "  intervals whose mean differs from the channel's (z-test, 5 % Bonferroni): "
+                    + ", ".join(f"{_hhmm(k * step)} {ch.handle.interval_mean_s[k]:.0f} s" for k in diff)
+                )
+            else:
+                out.append("  no interval's mean differs significantly from the channel's")
+        p = ch.patience
+        if p is not None:
+            out.append(
+                f"patience: {p.abandoned:,} abandonments (observed), {p.answered_waiting:,} answered after waiting "
+                f"(censored at their wait), {p.answered_at_once:,} answered at once (censored at 0)"
+            )
+            out.append(
+                f"  simple estimator (total queue time / abandonments): {_g(p.simple_mean_s)} s{_ci(p.simple_mean_ci)}"
+                " (exact for exponential patience)"
+            )
+            out.append(
+                f"  Kaplan-Meier: median {_g(p.km_median_s)} s, mean up to the longest wait "
+                f"{_g(p.km_restricted_mean_s)} s (a lower bound)"
+            )
+            if p.fit is not None:
+                out += _fits(p.fit)
+        r = ch.redials
+        if r is not None:
+            out.append(
+                f"redials: {r.redialled:,} of {r.abandoned:,} abandoning customers came back "
+                f"({100 * r.probability:.1f} %{_ci(tuple(100 * v for v in r.probability_ci))} %)"
+                f" within {log.redial_window_s / 3600:g} h"
+            )
+            if r.delay is not None:
+                out.append("  delay from hanging up to the next contact:")
+                out += _fits(r.delay)
+            out.append(
+                f"repeat contacts: {r.repeated:,} of {r.answered:,} answered customers contacted again "
+                f"({100 * r.repeat_share:.1f} %)"
+            )
+        obs = ch.observed
+        out.append(
+            f"observed: service level ({_g(obs.answer_within_s)} s) {_pct(obs.total_service_level)}, "
+            f"abandonment {_pct(obs.total_abandon_rate)}, ASA {_g(obs.total_asa_s, 3)} s"
+        )
+        out.append(
+            "agents seen: distinct agent ids handling a contact in each interval, and busy agents (handle time "
+            "/ interval length). Agents in a log often do other work too: they are not the staffing that "
+            "reproduces the service."
+        )
+        if ch.kind == "chat":
+            out.append(f"  most chats one agent handled at once: {ch.agents.max_concurrent}")
+        if per_interval:
+            out += _intervals(params, ch)
+    return "\n".join(out) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -457,6 +458,6 @@ def test_availability_makes_whole_agents_exactly_and_fractions_smoothly():
     runs = [steady(10, a) for a in (0.8, 0.825, 0.85, 0.875, 0.9)]
     sl = [r.channel("phone")["service_level"] for r in runs]
     ab = [r.channel("phone")["abandon_rate"] for r in runs]
-    assert all(b > a for a, b in zip(sl, sl[1:], strict=False)) and all(b < a for a, b in zip(ab, ab[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(sl)) and all(b < a for a, b in itertools.pairwise(ab))
     whole = sl[-1] - sl[0]
-    assert max(b - a for a, b in zip(sl, sl[1:], strict=False)) < 0.5 * whole
+    assert max(b - a for a, b in itertools.pairwise(sl)) < 0.5 * whole

@@ -10,22 +10,25 @@ Built from the event traces of a run (``simulate(..., trace=True)``): one row pe
 ``channel``
     The channel (the queue of an ACD log).
 ``arrival``
-    When it reached the agents' queue (after self-service), as an ISO date and time.
+    When it reached the desk (before any self-service), as an ISO date and time.
 ``answer``, ``end``
     When an agent answered it, and when that first handling ended (empty when it was not
     answered, or had not ended when the run stopped).
 ``outcome``
     ``answered``, ``abandoned`` (hung up while waiting), ``contained`` (resolved in
-    self-service: no queue, no arrival time at the queue; its time is when it came in) or
+    self-service: no queue) or
     ``waiting`` (still waiting when the run stopped).
 ``agent``
     Empty: the simulation has groups, not named agents.
 ``group``
     The agent group that answered it.
+``customer_id``
+    Empty: redials and repeat contacts are not linked to their customer yet.
 ``kind``
     ``fresh``, ``redial`` or ``repeat``.
 ``wait_s``, ``handle_s``
-    Seconds from the queue to the answer (or to hanging up), and of the first handling.
+    Seconds from reaching the queue (after self-service) to the answer or to hanging up, and
+    of the first handling.
 
 Dates: the first simulated day is the first day with the calendar's ``start_weekday`` on or
 after 2024-01-01 (a Monday); replication ``R`` is shifted by ``R`` whole weeks per started
@@ -39,7 +42,7 @@ import datetime as dt
 import math
 from typing import Any
 
-__all__ = ["COLUMNS", "contact_log"]
+__all__ = ["COLUMNS", "contact_log", "contact_log_csv"]
 
 #: The columns of the log, in order.
 COLUMNS = (
@@ -52,6 +55,7 @@ COLUMNS = (
     "outcome",
     "agent",
     "group",
+    "customer_id",
     "kind",
     "wait_s",
     "handle_s",
@@ -124,15 +128,29 @@ def contact_log(
                     "replication": int(rep),
                     "contact_id": f"{int(rep)}-{cid}",
                     "channel": c["channel"],
-                    "arrival": _stamp(base, queued if queued is not None else c["came"]),
+                    "arrival": _stamp(base, c["came"]),
                     "answer": _stamp(base, answer) if answer is not None else "",
                     "end": _stamp(base, end) if end is not None else "",
                     "outcome": outcome,
                     "agent": "",
                     "group": c.get("group", ""),
+                    "customer_id": "",
                     "kind": c["kind"],
                     "wait_s": round(wait - queued, 6) if wait is not None else None,
                     "handle_s": round(end - answer, 6) if answer is not None and end is not None else None,
                 }
             )
     return rows
+
+
+def contact_log_csv(rows: list[dict[str, Any]]) -> str:
+    """The log as CSV text: a header of :data:`COLUMNS`, one line per contact."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow(["" if r[c] is None else r[c] for c in COLUMNS])
+    return buf.getvalue()

@@ -8,6 +8,10 @@ scenario (a dict that :func:`ccsim.scenario_from_dict` validates, and commented 
 :func:`report_text` into a plain-text report. The rules are in ``docs/fit.md``.
 """
 
+import sys as _sys
+import types as _types
+
+from ccsim.fit.api import Fit, fit_logs
 from ccsim.fit.arrivals import ChannelArrivals, DayType, Dispersion
 from ccsim.fit.durations import DistFit, DurationFit, fit_durations, kaplan_meier
 from ccsim.fit.estimate import (
@@ -24,12 +28,14 @@ from ccsim.fit.logs import Cleaning, ContactLog, Dropped, ExcludedDay, read_logs
 from ccsim.fit.mapping import DEFAULT_COLUMNS, Mapping, load_mapping, template
 from ccsim.fit.output import scenario_data, scenario_yaml
 from ccsim.fit.report import report_text
+from ccsim.fit.staffing import Check, EffectiveStaffing, check, effective_staffing
 
 __all__ = [
     "DEFAULT_COLUMNS",
     "AgentsSeen",
     "ChannelArrivals",
     "ChannelFit",
+    "Check",
     "Cleaning",
     "ContactLog",
     "DayType",
@@ -37,15 +43,20 @@ __all__ = [
     "DistFit",
     "Dropped",
     "DurationFit",
+    "EffectiveStaffing",
     "ExcludedDay",
+    "Fit",
     "HandleTime",
     "Mapping",
     "Observed",
     "Parameters",
     "Patience",
     "Redials",
+    "check",
+    "effective_staffing",
     "estimate",
     "fit_durations",
+    "fit_logs",
     "kaplan_meier",
     "load_mapping",
     "read_logs",
@@ -54,3 +65,13 @@ __all__ = [
     "scenario_yaml",
     "template",
 ]
+
+
+class _CallableModule(_types.ModuleType):
+    """``ccsim.fit`` is this package and, called, :func:`fit_logs`: ``ccsim.fit(paths, mapping)``."""
+
+    def __call__(self, *args, **kwargs):
+        return fit_logs(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallableModule

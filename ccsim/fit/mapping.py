@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ccsim.contact_log import COLUMNS as CONTACT_LOG_COLUMNS
 from ccsim.fields import Name, Strict
 
 __all__ = [
@@ -29,20 +30,8 @@ __all__ = [
 ]
 
 #: The columns of the simulator's contact log (``ccsim run --contacts``): what a log without
-#: a mapping file must have, by these names.
-DEFAULT_COLUMNS = (
-    "contact_id",
-    "channel",
-    "arrival",
-    "answer",
-    "end",
-    "outcome",
-    "agent",
-    "group",
-    "customer_id",
-    "wait_s",
-    "handle_s",
-)
+#: a mapping file must have, by these names (its ``replication`` and ``kind`` are extra).
+DEFAULT_COLUMNS = tuple(c for c in CONTACT_LOG_COLUMNS if c not in ("replication", "kind"))
 
 #: What an outcome value may mean: answered by an agent, abandoned in the queue, hung up
 #: before reaching the queue (in the IVR or the greeting: kept apart from queue abandonment),

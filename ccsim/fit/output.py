@@ -99,6 +99,7 @@ def _build(
     name: str | None,
     staffing: Mapping[str, Sequence[float]] | None,
     staffing_note: str | None,
+    availability: Mapping[str, Sequence[float]] | None = None,
 ) -> tuple[dict[str, Any], dict[tuple, str]]:
     notes: dict[tuple, str] = {}
     log = params.log
@@ -198,6 +199,11 @@ def _build(
             note = PLACEHOLDER_NOTE
         groups[group] = {"skills": [ch_name], "staffing": [int(v) if float(v).is_integer() else v for v in values]}
         notes[("agent_groups", group, "staffing")] = note
+        if availability is not None and group in availability:
+            groups[group]["availability"] = [float(a) for a in availability[group]]
+            notes[("agent_groups", group, "availability")] = (
+                "share of the agents on duty answering contacts: effective staffing / staffing (see docs/fit.md)"
+            )
     data = {
         "name": name or "Fitted desk",
         "description": (
@@ -218,6 +224,7 @@ def scenario_data(
     name: str | None = None,
     staffing: Mapping[str, Sequence[float]] | None = None,
     staffing_note: str | None = None,
+    availability: Mapping[str, Sequence[float]] | None = None,
 ) -> dict[str, Any]:
     """The fitted scenario as a dict (``ccsim.scenario_from_dict`` validates it).
 
@@ -232,12 +239,14 @@ def scenario_data(
         seen) of those groups; group names are :func:`group_name` of each channel.
     staffing_note : str, optional
         Where the given staffing comes from (the YAML comment).
+    availability : mapping, optional
+        ``{group: one share per interval of the run}``: the groups' ``availability``.
 
     Returns
     -------
     dict
     """
-    return _build(params, name, staffing, staffing_note)[0]
+    return _build(params, name, staffing, staffing_note, availability)[0]
 
 
 def _scalar(v: Any) -> str:
@@ -311,13 +320,14 @@ def scenario_yaml(
     name: str | None = None,
     staffing: Mapping[str, Sequence[float]] | None = None,
     staffing_note: str | None = None,
+    availability: Mapping[str, Sequence[float]] | None = None,
 ) -> str:
     """The fitted scenario as YAML, commented with where every number came from.
 
     Takes the arguments of :func:`scenario_data`; ``yaml.safe_load`` of the text gives the
     same dict.
     """
-    data, notes = _build(params, name, staffing, staffing_note)
+    data, notes = _build(params, name, staffing, staffing_note, availability)
     c = params.log.cleaning
     head = [
         f"Fitted by ccsim fit from {len(c.files)} file(s): {', '.join(c.files)}.",

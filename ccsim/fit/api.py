@@ -1,0 +1,144 @@
+"""``ccsim.fit(paths, mapping)``: a scenario from contact logs, with its effective staffing, in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ccsim.fit.estimate import Parameters, estimate
+from ccsim.fit.logs import read_logs
+from ccsim.fit.mapping import Mapping, load_mapping
+from ccsim.fit.output import scenario_data, scenario_yaml
+from ccsim.fit.report import report_text
+from ccsim.fit.staffing import Check, EffectiveStaffing, check, effective_staffing
+
+__all__ = ["Fit", "fit_logs"]
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """A desk fitted from contact logs.
+
+    Attributes
+    ----------
+    parameters : Parameters
+        Every estimate (arrivals, handle time, patience, redials, agents seen, observed service).
+    staffing : EffectiveStaffing
+        The effective staffing per interval, and the availability it implies.
+    seed, replications : int
+        Of the effective-staffing search.
+    """
+
+    parameters: Parameters
+    staffing: EffectiveStaffing
+    seed: int
+    replications: int
+
+    def _groups(self) -> tuple[dict[str, list[int]], dict[str, list[float]]]:
+        staffing, availability = {}, {}
+        for g in self.staffing.effective:
+            staffing[g], availability[g] = self.staffing.staffing_and_availability(g)
+        return staffing, availability
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The fitted scenario as a dict (the YAML file's content)."""
+        staffing, availability = self._groups()
+        return scenario_data(self.parameters, staffing=staffing, availability=availability, staffing_note=_NOTE)
+
+    @cached_property
+    def scenario(self) -> Any:
+        """The fitted scenario, validated, with the effective staffing."""
+        from ccsim.loader import scenario_from_dict
+
+        return scenario_from_dict(self.data, source="fitted scenario")
+
+    def yaml(self) -> str:
+        """The fitted scenario as YAML, commented with where every number came from."""
+        staffing, availability = self._groups()
+        return scenario_yaml(self.parameters, staffing=staffing, availability=availability, staffing_note=_NOTE)
+
+    def report(self) -> str:
+        """The estimates in words and numbers, with the effective staffing and the availability it implies."""
+        lines = [report_text(self.parameters), "", "Effective staffing (dedicated agents reproducing the log)"]
+        for g, e in self.staffing.effective.items():
+            overall = self.staffing.overall_availability(g)
+            modes = self.staffing.calibrated_to[g]
+            shown = "" if overall != overall else f"; the log's agents answered {100 * overall:.0f} % of their time"
+            lines.append(
+                f"  {g}: {e.sum() * self.parameters.interval_min / 60:,.1f} effective agent-hours against "
+                f"{self.staffing.seen[g].sum() * self.parameters.interval_min / 60:,.1f} seen{shown}"
+            )
+            lines.append(
+                f"    intervals calibrated on abandonment {int((modes == 'abandonment').sum())}, on the wait "
+                f"{int((modes == 'wait').sum())}, left at the agents seen {int((modes == 'seen').sum())}"
+            )
+        lines.append(
+            "  Agents seen in a log are often busy with other work (email, breaks, meetings): the effective "
+            "staffing is how many agents doing nothing but this queue would give the log's abandonment."
+        )
+        return "\n".join(lines)
+
+    def check(self, *, replications: int = 20, seed: int | None = None, executor: Any = None) -> Check:
+        """Replay the fitted scenario against the log (another seed than the fit's by default)."""
+        return check(
+            self.parameters,
+            self.scenario,
+            replications=replications,
+            seed=self.seed + 1 if seed is None else seed,
+            executor=executor,
+        )
+
+
+_NOTE = (
+    "effective staffing: the agents seen, and availability = effective agents / staffing, with which the "
+    "model reproduces the log's abandonment per interval (docs/fit.md)"
+)
+
+
+def fit_logs(
+    paths: str | Path | Sequence[str | Path],
+    mapping: str | Path | Mapping | None = None,
+    *,
+    interval_min: int = 30,
+    keep_all_days: bool = False,
+    calibrate_to: str = "abandonment",
+    replications: int = 20,
+    seed: int = 1,
+    executor: Any = None,
+) -> Fit:
+    """Read, clean and fit contact logs, and find the effective staffing.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        CSV logs (plain or gzip).
+    mapping : path or Mapping, optional
+        The mapping file (or model) naming the log's columns (default: ccsim's own columns,
+        as ``ccsim run --contacts`` writes them).
+    interval_min : int, default 30
+        Interval length.
+    keep_all_days : bool, default False
+        Keep exceptional days (holidays, outages).
+    calibrate_to : {"abandonment", "wait"}
+        What the effective staffing reproduces.
+    replications, seed : int
+        Of the effective-staffing search.
+
+    Returns
+    -------
+    Fit
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    if mapping is not None and not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    log = read_logs(list(paths), mapping, interval_min=interval_min, keep_all_days=keep_all_days)
+    params = estimate(log)
+    staffing = effective_staffing(
+        params, calibrate_to=calibrate_to, replications=replications, seed=seed, executor=executor
+    )
+    return Fit(params, staffing, seed, replications)

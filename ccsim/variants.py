@@ -275,7 +275,10 @@ def compare_variants(
     seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed  # drawn once for all
     reps = scenario.simulation.replications if replications is None else replications
     cost_of = costs if costs is not None else _default_costs()
-    prepare = prepare if prepare is not None else _default_prepare
+    if prepare is None:
+
+        def prepare(sc: Scenario, seed: int, reps: int) -> tuple[Scenario, Any]:
+            return _default_prepare(sc, seed, reps, executor)
 
     runs: list[VariantRun] = []
     for scale in scales:
@@ -285,6 +288,8 @@ def compare_variants(
             sc = scale_volume(bases[name], scale)
             sc, plan = prepare(sc, seed, reps)
             res = simulate(sc, replications=reps, seed=seed, executor=executor)
+            if res.interrupted:  # Ctrl-C: a comparison of partial runs would mislead
+                raise KeyboardInterrupt
             runs.append(VariantRun(name, scale, sc, res, cost_of(res, sc) if cost_of else None, plan))
     main = tuple(r for r in runs if r.scale == 1.0)
     base_run = next(r for r in main if r.name == baseline)
@@ -314,13 +319,13 @@ def _default_costs() -> Callable[[SimulationResult, Scenario], Any]:
     return costs
 
 
-def _default_prepare(scenario: Scenario, seed: int, replications: int) -> tuple[Scenario, Any]:
+def _default_prepare(scenario: Scenario, seed: int, replications: int, executor: Any = None) -> tuple[Scenario, Any]:
     planned = [g for g, spec in scenario.agent_groups.items() if getattr(spec, "staffing", None) == "plan"]
     if not planned:
         return scenario, None
     from ccsim.planning import plan
 
-    p = plan(scenario, seed=seed)
+    p = plan(scenario, seed=seed, executor=executor)
     if p.roster is not None:  # with shift types: the roster's agents on duty, over-cover and all
         groups = {g: {"staffing": [int(x) for x in p.roster.staffing[g]]} for g in p.planned_groups}
         return scenario.replace({"agent_groups": groups}), p

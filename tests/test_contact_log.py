@@ -65,3 +65,39 @@ def test_abandoned_contacts_have_their_time_in_queue(run):
     log = res.contact_log()
     gone = log["outcome"] == "abandoned"
     assert gone.any() and np.all(log["wait_s"][gone] >= 0) and np.all(log["answer"][gone] == "")
+
+
+def test_ccsim_run_writes_the_contact_log_that_ccsim_fit_reads(tmp_path, capsys):
+    from ccsim.cli import main
+
+    log = tmp_path / "contacts.csv"
+    scenario = str(ROOT / "scenarios" / "erlang_a_abandonment.yaml")
+    assert main(["run", scenario, "--replications", "3", "--seed", "1", "--contacts", str(log)]) == 0
+    capsys.readouterr()
+    header = log.read_text().splitlines()[0].split(",")
+    from ccsim.fit import DEFAULT_COLUMNS
+
+    assert set(DEFAULT_COLUMNS) <= set(header)
+    out, report = tmp_path / "fitted.yaml", tmp_path / "report"
+    args = ["fit", str(log), "--replications", "4", "--out", str(out), "--report", str(report), "--check"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "Effective staffing" in text and "Check: the fitted scenario replayed" in text
+    assert load_scenario(out).agent_groups and (report / "report.html").read_text().startswith("<!DOCTYPE html>")
+    assert main(["run", str(out), "--replications", "2"]) == 0
+
+
+def test_ccsim_fit_template_and_bad_arguments(tmp_path, capsys):
+    from ccsim.cli import main
+
+    assert main(["fit", "--template"]) == 0
+    assert "columns:" in capsys.readouterr().out
+    assert main(["fit"]) == 2
+    assert "give one or more contact logs" in capsys.readouterr().err
+    assert main(["fit", "x.csv", "--interval", "20min"]) == 2
+    assert "--interval: must be 15min, 30min or 60min, got '20min'" in capsys.readouterr().err
+    assert (
+        main(["run", str(ROOT / "scenarios" / "textbook_erlang_c.yaml"), "--contacts", str(tmp_path / "no" / "c.csv")])
+        == 2
+    )
+    assert f"--contacts: the folder {tmp_path / 'no'} does not exist" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from ccsim import __version__
 from ccsim.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, MANIFEST, Parser, Progress
 from ccsim.cli.compare import _add_compare
 from ccsim.cli.erlang import _add_erlang
+from ccsim.cli.fit import _add_fit
 from ccsim.cli.plan import _add_plan
 from ccsim.cli.run import _add_run
 from ccsim.cli.schedule import _add_schedule
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_schedule(sub)
     _add_compare(sub)
     _add_sweep(sub)
+    _add_fit(sub)
     _add_erlang(sub)
     _add_validate(sub)
     _add_schema(sub)

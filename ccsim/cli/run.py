@@ -49,6 +49,12 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
         help="write CSV tables and PNG plots into this folder: a new or empty one, or one that ccsim run "
         f"wrote before (listed in its {MANIFEST}), whose previous files are replaced",
     )
+    p.add_argument(
+        "--contacts",
+        metavar="FILE.csv",
+        help="write every simulated contact, one row each, in the columns ccsim fit reads (arrival, answer, "
+        "end, outcome, wait_s, handle_s...; the run keeps event traces, so keep it small)",
+    )
     add_executor_options(p)
     p.set_defaults(handler=_cmd_run)
 
@@ -59,6 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load_arg(args)
     out = OutDir(args.out, "run") if args.out else None  # checked before a long run, not after
+    contacts = _contacts_path(args.contacts)
     limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = Progress()
     try:
@@ -69,6 +76,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 progress=progress,
                 executor=executor,
+                trace=contacts is not None,
                 **limit,
             )
     finally:
@@ -84,9 +92,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
             print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
+    if contacts is not None:
+        from ccsim.contact_log import contact_log, contact_log_csv
+        from ccsim.files import write_atomic
+
+        days = scenario.calendar.days
+        rows = contact_log(
+            result.traces,
+            replication_ids=result.replication_ids,
+            start_weekday=scenario.calendar.start_weekday,
+            days=days,
+        )
+        try:
+            write_atomic(contacts, contact_log_csv(rows))
+        except OSError as exc:
+            print(f"ccsim: error: --contacts: cannot write {contacts}: {exc.strerror or exc}", file=sys.stderr)
+            code = EXIT_USAGE
+        else:
+            print(f"wrote {len(rows):,} contacts to {contacts}", file=sys.stderr)
     if result.interrupted:
         print(f"ccsim: interrupted: results cover the {result.replications} finished replications", file=sys.stderr)
     return code
+
+
+def _contacts_path(value: str | None):
+    """The ``--contacts`` file, checked before the run: its folder must exist."""
+    if value is None:
+        return None
+    from pathlib import Path
+
+    path = Path(value)
+    if path.is_dir():
+        raise CcsimError(f"--contacts: {path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise CcsimError(f"--contacts: the folder {path.parent} does not exist")
+    return path
 
 
 def _output_files(result) -> dict[str, str | bytes]:

@@ -315,6 +315,8 @@ def plan(
         state["evaluations"] += 1
         n = reps if replications is None else replications
         res = simulate(scenario, replications=n, seed=seed, staffing=staffing, executor=executor)
+        if res.interrupted:  # Ctrl-C: a search on partial results would mislead
+            raise KeyboardInterrupt
         misses = _check_targets(res, scenario, planned, confident)
         if progress is not None:
             progress(

@@ -167,6 +167,8 @@ def plan_roster(
         result = simulate(
             sc, replications=plan.result.replications, seed=plan.seed, staffing=staffing, executor=executor
         )
+        if result.interrupted:  # Ctrl-C: a repair on partial results would mislead
+            raise KeyboardInterrupt
         misses = _check_targets(result, sc, plan.planned_groups, confident=True)
         rounds += 1
         if progress is not None:

@@ -23,7 +23,8 @@ Built from the event traces of a run (``simulate(..., trace=True)``): one row pe
 ``group``
     The agent group that answered it.
 ``customer_id``
-    Empty: redials and repeat contacts are not linked to their customer yet.
+    The customer: the ``contact_id`` of the customer's first contact (its redials and repeat
+    contacts carry it too).
 ``kind``
     ``fresh``, ``redial`` or ``repeat``.
 ``wait_s``, ``handle_s``
@@ -101,7 +102,8 @@ def contact_log(
             t = float(t)
             c = contacts.get(cid)
             if event == "arrive":
-                contacts[cid] = {"channel": channel, "kind": where, "came": t}
+                kind, _, root = str(where).partition(" of ")
+                contacts[cid] = {"channel": channel, "kind": kind, "came": t, "root": int(root) if root else cid}
                 continue
             if c is None:
                 continue
@@ -134,7 +136,7 @@ def contact_log(
                     "outcome": outcome,
                     "agent": "",
                     "group": c.get("group", ""),
-                    "customer_id": "",
+                    "customer_id": f"{int(rep)}-{c['root']}",
                     "kind": c["kind"],
                     "wait_s": round(wait - queued, 6) if wait is not None else None,
                     "handle_s": round(end - answer, 6) if answer is not None and end is not None else None,

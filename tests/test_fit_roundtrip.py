@@ -18,6 +18,7 @@ DESK = {
             "volume": {"per_day": 700, "profile": [3, 4, 5, 6, 6, 5, 4, 4, 5, 6, 6, 5, 4, 4, 3, 3]},
             "handle_time": {"dist": "lognormal", "mean_s": 240, "cv": 0.8},
             "patience": {"dist": "weibull", "mean_s": 150, "shape": 1.5},
+            "redial": {"probability": 0.3, "delay": {"dist": "exponential", "mean_s": 600}},
         }
     },
     "agent_groups": {"team": {"skills": ["phone"], "staffing": TRUTH}},
@@ -41,9 +42,13 @@ def test_every_parameter_comes_back_within_its_interval(fitted):
     assert handle.mean_ci[0] <= 240 <= handle.mean_ci[1] and handle.shape_ci[0] <= 0.8 <= handle.shape_ci[1]
     patience = ch.patience.fit.fit("weibull")
     assert patience.mean_ci[0] <= 150 <= patience.mean_ci[1] and patience.shape_ci[0] <= 1.5 <= patience.shape_ci[1]
+    redials = ch.redials
+    assert redials.probability_ci[0] <= 0.3 <= redials.probability_ci[1]
+    delay = redials.delay.fit("exponential")
+    assert delay.mean_ci[0] <= 600 <= delay.mean_ci[1]
     volume = np.asarray(fitted.data["channels"]["phone"]["volume"]["per_interval"][:16])
     expected = 700 * np.array([3, 4, 5, 6, 6, 5, 4, 4, 5, 6, 6, 5, 4, 4, 3, 3]) / 72
-    assert np.all(np.abs(volume - expected) <= 4 * np.sqrt(expected / 150))  # 150 days: Poisson noise
+    assert np.all(np.abs(volume - expected) <= 4 * np.sqrt(expected / 150))  # 150 days: Poisson noise (first attempts)
 
 
 def test_the_effective_staffing_is_the_staffing_that_made_the_log(fitted):

@@ -420,7 +420,7 @@ class ContactCenter(HeapGroups):
         ch = c.ch
         row = ch.rows[self.cur]
         if self.trace is not None:
-            self._log("arrive", c, c.kind)
+            self._log("arrive", c, c.kind if c.root is None else f"{c.kind} of {c.root}")
         if ch.ss_time is not None and c.kind == "fresh":
             row[SELF_SERVED] += 1
             if u_ss < ch.containment:
@@ -540,6 +540,7 @@ class ContactCenter(HeapGroups):
         old = ev.contact
         c = self._new_contact(old.ch)
         c.kind = "redial"
+        c.root = old.root if old.root is not None else old.id
         c.ctype = old.ctype
         c.base_s = old.base_s
         c.hu = old.hu
@@ -804,6 +805,7 @@ class ContactCenter(HeapGroups):
         old = ev.contact
         c = self._new_contact(old.ch)
         c.kind = "repeat"
+        c.root = old.root if old.root is not None else old.id
         c.first = False
         c.ctype = old.ctype
         c.issue_row = old.issue_row

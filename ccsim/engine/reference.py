@@ -160,6 +160,7 @@ class Contact:
         self.ctype: str | None = None
         self.base_s = base_s
         self.hu = 0.5
+        self.root: int | None = None  # a redial or repeat contact: its customer's first contact
         self.u_out = u_out
         self.first = kind != "repeat"
         self.patience_s = patience_s
@@ -556,6 +557,7 @@ class ReferenceModel:
                     c.hu = ch.own_later.next()
             c.patience_s = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
             c.ctype, c.issue_row = old.ctype, old.issue_row
+            c.root = old.root if old.root is not None else old.id  # the customer's first contact
             u_route, u_ss = ch.u_later.next(), 1.0
 
     def attempt(self, c: Contact, u_route: float, u_ss: float):
@@ -565,7 +567,7 @@ class ReferenceModel:
         ``"repeat"``), or None.
         """
         env, ch = self.env, c.ch
-        self.log("arrive", c, c.kind)
+        self.log("arrive", c, c.kind if c.root is None else f"{c.kind} of {c.root}")
 
         # 2. self-service (new contacts only: redials and repeats ask for an agent)
         if ch.ss_time is not None and c.kind == "fresh":

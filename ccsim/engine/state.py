@@ -56,6 +56,7 @@ class Contact:
         "kind",
         "overflow_queues",
         "queue",
+        "root",
         "row",
         "stage",
         "state",
@@ -74,6 +75,7 @@ class Contact:
         self.u_out = u_out  # outcome draw of the first handling
         self.issue_row = issue_row  # stats row of the interval the issue was first offered
         self.id: int | None = None  # numbered only when a trace is kept
+        self.root: int | None = None  # a redial or repeat contact: its customer's first contact (traces)
         self.state = WAITING
         self.stage = ENTRY
         self.kind = "fresh"  # fresh, redial or repeat

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ccsim.fields import WEEKDAYS
 from ccsim.fit.arrivals import ChannelArrivals, DayType, channel_arrivals, day_types
 from ccsim.fit.durations import DurationFit, fit_durations, kaplan_meier, restricted_mean
 from ccsim.fit.logs import ABANDONED, ANSWERED, CONTAINED, ContactLog
@@ -187,6 +188,27 @@ def _per_day_interval(log: ContactLog, mask: np.ndarray, n_int: int, weights=Non
     return np.bincount(idx, weights=w, minlength=n_days * n_int).reshape(n_days, n_int)
 
 
+def _open_gap(log: ContactLog, t0: np.ndarray, t1: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """The part of each gap ``[t0, t1)`` within opening hours (the model counts redial delays so).
+
+    A customer who hangs up at 17:55 and calls back at 09:05 the next morning waited 10 minutes of
+    opening hours, not 15 hours. Gaps within one day are kept; weekdays without inferred hours count
+    as closed all day.
+    """
+    hours = log.cleaning.opening_hours
+    first = log.first_date.weekday()  # day 0's weekday
+    out = gap.copy()
+    d0, d1 = (t0 // 86400).astype(np.int64), (t1 // 86400).astype(np.int64)
+    for i in np.flatnonzero(d1 > d0):
+        total = 0.0
+        for d in range(int(d0[i]), int(d1[i]) + 1):
+            start, end = hours.get(WEEKDAYS[(first + d) % 7], (0.0, 0.0))
+            lo, hi = d * 86400.0 + start, d * 86400.0 + end
+            total += max(0.0, min(hi, t1[i]) - max(lo, t0[i]))
+        out[i] = total
+    return out
+
+
 def _redial_marks(log: ContactLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each contact: is it a redial, and for each abandonment / answer: the delay to the next (nan: none)."""
     n = len(log)
@@ -202,6 +224,7 @@ def _redial_marks(log: ContactLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     left = np.where(log.outcome[cur] == ANSWERED, left + np.nan_to_num(log.handle_s[cur]), left)
     gap = log.arrival_s[nxt] - left
     within = (gap >= 0) & (gap <= log.redial_window_s)
+    gap = _open_gap(log, left, log.arrival_s[nxt], gap)
     delay[cur[within]] = gap[within]
     is_redial[nxt[within & (log.outcome[cur] == ABANDONED)]] = True
     known = np.zeros(n, dtype=bool)

@@ -16,8 +16,8 @@ Built from the event traces of a run (``simulate(..., trace=True)``): one row pe
     answered, or had not ended when the run stopped).
 ``outcome``
     ``answered``, ``abandoned`` (hung up while waiting), ``contained`` (resolved in
-    self-service: no queue) or
-    ``waiting`` (still waiting when the run stopped).
+    self-service: no queue), ``waiting`` (still waiting when the run stopped) or ``unfinished``
+    (still in self-service then).
 ``agent``
     Empty: the simulation has groups, not named agents.
 ``group``
@@ -121,8 +121,8 @@ def contact_log(
             queued = c.get("queued")
             if "answer" in c:
                 outcome = "answered"
-            else:
-                outcome = c.get("outcome", "waiting" if queued is not None else "contained")
+            else:  # still waiting, or still in self-service, when the run stopped
+                outcome = c.get("outcome", "waiting" if queued is not None else "unfinished")
             answer, end = c.get("answer"), c.get("end")
             wait = (answer if answer is not None else c.get("gone")) if queued is not None else None
             rows.append(

@@ -183,7 +183,9 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                 problem(line, col[name], f"column {name}: must be a number, got {text!r}")
                 continue
             low_ok = value >= 0 if name == "volume" else value > 0
-            if not math.isfinite(value) or not low_ok:
+            if not math.isfinite(value):
+                problem(line, col[name], f"column {name}: must be a finite number, got {text}")
+            elif not low_ok:
                 problem(line, col[name], f"column {name}: {rule}, got {text}")
             elif value > upper:
                 problem(line, col[name], f"column {name}: must be <= {upper:,}, got {shown(value)}")

@@ -211,6 +211,12 @@ class SimulationResult:
         ``(channels, intervals, bins)`` waits of answered contacts, pooled over replications.
     traces : list
         Event logs per replication, when asked for.
+    vendor_names : list of str
+        The scenario's vendors.
+    vendor_sums : numpy.ndarray or None
+        ``(replications, vendors, channels, intervals, len(VENDOR_STATS))``: what each vendor
+        was sent of each channel, answered (within the answer target, and its waits from the
+        vendor offer), lost to hang-ups and gave back, per interval of the vendor offer.
     """
 
     scenario: str
@@ -241,6 +247,8 @@ class SimulationResult:
     wait_hist: np.ndarray = field(repr=False)
     interval_wait_hist: np.ndarray = field(repr=False)
     traces: list = field(default_factory=list, repr=False)
+    vendor_names: list[str] = field(default_factory=list)
+    vendor_sums: np.ndarray | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ per replication
 

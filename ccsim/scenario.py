@@ -854,6 +854,12 @@ class Scenario(Strict):
             Every problem of the changed scenario, with its dotted path.
         """
         overrides = merge(_plain(dict(changes or {})), _plain(fields))
+        if isinstance(overrides, dict) and "forecast" in overrides:
+            raise CcsimError(
+                "forecast: a forecast file is read when its YAML file loads (ccsim.load_scenario); to change the "
+                "forecast here, replace the channels' volume.per_interval, handle_time_per_interval_s or "
+                "patience_per_interval_s"
+            )
         data = merge(self.to_data(), overrides)
         out = validate_scenario(data, source=f"{self.name}: replace")
         out._variant_name = self._variant_name

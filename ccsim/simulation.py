@@ -365,7 +365,9 @@ class _Kept:
             self.groups = np.empty((n, *run.groups.shape))
             self.wait_hist = np.zeros((n, run.wait_hist.shape[0], run.wait_hist.shape[2]), dtype=np.int64)
             self.pooled = np.zeros(run.wait_hist.shape, dtype=np.int64)  # (channels, intervals, bins)
+            self.vendors = np.empty((n, *run.vendors.shape))  # (vendors, channels, intervals, VENDOR_STATS)
         i = replication
+        self.vendors[i] = run.vendors
         self.channels[i] = run.channels
         self.groups[i] = run.groups
         self.wait_hist[i] = run.wait_hist.sum(axis=1, where=self.measured[None, :, None], dtype=np.int64)
@@ -380,12 +382,12 @@ class _Kept:
         """The replication numbers kept, in order."""
         return np.flatnonzero(self.done)
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The channel sums, group sums and wait histograms of the replications kept."""
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The channel sums, group sums, wait histograms and vendor sums of the replications kept."""
         if self.count == self.reps:
-            return self.channels, self.groups, self.wait_hist
+            return self.channels, self.groups, self.wait_hist, self.vendors
         rows = self.ids()  # interrupted: copy, so that the unused part is freed
-        return self.channels[rows], self.groups[rows], self.wait_hist[rows]
+        return self.channels[rows], self.groups[rows], self.wait_hist[rows], self.vendors[rows]
 
 
 def _result(
@@ -399,7 +401,7 @@ def _result(
     elapsed: float,
 ) -> SimulationResult:
     cal = sc.calendar
-    channel_sums, group_sums, wait_hist = kept.arrays()
+    channel_sums, group_sums, wait_hist, vendor_sums = kept.arrays()
     targets = {
         name: {t: getattr(ch.targets, t) for t, _, _ in TARGETS if getattr(ch.targets, t) is not None}
         for name, ch in sc.channels.items()
@@ -434,4 +436,6 @@ def _result(
         wait_hist=wait_hist,
         interval_wait_hist=kept.pooled,
         traces=[kept.traces[i] for i in sorted(kept.traces)],
+        vendor_names=list(sc.vendors),
+        vendor_sums=vendor_sums,
     )

@@ -74,6 +74,9 @@ def assert_same_totals(fast, ref):
     assert np.array_equal(fast.channels[..., counts], ref.channels[..., counts])
     assert np.array_equal(fast.wait_hist, ref.wait_hist)
     assert fast.contacts == ref.contacts
+    # what each vendor was sent, answered, lost and gave back (its SLA is judged on it)
+    assert fast.vendors.shape == ref.vendors.shape
+    assert np.allclose(fast.vendors, ref.vendors, rtol=1e-12, atol=1e-9)
 
 
 def run_both(sc, seed=1, **kw):

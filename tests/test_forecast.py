@@ -135,7 +135,7 @@ def test_a_day_column_gives_every_day_of_the_run(tmp_path):
         (GOOD.replace("09:00,30,300", "09:00,30,0"), "line 4, column aht_s: must be > 0, got 0"),
         (GOOD.replace("09:00,30,300", "09:00,30,abc"), "line 4, column aht_s: must be a number, got 'abc'"),
         (GOOD.replace("09:00,30,300", "09:00,30,1e9"), "line 4, column aht_s: must be <= 2,592,000, got 1000000000"),
-        (GOOD.replace("09:00,30,300", "09:00,30,nan"), "line 4, column aht_s: must be > 0, got nan"),
+        (GOOD.replace("09:00,30,300", "09:00,30,nan"), "line 4, column aht_s: must be a finite number, got nan"),
         (
             GOOD.replace("mail,08:30,5,600,", "mail,08:30,5,600,30"),
             "line 7, column patience_s: mail's patience_s was blank on line 6, so it must be blank on every row "
@@ -226,3 +226,15 @@ def test_validate_prints_every_problem_of_the_file(tmp_path, capsys):
         f"{tmp_path / 'f.csv'}: line 3, column channel: unknown channel 'fone'; did you mean 'phone'?",
         f"{tmp_path / 'f.csv'}: line 4, column aht_s: must be a number, got 'abc'",
     ]
+
+
+def test_a_forecast_file_cannot_be_swapped_after_loading():
+    sc = load_scenario(ROOT / "scenarios" / "forecast_desk.yaml")
+    with pytest.raises(ccsim_error(), match="forecast: a forecast file is read when its YAML file loads"):
+        sc.replace({"forecast": {"file": "forecast_desk_busy.csv"}})
+
+
+def ccsim_error():
+    from ccsim import CcsimError
+
+    return CcsimError

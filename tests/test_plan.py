@@ -305,3 +305,16 @@ def test_language_teams_are_sized_for_their_own_contact_type():
         alone = required_agents(share * 200 / 3600, 180, answer_within_s=20, min_service_level=0.8).agents
         assert list(p.sipp[group]) == [alone] * 4
         assert np.all(np.abs(p.staffing[group] - alone) <= 2)
+
+
+def test_intervals_where_nobody_can_answer_are_named_and_stop_the_search():
+    # the team's agents do other work all of 11:00 (availability 0): no staffing meets the target
+    # there; the planner says so instead of adding agents who would not answer
+    data = copy.deepcopy(QUEUE)
+    data["calendar"] = {"interval_min": 60, "open": "09:00", "close": "13:00"}
+    data["channels"]["phone"]["volume"] = {"per_day": 4 * 200}
+    data["channels"]["phone"]["patience"] = {"dist": "exponential", "mean_s": 60}
+    data["agent_groups"]["agents"]["availability"] = [1, 1, 0, 1]
+    p = plan(scenario_from_dict(data), replications=20, max_evaluations=12)
+    assert not p.met and p.stopped == "limit" and p.staffing["agents"][2] == 0
+    assert "agent_groups.agents.availability is 0 in interval day 1 11:00: no agent of it can answer there" in p.notes

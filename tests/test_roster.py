@@ -114,3 +114,19 @@ def test_ccsim_plan_prints_and_writes_the_roster(tmp_path, capsys):
     assert variants["rostered"]["overrides"]["agent_groups"]["staff"]["staffing"] == roster["staffing"]["staff"]
     assert main(["plan", str(path)]) == 0
     assert "Roster (the plan in shifts, from scheduling:): meets every target" in capsys.readouterr().out
+
+
+def test_a_language_team_short_in_the_plan_gets_the_agents_in_the_repair():
+    data = copy.deepcopy(DAY)
+    data["channels"]["phone"]["contact_types"] = {"en": 0.5, "ja": 0.5}
+    data["agent_groups"] = {
+        "en_team": {"skills": ["phone/en"], "staffing": 1},
+        "ja_team": {"skills": ["phone/ja"], "staffing": 1},
+    }
+    p = plan(scenario_from_dict(data), replications=20, shifts=False)
+    weak = dataclasses.replace(p, staffing={"en_team": p.staffing["en_team"], "ja_team": p.staffing["ja_team"] // 2})
+    r = plan_roster(weak)
+    assert r.met
+    # a miss on the channel cannot tell the languages apart: both teams' requirements rise, and
+    # the Japanese team gets its agents back (it used to go to the first team only, forever)
+    assert np.all(r.staffing["ja_team"] >= p.staffing["ja_team"] - 1)

@@ -6,6 +6,7 @@ import copy
 
 from ccsim import scenario_from_dict
 from ccsim.engine import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
+from ccsim.engine.totals import VENDOR_STATS
 
 C = {name: i for i, name in enumerate(CH_STATS)}
 G = {name: i for i, name in enumerate(GROUP_STATS)}
@@ -31,6 +32,11 @@ BASE = {
 }
 ENTRY = "entry:phone"
 VENDOR = "vendor:acme:phone"
+
+
+def vendor_sums(r) -> dict[str, float]:
+    """The vendor's sums over the run (one vendor, one channel)."""
+    return dict(zip(VENDOR_STATS, r.vendors[0, 0].sum(axis=0).tolist(), strict=True))
 
 
 def run(routing, script, house_staffing=(1, 1)):
@@ -142,6 +148,38 @@ def test_overflow_lets_the_vendor_answer_contacts_waiting_longer_than_after_wait
     assert handled(r) == {"house": 2, "acme_team": 2}
     tot = r.channels[0].sum(axis=0)
     assert tot[C["answered"]] == 4 and tot[C["wait_answered_s"]] == 30 + 120 + 10
+    # the vendor's own count (its SLA): two contacts sent at 40 and 50, answered after 0 and 90 s
+    # of waiting for it, one of them within the 20 s answer target
+    assert vendor_sums(r) == {
+        "offered": 2,
+        "answered": 2,
+        "answered_within": 1,
+        "wait_answered_s": 90,
+        "abandoned": 0,
+        "taken_back": 0,
+    }
+
+
+def test_an_overflowed_contact_answered_in_house_is_taken_back_from_the_vendor():
+    # contact 1 overflows at 30 and the idle vendor agent answers it (busy until 280); contact 2
+    # overflows at 40, waits in both queues, and the in-house agent, free at 100, answers it: the
+    # vendor was offered it and it was taken back. Contact 3 overflows at 130 and hangs up at 150
+    # (50 s of patience) while waiting in both queues: the vendor lost it.
+    script = [
+        ScriptedContact(0, "phone", 100),
+        ScriptedContact(0, "phone", 250),
+        ScriptedContact(10, "phone", 60),
+        ScriptedContact(100, "phone", 60, 50),
+    ]
+    r = run({"mode": "overflow", "after_wait_s": 30}, script)
+    assert vendor_sums(r) == {
+        "offered": 3,
+        "answered": 1,
+        "answered_within": 1,
+        "wait_answered_s": 0,
+        "abandoned": 1,
+        "taken_back": 1,
+    }
 
 
 def test_overflow_goes_to_the_vendor_at_once_when_the_in_house_desk_is_closed():
@@ -190,3 +228,14 @@ def test_overflow_goes_to_the_vendor_at_once_when_the_in_house_group_is_staffed_
         (160.0, "complete", 0, "acme_team"),
     ]
     assert handled(r) == {"house": 0, "acme_team": 1}
+
+
+def test_agents_on_other_work_are_still_on_duty_for_outside_hours_routing():
+    # one agent on duty, available 75 % of the time (answering as 0.75 agents: the first three
+    # quarters of each interval): the desk is open, so nothing goes to the outside-hours vendor
+    data = copy.deepcopy(BASE)
+    data["vendors"]["acme"]["routing"] = {"mode": "outside_hours", "channels": ["phone"]}
+    data["agent_groups"]["house"]["availability"] = 0.75
+    script = [ScriptedContact(t, "phone", 60) for t in (100, 2900, 3000, 3500)]
+    r = ContactCenter(scenario_from_dict(data), seed=1, trace=True, script=script).run()
+    assert vendor_sums(r)["offered"] == 0 and handled(r) == {"house": 4, "acme_team": 0}

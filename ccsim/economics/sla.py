@@ -7,13 +7,12 @@ within the channel's answer target / offered, and the waits of the answered cont
 answer rate and ASA over the vendor's voice and chat channels only, when it has some (an
 email backlog's hours would swamp the seconds of a queue).
 
-The simulation counts per channel and interval, not per queue, so the contacts a vendor
-received are those of the (channel, interval) cells in which the vendor receives every
-contact of the channel (:func:`sla_scope`): every interval for ``whole_channel``; the
-intervals without an in-house agent on duty for ``outside_hours`` and for ``overflow`` (the
-in-house desk is closed, so contacts go to the vendor at once). Contacts overflowed while the
-in-house desk is open, and ``share`` routing, mix the vendor's contacts with in-house ones in
-one cell: they are left out of the SLA, and a note says so.
+The engines count, per vendor, every contact routed or overflowed to it (whole channel,
+share, outside hours, overflow), answered by its agents (within the channel's answer target,
+and the wait from the vendor offer), lost to hang-ups while waiting for it, and taken back (an
+overflowed contact answered in-house after all: not the vendor's). Results built without
+those sums fall back on the (channel, interval) cells in which the vendor receives every
+contact of the channel (:func:`sla_scope`).
 """
 
 from __future__ import annotations
@@ -23,13 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from ccsim.engine.totals import CH_STATS
+from ccsim.engine.totals import CH_STATS, VENDOR_STATS
 from ccsim.results import TARGET_SLACK, SimulationResult
 from ccsim.scenario import REALTIME_KINDS, Scenario
 
 __all__ = ["SlaOutcome", "breach_probability", "judge_sla", "sla_scope"]
 
 _C = {name: i for i, name in enumerate(CH_STATS)}
+_V = {name: i for i, name in enumerate(VENDOR_STATS)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,8 +152,32 @@ def sla_scope(result: SimulationResult, scenario: Scenario) -> dict[str, tuple[n
     return out
 
 
+def _vendor_counts(result: SimulationResult, vendor: str) -> dict[str, np.ndarray] | None:
+    """Per replication, what a vendor was sent and did (the engines' per-vendor sums), or None."""
+    if result.vendor_sums is None or vendor not in result.vendor_names:
+        return None
+    v = result.vendor_sums[:, result.vendor_names.index(vendor)]  # (replications, channels, intervals, stats)
+    v = v * result.measured[None, None, :, None]
+    realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
+    sent = v[..., _V["offered"]] - v[..., _V["taken_back"]]  # an overflowed contact answered in-house: not the vendor's
+    rt = realtime if (sent[:, realtime].sum() > 0 if realtime.any() else False) else np.ones_like(realtime)
+    return {
+        "offered": sent.sum(axis=(1, 2)),
+        "within": v[..., _V["answered_within"]].sum(axis=(1, 2)),
+        "rt_offered": sent[:, rt].sum(axis=(1, 2)),
+        "answered": v[:, rt][..., _V["answered"]].sum(axis=(1, 2)),
+        "wait": v[:, rt][..., _V["wait_answered_s"]].sum(axis=(1, 2)),
+    }
+
+
 def judge_sla(result: SimulationResult, scenario: Scenario) -> dict[str, SlaOutcome]:
-    """Every vendor SLA in every replication (billing period); vendors without an SLA are left out."""
+    """Every vendor SLA in every replication (billing period); vendors without an SLA are left out.
+
+    The counts are the engines' per-vendor sums: every contact routed or overflowed to the
+    vendor (an overflowed contact answered in-house after all is left out), its waits counted
+    from the vendor offer. (Results without them, built by hand, fall back on the channel
+    cells in which the vendor receives every contact: :func:`sla_scope`.)
+    """
     scopes = sla_scope(result, scenario)
     sums = result.channel_sums  # (replications, channels, intervals, stats)
     out = {}
@@ -167,11 +191,20 @@ def judge_sla(result: SimulationResult, scenario: Scenario) -> dict[str, SlaOutc
         # the all row of kpis.md: no averaging of seconds with an email backlog's hours)
         realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
         rt_cells = cells & realtime[:, None] if (cells & realtime[:, None]).any() else cells
-        offered = (sums[..., _C["offered"]] * cells).sum(axis=(1, 2))
-        within = (sums[..., _C["answered_within"]] * cells).sum(axis=(1, 2))
-        rt_offered = (sums[..., _C["offered"]] * rt_cells).sum(axis=(1, 2))
-        answered = (sums[..., _C["answered"]] * rt_cells).sum(axis=(1, 2))
-        wait = (sums[..., _C["wait_answered_s"]] * rt_cells).sum(axis=(1, 2))
+        counts = _vendor_counts(result, v)
+        if counts is not None:
+            offered, within, rt_offered = counts["offered"], counts["within"], counts["rt_offered"]
+            answered, wait = counts["answered"], counts["wait"]
+            how = {
+                ch: "every contact sent to the vendor (routed or overflowed; taken back ones left out)"
+                for ch in vendor.routing.channels
+            }
+        else:
+            offered = (sums[..., _C["offered"]] * cells).sum(axis=(1, 2))
+            within = (sums[..., _C["answered_within"]] * cells).sum(axis=(1, 2))
+            rt_offered = (sums[..., _C["offered"]] * rt_cells).sum(axis=(1, 2))
+            answered = (sums[..., _C["answered"]] * rt_cells).sum(axis=(1, 2))
+            wait = (sums[..., _C["wait_answered_s"]] * rt_cells).sum(axis=(1, 2))
         with np.errstate(invalid="ignore", divide="ignore"):
             answer_rate = np.where(rt_offered > 0, answered / np.maximum(rt_offered, 1), np.nan)
             service_level = np.where(offered > 0, within / np.maximum(offered, 1), np.nan)

@@ -103,6 +103,9 @@ from ccsim.engine.totals import (
     SELF_SERVED,
     SERVING_END,
     SVC_STATS,
+    V_ABANDONED,
+    V_OFFERED,
+    VENDOR_STATS,
     WAIT_ABN,
     WAIT_ANS,
     WAITING_END,
@@ -111,6 +114,8 @@ from ccsim.engine.totals import (
     ScriptedContact,
     book_first_resolved,
     book_handling,
+    book_vendor_answer,
+    vendor_rows,
     wait_bin,
 )
 from ccsim.scenario import Scenario
@@ -185,6 +190,7 @@ class ContactCenter(HeapGroups):
 
         self.channels = [ChannelState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
         self.groups = [GroupState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
+        self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), k_all)
         for ch in self.channels:
             ch.arrival_cbs = [self._cb_arrive]
         for g in self.groups:
@@ -460,6 +466,10 @@ class ContactCenter(HeapGroups):
         queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
         if self.trace is not None:
             self._log("offer", c, queue.name)
+        if queue.vendor is not None:  # sent to a vendor: counted for its SLA
+            c.vrow = self.vendor_rows[queue.vendor][ch.index][k]
+            c.vrow[V_OFFERED] += 1
+            c.t_v = now
         self._queue_or_start(c, queue)
         if overflow is not None and c.state == WAITING:
             self._after(after, OverflowEvent(c, c.token, overflow), self._overflow)
@@ -512,6 +522,9 @@ class ContactCenter(HeapGroups):
         if self.trace is not None:
             self._log("overflow", c, vendor_q.name)
         c.overflow_queues = (c.queue, vendor_q)  # it waits in both; the first agent wins
+        c.vrow = self.vendor_rows[vendor_q.vendor][c.ch.index][self._bucket(self.env.now)]
+        c.vrow[V_OFFERED] += 1
+        c.t_v = self.env.now
         for g in vendor_q.groups:
             agent = self._free_agent(g, c.ch)
             if agent is not None:
@@ -527,6 +540,8 @@ class ContactCenter(HeapGroups):
             row = c.row
             row[ABANDONED] += 1
             row[WAIT_ABN] += t - c.t_q
+            if c.vrow is not None:
+                c.vrow[V_ABANDONED] += 1
         else:
             c.trow[G_TRANSFERS_ABANDONED] += 1
         if self.trace is not None:
@@ -615,6 +630,8 @@ class ContactCenter(HeapGroups):
         c.state = SERVING
         if c.stage == ENTRY:
             self._answered(ch, c.row, c.hist, t_q, now)
+            if c.vrow is not None:
+                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, ch.target_s)
         else:
             wait = now - t_q
             if wait > 0:
@@ -875,7 +892,8 @@ class ContactCenter(HeapGroups):
             g.cur_svc = g.svc[k]
         if self.trace is not None:
             self.trace.append((self.env.now, "interval", None, "", str(k)))
-        for g, at_start in zip(self.groups, self.at_start, strict=True):
+        for g, at_start, plan in zip(self.groups, self.at_start, self.staffing, strict=True):
+            g.scheduled = int(plan[k])
             self._staff(g, at_start[k])
         for t, steps in self.drops[k]:
             ev = IntervalEvent(k)
@@ -904,6 +922,7 @@ class ContactCenter(HeapGroups):
 
     def _close(self, ev) -> None:
         for g in self.groups:
+            g.scheduled = 0
             self._presence(g)
             self._staff(g, 0)
 
@@ -1035,4 +1054,7 @@ class ContactCenter(HeapGroups):
             groups=groups,
             contacts=int(channels[..., ARRIVALS].sum()),
             trace=self.trace,
+            vendors=np.array(self.vendor_rows, dtype=float).reshape(
+                len(self.vendor_rows), len(self.channels), self.n_intervals, len(VENDOR_STATS)
+            ),
         )

@@ -18,7 +18,14 @@ from heapq import heapify, heappop, heappush, heapreplace
 from ccsim.engine.events import NORMAL, HeapOutcomeEvent, PullEvent, pending
 from ccsim.engine.routing import Queue
 from ccsim.engine.state import SERVING, ChannelState, Contact, GroupState
-from ccsim.engine.totals import G_BUSY, G_PRESENT, SERVING_END, book_first_resolved, book_handling
+from ccsim.engine.totals import (
+    G_BUSY,
+    G_PRESENT,
+    SERVING_END,
+    book_first_resolved,
+    book_handling,
+    book_vendor_answer,
+)
 
 __all__ = ["HeapGroups"]
 
@@ -30,6 +37,8 @@ class HeapGroups:
         """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
         c.state = SERVING
         self._answered(c.ch, c.row, c.hist, c.t_q, now)
+        if c.vrow is not None:  # an overflowed contact answered in-house: taken back from the vendor
+            book_vendor_answer(c.vrow, q.vendor, now - c.t_v, c.ch.target_s)
         h = c.base_s * q.factors[g.index]
         heapreplace(g.free, now + h)
         self._heap_account(c, g, now, now + h, h)

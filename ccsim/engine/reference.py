@@ -102,12 +102,17 @@ from ccsim.engine.totals import (
     REPEATS,
     SELF_SERVED,
     SERVING_END,
+    V_ABANDONED,
+    V_OFFERED,
+    VENDOR_STATS,
     WAIT_ABN,
     WAIT_ANS,
     WAITING_END,
     WITHIN,
     RunTotals,
     ScriptedContact,
+    book_vendor_answer,
+    vendor_rows,
     wait_bin,
 )
 from ccsim.scenario import REALTIME_KINDS, Scenario
@@ -171,6 +176,8 @@ class Contact:
         self.row: list | None = None  # stats row of the interval it was offered
         self.hist: list | None = None  # wait histogram of that interval
         self.trow: list | None = None  # after an escalation: the receiving group's row
+        self.vrow: list | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
+        self.t_v = 0.0  # ... and when
         self.t_q = 0.0  # when it joined its (latest) queue
         self.queue: Queue | None = None  # the queue it joined (entry, vendor or transfer)
         self.queues: list[Queue] = []  # the queues it waits in now (two after an overflow)
@@ -225,6 +232,7 @@ class AgentGroup:
         self.idle: list[Agent] = []  # present, with no contact (the last to become idle is taken first)
         self.partial: list[Agent] = []  # chat agents with a free chat slot, in the order they got one
         self.owed = 0  # agents due to go home as soon as they finish their contact
+        self.scheduled = 0  # agents on duty by the staffing plan now (availability aside: routing asks)
         self.counted_until = 0.0  # presence is counted up to here
         self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
         self.resolve_p = spec.resolve_probability
@@ -375,6 +383,7 @@ class ReferenceModel:
 
         # agent groups, routing and staffing
         self.groups = [AgentGroup(i, n_, s, n) for i, (n_, s) in enumerate(scenario.agent_groups.items())]
+        self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), n)
         by_name = {g.name: g for g in self.groups}
         for g in self.groups:
             if g.spec.escalation is not None:
@@ -447,6 +456,7 @@ class ReferenceModel:
                 continue
             if mark == "close":
                 for g in self.groups:  # closing time: everybody goes home after the contact in hand
+                    g.scheduled = 0
                     self.count_presence(g)
                     self.set_staff(g, 0)
                 continue
@@ -456,7 +466,8 @@ class ReferenceModel:
                 self.count_presence(g)
             self.cur = k
             self.log("interval", None, str(k))
-            for g, at_start in zip(self.groups, self.at_start, strict=True):
+            for g, at_start, plan in zip(self.groups, self.at_start, self.plan, strict=True):
+                g.scheduled = int(plan[k])  # on duty by the plan (routing asks), answering or not
                 self.set_staff(g, at_start[k])
 
     def set_staff(self, g: AgentGroup, target: int) -> None:
@@ -602,6 +613,8 @@ class ReferenceModel:
         c.deadline = c.patience_s + env.now
         queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
         self.log("offer", c, queue.name)
+        if queue.vendor is not None:  # sent to a vendor: counted for its SLA
+            self.vendor_offer(c, queue.vendor)
         self.offer(c, queue)
 
         while True:
@@ -709,9 +722,16 @@ class ReferenceModel:
             if c.deadline > env.now:
                 self.overflow(c, overflow)
 
+    def vendor_offer(self, c: Contact, vendor: int) -> None:
+        """A vendor is offered the contact (routed to it, or overflowed): counted for its SLA."""
+        c.vrow = self.vendor_rows[vendor][c.ch.index][self.bucket(self.env.now)]
+        c.vrow[V_OFFERED] += 1
+        c.t_v = self.env.now
+
     def overflow(self, c: Contact, vendor_q: Queue) -> None:
         """The contact also waits for the vendor's agents (the first agent to take it wins)."""
         self.log("overflow", c, vendor_q.name)
+        self.vendor_offer(c, vendor_q.vendor)
         for g in vendor_q.groups:
             agent = self.free_agent(g, c.ch)
             if agent is not None:
@@ -731,6 +751,8 @@ class ReferenceModel:
         if c.stage == ENTRY:
             c.row[ABANDONED] += 1
             c.row[WAIT_ABN] += t - c.t_q
+            if c.vrow is not None:
+                c.vrow[V_ABANDONED] += 1
         else:
             c.trow[G_TRANSFERS_ABANDONED] += 1
         self.log("abandon", c, c.queue.name if c.queue else "", t=t)
@@ -767,6 +789,8 @@ class ReferenceModel:
             if wait <= ch.target_s:
                 row[WITHIN] += 1
             c.hist[wait_bin(wait)] += 1
+            if c.vrow is not None:  # a vendor was offered it: answered by the vendor, or taken back
+                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, ch.target_s)
         else:  # an escalated contact: counted at the receiving group
             c.trow[G_TRANSFERS] += 1
             c.trow[G_TRANSFER_WAIT] += wait
@@ -1007,4 +1031,7 @@ class ReferenceModel:
             groups=np.array([g.rows for g in self.groups], dtype=float),
             contacts=int(channels[..., ARRIVALS].sum()),
             trace=self.trace,
+            vendors=np.array(self.vendor_rows, dtype=float).reshape(
+                len(self.vendor_rows), len(self.channels), self.n, len(VENDOR_STATS)
+            ),
         )

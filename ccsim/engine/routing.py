@@ -71,6 +71,7 @@ class Queue:
         "own",
         "priorities",
         "solo",
+        "vendor",
     )
 
     def __init__(self, name: str, channel: int, *, callback: bool = False) -> None:
@@ -79,6 +80,7 @@ class Queue:
         self.groups: list = []
         self.factors: dict[int, float] = {}
         self.own: dict | None = None
+        self.vendor: int | None = None  # a vendor's queue: the vendor's index
         self.priorities: dict[int, int] = {}
         self.items: deque = deque()
         self.callback = callback
@@ -98,7 +100,8 @@ class Routing:
     scenario : Scenario
         The validated scenario.
     groups : list
-        Group states (objects with ``index``, ``name``, ``spec`` and ``on_duty()``), in the
+        Group states (objects with ``index``, ``name``, ``spec`` and ``scheduled``: the agents on
+        duty by the staffing plan now, whether answering or on other work), in the
         order of the scenario's ``agent_groups``.
     """
 
@@ -176,6 +179,7 @@ class Routing:
 
     def _build_vendor(self, vendor: str, ch: int, ctype: str | None) -> Queue:
         q = Queue(f"vendor:{vendor}:{self._label(ch, ctype)}", ch)
+        q.vendor = list(self.scenario.vendors).index(vendor)
         for g in self.groups:
             if g.spec.vendor == vendor and self._skill(g, ch, ctype) is not None:
                 self._add_group(q, g, ch, ctype)
@@ -215,11 +219,11 @@ class Routing:
             if mode == "share":
                 if u_route < share:
                     return vq, None, None
-            elif mode == "outside_hours":
-                if not any(g.on_duty() for g in entry.groups):
+            elif mode == "outside_hours":  # nobody on duty by the plan (availability aside)
+                if not any(g.scheduled for g in entry.groups):
                     return vq, None, None
             elif mode == "overflow":
-                if not any(g.on_duty() for g in entry.groups):
+                if not any(g.scheduled for g in entry.groups):
                     return vq, None, None  # the in-house desk is closed: overflow at once
                 return entry, vq, after
         return entry, None, None

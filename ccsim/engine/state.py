@@ -62,9 +62,11 @@ class Contact:
         "state",
         "t_q",
         "t_start",
+        "t_v",
         "token",
         "trow",
         "u_out",
+        "vrow",
         "work_s",
     )
 
@@ -92,6 +94,8 @@ class Contact:
         self.deadline = INF  # when it hangs up if still waiting
         self.t_start = 0.0  # chat contacts: when the chat started
         self.work_s = 0.0  # chat contacts: work left at normal speed
+        self.vrow: list | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
+        self.t_v = 0.0  # ... and when
 
 
 class Agent:
@@ -137,6 +141,7 @@ class GroupState:
         "pull_token",
         "resolve_p",
         "rows",
+        "scheduled",
         "single",
         "spec",
         "svc",
@@ -152,6 +157,7 @@ class GroupState:
         self.partial: list[Agent] = []  # chat agents with a free slot
         self.present = 0  # heap groups only (their agents are free times, not Agent objects)
         self.owed = 0  # agents to send home as soon as they finish
+        self.scheduled = 0  # agents on duty by the staffing plan now (availability aside: routing asks)
         self.pres_t = 0.0
         self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
         self.cur_row = self.rows[0]

@@ -18,11 +18,14 @@ __all__ = [
     "GROUP_STATS",
     "N_BINS",
     "SVC_STATS",
+    "VENDOR_STATS",
     "WAIT_BIN_EDGES",
     "RunTotals",
     "ScriptedContact",
     "book_first_resolved",
     "book_handling",
+    "book_vendor_answer",
+    "vendor_rows",
     "wait_bin",
 ]
 
@@ -52,6 +55,13 @@ CH_STATS = (
     "waiting_at_end",  # contacts still waiting when the run ends, by interval offered
     "in_service_at_end",  # contacts in service when the run ends, by interval offered
 )
+#: What each vendor got of each channel, per interval of the vendor offer (its SLA is judged on
+#: them): contacts sent to the vendor (routed to it, or overflowed), answered by its agents
+#: (within the channel's answer target, and their waits from the vendor offer), hung up while
+#: waiting for it, and taken back (an overflowed contact answered in-house after all).
+VENDOR_STATS = ("offered", "answered", "answered_within", "wait_answered_s", "abandoned", "taken_back")
+V_OFFERED, V_ANSWERED, V_WITHIN, V_WAIT, V_ABANDONED, V_TAKEN_BACK = range(len(VENDOR_STATS))
+
 GROUP_STATS = (
     "handled",
     "handle_s",
@@ -205,6 +215,8 @@ class RunTotals:
         Contacts that arrived (fresh, redials and repeats).
     trace : list or None
         ``(time_s, event, contact id, channel, where)`` tuples, when a trace was asked for.
+    vendors : numpy.ndarray
+        ``(vendors, channels, intervals, len(VENDOR_STATS))`` sums per interval of the vendor offer.
     """
 
     channels: np.ndarray
@@ -212,3 +224,22 @@ class RunTotals:
     groups: np.ndarray
     contacts: int
     trace: list | None = field(default=None)
+    vendors: np.ndarray | None = field(default=None)
+
+
+def vendor_rows(n_vendors: int, n_channels: int, n_intervals: int) -> list:
+    """Empty vendor sums: ``[vendor][channel][interval]`` lists of ``len(VENDOR_STATS)``."""
+    return [
+        [[[0.0] * len(VENDOR_STATS) for _ in range(n_intervals)] for _ in range(n_channels)] for _ in range(n_vendors)
+    ]
+
+
+def book_vendor_answer(vrow: list, queue_vendor: int | None, wait: float, target_s: float) -> None:
+    """An entry contact that a vendor was offered is answered: by the vendor's agents, or taken back."""
+    if queue_vendor is None:
+        vrow[V_TAKEN_BACK] += 1
+        return
+    vrow[V_ANSWERED] += 1
+    vrow[V_WAIT] += wait
+    if wait <= target_s:
+        vrow[V_WITHIN] += 1

@@ -188,11 +188,13 @@ def effective_staffing(
             sim_ab = np.array([np.nan if r["abandon_rate"] is None else r["abandon_rate"] for r in rows])
             sim_asa = np.array([np.nan if r["asa_s"] is None else r["asa_s"] for r in rows])
             o, m, e = obs[g], mode[g], effective[g]
+            # the simulated desk does worse than the log: it needs more agents (a simulated
+            # interval where nobody was answered counts as worse, not as a wait of 0 s)
             short = np.where(
                 m == "abandonment",
                 np.nan_to_num(sim_ab) > np.nan_to_num(o["abandon_rate"]),
-                np.nan_to_num(sim_asa) > np.nan_to_num(o["asa_s"]),
-            )  # the simulated desk does worse than the log: it needs more agents
+                np.isnan(sim_asa) | (np.nan_to_num(sim_asa) > np.nan_to_num(o["asa_s"])),
+            )
             active = (m == "abandonment") | (m == "wait")
             lo[g] = np.where(active & short, e, lo[g])
             hi[g] = np.where(active & ~short, e, hi[g])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from ccsim.errors import CcsimError
 from ccsim.outputs.tables import comparison_tables
@@ -69,4 +70,29 @@ def comparison_xlsx(cmp: VariantComparison) -> bytes:
     wb.properties.creator = "ccsim"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The workbook with fixed times: the same comparison, the same bytes.
+
+    (openpyxl stamps each entry of the xlsx zip, and the document's modified time, with the
+    time of saving.)
+    """
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time as modified
+                content = re.sub(
+                    rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
+                    rb"<dcterms:modified\1>2000-01-01T00:00:00Z</dcterms:modified>",
+                    content,
+                )
+            dst.writestr(fixed, content)
+    return out.getvalue()

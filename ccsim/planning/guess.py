@@ -44,6 +44,7 @@ from ccsim.scenario import REALTIME_KINDS, Channel, Scenario, staffing_per_inter
 __all__ = [
     "ChannelNeed",
     "analytic_staffing",
+    "channel_parts",
     "entry_group",
     "entry_groups",
     "handle_means",
@@ -297,7 +298,7 @@ def analytic_staffing(
         containment = ch.self_service.containment if ch.self_service is not None else 0.0
         channel_rate = volume * (1.0 - containment) / cal.interval_s
         parts = []
-        for ctype, share in _parts(scenario, name):
+        for ctype, share in channel_parts(scenario, name):
             rate = channel_rate * share
             order = entry_groups(scenario, name, ctype)
             group = order[0]
@@ -330,7 +331,7 @@ def analytic_staffing(
     return staffing, needs
 
 
-def _parts(scenario: Scenario, channel: str) -> list[tuple[str | None, float]]:
+def channel_parts(scenario: Scenario, channel: str) -> list[tuple[str | None, float]]:
     """``(contact type, share)`` of a channel's parts sized on their own (``[(None, 1)]``: one).
 
     A channel's contact types are sized apart when groups with skills for single contact

@@ -305,8 +305,9 @@ def plan(
     # per part of a channel (its contact types, when language teams answer them) and interval:
     # the group that answers it first that day
     entry = {name: need.parts or (need.groups,) for name, need in needs.items()}
-    on_duty = {g: works(scenario, g) for g in planned}
+    # a group may take agents where it works and its agents answer at all (availability > 0)
     cal = scenario.calendar
+    on_duty = {g: works(scenario, g) & (scenario.agent_groups[g].availability_per_interval(cal) > 0) for g in planned}
     state = {"evaluations": 0}
 
     def evaluate(
@@ -377,13 +378,27 @@ def plan(
         return out
 
     def add(misses: list[Miss]) -> bool:
-        """One more agent in every missed interval; False when none could be added."""
+        """One more agent in every missed interval; False when none could be added.
+
+        A miss where no group could take an agent (availability 0, or not working that day) is
+        noted once; when only such misses are left, the search stops.
+        """
         nonlocal stopped
         grown = False
+        curable = False
+        for m in misses:
+            for g in groups_of(m):
+                if g in limit and on_duty[g][m.interval]:
+                    curable = True
+                elif g in planned and works(scenario, g)[m.interval]:
+                    note = f"agent_groups.{g}.availability is 0 in interval {m.label}: no agent of it can answer there"
+                    if note not in notes:
+                        notes.append(note)
         for g, k in sorted({(g, m.interval) for m in misses for g in groups_of(m)}):
             if g in limit and staffing[g][k] < limit[g][k] and on_duty[g][k]:
                 staffing[g][k] += 1
                 grown = True
+        grown = grown and curable
         if not grown:
             stopped = "limit"
             first = misses[0]

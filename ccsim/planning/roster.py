@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ccsim.errors import CcsimError
-from ccsim.planning.guess import entry_groups, works
+from ccsim.planning.guess import channel_parts, entry_groups, works
 from ccsim.planning.shifts import Schedule, schedule
 from ccsim.results import SimulationResult
 from ccsim.simulation import simulate
@@ -144,7 +144,7 @@ def plan_roster(
         else:
             notes.append(f"agent_groups.{g}: no shift types for it (scheduling.groups): keeps the per-interval plan")
     required = {g: plan.staffing[g].astype(float) for g in rostered}
-    on_duty = {g: works(sc, g) for g in rostered}
+    on_duty = {g: works(sc, g) & (sc.agent_groups[g].availability_per_interval(cal) > 0) for g in rostered}
     staffing = {g: v.copy() for g, v in plan.staffing.items()}
     schedules: dict[str, Schedule] = {}
     result, misses = plan.result, []
@@ -176,8 +176,8 @@ def plan_roster(
         if not misses:
             break
         raised = False
-        for g, k in sorted({(_group_of(sc, m, rostered, on_duty), m.interval) for m in misses}):
-            if g is not None and required[g][k] < staffing[g][k] + 1:
+        for g, k in sorted({(g, m.interval) for m in misses for g in _groups_of(sc, m, rostered, on_duty)}):
+            if required[g][k] < staffing[g][k] + 1:
                 required[g][k] = staffing[g][k] + 1
                 raised = True
         if not raised:
@@ -201,16 +201,26 @@ def plan_roster(
     )
 
 
-def _group_of(sc, miss, rostered: list[str], on_duty: dict[str, np.ndarray]) -> str | None:
-    """The rostered group that should get an agent for a miss (the channel's first that works then)."""
+def _groups_of(sc, miss, rostered: list[str], on_duty: dict[str, np.ndarray]) -> list[str]:
+    """The rostered groups that get an agent for a miss: the first of each part of the channel.
+
+    A channel whose contact types go to different first groups (language teams) has a part per
+    type, as the planner's guess sizes it (:func:`ccsim.planning.guess.entry_groups`).
+    """
     if miss.where == "group":
-        return miss.name if miss.name in rostered else None
-    for g in entry_groups(sc, miss.name):
-        if g in rostered and on_duty[g][miss.interval]:
-            return g
+        return [miss.name] if miss.name in rostered else []
+    out = []
+    for ctype, _share in channel_parts(sc, miss.name):
+        first = next(
+            (g for g in entry_groups(sc, miss.name, ctype) if g in rostered and on_duty[g][miss.interval]), None
+        )
+        if first is not None and first not in out:
+            out.append(first)
+    if out:
+        return out
     able = [
         g
         for g in rostered
         if on_duty[g][miss.interval] and any(k.split("/")[0] == miss.name for k in sc.agent_groups[g].skills)
     ]
-    return able[0] if able else None
+    return able[:1]

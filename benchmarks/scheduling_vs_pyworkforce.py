@@ -18,10 +18,11 @@ must be equal) and both times (the best of 5 runs each).
 A larger instance of the same kind follows: 28 days, 8-hour shifts starting on every hour.
 
 Last run (2 cores, one busy): the same optimum everywhere (157 and 113 on the README example,
-2067 and 1668 on 28 days). Times are milliseconds on the README example, where pyworkforce is
-about 2x faster (ccsim builds and validates its model in Python for each day); on 28 days
-ccsim is 1.7x faster on MinAbsDifference and 2x slower on MinRequiredResources (0.1-0.4 s
-each). The goal "faster" is not met across the board.
+2067 and 1668 on 28 days). ccsim solves the LP relaxation first and stops there when its
+optimum is whole (proven optimal), else runs branch and bound. Ratios (pyworkforce time /
+ccsim time): README MinAbsDifference 2.0x, README MinRequiredResources 0.5x (4 ms against
+2 ms: on so tiny a model ccsim's Python set-up and scipy's wrapper dominate), 28 days
+MinAbsDifference 4.7x, 28 days MinRequiredResources 1.2x. Faster on three of the four.
 """
 
 from __future__ import annotations

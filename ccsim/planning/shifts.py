@@ -163,7 +163,28 @@ class Schedule:
 
 
 def _solve(model, c, constraints, integrality, bounds, time_limit_s, gap):
+    """Solve the MILP: its LP relaxation first, which is the optimum when it comes out whole.
+
+    Shift covering without breaks is (nearly) an interval matrix, whose LP optimum is usually
+    integral; then the LP's optimum is the MILP's, proven, in a fraction of the time.
+    Otherwise the MILP is solved by branch and bound.
+    """
     t0 = time.perf_counter()
+    integer = np.asarray(integrality) > 0
+    if integer.any():
+        relaxed = milp(
+            c,
+            constraints=constraints,
+            integrality=np.zeros_like(integrality),
+            bounds=bounds,
+            options={"time_limit": float(time_limit_s), "disp": _DISP},
+        )
+        if (
+            relaxed.status == 0
+            and relaxed.x is not None
+            and np.all(np.abs(relaxed.x[integer] - np.round(relaxed.x[integer])) < 1e-9)
+        ):
+            return relaxed, time.perf_counter() - t0  # a whole LP optimum is the MILP optimum
     res = milp(
         c,
         constraints=constraints,
@@ -358,10 +379,10 @@ def schedule(
                 f"shift type {name}: min_count {spec.min_count}, but it runs on none of the days scheduled"
             )
     if counts:
-        a = sparse.lil_array((len(counts), n))
-        for i, (js, _, _) in enumerate(counts):
-            a[i, js] = 1.0
-        common.append(LinearConstraint(a.tocsr(), [lo for _, lo, _ in counts], [hi for _, _, hi in counts]))
+        rows = np.concatenate([np.full(len(js), i) for i, (js, _, _) in enumerate(counts)])
+        cols = np.concatenate([np.asarray(js, dtype=np.int64) for js, _, _ in counts])
+        a = sparse.csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(counts), n))
+        common.append(LinearConstraint(a, [lo for _, lo, _ in counts], [hi for _, _, hi in counts]))
 
     def solve_cost():
         c = model.cost.copy()

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ccsim.errors import CcsimError
 from ccsim.fit.estimate import Parameters, estimate
 from ccsim.fit.logs import read_logs
 from ccsim.fit.mapping import Mapping, load_mapping
@@ -103,6 +104,7 @@ def fit_logs(
     paths: str | Path | Sequence[str | Path],
     mapping: str | Path | Mapping | None = None,
     *,
+    interval: int | str | None = None,
     interval_min: int = 30,
     keep_all_days: bool = False,
     calibrate_to: str = "abandonment",
@@ -119,8 +121,10 @@ def fit_logs(
     mapping : path or Mapping, optional
         The mapping file (or model) naming the log's columns (default: ccsim's own columns,
         as ``ccsim run --contacts`` writes them).
+    interval : int or str, optional
+        Interval length as ``"30min"`` (or minutes); the same as ``interval_min``.
     interval_min : int, default 30
-        Interval length.
+        Interval length in minutes: 15, 30 or 60.
     keep_all_days : bool, default False
         Keep exceptional days (holidays, outages).
     calibrate_to : {"abandonment", "wait"}
@@ -132,6 +136,11 @@ def fit_logs(
     -------
     Fit
     """
+    if interval is not None:
+        text = str(interval).strip().lower().removesuffix("min").removesuffix("m").strip()
+        if text not in ("15", "30", "60"):
+            raise CcsimError(f"interval: must be 15min, 30min or 60min, got {interval!r}")
+        interval_min = int(text)
     if isinstance(paths, str | Path):
         paths = [paths]
     if mapping is not None and not isinstance(mapping, Mapping):

@@ -5,7 +5,7 @@ planner, ``compare_variants`` and :func:`ccsim.sweep.sweep`) run replications on
 afterwards. A replication depends only on (scenario, seed, replication, staffing), so the
 results are identical whatever the executor and the number of workers (``docs/parallel.md``).
 
-dask is optional (``pip install "ccsim[dask]"``); it is imported only when asked for. Nothing
+dask is optional (``pip install ".[dask]"`` in ccsim's folder); it is imported only when asked for. Nothing
 here prints.
 """
 
@@ -24,7 +24,7 @@ from ccsim.errors import CcsimError
 __all__ = ["DASK_HINT", "executor"]
 
 #: How to get dask, for the one-line error when it is missing.
-DASK_HINT = 'pip install "ccsim[dask]" (or pip install "dask[distributed]")'
+DASK_HINT = 'pip install "dask[distributed]" (in ccsim\'s folder: pip install ".[dask]")'
 
 #: Seconds to wait for a dask scheduler to answer.
 CONNECT_TIMEOUT_S = 10

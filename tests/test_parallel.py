@@ -202,13 +202,13 @@ def test_bad_executor_arguments_are_one_line(kwargs, message):
 
 def test_without_dask_the_error_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
-    with pytest.raises(CcsimError, match=r'--dask needs dask.distributed: pip install "ccsim\[dask\]"'):
+    with pytest.raises(CcsimError, match=r'--dask needs dask.distributed: pip install "dask\[distributed\]"'):
         with parallel.executor(dask="tcp://127.0.0.1:8786"):
             pass
     assert main(["run", TEXTBOOK, "--replications", "2", "--dask", "local"]) == 2
     err = capsys.readouterr().err
     assert err == f"ccsim: error: --dask needs dask.distributed: {parallel.DASK_HINT}\n"
-    assert parallel.DASK_HINT == 'pip install "ccsim[dask]" (or pip install "dask[distributed]")'
+    assert parallel.DASK_HINT == 'pip install "dask[distributed]" (in ccsim\'s folder: pip install ".[dask]")'
 
 
 def test_a_scheduler_that_does_not_answer_is_one_line(monkeypatch):

@@ -159,7 +159,7 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
         action=Once,
         metavar="ADDRESS",
         help="run the replications on a dask cluster: its scheduler's address (tcp://host:8786), or 'local' to "
-        'start one on this machine (needs pip install "ccsim[dask]")',
+        'start one on this machine (needs dask: pip install ".[dask]" in ccsim\'s folder)',
     )
 
 

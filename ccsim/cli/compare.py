@@ -92,7 +92,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         try:
             import openpyxl  # noqa: F401  (checked before the run, not after)
         except ImportError:
-            raise CcsimError('--xlsx needs openpyxl: pip install "ccsim[report]" (or pip install openpyxl)') from None
+            raise CcsimError(
+                '--xlsx needs openpyxl: pip install openpyxl (in ccsim\'s folder: pip install ".[report]")'
+            ) from None
     out = OutDir(args.out, "compare") if args.out else None
 
     def step(text: str) -> None:

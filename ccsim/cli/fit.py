@@ -118,11 +118,12 @@ def _check_text(check) -> str:
             f"{pct(r['simulated_service_level']):>10}{pct(r['service_level_ci95']):>6}{sec(r['observed_asa_s']):>9}"
             f"{sec(r['simulated_asa_s']):>11}{pct(r['observed_abandon_rate']):>13}{pct(r['simulated_abandon_rate']):>7}"
         )
+    summary = []
     for name in dict.fromkeys(r["channel"] for r in check.rows):
         a = check.agreement(name)
-        lines.append(
+        summary.append(
             f"  {name}: service level within {check.sl_points:g} points in {a['service_level_agrees']} of "
             f"{a['intervals']} intervals, ASA within {check.asa_s:g} s in {a['asa_agrees']} (abandonment was fitted: "
             "no evidence)"
         )
-    return "\n".join(lines)
+    return "\n".join([lines[0], *summary, *lines[1:]])  # the verdict first, then interval by interval

@@ -33,9 +33,9 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        help="write plan.csv, plan.json, plan_variant.yaml (paste it under variants:) and plan.png (with shift "
-        "types: roster.csv and a coverage plot per group too) into this folder: a new or empty one, or one ccsim "
-        f"wrote before (listed in its {MANIFEST})",
+        help="write plan.csv, plan.json, plan_variant.yaml (a variants: section: add it to the scenario) and "
+        "plan.png (with shift types: roster.csv and a coverage plot per group too) into this folder: a new or "
+        f"empty one, or one ccsim wrote before (listed in its {MANIFEST})",
     )
     add_executor_options(p)
     p.set_defaults(handler=_cmd_plan)

@@ -68,11 +68,15 @@ class Fit:
         for g, e in self.staffing.effective.items():
             overall = self.staffing.overall_availability(g)
             modes = self.staffing.calibrated_to[g]
-            shown = "" if overall != overall else f"; the log's agents answered {100 * overall:.0f} % of their time"
-            lines.append(
-                f"  {g}: {e.sum() * self.parameters.interval_min / 60:,.1f} effective agent-hours against "
-                f"{self.staffing.seen[g].sum() * self.parameters.interval_min / 60:,.1f} seen{shown}"
-            )
+            hours = e.sum() * self.parameters.interval_min / 60
+            seen = self.staffing.seen[g].sum() * self.parameters.interval_min / 60
+            if seen > 0:
+                lines.append(
+                    f"  {g}: {hours:,.1f} effective agent-hours against {seen:,.1f} seen; the log's agents "
+                    f"answered {100 * overall:.0f} % of their time"
+                )
+            else:
+                lines.append(f"  {g}: {hours:,.1f} effective agent-hours (the log names no agents: none seen)")
             lines.append(
                 f"    intervals calibrated on abandonment {int((modes == 'abandonment').sum())}, on the wait "
                 f"{int((modes == 'wait').sum())}, left at the agents seen {int((modes == 'seen').sum())}"

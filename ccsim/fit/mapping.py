@@ -116,7 +116,13 @@ class Mapping(Strict):
     delimiter: str = Field(",", min_length=1, max_length=1, description="the CSV delimiter")
     encoding: str = Field("utf-8", description="the file's text encoding (utf-8, cp932, shift_jis, ...)")
     outcomes: dict[str, Outcome] = Field(
-        default_factory=lambda: {"answered": "answered", "abandoned": "abandoned", "contained": "contained"},
+        default_factory=lambda: {
+            "answered": "answered",
+            "abandoned": "abandoned",
+            "contained": "contained",
+            "waiting": "drop",  # the simulator's log: still waiting, or in self-service, when the run stopped
+            "unfinished": "drop",
+        },
         description="the log's outcome value (case ignored) -> answered, abandoned, before_queue, contained or drop",
     )
     channels: Channels = Field(default_factory=Channels, description="how queues become channels")
@@ -239,6 +245,8 @@ outcomes:
   answered: answered
   abandoned: abandoned
   contained: contained
+  waiting: drop              # ccsim's own log: still waiting when the run stopped
+  unfinished: drop           # ... or still in self-service
   # ABN_IVR: before_queue
   # TEST: drop
 

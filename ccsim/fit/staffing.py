@@ -3,15 +3,16 @@
 Agents seen in a log (distinct ids answering in an interval) are rarely all on the phones all
 the time: they take breaks, answer email, sit in meetings. The **effective staffing** of an
 interval is the number of dedicated agents (fractional: ``staffing x availability`` in the
-scenario, see ``docs/model.md``) with which the simulated desk abandons as many callers as
-the log did (``calibrate_to="abandonment"``), or keeps them waiting as long on average
-(``calibrate_to="wait"``: the ASA). Effective / seen is the **availability** the log implies.
+scenario, see ``docs/model.md``) with which the simulated desk abandons as many callers as the
+log did (``calibrate_to="abandonment"``), or keeps them waiting as long on average
+(``calibrate_to="wait"``: the mean time in queue of every queued contact, answered or not).
+Effective / seen is the **availability** the log implies.
 
-The search bisects every interval's effective staffing at once, with common random numbers,
-for a fixed number of sweeps: each sweep simulates the desk once and moves each interval's
-bracket towards its observed figure. An interval with too few abandonments to calibrate on (fewer
-than :data:`MIN_EVENTS` over the log's dates) is calibrated on the wait instead, and one
-where nobody waited keeps the agents seen (nothing in the log says fewer would do).
+The search bisects every interval's effective staffing at once, with common random numbers, for
+a fixed number of sweeps: each sweep simulates the desk once and moves each interval's bracket
+towards its observed figure. An interval with too few abandonments to calibrate on (fewer than
+:data:`MIN_EVENTS` over the log's dates) is calibrated on the wait instead, and one where nobody
+waited keeps the agents seen (nothing in the log says fewer would do).
 
 :func:`check` replays a fitted scenario and compares it with the log interval by interval.
 """
@@ -40,11 +41,15 @@ def observed_per_run(params: Parameters, channel: str) -> dict[str, np.ndarray]:
     """The log's figures for each interval of the fitted scenario's run (its calendar).
 
     Returns ``offered`` (contacts per day), ``dates`` (dates of the day type pooled),
-    ``service_level``, ``abandon_rate`` and ``asa_s`` (nan where none were offered).
+    ``service_level``, ``abandon_rate``, ``asa_s`` and ``wait_all_s`` (the mean time in queue of
+    every queued contact, answered or not; nan where none were offered), and ``seen``.
     """
     ch = params.channels[channel]
     k0, k1 = _window(params)
-    out: dict[str, list] = {k: [] for k in ("offered", "dates", "service_level", "abandon_rate", "asa_s", "seen")}
+    wait_all = _mean_wait_all(params, channel)
+    out: dict[str, list] = {
+        k: [] for k in ("offered", "dates", "service_level", "abandon_rate", "asa_s", "wait_all_s", "seen")
+    }
     for w in run_weekdays(params):
         t = params.day_type_of(w)
         n = k1 - k0
@@ -58,8 +63,29 @@ def observed_per_run(params: Parameters, channel: str) -> dict[str, np.ndarray]:
         out["service_level"].append(obs.service_level[t.name][k0:k1])
         out["abandon_rate"].append(obs.abandon_rate[t.name][k0:k1])
         out["asa_s"].append(obs.asa_s[t.name][k0:k1])
+        out["wait_all_s"].append(wait_all[t.name][k0:k1])
         out["seen"].append(ch.agents.distinct[t.name][k0:k1])
     return {k: np.concatenate(v).astype(float) for k, v in out.items()}
+
+
+def _mean_wait_all(params: Parameters, channel: str) -> dict[str, np.ndarray]:
+    """Per day type, the mean time in queue per interval (24 h grid) of every queued contact."""
+    from ccsim.fit.logs import ABANDONED, ANSWERED
+
+    log = params.log
+    n = params.intervals_per_day
+    sel = (log.channel == log.channels.index(channel)) & np.isin(log.outcome, (ANSWERED, ABANDONED))
+    k = np.minimum((log.arrival_s[sel] - log.day[sel] * 86400.0) // log.interval_s, n - 1).astype(np.int64)
+    weekday = log.day_weekday[log.day[sel]]
+    wait = np.nan_to_num(log.wait_s[sel])
+    out = {}
+    for t in params.day_types:
+        mine = np.isin(weekday, t.weekdays)
+        total = np.bincount(k[mine], weights=wait[mine], minlength=n)
+        count = np.bincount(k[mine], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[t.name] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return out
 
 
 @dataclass(frozen=True)
@@ -154,7 +180,7 @@ def effective_staffing(
         load = o["offered"] * aht / (params.interval_min * 60.0)
         events = np.nan_to_num(o["abandon_rate"]) * o["offered"] * o["dates"]
         m = np.full(o["offered"].size, "seen", dtype=object)
-        waited = np.nan_to_num(o["asa_s"]) > 0
+        waited = np.nan_to_num(o["wait_all_s"]) > 0
         if calibrate_to == "abandonment":
             m[(events >= MIN_EVENTS)] = "abandonment"
             m[(events < MIN_EVENTS) & waited] = "wait"
@@ -186,14 +212,15 @@ def effective_staffing(
         for g, name in groups.items():
             rows = [r for r in res.intervals if r["channel"] == name]
             sim_ab = np.array([np.nan if r["abandon_rate"] is None else r["abandon_rate"] for r in rows])
-            sim_asa = np.array([np.nan if r["asa_s"] is None else r["asa_s"] for r in rows])
+            sim_wait = np.array([np.nan if r["mean_wait_all_s"] is None else r["mean_wait_all_s"] for r in rows])
             o, m, e = obs[g], mode[g], effective[g]
-            # the simulated desk does worse than the log: it needs more agents (a simulated
-            # interval where nobody was answered counts as worse, not as a wait of 0 s)
+            # the simulated desk does worse than the log: it needs more agents. The wait is
+            # every queued contact's (answered or not): with too few agents the few answered
+            # ones may have waited nothing, while the rest wait until they hang up
             short = np.where(
                 m == "abandonment",
                 np.nan_to_num(sim_ab) > np.nan_to_num(o["abandon_rate"]),
-                np.isnan(sim_asa) | (np.nan_to_num(sim_asa) > np.nan_to_num(o["asa_s"])),
+                np.isnan(sim_wait) | (np.nan_to_num(sim_wait) > np.nan_to_num(o["wait_all_s"])),
             )
             active = (m == "abandonment") | (m == "wait")
             lo[g] = np.where(active & short, e, lo[g])

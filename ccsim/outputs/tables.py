@@ -376,7 +376,14 @@ def _sensitivity(cmp: VariantComparison, currency: str) -> Table:
         Column("answer_rate", "answer rate (all channels)", "share"),
         Column("meets_all", "meets every target"),
     ]
-    return Table("Sensitivity", "Cost and service at scaled volumes", columns, rows)
+    note = ""
+    if not cmp.break_even and any(r.costs is not None for r in cmp.runs):
+        lo, hi = cmp.volume_scales[0], cmp.volume_scales[-1]
+        note = (
+            f"No break-even volume between x{lo:g} and x{hi:g}: no variant's monthly cost crosses the "
+            f"baseline's ({cmp.baseline}) there."
+        )
+    return Table("Sensitivity", "Cost and service at scaled volumes", columns, rows, note)
 
 
 def _break_even(cmp: VariantComparison) -> Table:

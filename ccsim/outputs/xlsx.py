@@ -1,6 +1,6 @@
 """A comparison of variants as an Excel workbook: a sheet per table, numbers stored as numbers.
 
-Written with openpyxl (the ``report`` extra: ``pip install "ccsim[report]"``), the maintained
+Written with openpyxl (the ``report`` extra: ``pip install ".[report]"`` in ccsim's folder), the maintained
 library for the xlsx format. Shares are stored as fractions with a percent format, money and
 seconds as numbers with the unit in the header; a second header row is not used, so every
 sheet loads into pandas with ``pd.read_excel(path, sheet_name=...)``. The same comparison
@@ -43,7 +43,9 @@ def comparison_xlsx(cmp: VariantComparison) -> bytes:
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
     except ImportError:
-        raise CcsimError('--xlsx needs openpyxl: pip install "ccsim[report]" (or pip install openpyxl)') from None
+        raise CcsimError(
+            '--xlsx needs openpyxl: pip install openpyxl (in ccsim\'s folder: pip install ".[report]")'
+        ) from None
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)

@@ -264,6 +264,13 @@ def check_path(scenario: Scenario, path: str) -> Any:
         else:
             parent = ".".join(parts[:k])
             raise CcsimError(f"{path}: {parent} is a value, not a section with keys")
+    if len(parts) == 4 and parts[0] == "channels" and parts[2] in ("handle_time", "patience") and parts[3] == "mean_s":
+        per_interval = f"{parts[2]}_per_interval_s"
+        if getattr(scenario.channels.get(parts[1]), per_interval, None) is not None:
+            raise CcsimError(
+                f"{path}: cannot be swept: channels.{parts[1]}.{per_interval} sets the mean of every interval "
+                "(the distribution's mean only scales it): change the forecast's values instead"
+            )
     return ann
 
 

@@ -364,3 +364,17 @@ def test_bad_params_are_one_line_and_exit_2(params, message, capsys):
 def test_the_command_needs_a_param(capsys):
     assert main(["sweep", TEXTBOOK]) == 2
     assert "the following arguments are required: --param" in capsys.readouterr().err
+
+
+def test_a_forecasts_mean_cannot_be_swept_through_the_distribution():
+    from pathlib import Path
+
+    from ccsim import CcsimError, load_scenario
+    from ccsim.sweep import check_path
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "forecast_desk.yaml")
+    with pytest.raises(
+        CcsimError,
+        match=r"channels\.phone\.handle_time\.mean_s: cannot be swept: channels\.phone\.handle_time_per_interval_s",
+    ):
+        check_path(sc, "channels.phone.handle_time.mean_s")

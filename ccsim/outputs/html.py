@@ -11,7 +11,7 @@ import base64
 import html
 
 from ccsim import __version__
-from ccsim.outputs.tables import Table, comparison_tables
+from ccsim.outputs.tables import Table, cell_column, comparison_tables
 from ccsim.outputs.text import format_value
 from ccsim.variants import VariantComparison
 
@@ -58,7 +58,8 @@ def _table_html(table: Table) -> str:
     body = []
     for row in table.rows:
         cells = []
-        for c in table.columns:
+        for column in table.columns:
+            c = cell_column(column, row)
             value = row.get(c.key)
             cls = "num" if c.kind != "text" else (str(value) if value in ("MISSED", "uncertain") else "")
             cells.append(

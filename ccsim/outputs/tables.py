@@ -16,7 +16,7 @@ import numpy as np
 from ccsim.results import mean_ci
 from ccsim.variants import VariantComparison, VariantRun
 
-__all__ = ["SERVICE_KPIS", "Column", "Table", "comparison_tables"]
+__all__ = ["SERVICE_KPIS", "Column", "Table", "cell_column", "comparison_tables"]
 
 #: The channel KPIs the comparison shows, with their column kinds.
 SERVICE_KPIS = (
@@ -55,13 +55,23 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table: a sheet of the workbook, a section of the HTML report."""
+    """A titled table: a sheet of the workbook, a section of the HTML report.
+
+    A row may carry ``_kinds``, ``{column key: kind}``, for values whose unit differs from row
+    to row (a target's value is a share or seconds): :func:`cell_column` applies it.
+    """
 
     name: str
     title: str
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+
+
+def cell_column(column: Column, row: dict[str, Any]) -> Column:
+    """The column as one row's cell is shown: its ``_kinds`` override applied."""
+    kind = row.get("_kinds", {}).get(column.key)
+    return column if kind is None else Column(column.key, column.header, kind, column.unit)
 
 
 def _num(x: Any) -> float | None:
@@ -176,6 +186,8 @@ def _targets(cmp: VariantComparison) -> Table:
                     "ci95": _num(t.ci95),
                     "status": t.status,
                     "intervals_met": _num(t.intervals_met),
+                    # each row's numbers in its KPI's unit (a share, or seconds for the ASA)
+                    "_kinds": dict.fromkeys(("bound", "value", "ci95"), "seconds" if t.kpi == "asa_s" else "share"),
                 }
             )
     columns = [

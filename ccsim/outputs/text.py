@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccsim.outputs.tables import Column, Table, comparison_tables
+from ccsim.outputs.tables import Column, Table, cell_column, comparison_tables
 from ccsim.variants import VariantComparison
 
 __all__ = ["comparison_text", "format_value", "table_text"]
@@ -67,8 +67,12 @@ def table_text(table: Table) -> str:
             cols.append(c)
     cells = [
         [
-            format_value(c, row.get(c.key))
-            + (_pm(halves[c.key], row.get(c.key), row.get(halves[c.key].key)) if c.key in halves else "")
+            format_value(cell_column(c, row), row.get(c.key))
+            + (
+                _pm(cell_column(halves[c.key], row), row.get(c.key), row.get(halves[c.key].key))
+                if c.key in halves
+                else ""
+            )
             for c in cols
         ]
         for row in table.rows

@@ -14,7 +14,7 @@ import io
 import re
 
 from ccsim.errors import CcsimError
-from ccsim.outputs.tables import comparison_tables
+from ccsim.outputs.tables import cell_column, comparison_tables
 from ccsim.variants import VariantComparison
 
 __all__ = ["comparison_xlsx"]
@@ -56,12 +56,12 @@ def comparison_xlsx(cmp: VariantComparison) -> bytes:
             cell.font = bold
         for row in table.rows:
             ws.append([row.get(c.key) if row.get(c.key) != "" else None for c in table.columns])
+            for j, c in enumerate(table.columns, start=1):  # each number in its unit's format
+                fmt = _FORMATS.get(cell_column(c, row).kind)
+                if fmt:
+                    ws.cell(row=ws.max_row, column=j).number_format = fmt
         for j, c in enumerate(table.columns, start=1):
-            fmt = _FORMATS.get(c.kind)
             width = max(len(c.title), 10)
-            if fmt:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    cell.number_format = fmt
             ws.column_dimensions[get_column_letter(j)].width = min(width + 2, 40)
         ws.freeze_panes = "A2"
         if table.note:

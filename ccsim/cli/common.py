@@ -188,3 +188,18 @@ def load_arg(args: argparse.Namespace):
         except ScenarioError as exc:
             raise ScenarioError(args.file, exc.problems) from None
     return scenario
+
+
+def output_file(option: str, value: str | None):
+    """The file an option names for writing, checked before a (long) run: its folder must exist.
+
+    Returns a :class:`pathlib.Path`, or None when the option was not given.
+    """
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_dir():
+        raise CcsimError(f"{option}: {path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise CcsimError(f"{option}: the folder {path.parent} does not exist")
+    return path

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from ccsim.cli.common import EXIT_USAGE, MANIFEST, add_executor_options, executor_arg, whole
+from ccsim.cli.common import EXIT_USAGE, MANIFEST, add_executor_options, executor_arg, output_file, whole
 from ccsim.cli.outdir import OutDir
 from ccsim.errors import CcsimError
 
@@ -69,25 +68,13 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_compare)
 
 
-def _report_path(option: str, value: str | None) -> Path | None:
-    """The path of a report file, checked before the (long) run: its folder must exist."""
-    if value is None:
-        return None
-    path = Path(value)
-    if path.is_dir():
-        raise CcsimError(f"{option}: {path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise CcsimError(f"{option}: the folder {path.parent} does not exist")
-    return path
-
-
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ccsim.loader import load_scenario
     from ccsim.variants import compare_variants
 
     scenario = load_scenario(args.file)
-    html_path = _report_path("--html", args.html)
-    xlsx_path = _report_path("--xlsx", args.xlsx)
+    html_path = output_file("--html", args.html)
+    xlsx_path = output_file("--xlsx", args.xlsx)
     if xlsx_path is not None:
         try:
             import openpyxl  # noqa: F401  (checked before the run, not after)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ccsim.cli.common import EXIT_USAGE, add_executor_options, executor_arg, whole
+from ccsim.cli.common import EXIT_USAGE, add_executor_options, executor_arg, output_file, whole
 from ccsim.errors import CcsimError
 
 
@@ -55,9 +54,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         return 0
     if not args.logs:
         raise CcsimError("give one or more contact logs (LOG.csv), or --template for a mapping file")
-    out = Path(args.out) if args.out else None
-    if out is not None and not out.parent.is_dir():
-        raise CcsimError(f"--out: the folder {out.parent} does not exist")
+    out = output_file("--out", args.out)
     report = None
     if args.report:
         from ccsim.cli.outdir import OutDir

@@ -14,6 +14,7 @@ from ccsim.cli.common import (
     add_executor_options,
     executor_arg,
     load_arg,
+    output_file,
     positive,
     whole,
 )
@@ -65,7 +66,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load_arg(args)
     out = OutDir(args.out, "run") if args.out else None  # checked before a long run, not after
-    contacts = _contacts_path(args.contacts)
+    contacts = output_file("--contacts", args.contacts)
     limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = Progress()
     try:
@@ -113,20 +114,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if result.interrupted:
         print(f"ccsim: interrupted: results cover the {result.replications} finished replications", file=sys.stderr)
     return code
-
-
-def _contacts_path(value: str | None):
-    """The ``--contacts`` file, checked before the run: its folder must exist."""
-    if value is None:
-        return None
-    from pathlib import Path
-
-    path = Path(value)
-    if path.is_dir():
-        raise CcsimError(f"--contacts: {path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise CcsimError(f"--contacts: the folder {path.parent} does not exist")
-    return path
 
 
 def _output_files(result) -> dict[str, str | bytes]:

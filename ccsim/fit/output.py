@@ -58,7 +58,8 @@ def run_weekdays(params: Parameters) -> list[int]:
     return [(first + i) % 7 for i in range(span)]
 
 
-def _window(params: Parameters) -> tuple[int, int]:
+def run_window(params: Parameters) -> tuple[int, int]:
+    """The fitted calendar's intervals of the 24 h grid: from the earliest opening to the latest closing."""
     step = params.interval_min * 60.0
     hours = params.opening_hours.values()
     k0 = int(min(h[0] for h in hours) // step) if hours else 0
@@ -105,7 +106,7 @@ def _build(
     log = params.log
     c = log.cleaning
     wds = run_weekdays(params)
-    k0, k1 = _window(params)
+    k0, k1 = run_window(params)
     n_day = k1 - k0
     calendar: dict[str, Any] = {
         "interval_min": params.interval_min,
@@ -353,6 +354,6 @@ def scenario_yaml(
     for text in head:
         lines += _comment(text, "")
     wds = run_weekdays(params)
-    k0, k1 = _window(params)
+    k0, k1 = run_window(params)
     lines += _emit(data, (), 0, notes, k1 - k0, [WEEKDAYS[w] for w in wds])
     return "\n".join(lines) + "\n"

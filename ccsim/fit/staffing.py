@@ -27,7 +27,7 @@ import numpy as np
 
 from ccsim.errors import CcsimError
 from ccsim.fit.estimate import Parameters
-from ccsim.fit.output import _window, group_name, run_weekdays, scenario_data
+from ccsim.fit.output import group_name, run_weekdays, run_window, scenario_data
 from ccsim.results import SimulationResult
 from ccsim.scenario import Scenario
 
@@ -45,7 +45,7 @@ def observed_per_run(params: Parameters, channel: str) -> dict[str, np.ndarray]:
     every queued contact, answered or not; nan where none were offered), and ``seen``.
     """
     ch = params.channels[channel]
-    k0, k1 = _window(params)
+    k0, k1 = run_window(params)
     wait_all = _mean_wait_all(params, channel)
     out: dict[str, list] = {
         k: [] for k in ("offered", "dates", "service_level", "abandon_rate", "asa_s", "wait_all_s", "seen")
@@ -131,10 +131,13 @@ class EffectiveStaffing:
         return [int(x) for x in staffing], [round(float(min(max(a, 0.0), 1.0)), 4) for a in avail]
 
 
-def _scenario(params: Parameters, staffing: dict[str, np.ndarray], availability: dict[str, np.ndarray]) -> Scenario:
+def _scenario(base: dict[str, Any], staffing: dict[str, np.ndarray], availability: dict[str, np.ndarray]) -> Scenario:
+    """The fitted scenario (``base``: :func:`scenario_data`'s dict) with these groups' staffing."""
+    import copy
+
     from ccsim.loader import scenario_from_dict
 
-    data = scenario_data(params)
+    data = copy.deepcopy(base)
     for g, values in staffing.items():
         data["agent_groups"][g]["staffing"] = [int(x) for x in values]
         data["agent_groups"][g]["availability"] = [float(min(max(a, 0.0), 1.0)) for a in availability[g]]
@@ -193,6 +196,8 @@ def effective_staffing(
     if not groups:
         raise CcsimError("effective staffing: no voice or chat channel in the log to calibrate on")
 
+    base = scenario_data(params)  # built once; each sweep changes only the staffing
+
     def current() -> dict[str, np.ndarray]:
         out = {}
         for g in groups:
@@ -204,7 +209,7 @@ def effective_staffing(
     def run(effective: dict[str, np.ndarray]) -> SimulationResult:
         staffing = {g: np.maximum(np.ceil(effective[g] - 1e-9), top[g]).astype(int) for g in groups}
         avail = {g: np.where(staffing[g] > 0, effective[g] / np.maximum(staffing[g], 1), 1.0) for g in groups}
-        return simulate(_scenario(params, staffing, avail), replications=replications, seed=seed, executor=executor)
+        return simulate(_scenario(base, staffing, avail), replications=replications, seed=seed, executor=executor)
 
     for _ in range(sweeps):
         effective = current()

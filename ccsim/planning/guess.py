@@ -44,6 +44,7 @@ from ccsim.scenario import REALTIME_KINDS, Channel, Scenario, staffing_per_inter
 __all__ = [
     "ChannelNeed",
     "analytic_staffing",
+    "answers",
     "channel_parts",
     "entry_group",
     "entry_groups",
@@ -121,6 +122,11 @@ def entry_groups(scenario: Scenario, channel: str, contact_type: str | None = No
 def entry_group(scenario: Scenario, channel: str) -> str:
     """The first group of a channel's entry queue: in-house, lowest tier, best priority, file order."""
     return entry_groups(scenario, channel)[0]
+
+
+def answers(scenario: Scenario, group: str) -> np.ndarray:
+    """Whether a group's agents can answer in each interval: it works that day, and its availability is above 0."""
+    return works(scenario, group) & (scenario.agent_groups[group].availability_per_interval(scenario.calendar) > 0)
 
 
 def works(scenario: Scenario, group: str) -> np.ndarray:

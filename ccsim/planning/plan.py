@@ -42,7 +42,7 @@ import numpy as np
 
 from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
-from ccsim.planning.guess import analytic_staffing, entry_group, planned_by_planner, works
+from ccsim.planning.guess import analytic_staffing, answers, entry_group, planned_by_planner, works
 from ccsim.results import TARGETS, SimulationResult, mean_ci
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
 from ccsim.simulation import simulate
@@ -307,7 +307,7 @@ def plan(
     entry = {name: need.parts or (need.groups,) for name, need in needs.items()}
     # a group may take agents where it works and its agents answer at all (availability > 0)
     cal = scenario.calendar
-    on_duty = {g: works(scenario, g) & (scenario.agent_groups[g].availability_per_interval(cal) > 0) for g in planned}
+    on_duty = {g: answers(scenario, g) for g in planned}
     state = {"evaluations": 0}
 
     def evaluate(

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ccsim.errors import CcsimError
-from ccsim.planning.guess import channel_parts, entry_groups, works
+from ccsim.planning.guess import answers, channel_parts, entry_groups
 from ccsim.planning.shifts import Schedule, schedule
 from ccsim.results import SimulationResult
 from ccsim.simulation import simulate
@@ -144,7 +144,7 @@ def plan_roster(
         else:
             notes.append(f"agent_groups.{g}: no shift types for it (scheduling.groups): keeps the per-interval plan")
     required = {g: plan.staffing[g].astype(float) for g in rostered}
-    on_duty = {g: works(sc, g) & (sc.agent_groups[g].availability_per_interval(cal) > 0) for g in rostered}
+    on_duty = {g: answers(sc, g) for g in rostered}
     staffing = {g: v.copy() for g, v in plan.staffing.items()}
     schedules: dict[str, Schedule] = {}
     result, misses = plan.result, []

@@ -120,8 +120,24 @@ def _minutes(text: str) -> int:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
+_HOURS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
+
+
+def _day_hours(text: str) -> tuple[int, int] | None:
+    """``"HH:MM-HH:MM"`` as minutes after midnight, or None for ``closed``."""
+    if text.strip().lower() == "closed":
+        return None
+    m = _HOURS.match(text)
+    if not m:
+        raise ValueError(f"must be opening hours as HH:MM-HH:MM (say 10:00-15:00) or closed, got {text!r}")
+    start, end = (_minutes(part if len(part) == 5 else "0" + part) for part in m.groups())
+    if end <= start:
+        raise ValueError(f"the closing time must be after the opening time, got {text!r}")
+    return start, end
+
+
 class Calendar(Strict):
-    """Interval length, opening hours and days simulated."""
+    """Interval length, opening hours (per weekday) and days simulated."""
 
     interval_min: Literal[15, 30, 60] = Field(30, description="interval length in minutes")
     open: str | None = Field(None, description="opening time HH:MM (default 00:00)")
@@ -129,10 +145,15 @@ class Calendar(Strict):
     intervals_per_day: Annotated[int, Field(ge=1, le=96)] | None = Field(
         None, description="intervals per day, counted from the opening time (instead of close)"
     )
+    hours: dict[Weekday, str] | None = Field(
+        None,
+        description="opening hours of single weekdays, HH:MM-HH:MM or closed (the weekdays not listed keep "
+        "open/close); a day's intervals run from the week's earliest opening to its latest closing",
+    )
     days: Annotated[int, Field(ge=1, le=366)] = Field(1, description="days simulated")
     start_weekday: Weekday = Field("mon", description="weekday of the first day")
     day_of_week_factors: dict[Weekday, NonNegative] | None = Field(
-        None, description="volume multiplier per weekday (missing days count 1)"
+        None, description="volume multiplier per weekday (missing days count 1; 0 closes the day)"
     )
 
     @field_validator("open", "close")
@@ -140,6 +161,17 @@ class Calendar(Strict):
     def _time(cls, v: str | None) -> str | None:
         if v is not None:
             _minutes(v)
+        return v
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, v: dict[str, str] | None) -> dict[str, str] | None:
+        if v is not None:
+            for day, text in v.items():
+                try:
+                    _day_hours(text)
+                except ValueError as exc:
+                    raise ValueError(f"{day}: {exc}") from None
         return v
 
     @model_validator(mode="after")
@@ -157,9 +189,43 @@ class Calendar(Strict):
                 raise ValueError(
                     f"intervals_per_day {self.intervals_per_day} disagrees with open {self.open} to close {self.close}"
                 )
-        if start + self.intervals_per_day_value * self.interval_min > 24 * 60:
+        if start + self._base_intervals() * self.interval_min > 24 * 60:
             raise ValueError("the opening hours run past midnight")
+        for day, text in (self.hours or {}).items():
+            span = _day_hours(text)
+            if span is not None and any(t % self.interval_min for t in span):
+                raise ValueError(
+                    f"hours.{day}: {text} does not fall on {self.interval_min}-minute interval boundaries"
+                )
+        if all(self.weekday_hours(day) is None for day in WEEKDAYS):
+            raise ValueError("every weekday is closed (hours, day_of_week_factors): nothing can happen")
         return self
+
+    def _base_intervals(self) -> int:
+        if self.intervals_per_day is not None:
+            return self.intervals_per_day
+        start = _minutes(self.open) if self.open else 0
+        end = _minutes(self.close) if self.close else 24 * 60
+        return (end - start) // self.interval_min
+
+    def weekday_hours(self, day: str) -> tuple[int, int] | None:
+        """Opening and closing of a weekday in minutes after midnight, or None when it is closed.
+
+        A weekday is closed when ``hours`` says so or its ``day_of_week_factors`` is 0 (no
+        contact can arrive); otherwise its ``hours``, or ``open`` to ``close``.
+        """
+        if (self.day_of_week_factors or {}).get(day, 1.0) == 0:
+            return None
+        text = (self.hours or {}).get(day)
+        if text is not None:
+            return _day_hours(text)
+        start = _minutes(self.open) if self.open else 0
+        return start, start + self._base_intervals() * self.interval_min
+
+    def _grid(self) -> tuple[int, int]:
+        """The day's intervals in minutes: the week's earliest opening to its latest closing."""
+        spans = [s for s in (self.weekday_hours(d) for d in WEEKDAYS) if s is not None]
+        return min(s[0] for s in spans), max(s[1] for s in spans)
 
     @property
     def interval_s(self) -> float:
@@ -168,16 +234,19 @@ class Calendar(Strict):
 
     @property
     def day_start_s(self) -> float:
-        """Opening time in seconds after midnight."""
-        return _minutes(self.open) * 60.0 if self.open else 0.0
+        """Start of the first interval of every day in seconds after midnight (the earliest opening)."""
+        return self._grid()[0] * 60.0
+
+    @property
+    def day_start(self) -> str:
+        """Start of the first interval of every day as HH:MM."""
+        minute = self._grid()[0]
+        return f"{minute // 60:02d}:{minute % 60:02d}"
 
     @property
     def intervals_per_day_value(self) -> int:
-        """Intervals per day (from ``intervals_per_day``, or open/close, or 24 h)."""
-        if self.intervals_per_day is not None:
-            return self.intervals_per_day
-        start = _minutes(self.open) if self.open else 0
-        end = _minutes(self.close) if self.close else 24 * 60
+        """Intervals per day: from the week's earliest opening to its latest closing."""
+        start, end = self._grid()
         return (end - start) // self.interval_min
 
     @property
@@ -185,11 +254,31 @@ class Calendar(Strict):
         """Intervals in the whole run."""
         return self.intervals_per_day_value * self.days
 
+    def weekday_of_day(self, day: int) -> str:
+        """Weekday of simulated day ``day`` (0 is the first)."""
+        return WEEKDAYS[(WEEKDAYS.index(self.start_weekday) + day) % 7]
+
     def day_factors(self) -> np.ndarray:
         """Volume multiplier of each simulated day (day-of-week pattern)."""
-        first = WEEKDAYS.index(self.start_weekday)
         factors = self.day_of_week_factors or {}
-        return np.array([factors.get(WEEKDAYS[(first + d) % 7], 1.0) for d in range(self.days)])
+        return np.array([factors.get(self.weekday_of_day(d), 1.0) for d in range(self.days)])
+
+    def open_intervals(self) -> np.ndarray:
+        """Whether the desk is open in every interval of the run (its weekday's hours)."""
+        start, _ = self._grid()
+        n_day = self.intervals_per_day_value
+        minutes = start + np.arange(n_day) * self.interval_min
+        out = np.zeros((self.days, n_day), dtype=bool)
+        for d in range(self.days):
+            span = self.weekday_hours(self.weekday_of_day(d))
+            if span is not None:
+                out[d] = (minutes >= span[0]) & (minutes < span[1])
+        return out.ravel()
+
+    @property
+    def has_closed_intervals(self) -> bool:
+        """Whether some interval of the run is closed (per-weekday hours or closed weekdays)."""
+        return not bool(self.open_intervals().all())
 
     def interval_starts_s(self) -> list[float]:
         """Start of every interval of the run, in seconds from midnight of the first day."""
@@ -197,6 +286,13 @@ class Calendar(Strict):
             d * 86400.0 + self.day_start_s + i * self.interval_s
             for d in range(self.days)
             for i in range(self.intervals_per_day_value)
+        ]
+
+    def interval_ends_s(self) -> list[float]:
+        """Closing of every interval's open time: its end, or its start when the desk is closed then."""
+        return [
+            s + self.interval_s if is_open else s
+            for s, is_open in zip(self.interval_starts_s(), self.open_intervals(), strict=True)
         ]
 
     def interval_labels(self) -> list[str]:
@@ -286,14 +382,18 @@ class Volume(Strict):
         """Expected contacts in every interval of the run (before self-service)."""
         n_day, days = calendar.intervals_per_day_value, calendar.days
         factors = calendar.day_factors()
+        is_open = calendar.open_intervals().reshape(days, n_day)
         if self.per_interval is not None:
             values = np.asarray(self.per_interval, dtype=float)
             if values.size == n_day * days:
-                return values
-            return (values[None, :] * factors[:, None]).ravel()
+                return np.where(is_open.ravel(), values, 0.0)
+            return np.where(is_open, values[None, :] * factors[:, None], 0.0).ravel()
         shape = np.ones(n_day) if self.profile is None else np.asarray(self.profile, dtype=float)
-        shape = shape / shape.sum()
-        return (self.daily_volume() * factors[:, None] * shape[None, :]).ravel()
+        # a day's volume spread over its own opening hours by the profile's weights there
+        weights = np.where(is_open, shape[None, :], 0.0)
+        totals = weights.sum(axis=1, keepdims=True)
+        shares = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+        return (self.daily_volume() * factors[:, None] * shares).ravel()
 
 
 class Redial(Strict):
@@ -1042,7 +1142,7 @@ def staffing_per_interval(
     """Agents on duty in every interval of the run, from a constant or a per-interval list.
 
     A list has one value per interval of a day (repeated every day) or of the run; days not
-    in ``weekdays`` (when given) have nobody on duty.
+    in ``weekdays`` (when given), and the calendar's closed hours, have nobody on duty.
     """
     if isinstance(staffing, int | np.integer):
         out = np.full(calendar.intervals, int(staffing), dtype=np.int64)
@@ -1050,11 +1150,12 @@ def staffing_per_interval(
         values = np.asarray(staffing, dtype=np.int64)
         out = values.copy() if values.size == calendar.intervals else np.tile(values, calendar.days)
     if weekdays is not None:
-        first = WEEKDAYS.index(calendar.start_weekday)
         per_day = out.reshape(calendar.days, calendar.intervals_per_day_value)
         for d in range(calendar.days):
-            if WEEKDAYS[(first + d) % 7] not in weekdays:
+            if calendar.weekday_of_day(d) not in weekdays:
                 per_day[d] = 0
+    if calendar.has_closed_intervals:  # nobody on duty while the desk is closed
+        out[~calendar.open_intervals()] = 0
     return out
 
 
@@ -1137,6 +1238,8 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
                     f"must have {n_day} values (one per interval of the day), got {len(ch.volume.profile)}",
                 )
             )
+    if cal.has_closed_intervals:
+        errors.extend(_closed_volume(s))
     vendor_groups: dict[str, list[str]] = {}
     for g, grp in s.agent_groups.items():
         if isinstance(grp.staffing, tuple):
@@ -1234,6 +1337,52 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
                 what = f"channel {name}" + (f" (contact type {ctype})" if ctype else "")
                 errors.append((("channels", name), f"no agent group has a skill for {what}"))
     return errors
+
+
+def _closed_volume(s: Scenario) -> list[tuple[tuple, str]]:
+    """Volume the calendar's closed hours would drop: a run's values there, a profile with no open weight."""
+    cal = s.calendar
+    errors: list[tuple[tuple, str]] = []
+    is_open = cal.open_intervals()
+    labels = cal.interval_labels()
+    n_day = cal.intervals_per_day_value
+    for name, ch in s.channels.items():
+        per = ch.volume.per_interval
+        if per is not None and len(per) == cal.intervals and len(per) != n_day:
+            shut = [k for k in np.flatnonzero(~is_open) if per[k] > 0]
+            if shut:
+                k = int(shut[0])
+                day = cal.weekday_of_day(k // n_day)
+                errors.append(
+                    (
+                        ("channels", name, "volume", "per_interval", k),
+                        f"{per[k]:g} contacts in interval {labels[k]} ({day}), when the calendar closes the desk "
+                        f"({_hours_text(cal, day)}); {len(shut)} closed interval(s) have volume",
+                    )
+                )
+        profile = ch.volume.profile
+        if profile is not None and len(profile) == n_day:
+            for d in range(min(cal.days, 7)):
+                day = cal.weekday_of_day(d)
+                if cal.day_factors()[d] > 0 and not any(
+                    w > 0 for w, o in zip(profile, is_open[d * n_day : (d + 1) * n_day], strict=True) if o
+                ):
+                    errors.append(
+                        (
+                            ("channels", name, "volume", "profile"),
+                            f"no weight within {day}'s opening hours ({_hours_text(cal, day)}): its contacts "
+                            "would have no interval to arrive in",
+                        )
+                    )
+                    break
+    return errors
+
+
+def _hours_text(cal: Calendar, day: str) -> str:
+    span = cal.weekday_hours(day)
+    if span is None:
+        return "closed"
+    return "open " + "-".join(f"{t // 60:02d}:{t % 60:02d}" for t in span)
 
 
 def _unknown(what: str, name: str, known) -> str:

@@ -502,8 +502,8 @@ def random_desk(rng: np.random.Generator) -> dict:
 
     Deterministic and continuous handle times, staffing that drops and rises, escalations by
     transfer and callback, vendors, self-service, contact types, redials and repeats, handle
-    times and patience per interval, groups with their own handle time for a skill, and
-    availability (fractional agents).
+    times and patience per interval, groups with their own handle time for a skill,
+    availability (fractional agents), and per-weekday opening hours with closed days.
     """
     slowdown, concurrent = float(rng.choice([0, 0.3])), int(rng.integers(1, 4))
     kinds = rng.choice(["voice", "chat", "email"], size=int(rng.integers(1, 4)))
@@ -514,6 +514,25 @@ def random_desk(rng: np.random.Generator) -> dict:
         "intervals_per_day": ipd,
         "days": int(rng.integers(1, 3)),
     }
+    if rng.random() < 0.4:  # per-weekday opening hours: the second day shorter, or closed
+        weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        first = int(rng.integers(0, 7))
+        calendar |= {"start_weekday": weekdays[first], "days": int(rng.integers(2, 4))}
+        second = weekdays[(first + 1) % 7]
+        if rng.random() < 0.3:
+            calendar["hours"] = {second: "closed"}
+        elif rng.random() < 0.3:
+            calendar["day_of_week_factors"] = {second: 0}
+        else:
+            step = calendar["interval_min"]
+            a = int(rng.integers(0, ipd))
+            b = int(rng.integers(a + 1, ipd + 1))
+            base = int(calendar["open"][:2]) * 60
+
+            def hhmm(minute: int) -> str:
+                return f"{minute // 60:02d}:{minute % 60:02d}"
+
+            calendar["hours"] = {second: f"{hhmm(base + a * step)}-{hhmm(base + b * step)}"}
     channels = {}
     for i, kind in enumerate(kinds):
         mean = float(rng.choice([60, 300, 1200]))

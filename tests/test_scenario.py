@@ -478,7 +478,8 @@ def test_volume_sources_expand_per_interval(tmp_path):
     assert sc.channels["phone"].volume.per_interval_volume(sc.calendar)[:4].sum() == pytest.approx(300)
     data["agent_groups"]["agents"]["weekdays"] = ["fri", "sun"]
     sc = scenario_from_dict(data)
-    assert list(sc.agent_groups["agents"].staffing_per_interval(sc.calendar)) == [3] * 4 + [0] * 4 + [3] * 4
+    # sat is off for the group; sun (factor 0) is closed for everybody
+    assert list(sc.agent_groups["agents"].staffing_per_interval(sc.calendar)) == [3] * 4 + [0] * 8
 
 
 def test_volume_needs_exactly_one_source(tmp_path):

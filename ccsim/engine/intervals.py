@@ -42,7 +42,7 @@ class Intervals:
 
     def __init__(self, calendar: Calendar) -> None:
         self.starts = calendar.interval_starts_s()
-        self.ends = [s + calendar.interval_s for s in self.starts]
+        self.ends = calendar.interval_ends_s()  # a closed interval (per-weekday hours) ends as it starts
         self.bucket_start = [0.0, *self.starts[1:]]
         self.horizon = self.ends[-1]
         self.n = len(self.starts)

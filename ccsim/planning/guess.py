@@ -186,6 +186,11 @@ def time_varying_load(rate_per_s: np.ndarray, aht_s, starts: list[float], ends: 
     for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
         dt = end - start
         j = cls[k]
+        if dt <= 0:  # closed all the interval: nobody arrives, and nobody is sized for
+            out[k] = 0.0
+            if k + 1 < n:
+                m = m * np.exp(-(starts[k + 1] - end) / means)
+            continue
         steady = rate_per_s[k] * means[j]
         decay = np.exp(-dt / means)
         share = (means / dt) * (1.0 - decay)  # the mean over the interval of a decaying e^(-t/aht)
@@ -289,7 +294,7 @@ def analytic_staffing(
     """
     cal = scenario.calendar
     starts = cal.interval_starts_s()
-    ends = [s + cal.interval_s for s in starts]
+    ends = cal.interval_ends_s()
     n = len(starts)
     current = scenario.staffing_plan(planned_by_planner(scenario))
     staffing = {

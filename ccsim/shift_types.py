@@ -93,6 +93,14 @@ class ShiftType(Strict):
     min_count: _Count = Field(0, description="fewest shifts of this type over the whole schedule")
     max_count: _Count | None = Field(None, description="most shifts of this type over the whole schedule")
     max_per_day: _Count | None = Field(None, description="most shifts of this type starting on one day")
+    contract: Name | None = Field(
+        None,
+        description="the contract people on this shift type are hired on (default: the shift type's own name); "
+        "the shift types of one contract are worked by the same people in the hiring figures",
+    )
+    shifts_per_agent_per_week: Annotated[int, Field(ge=1, le=7)] | None = Field(
+        None, description="shifts one person on this contract works in a week (default: the file's)"
+    )
 
     @field_validator("earliest_start", "latest_start")
     @classmethod
@@ -226,8 +234,33 @@ class Scheduling(Strict):
         40.0, description="paid hours of one full-time equivalent (FTE) per week"
     )
     shifts_per_agent_per_week: Annotated[int, Field(ge=1, le=7)] = Field(
-        5, description="most shifts one agent works in a week (for the headcount)"
+        5, description="shifts one person works in a week (for the people to hire; a shift type may say otherwise)"
     )
+    currency: str | None = Field(
+        None, description="currency of the costs, for reports (in a scenario: default its costs.currency)"
+    )
+
+    @model_validator(mode="after")
+    def _contracts(self) -> Scheduling:
+        seen: dict[str, tuple[str, int]] = {}
+        for name, t in self.shift_types.items():
+            contract = t.contract or name
+            per_week = t.shifts_per_agent_per_week or self.shifts_per_agent_per_week
+            first = seen.setdefault(contract, (name, per_week))
+            if first[1] != per_week:
+                raise ValueError(
+                    f"shift_types.{name}: contract {contract!r} has {first[1]} shifts per person per week on "
+                    f"{first[0]} but {per_week} on {name}: one contract, one number of shifts a week"
+                )
+        return self
+
+    def contract_of(self, name: str) -> str:
+        """The contract of a shift type (its ``contract``, else its own name)."""
+        return self.shift_types[name].contract or name
+
+    def shifts_per_week_of(self, name: str) -> int:
+        """Shifts one person on a shift type's contract works in a week."""
+        return self.shift_types[name].shifts_per_agent_per_week or self.shifts_per_agent_per_week
 
     @field_validator("groups")
     @classmethod

@@ -17,6 +17,8 @@ from ccsim.errors import CcsimError, ScenarioError
 from ccsim.loader import load_model
 from ccsim.planning import Scheduling, read_requirements_csv, schedule
 from ccsim.planning.shift_plots import plot_coverage
+from ccsim.planning.shift_report import schedule_dict, schedule_text
+from ccsim.planning.shifts import week_basis
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +46,9 @@ def test_constant_day_needs_three_eight_hour_blocks():
     assert s.shift_count == 9 and s.paid_hours == 72.0 and s.over_hours == 0.0 and s.fully_covered
     assert s.on_duty.tolist() == [3] * 24
     assert s.objective_value == 72.0  # no cost given: the fewest paid hours
-    assert s.headcount == 9  # one day: every shift is another agent
+    # one typical day stands for every day of a week: 63 shifts a week, 5 per person: 12.6, so 13
+    # people (at least the day's 9), 504 paid hours a week: 12.6 FTE of 40 hours
+    assert s.headcount == 13 and s.fte == pytest.approx(12.6) and s.weeks == pytest.approx(1 / 7)
 
 
 def test_cost_picks_the_cheaper_type_and_counts_per_shift_and_per_hour():
@@ -73,9 +77,11 @@ def test_night_shift_wraps_midnight_on_a_typical_day():
     s = schedule(req, interval_min=60, shifts=sc)  # one day: cyclic by default
     assert [(c.start, c.end, c.count) for c in s.shifts] == [("22:00", "06:00", 2)]
     assert s.on_duty.tolist() == req.tolist()
-    # the same day not cyclic: nothing can cover 00:00-05:59
-    with pytest.raises(CcsimError, match=r"interval mon 00:00 \(required 2\): no shift type can cover it"):
-        schedule(req, interval_min=60, shifts=sc, cyclic=False)
+    # the same day not cyclic: nothing can cover 00:00-05:59; the rest is covered, those are reported
+    s = schedule(req, interval_min=60, shifts=sc, cyclic=False)
+    assert [(c.start, c.count) for c in s.shifts] == [("22:00", 2)]
+    assert s.fell_back and s.uncoverable == tuple(range(6))
+    assert s.unmet == [(f"mon {h:02d}:00", 2.0) for h in range(6)] and s.under_hours == 12.0
 
 
 def test_sunday_night_covers_monday_morning_in_a_week():
@@ -117,10 +123,10 @@ def test_a_fixed_break_leaves_its_interval_uncoverable():
             }
         }
     )
-    with pytest.raises(
-        CcsimError, match=r"^interval mon 10:00 \(required 1\): no shift type can cover it \(four starts"
-    ):
-        schedule(hourly_day({h: 1 for h in range(8, 12)}), interval_min=60, shifts=sc)
+    s = schedule(hourly_day({h: 1 for h in range(8, 12)}), interval_min=60, shifts=sc)
+    # one shift covers 08:00, 09:00 and 11:00; 10:00 is always its break: reported, not an error
+    assert s.shift_count == 1 and s.uncoverable == (10,) and s.unmet == [("mon 10:00", 1.0)]
+    assert s.fell_back and s.objective == "coverage" and s.objective_value == 1.0  # agent-hours short
 
 
 def test_night_and_weekend_premiums_and_an_unpaid_break_inside_them():
@@ -176,11 +182,11 @@ def test_caps_force_under_cover_and_the_unmet_intervals_are_listed():
     assert s.unmet == [(f"mon {h:02d}:00", 1.0) for h in range(8, 16)]
 
 
-def test_max_count_forces_under_cover_weighed_against_over_cover():
-    # only 1 shift allowed; 10:00-12:00 need 2: 2 hours short; under weight 10 x 2 = 20
+def test_max_count_forces_under_cover():
+    # only 1 shift allowed; 10:00-12:00 need 2: the fallback's objective is the agent-hours short, 2
     sc = shifts({"s": {"length_min": 240, "earliest_start": "08:00", "max_count": 1}})
     s = schedule(hourly_day({8: 1, 9: 1, 10: 2, 11: 2}), interval_min=60, shifts=sc)
-    assert s.fell_back and s.objective_value == 20.0
+    assert s.fell_back and s.objective_value == 2.0 and s.under_hours == 2.0
     assert s.unmet == [("mon 10:00", 1.0), ("mon 11:00", 1.0)]
 
 
@@ -278,21 +284,23 @@ def test_small_instances_match_enumeration(req, length_a, window, cost_b, cap):
     cover = combos @ on  # combos x 24
     capped = np.all(cover <= (cap if cap is not None else np.inf), axis=1)
     full = capped & np.all(cover >= day, axis=1)
-    coverable = np.all((on.max(axis=0) > 0) | (day == 0))
-    if not coverable:
-        with pytest.raises(CcsimError, match="no shift type can cover it"):
-            schedule(day, interval_min=60, shifts=sc, cyclic=False)
-        return
+    cost = combos @ costs
     s = schedule(day, interval_min=60, shifts=sc, cyclic=False)
+    s_on = s.on_duty.astype(float)
     if full.any():
-        assert not s.fell_back
-        assert s.cost == pytest.approx((combos[full] @ costs).min())
+        # the cheapest full cover, and among those the fewest agent-hours where nobody is needed
+        assert not s.fell_back and not s.uncoverable
+        best = cost[full].min()
+        assert s.cost == pytest.approx(best)
+        idle = (cover * (day == 0)).sum(axis=1)
+        assert s_on[day == 0].sum() == idle[full & np.isclose(cost, best)].min()
     else:
-        # fall back: least 10 x under + 1 x over in agent-hours, over the requirement's hours only
-        diff = cover[:, 8:16] - day[8:16]
-        value = 10 * np.maximum(-diff, 0).sum(axis=1) + np.maximum(diff, 0).sum(axis=1)
-        assert s.fell_back and s.objective_value == pytest.approx(value[capped].min())
-        assert s.under_hours == pytest.approx(np.maximum(-diff, 0).sum(axis=1)[capped][np.argmin(value[capped])])
+        # the fallback: the fewest agent-hours short (intervals no shift reaches count whole), then the cheapest
+        short = np.maximum(day - cover, 0).sum(axis=1)
+        least = short[capped].min()
+        assert s.fell_back and s.under_hours == pytest.approx(least) and s.objective_value == pytest.approx(least)
+        assert s.cost == pytest.approx(cost[capped & (short == least)].min())
+        assert set(s.uncoverable) == set(np.flatnonzero((day > 0) & (on.max(axis=0) == 0)))
 
 
 # --------------------------------------------------------------------------- the shifts file
@@ -498,11 +506,12 @@ def test_cli_text_json_and_out(tmp_path, capsys):
     assert [c["on_duty"] for c in data["coverage"]] == [4, 2, 2, 4]
     out = tmp_path / "out"
     assert main(["schedule", str(req), "--shifts", str(sh), "--out", str(out)]) == 0
-    assert "wrote 4 files" in capsys.readouterr().err
+    assert "wrote 5 files" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == [
         ".ccsim-manifest.json",
         "coverage.csv",
         "coverage.png",
+        "hiring.csv",
         "schedule.json",
         "shifts.csv",
     ]
@@ -511,14 +520,16 @@ def test_cli_text_json_and_out(tmp_path, capsys):
     assert main(["schedule", str(req), "--shifts", str(sh), "--out", str(out)]) == 0  # its own folder again
 
 
-def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
-    req = write(tmp_path / "r.csv", "day,start,required\nmon,03:00,1\n")
-    sh = write(tmp_path / "s.yaml", "shift_types:\n  day: {length_min: 480, earliest_start: '08:00'}\n")
-    assert main(["schedule", str(req), "--shifts", str(sh), "--interval-min", "60"]) == 2
-    err = capsys.readouterr().err.splitlines()
-    assert err == [
-        "ccsim: error: interval mon 03:00 (required 1): no shift type can cover it (day starts 08:00 on every day and lasts 480 min)"
-    ]
+def test_cli_reports_intervals_no_shift_can_cover_and_exits_0(tmp_path, capsys):
+    req = write(tmp_path / "r.csv", "day,start,required\nmon,07:00,1\nmon,08:00,1\n")
+    sh = write(tmp_path / "s.yaml", "shift_types:\n  day: {length_min: 60, earliest_start: '08:00'}\n")
+    assert main(["schedule", str(req), "--shifts", str(sh), "--interval-min", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "NOT COVERABLE: 1 intervals need agents where nobody can be on duty" in out
+    assert "mon 07:00 (-1)" in out and "UNMET: 1 intervals short: mon 07:00 (-1)" in out
+    assert main(["schedule", str(req), "--shifts", str(sh), "--interval-min", "60", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["uncoverable"] == [{"interval": "mon 07:00", "short": 1.0}] and data["shift_count"] == 1
 
 
 def test_cli_caps_report_unmet(tmp_path, capsys):
@@ -536,3 +547,173 @@ def test_plot_coverage_returns_its_axes():
     s = schedule(np.full(24, 3), interval_min=60, shifts=sc)
     ax = plot_coverage(s)
     assert ax.get_ylabel() == "agents" and "9 shifts" in ax.get_title()
+
+
+# --------------------------------------------------------------------------- ties, bounds per interval, limits
+
+
+def test_among_rosters_of_equal_cost_the_one_with_nobody_idle_is_chosen():
+    # Saturday 09:00-18:00 in hours, 1 agent needed 10:00-15:00 (5 hours), 4-hour shifts starting on the
+    # hour from 09:00 to 14:00 at 10 an hour. Every cover needs 2 shifts (80); by enumeration, the
+    # only one with nobody on duty where nobody is needed (09:00, 15:00-18:00) is 10:00 + 11:00
+    req = np.array([0, 1, 1, 1, 1, 1, 0, 0, 0])
+    sc = shifts(
+        {"part": {"length_min": 240, "earliest_start": "09:00", "latest_start": "14:00", "cost_per_hour": 10}}
+    )
+    s = schedule(req, interval_min=60, shifts=sc, day_start="09:00", intervals_per_day=9, start_weekday="sat")
+    starts = [9, 10, 11, 12, 13, 14]
+    covers = []
+    for a, b in itertools.combinations_with_replacement(starts, 2):
+        on = np.zeros(24)
+        on[a : a + 4] += 1
+        on[b : b + 4] += 1
+        if np.all(on[9:18] >= req):
+            covers.append(((a, b), on[9:18][req == 0].sum() + on[:9].sum() + on[18:].sum()))
+    assert len(covers) > 1 and min(c[1] for c in covers) == 0
+    assert [c[0] for c in covers if c[1] == 0] == [(10, 11)]
+    assert s.cost == 80.0 and [(c.start, c.count) for c in s.shifts] == [("10:00", 1), ("11:00", 1)]
+    assert s.on_duty.tolist() == [0, 1, 2, 2, 2, 1, 0, 0, 0] and s.over_hours == 3.0
+
+
+def test_max_on_duty_keeps_nobody_where_it_is_0():
+    # 10:00-13:00 need 1, the grid runs 09:00-14:00: a 4-hour shift at 09:00 or at 10:00 covers it at the
+    # same cost and with the same idle hour. A bound of 0 at 09:00 (closed) leaves only 10:00, at 13:00 only 09:00
+    req = np.array([0, 1, 1, 1, 0])
+    sc = shifts({"part": {"length_min": 240, "earliest_start": "09:00", "latest_start": "10:00"}})
+    kw = {"interval_min": 60, "shifts": sc, "day_start": "09:00", "intervals_per_day": 5}
+    s = schedule(req, max_on_duty=[0, np.inf, np.inf, np.inf, np.inf], **kw)
+    assert [(c.start, c.count) for c in s.shifts] == [("10:00", 1)] and s.on_duty.tolist() == [0, 1, 1, 1, 1]
+    s = schedule(req, max_on_duty=[np.inf, np.inf, np.inf, np.inf, 0], **kw)
+    assert [(c.start, c.count) for c in s.shifts] == [("09:00", 1)] and s.on_duty.tolist() == [1, 1, 1, 1, 0]
+    assert s.fully_covered and not s.fell_back and s.max_on_duty.tolist() == [np.inf] * 4 + [0.0]
+
+
+def test_max_on_duty_below_the_requirement_falls_back_to_the_most_cover_cheapest():
+    # 2 needed 08:00-12:00; a 4-hour shift from 08:00 (10 an hour) or 2-hour shifts from 08:00 or 10:00
+    # (12 an hour). At most 1 on duty at 09:00: whoever works 09:00 works 08:00, so both are short by 1 at
+    # least: 2 agent-hours short, the fewest. Among the rosters short by 2 (10:00-11:00 covered twice):
+    # four + two at 10:00 = 40 + 24 = 64; two at 08:00 + 2 x two at 10:00 = 72; the cheapest is 64
+    sc = shifts(
+        {
+            "four": {"length_min": 240, "earliest_start": "08:00", "cost_per_hour": 10},
+            "two": {
+                "length_min": 120,
+                "earliest_start": "08:00",
+                "latest_start": "10:00",
+                "start_step_min": 120,
+                "cost_per_hour": 12,
+            },
+        }
+    )
+    bound = np.full(24, np.inf)
+    bound[9] = 1
+    s = schedule(hourly_day({8: 2, 9: 2, 10: 2, 11: 2}), interval_min=60, shifts=sc, max_on_duty=bound)
+    assert s.fell_back and s.objective == "coverage" and s.objective_value == 2.0 and s.under_hours == 2.0
+    assert s.unmet == [("mon 08:00", 1.0), ("mon 09:00", 1.0)] and not s.uncoverable
+    assert s.cost == 64.0
+    assert sorted((c.shift_type, c.start, c.count) for c in s.shifts) == [("four", "08:00", 1), ("two", "10:00", 1)]
+    # a bound of 0 where agents are needed: not coverable at all, reported as such
+    bound[9] = 0
+    s = schedule(hourly_day({8: 2, 9: 2, 10: 2, 11: 2}), interval_min=60, shifts=sc, max_on_duty=bound)
+    assert s.uncoverable == (9,) and s.unmet[0] == ("mon 08:00", 2.0) and ("mon 09:00", 2.0) in s.unmet
+
+
+def test_a_requirement_or_a_model_beyond_the_limits_is_refused_before_solving(tmp_path, capsys):
+    sc = shifts({"eight": {"length_min": 480, "earliest_start": "08:00"}})
+    with pytest.raises(CcsimError, match=r"^required: at most 100,000 agents on duty in an interval, got 1e\+09 in mon 08:00; check"):
+        schedule(hourly_day({8: 1e9}), interval_min=60, shifts=sc)
+    huge = shifts(
+        {
+            "any": {
+                "length_min": 480,
+                "earliest_start": "00:00",
+                "latest_start": "23:59",
+                "start_step_min": 1,
+                "breaks": [{"length_min": 30, "earliest_start_after_min": 60, "latest_start_after_min": 360, "start_step_min": 1}],
+            }
+        }
+    )
+    # 7 days x 1,440 starts x (the shift + 301 break starts) = 3,044,160
+    with pytest.raises(CcsimError, match=r"^the schedule would have 3,044,160 variables \(candidate shifts and break starts over 7 days\), at most 2,000,000: give the shift types a larger start_step_min"):
+        schedule(np.ones(7 * 24), interval_min=60, shifts=huge)
+    req = write(tmp_path / "r.csv", "day,start,required\nmon,08:00,1\nmon,09:00,1e9\n")
+    sh = write(tmp_path / "s.yaml", "shift_types:\n  day: {length_min: 480, earliest_start: '08:00'}\n")
+    assert main(["schedule", str(req), "--shifts", str(sh)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"ccsim: error: {req}, line 3, column required: at most 100,000 agents on duty in an interval (ccsim's limit for one group), got '1e9'; check that it counts agents (not contacts or seconds), and schedule a larger desk group by group"
+    ]
+
+
+# --------------------------------------------------------------------------- hiring
+
+
+def test_hiring_figures_of_a_week_with_shrinkage_match_a_hand_count():
+    # Monday to Friday 09:00-17:00: 2 agents; Saturday 10:00-14:00: 3; Sunday closed (0), in hours.
+    # Full-timers: 8 hours from 09:00 on weekdays, 20 an hour, 5 shifts a week; part-timers: 4 hours from
+    # 10:00 on Saturday, 15 an hour, 2 shifts a week. Shrinkage 30 %.
+    week = np.zeros((7, 8))
+    week[:5, :] = 2
+    week[5, 1:5] = 3
+    sc = shifts(
+        {
+            "full": {"length_min": 480, "earliest_start": "09:00", "weekdays": ["mon", "tue", "wed", "thu", "fri"], "cost_per_hour": 20},
+            "part": {"length_min": 240, "earliest_start": "10:00", "weekdays": ["sat"], "cost_per_hour": 15, "shifts_per_agent_per_week": 2},
+        },
+        currency="EUR",
+    )
+    s = schedule(week.ravel(), interval_min=60, shifts=sc, day_start="09:00", intervals_per_day=8, shrinkage=0.3)
+    assert s.shift_count == 13 and s.fully_covered and s.weeks == 1.0 and s.week_text == "a week = the run's 7 days"
+    full, part = s.hiring
+    # full: 10 shifts a week / 0.7 / 5 = 2.86 -> 3 people (busiest day 2 / 0.7 = 2.86 -> 3);
+    # 80 paid hours / 0.7 = 114.29 a week = 2.857 FTE of 40 h; 80 x 20 / 0.7 = 2,285.71 a week
+    assert (full.contract, full.shifts_per_week, full.busiest_day, full.people) == ("full", 10.0, 2, 3)
+    assert full.paid_hours_per_week == pytest.approx(80 / 0.7) and full.fte == pytest.approx(80 / 0.7 / 40)
+    assert full.cost_per_week == pytest.approx(1600 / 0.7)
+    assert full.cost_per_month == pytest.approx(1600 / 0.7 * 30.4375 / 7)
+    # part: 3 shifts a week / 0.7 / 2 = 2.14 -> 3, but Saturday's 3 / 0.7 = 4.29 -> 5 people
+    assert (part.shifts_per_week, part.shifts_per_person_per_week, part.busiest_day, part.people) == (3.0, 2, 3, 5)
+    assert part.fte == pytest.approx(12 / 0.7 / 40) and part.cost_per_week == pytest.approx(180 / 0.7)
+    assert s.headcount == 8 and s.fte == pytest.approx(92 / 0.7 / 40)
+    assert s.cost_per_week == pytest.approx(1780 / 0.7) and s.cost_per_month == pytest.approx(1780 / 0.7 * 30.4375 / 7)
+    text = schedule_text(s)
+    assert "shrinkage 30 %" in text and "a week = the run's 7 days; a month = 30.4375 days = 4.3482 weeks" in text
+    assert "cost a week (EUR)" in text and "cost a month (EUR)" in text and "people to hire" in text
+    data = schedule_dict(s)
+    assert data["hiring"]["people_to_hire"] == 8 and data["hiring"]["contracts"][1]["people_to_hire"] == 5
+    assert data["hiring"]["contracts"][0]["cost_per_month"] == pytest.approx(1600 / 0.7 * 30.4375 / 7)
+
+
+def test_a_run_shorter_than_a_week_stands_for_its_weekdays_and_contracts_group_shift_types():
+    # Monday to Friday, 08:00-16:00 needs 1: an early (08:00-12:00) and a late (12:00-16:00) shift a day,
+    # both on the contract "half", 5 shifts a week: 10 shifts a week, 2 people (no shrinkage)
+    sc = shifts(
+        {
+            "early": {"length_min": 240, "earliest_start": "08:00", "contract": "half"},
+            "late": {"length_min": 240, "earliest_start": "12:00", "contract": "half"},
+        }
+    )
+    s = schedule(np.ones(5 * 8), interval_min=60, shifts=sc, day_start="08:00", intervals_per_day=8)
+    assert s.week_text == "a week = the run's mon to fri (sat, sun closed)" and s.weeks == 1.0
+    (h,) = s.hiring
+    assert (h.contract, h.shift_types, h.shifts_per_week, h.people, h.fte) == ("half", ("early", "late"), 10.0, 2, 1.0)
+    assert week_basis(14, "mon") == (2.0, "a week = the run's 14 days x 7 / 14")
+    with pytest.raises(ValueError, match="contract 'half' has 5 shifts per person per week on early but 4 on late"):
+        shifts(
+            {
+                "early": {"length_min": 240, "earliest_start": "08:00", "contract": "half"},
+                "late": {"length_min": 240, "earliest_start": "12:00", "contract": "half", "shifts_per_agent_per_week": 4},
+            }
+        )
+
+
+def test_cli_shrinkage_and_hiring_csv(tmp_path, capsys):
+    req = write(tmp_path / "r.csv", "start,required\n08:00,2\n09:00,2\n10:00,2\n11:00,2\n")
+    sh = write(tmp_path / "s.yaml", "shift_types:\n  four: {length_min: 240, earliest_start: '08:00', cost_per_hour: 10}\ncurrency: EUR\n")
+    out = tmp_path / "out"
+    assert main(["schedule", str(req), "--shifts", str(sh), "--shrinkage", "20%", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    # a typical day: 2 shifts a day, 14 a week; / 0.8 / 5 = 3.5 -> 4 people; 56 h / 0.8 = 70 h = 1.75 FTE
+    assert "shrinkage 20 %" in text and "a week = 7 x the run's typical day" in text
+    rows = (out / "hiring.csv").read_text().splitlines()
+    assert rows[0] == "contract,shift_types,shifts_in_run,shifts_per_week,shifts_per_person_per_week,busiest_day_shifts,shrinkage,people_to_hire,fte,paid_hours_per_week,cost_per_week,cost_per_month,currency,week"
+    assert rows[1].startswith("four,four,2,14.0,5,2,0.2,4,1.75,70.0,700.0,3043.75,EUR,")

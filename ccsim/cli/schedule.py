@@ -27,10 +27,28 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
         "file",
         metavar="REQUIREMENTS.csv",
         help="agents required per interval: columns day (mon..sun or a date), start (HH:MM) and required; or the "
-        "CSV ccsim erlang --csv ... --out writes (its scheduled_agents)",
+        "CSV ccsim erlang --csv ... --out writes (its scheduled_agents); or the plan.csv ccsim plan --out writes "
+        "(a group's planned agents)",
     )
     p.add_argument("--shifts", required=True, metavar="SHIFTS.yaml", help="the shift types (YAML)")
-    p.add_argument("--group", help="schedule this agent group's shift types (the file's groups:)")
+    p.add_argument(
+        "--group",
+        help="the agent group: its column of a plan.csv (needed when the plan holds several) and its shift types "
+        "(the shifts file's groups:)",
+    )
+    p.add_argument(
+        "--start-weekday",
+        choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        default="mon",
+        help="weekday of day 1 of a plan.csv (default mon)",
+    )
+    p.add_argument(
+        "--shrinkage",
+        type=fraction,
+        default=0.0,
+        help="share of paid time not at work (absence, training) for the people to hire, FTE and cost a week "
+        "(default 0: the requirement's own; 30%% or 0.3)",
+    )
     p.add_argument(
         "--objective",
         choices=("cost", "coverage"),
@@ -46,7 +64,8 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        help="write shifts.csv, coverage.csv, schedule.json and coverage.png into this folder: a new or empty "
+        help="write shifts.csv, coverage.csv, hiring.csv, schedule.json and coverage.png into this folder: a new "
+        "or empty "
         f"one, or one ccsim wrote before (listed in its {MANIFEST})",
     )
     p.set_defaults(handler=_cmd_schedule)
@@ -55,19 +74,25 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
 def _cmd_schedule(args: argparse.Namespace) -> int:
     from ccsim.loader import load_model
     from ccsim.planning.requirements import read_requirements_csv
-    from ccsim.planning.shift_report import coverage_rows, schedule_dict, schedule_text, shift_rows
+    from ccsim.planning.shift_report import coverage_rows, hiring_rows, schedule_dict, schedule_text, shift_rows
     from ccsim.planning.shifts import schedule
     from ccsim.shift_types import Scheduling
 
     if not 0 <= args.gap < 1:
         raise CcsimError(f"--gap: must be in [0, 1), got {args.gap:g}")
+    if not 0 <= args.shrinkage < 1:
+        raise CcsimError(f"--shrinkage: must be in [0, 1) (a share of paid time), got {args.shrinkage:g}")
     shifts = load_model(args.shifts, Scheduling, what="shifts file")
-    need = read_requirements_csv(args.file, interval_min=args.interval_min)
+    need = read_requirements_csv(
+        args.file, interval_min=args.interval_min, group=args.group, start_weekday=args.start_weekday
+    )
     out = OutDir(args.out, "schedule") if args.out else None
+    group = args.group or (need.group if need.group in shifts.groups else None)
     result = schedule(
         **need.schedule_arguments(),
         shifts=shifts,
-        group=args.group,
+        group=group,
+        shrinkage=args.shrinkage,
         objective=args.objective,
         time_limit_s=args.time_limit_s,
         gap=args.gap,
@@ -85,6 +110,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
             if shift_table
             else "day,start,end,shift_type,count,breaks,paid_hours,cost\n",
             "coverage.csv": csv_table(coverage_rows(result)),
+            "hiring.csv": csv_table(hiring_rows(result)),
             "schedule.json": json.dumps(data, indent=2),
             "coverage.png": figure_png(plot_coverage(result)),
         }

@@ -11,9 +11,19 @@ from typing import Any
 import yaml
 
 from ccsim.planning.plan import Plan
-from ccsim.planning.shift_report import schedule_dict, schedule_text, shift_rows
+from ccsim.planning.shift_report import hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
+from ccsim.planning.shifts import DAYS_PER_MONTH
 
-__all__ = ["plan_dict", "plan_rows", "plan_text", "plan_variant_yaml", "roster_dict", "roster_rows", "roster_text"]
+__all__ = [
+    "plan_dict",
+    "plan_rows",
+    "plan_text",
+    "plan_variant_yaml",
+    "roster_dict",
+    "roster_hiring_rows",
+    "roster_rows",
+    "roster_text",
+]
 
 
 def _kpi(plan: Plan, channel: str, k: int, kpi: str) -> float | None:
@@ -110,8 +120,29 @@ def roster_dict(plan: Plan) -> dict[str, Any] | None:
         "staffing": {g: [int(x) for x in v] for g, v in r.staffing.items() if g in plan.planned_groups},
         "targets": [vars(t) | {"met": t.met} for t in r.result.targets],
         "schedules": {g: schedule_dict(s) for g, s in r.schedules.items()},
+        "uncovered": [{"group": g, "interval": label, "short": short} for g, label, short in r.uncovered],
+        "hiring": {
+            "week": next((s.week_text for s in r.schedules.values()), None),
+            "days_per_month": DAYS_PER_MONTH,
+            "currency": next((s.currency for s in r.schedules.values()), plan.scenario.costs.currency),
+            "contracts": roster_hiring_rows(plan),
+            "people_to_hire": r.people,
+            "fte": r.fte,
+            "cost_per_week": r.cost_per_week,
+            "cost_per_month": r.cost_per_month,
+        },
         "notes": list(r.notes),
     }
+
+
+def roster_hiring_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One row per group and contract: people to hire, FTE, cost per week and per month (hiring.csv).
+
+    Every figure is with the group's shrinkage; ``week`` says what a week of the run is.
+    """
+    if plan.roster is None:
+        return []
+    return [row for g, s in plan.roster.schedules.items() for row in hiring_rows(s, group=g)]
 
 
 def roster_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -198,21 +229,29 @@ def plan_text(plan: Plan) -> str:
 
 
 def roster_text(plan: Plan) -> str:
-    """The roster: its shifts per group, cost and hours against the plan, and whether it meets the targets."""
+    """The roster: hiring figures, its shifts per group, cost and hours against the plan, the targets."""
     r = plan.roster
     extra = r.roster_agent_hours / r.plan_agent_hours - 1.0 if r.plan_agent_hours else 0.0
     verdict = "meets every target" if r.met else f"still misses {len(r.misses)} (interval, target)s"
+    currency = plan.scenario.costs.currency
     lines = [
         f"Roster (the plan in shifts, from scheduling:): {verdict} when simulated "
         f"({r.rounds} roster{'s' if r.rounds != 1 else ''} simulated)",
         f"  {r.roster_agent_hours:,.1f} agent-hours on duty against the plan's {r.plan_agent_hours:,.1f} "
-        f"({100 * extra:+.1f} %)",
-        f"  shifts: {r.paid_hours:,.1f} paid hours, cost {r.cost:,.0f} {plan.scenario.costs.currency}; with the "
+        f"({100 * extra:+.1f} %) over the run",
+        f"  shifts over the run: {r.paid_hours:,.1f} paid hours, cost {r.cost:,.0f} {currency}; with the "
         f"groups' shrinkage (absence, training: shift hours / (1 - shrinkage), as the plan's paid hours): "
-        f"{r.paid_hours_with_shrinkage:,.1f} paid hours, cost {r.cost_with_shrinkage:,.0f}",
+        f"{r.paid_hours_with_shrinkage:,.1f} paid hours, cost {r.cost_with_shrinkage:,.0f} {currency}",
     ]
+    uncovered = r.uncovered
+    if uncovered:
+        shown = ", ".join(f"{g} {label} (-{short:g})" for g, label, short in uncovered[:10])
+        more = f" and {len(uncovered) - 10} more" if len(uncovered) > 10 else ""
+        lines.append(f"  UNCOVERED: {len(uncovered)} intervals the shifts leave short: {shown}{more}")
+    if r.schedules:
+        lines += ["", *hiring_text(r.schedules, title="Hiring (the roster)")]
     for g, s in r.schedules.items():
-        lines += ["", f"{g}:", *("  " + line for line in schedule_text(s).splitlines())]
+        lines += ["", f"{g}:", *("  " + line for line in schedule_text(s, hiring=False).splitlines())]
     if r.misses:
         lines += ["", "Roster not met:"] + [f"  {m}" for m in r.misses[:20]]
     for note in r.notes:

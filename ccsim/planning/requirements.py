@@ -7,9 +7,15 @@ Two layouts are read. The plain one has the columns ``day`` (``mon`` ... ``sun``
 shrinkage) is the requirement, its time column is ``start`` or ``interval_start`` (or
 ``time``), with an optional ``day`` or ``date`` column; its other columns are ignored.
 
+The third is the ``plan.csv`` that ``ccsim plan --out`` writes: its ``label`` column
+(``day 1 08:00``, ``mon 08:00`` or ``2024-05-06 08:00``) and a group's ``GROUP_planned``
+column (agents on duty); with several groups, ``group`` chooses one. Its days are numbered:
+``start_weekday`` says which weekday the first is (default Monday).
+
 Each day's intervals must follow each other without a gap, and the days must follow each
 other (consecutive weekdays or dates); every problem of the file is reported together, one
-per line, as ``FILE, line N, column C: rule, got value``.
+per line, as ``FILE, line N, column C: rule, got value``. A requirement above
+:data:`ccsim.planning.shifts.MAX_REQUIRED` agents in an interval is refused the same way.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import numpy as np
 
 from ccsim.errors import CcsimError
 from ccsim.files import read_csv_records
+from ccsim.planning.shifts import MAX_REQUIRED
 from ccsim.scenario import WEEKDAYS
 from ccsim.shift_types import clock
 
@@ -57,6 +64,8 @@ class Requirement:
         The days as the file names them (weekdays or dates).
     lines : tuple of int
         The file line of each interval.
+    group : str or None
+        The agent group whose plan it is (a ccsim plan plan.csv), else None.
     """
 
     required: np.ndarray
@@ -66,6 +75,7 @@ class Requirement:
     start_weekday: str
     day_labels: tuple[str, ...]
     lines: tuple[int, ...]
+    group: str | None = None
 
     def schedule_arguments(self) -> dict[str, Any]:
         """Keyword arguments of :func:`ccsim.planning.schedule` for this requirement."""
@@ -89,6 +99,9 @@ def _time(text: str) -> int | None:
 
 def _day(text: str) -> tuple[str, object] | None:
     t = text.strip().lower()
+    run_day = t.split(" (")[0].split()  # "day 3" or "day 3 (wed)", as ccsim plan labels intervals
+    if len(run_day) == 2 and run_day[0] == "day" and run_day[1].isdigit() and int(run_day[1]) >= 1:
+        return "run day", ("day", int(run_day[1]) - 1)
     if t in WEEKDAYS:
         return "weekday", WEEKDAYS.index(t)
     if t in _FULL_DAYS:
@@ -99,7 +112,9 @@ def _day(text: str) -> tuple[str, object] | None:
         return None
 
 
-def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) -> Requirement:
+def read_requirements_csv(
+    path: str | Path, *, interval_min: int | None = None, group: str | None = None, start_weekday: str = "mon"
+) -> Requirement:
     """Read the requirement per interval of a CSV file (see the module's description).
 
     Parameters
@@ -108,6 +123,10 @@ def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) 
         The CSV file.
     interval_min : int, optional
         Interval length in minutes (default: the step between the file's consecutive starts).
+    group : str, optional
+        The agent group whose plan a ``ccsim plan`` plan.csv gives (needed when it holds several).
+    start_weekday : str, default "mon"
+        Weekday of the first day of a file whose days are numbered (a plan.csv's ``day 1``).
 
     Returns
     -------
@@ -126,7 +145,25 @@ def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) 
     def problem(line: int, message: str) -> None:
         problems.append((line, f"{path}, line {line}, {message}"))
 
-    if "volume" in header and ("scheduled_agents" in header or "agents" in header):
+    if start_weekday not in WEEKDAYS:
+        raise CcsimError(f"start_weekday: must be one of {', '.join(WEEKDAYS)}, got {start_weekday!r}")
+    planned = [c[: -len("_planned")] for c in header if c.endswith("_planned") and len(c) > len("_planned")]
+    split_label = False
+    if "label" in header and planned:  # the plan.csv of ccsim plan
+        if group is None:
+            if len(planned) > 1:
+                raise CcsimError(
+                    f"{path}: holds the plans of {len(planned)} agent groups ({', '.join(planned)}): choose one "
+                    "(--group)"
+                )
+            group = planned[0]
+        if group not in planned:
+            close = difflib.get_close_matches(group, planned, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"its groups: {', '.join(planned)}"
+            raise CcsimError(f"{path}: no column {group}_planned: the file plans no group {group!r}; {hint}")
+        need, tcol, dcol = f"{group}_planned", "label", "label"
+        split_label = True
+    elif "volume" in header and ("scheduled_agents" in header or "agents" in header):
         need = "scheduled_agents" if "scheduled_agents" in header else "agents"
         tcol = next((c for c in _TIME_COLUMNS if c in header), None)
         if tcol is None:
@@ -156,23 +193,32 @@ def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) 
 
     def cell(row: list[str], name: str) -> str:
         j = col[name]
-        return row[j].strip() if j < len(row) else ""
+        text = row[j].strip() if j < len(row) else ""
+        if split_label and name == "label":  # "day 1 08:00": the time is the last word, the day the rest
+            day, _, time = text.rpartition(" ")
+            return time if want_time else day
+        return text
 
     rows = []  # (line, day key, minute, required)
     kinds = set()
     for line, row in records:
         ok = True
+        want_time = True
         start = _time(cell(row, tcol))
         if start is None:
-            problem(line, f"column {tcol}: must be a time of day HH:MM (00:00 to 23:59), got {cell(row, tcol)!r}")
+            got = row[col[tcol]].strip() if split_label and col[tcol] < len(row) else cell(row, tcol)
+            what = "a day and a time of day, as day 1 08:00" if split_label else "a time of day HH:MM (00:00 to 23:59)"
+            problem(line, f"column {tcol}: must be {what}, got {got!r}")
             ok = False
         day: object = None
         if dcol is not None:
+            want_time = False
             found = _day(cell(row, dcol))
-            if found is None:
+            if found is None and ok:
                 problem(
                     line,
-                    f"column {dcol}: must be a weekday (mon ... sun) or a date YYYY-MM-DD, got {cell(row, dcol)!r}",
+                    f"column {dcol}: must be a weekday (mon ... sun), a date YYYY-MM-DD or day N, got "
+                    f"{cell(row, dcol)!r}",
                 )
                 ok = False
             else:
@@ -186,6 +232,14 @@ def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) 
         if not math.isfinite(value) or value < 0:
             got = "an empty cell" if not text else repr(text)
             problem(line, f"column {need}: must be a number >= 0, got {got}")
+            ok = False
+        elif value > MAX_REQUIRED:
+            problem(
+                line,
+                f"column {need}: at most {MAX_REQUIRED:,} agents on duty in an interval (ccsim's limit for one "
+                f"group), got {text!r}; check that it counts agents (not contacts or seconds), and schedule a "
+                "larger desk group by group",
+            )
             ok = False
         if ok:
             rows.append((line, day, start, value))
@@ -210,6 +264,19 @@ def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) 
                 raise CcsimError(f"{path}: no intervals on {gap}: the dates must follow each other")
         labels = tuple(d.isoformat() for d in dates)
         start_weekday = WEEKDAYS[dates[0].weekday()]
+    elif kinds == {"run day"}:
+        numbers = sorted({d[1] for _, d, _, _ in rows})
+        missing = sorted(set(range(numbers[-1] + 1)) - set(numbers))
+        if missing:
+            raise CcsimError(
+                f"{path}: no intervals on day {missing[0] + 1}: the days must follow each other from day 1"
+            )
+        first_wd = WEEKDAYS.index(start_weekday)
+        order = {("day", d): d for d in numbers}
+        labels = tuple(
+            WEEKDAYS[(first_wd + d) % 7] if len(numbers) <= 7 else f"day {d + 1} ({WEEKDAYS[(first_wd + d) % 7]})"
+            for d in numbers
+        )
     elif kinds == {"weekday"}:
         firsts: list[int] = []
         for _, d, _, _ in rows:
@@ -257,6 +324,7 @@ def read_requirements_csv(path: str | Path, *, interval_min: int | None = None) 
         start_weekday=start_weekday,
         day_labels=labels,
         lines=tuple(line for line, _, _, _ in rows),
+        group=group if split_label else None,
     )
 
 
@@ -267,4 +335,6 @@ def _where(day: object, start: int) -> str:
 def _label(day: object) -> str:
     if isinstance(day, datetime.date):
         return day.isoformat()
+    if isinstance(day, tuple):
+        return f"day {day[1] + 1}"
     return "" if day is None else WEEKDAYS[day]

@@ -8,6 +8,12 @@ it: where the roster misses a target, the requirement of that interval rises to 
 above what the roster has on duty there and the shifts are chosen again (the cheapest shifts
 covering the higher requirement, so the repair stays optimal for what it covers), until every
 target holds or ``max_rounds`` rounds have run.
+
+The roster puts nobody on duty where the group cannot answer (:func:`ccsim.planning.guess.answers`:
+a closed hour, a day it does not work, availability 0) and at most its ``max_agents``
+elsewhere; an interval the shift types cannot cover is reported, never an error. Its hiring
+figures (people per contract with shrinkage, FTE, cost per week and per month) are each
+schedule's :attr:`~ccsim.planning.Schedule.hiring`.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from ccsim.errors import CcsimError
 from ccsim.planning.guess import answers, channel_parts, entry_groups
 from ccsim.planning.shifts import Schedule, schedule
 from ccsim.results import SimulationResult
+from ccsim.scenario import staffing_per_interval
 from ccsim.simulation import simulate
 
 __all__ = ["Roster", "plan_roster"]
@@ -52,6 +59,9 @@ class Roster:
         (1 - shrinkage), as the plan's are (breaks that the shift types give are in the shifts).
     notes : list of str
         What the roster leaves out (groups without shift types, uncovered intervals).
+    max_on_duty : dict
+        ``{group: numpy array}``: the most agents each rostered group may have on duty per
+        interval (``max_agents``, 0 where it cannot answer; ``inf``: no bound).
     """
 
     schedules: dict[str, Schedule]
@@ -63,6 +73,32 @@ class Roster:
     roster_agent_hours: float
     shrinkage: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    max_on_duty: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def people(self) -> int:
+        """People to hire, every group and contract together (with shrinkage)."""
+        return int(sum(s.headcount for s in self.schedules.values()))
+
+    @property
+    def fte(self) -> float:
+        """Full-time equivalents with shrinkage, every group together."""
+        return float(sum(s.fte for s in self.schedules.values()))
+
+    @property
+    def cost_per_week(self) -> float:
+        """The shifts' cost a week with shrinkage, every group together."""
+        return float(sum(s.cost_per_week for s in self.schedules.values()))
+
+    @property
+    def cost_per_month(self) -> float:
+        """The shifts' cost a month (30.4375 / 7 weeks) with shrinkage, every group together."""
+        return float(sum(s.cost_per_month for s in self.schedules.values()))
+
+    @property
+    def uncovered(self) -> list[tuple[str, str, float]]:
+        """``(group, interval label, agents short)`` of every interval a group's shifts leave short."""
+        return [(g, label, short) for g, s in self.schedules.items() for label, short in s.unmet]
 
     @property
     def met(self) -> bool:
@@ -132,6 +168,8 @@ def plan_roster(
     shifts = sc.scheduling
     if "fte_hours_per_week" not in shifts.model_fields_set:  # the scenario's FTE, unless the section says
         shifts = shifts.model_copy(update={"fte_hours_per_week": sc.costs.fte_hours_per_week})
+    if shifts.currency is None:
+        shifts = shifts.model_copy(update={"currency": sc.costs.currency})
     notes: list[str] = []
     rostered = []
     for g in plan.planned_groups:
@@ -143,23 +181,44 @@ def plan_roster(
             rostered.append(g)
         else:
             notes.append(f"agent_groups.{g}: no shift types for it (scheduling.groups): keeps the per-interval plan")
-    required = {g: plan.staffing[g].astype(float) for g in rostered}
     on_duty = {g: answers(sc, g) for g in rostered}
+    bound = {}
+    for g in rostered:
+        spec = sc.agent_groups[g]
+        most = (
+            np.full(cal.intervals, np.inf)
+            if spec.max_agents is None
+            else staffing_per_interval(spec.max_agents, None, cal).astype(float)
+        )
+        bound[g] = np.where(on_duty[g], most, 0.0)
+    required = {}
+    for g in rostered:
+        planned = plan.staffing[g].astype(float)
+        idle = float(planned[~on_duty[g]].sum())
+        if idle:
+            notes.append(
+                f"agent_groups.{g}: the plan has {idle:g} agent-intervals where the group cannot answer (closed, "
+                "not its day, availability 0): not rostered"
+            )
+        required[g] = np.where(on_duty[g], np.minimum(planned, bound[g]), 0.0)
+    starts = np.round(np.asarray(cal.interval_starts_s()) / 60.0).astype(np.int64)
     staffing = {g: v.copy() for g, v in plan.staffing.items()}
     schedules: dict[str, Schedule] = {}
     result, misses = plan.result, []
     rounds = 0
+    blocked: set[tuple[str, int]] = set()
     while rounds < max_rounds:
         for g in rostered:
             schedules[g] = schedule(
                 required[g],
                 interval_min=cal.interval_min,
                 shifts=shifts,
-                day_start=cal.open or "00:00",
-                intervals_per_day=cal.intervals_per_day_value,
+                starts_min=starts,
                 days=cal.days,
                 start_weekday=cal.start_weekday,
                 group=g,
+                max_on_duty=bound[g],
+                shrinkage=sc.agent_groups[g].shrinkage,
                 time_limit_s=time_limit_s,
                 gap=gap,
             )
@@ -177,13 +236,26 @@ def plan_roster(
             break
         raised = False
         for g, k in sorted({(g, m.interval) for m in misses for g in _groups_of(sc, m, rostered, on_duty)}):
-            if required[g][k] < staffing[g][k] + 1:
-                required[g][k] = staffing[g][k] + 1
+            want = staffing[g][k] + 1
+            if want > bound[g][k]:
+                blocked.add((g, k))
+            elif required[g][k] < want:
+                required[g][k] = want
                 raised = True
         if not raised:
             notes.append("a missed target is not in an interval a rostered group can cover: repair stopped")
             break
+    labels = result.interval_labels
+    for g, k in sorted(blocked):
+        notes.append(f"agent_groups.{g}.max_agents ({bound[g][k]:g}) blocks the repair in interval {labels[k]}")
     for g, s in schedules.items():
+        if s.uncoverable:
+            shown = ", ".join(f"{s.labels[i]} (-{s.under[i]:g})" for i in s.uncoverable[:5])
+            more = f" and {len(s.uncoverable) - 5} more" if len(s.uncoverable) > 5 else ""
+            notes.append(
+                f"agent_groups.{g}: no shift type can be on duty in {len(s.uncoverable)} intervals with agents "
+                f"planned: {shown}{more}"
+            )
         if not s.fully_covered:
             shown = ", ".join(label for label, _ in s.unmet[:3])
             notes.append(f"agent_groups.{g}: the shift types cannot cover every interval (short: {shown})")
@@ -198,6 +270,7 @@ def plan_roster(
         roster_agent_hours=float(sum(staffing[g].sum() for g in plan.planned_groups)) * hours,
         shrinkage={g: sc.agent_groups[g].shrinkage for g in rostered},
         notes=notes,
+        max_on_duty=bound,
     )
 
 

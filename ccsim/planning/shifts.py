@@ -8,10 +8,13 @@ The time grid is the greatest common divisor of every interval, start, length an
 given, so nothing is rounded. A week (or a single typical day) is cyclic: a shift crossing
 midnight on the last day covers the first day's early hours.
 
-The objective is the cost (the default) or the least weighted under- and over-staffing. When
-caps or maximum counts make full cover impossible, the cost objective falls back to the
-coverage one and the schedule lists the intervals left short instead of failing. The
-formulation is written out in ``docs/scheduling.md``.
+The objective is the cost (the default) or the least weighted under- and over-staffing; among
+rosters of equal cost, the one with the fewest agent-hours on duty where nobody is needed.
+When an interval cannot be covered (no shift type reaches it, a cap or ``max_on_duty`` keeps
+it short, maximum counts), the cost objective falls back to covering as much as it can,
+cheapest among those, and the schedule lists the intervals left short instead of failing.
+Each schedule also states the people to hire per contract, FTE and the cost per week and per
+month (:class:`Hire`). The formulation is written out in ``docs/scheduling.md``.
 """
 
 from __future__ import annotations
@@ -26,14 +29,23 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.errors import CcsimError
-from ccsim.planning.shift_milp import build, coverable, describe, grid_min
-from ccsim.scenario import WEEKDAYS
+from ccsim.planning.shift_milp import build, coverable, grid_min
+from ccsim.scenario import MAX_AGENTS, WEEKDAYS
 from ccsim.shift_types import Scheduling, clock, minutes
 
-__all__ = ["Schedule", "ShiftChoice", "schedule"]
+__all__ = ["DAYS_PER_MONTH", "Hire", "Schedule", "ShiftChoice", "schedule", "week_basis"]
 
 #: Largest time grid (slots) a schedule may have: a year of 5-minute slots.
 MAX_SLOTS = 366 * 288
+#: Most agents required on duty in one interval (ccsim's limit for one agent group's staffing).
+MAX_REQUIRED = MAX_AGENTS
+#: Most MILP variables (candidate shifts and their break starts) a schedule may have.
+MAX_VARIABLES = 2_000_000
+#: Days in a month (365.25 / 12), as in docs/costs.md: a month is 30.4375 / 7 weeks.
+DAYS_PER_MONTH = 30.4375
+#: Weight of an agent-hour on duty where nobody is needed, per unit of the cheapest hourly cost:
+#: breaks ties between rosters of equal cost without changing which cost is least.
+IDLE_WEIGHT = 1e-6
 _DISP = False
 
 
@@ -74,6 +86,76 @@ class ShiftChoice:
     breaks: tuple[tuple[tuple[str, int], ...], ...]
     paid_hours: float
     cost: float
+
+
+@dataclass(frozen=True)
+class Hire:
+    """The people to hire on one contract, and what they cost (every figure per week or month).
+
+    Attributes
+    ----------
+    contract : str
+        The contract (a shift type's ``contract``, else the shift type's name).
+    shift_types : tuple of str
+        The shift types worked on it.
+    shifts : int
+        Shifts of the contract in the schedule (the whole run).
+    shifts_per_week : float
+        Shifts of the contract in a week (see :func:`week_basis`), at work: without shrinkage.
+    shifts_per_person_per_week : int
+        Shifts one person on the contract works in a week.
+    busiest_day : int
+        Most shifts of the contract starting on one day.
+    people : int
+        People to hire: at least the week's shifts with shrinkage over the shifts one person
+        works, ``ceil(shifts_per_week / (1 - shrinkage) / shifts_per_person_per_week)``, and the
+        busiest day's shifts with shrinkage, ``ceil(busiest_day / (1 - shrinkage))``.
+    paid_hours_per_week : float
+        Paid hours a week with shrinkage: the shifts' paid hours / (1 - shrinkage).
+    fte : float
+        Full-time equivalents with shrinkage: paid hours a week / ``fte_hours_per_week``.
+    cost_per_week, cost_per_month : float
+        The shifts' cost with shrinkage (shift cost / (1 - shrinkage)), a week and a month
+        (a month = 30.4375 / 7 weeks).
+    """
+
+    contract: str
+    shift_types: tuple[str, ...]
+    shifts: int
+    shifts_per_week: float
+    shifts_per_person_per_week: int
+    busiest_day: int
+    people: int
+    paid_hours_per_week: float
+    fte: float
+    cost_per_week: float
+    cost_per_month: float
+
+
+def week_basis(days: int, start_weekday: str = "mon") -> tuple[float, str]:
+    """How many weeks a run of ``days`` days stands for, and that rule in words.
+
+    A single day is a typical day: a week is 7 of it. A run of 2 to 6 days stands for those
+    weekdays of one week, the desk closed on the others (Monday to Friday is a week's
+    weekdays). A run of 7 days or more is ``days / 7`` weeks (its average week).
+
+    Returns
+    -------
+    weeks : float
+        The run's figures / ``weeks`` are a week's.
+    text : str
+        What a week is, for reports.
+    """
+    first = WEEKDAYS.index(start_weekday)
+    if days == 1:
+        return 1.0 / 7.0, "a week = 7 x the run's typical day"
+    if days < 7:
+        last = WEEKDAYS[(first + days - 1) % 7]
+        closed = [WEEKDAYS[(first + d) % 7] for d in range(days, 7)]
+        return 1.0, f"a week = the run's {start_weekday} to {last} ({', '.join(closed)} closed)"
+    if days == 7:
+        return 1.0, "a week = the run's 7 days"
+    return days / 7.0, f"a week = the run's {days} days x 7 / {days}"
 
 
 @dataclass(frozen=True)
@@ -119,12 +201,34 @@ class Schedule:
     shift_count : int
         Number of shifts.
     headcount : int
-        Fewest agents able to work the roster: the busiest day's shifts, and the shifts over
-        ``shifts_per_agent_per_week`` per week.
+        People to hire, every contract together (:attr:`hiring`; with :attr:`shrinkage`).
     fte : float
-        Full-time equivalents: paid hours / (``fte_hours_per_week`` x weeks).
+        Full-time equivalents with shrinkage: paid hours a week / (1 - shrinkage) /
+        ``fte_hours_per_week``.
     solve_s : float
         Seconds spent in the solver.
+    uncoverable : tuple of int
+        Intervals with agents required that no roster can cover: no shift type can be on duty
+        then (outside every start window and length, or always on a fixed break), or a cap or
+        ``max_on_duty`` of 0. They are left short by their whole requirement (in :attr:`under`).
+    max_on_duty : numpy.ndarray or None
+        The most agents on duty per interval asked for (``inf``: no bound).
+    shrinkage : float
+        Share of paid time not at work (absence, training) used for the hiring figures.
+    weeks : float
+        Weeks the run stands for (:func:`week_basis`).
+    week_text : str
+        That rule in words.
+    hiring : tuple of Hire
+        People to hire, FTE and cost per week and month, per contract.
+    currency : str or None
+        The currency of the costs (the shifts' ``currency``), for reports.
+    days : int
+        Days in the schedule.
+    start_weekday : str
+        Weekday of the first day.
+    fte_hours_per_week : float
+        Paid hours of one FTE a week.
     """
 
     status: str
@@ -147,6 +251,26 @@ class Schedule:
     headcount: int
     fte: float
     solve_s: float
+    uncoverable: tuple[int, ...] = ()
+    max_on_duty: np.ndarray | None = None
+    shrinkage: float = 0.0
+    weeks: float = 1.0
+    week_text: str = ""
+    hiring: tuple[Hire, ...] = ()
+    currency: str | None = None
+    days: int = 1
+    start_weekday: str = "mon"
+    fte_hours_per_week: float = 40.0
+
+    @property
+    def cost_per_week(self) -> float:
+        """The shifts' cost a week with shrinkage, every contract together."""
+        return float(sum(h.cost_per_week for h in self.hiring))
+
+    @property
+    def cost_per_month(self) -> float:
+        """The shifts' cost a month (30.4375 / 7 weeks) with shrinkage, every contract together."""
+        return float(sum(h.cost_per_month for h in self.hiring))
 
     @property
     def fully_covered(self) -> bool:
@@ -209,6 +333,8 @@ def schedule(
     cyclic: bool | None = None,
     group: str | None = None,
     objective: Literal["cost", "coverage"] | None = None,
+    max_on_duty=None,
+    shrinkage: float = 0.0,
     time_limit_s: float = 60.0,
     gap: float = 0.0,
 ) -> Schedule:
@@ -217,7 +343,8 @@ def schedule(
     Parameters
     ----------
     required : array_like
-        Agents needed on duty in each interval (whole or fractional, >= 0).
+        Agents needed on duty in each interval (whole or fractional, >= 0, at most
+        :data:`MAX_REQUIRED`).
     interval_min : int
         Length of an interval in minutes.
     shifts : Scheduling
@@ -243,8 +370,16 @@ def schedule(
         The agent group: only the shift types ``shifts.groups`` lists for it.
     objective : {"cost", "coverage"}, optional
         Default ``shifts.objective``. ``cost``: cheapest roster covering every interval (the
-        paid hours when no cost is given); ``coverage``: least ``under_weight`` x agent-hours
-        short + ``over_weight`` x agent-hours beyond the requirement.
+        paid hours when no cost is given), and among rosters of equal cost the one with the
+        fewest agent-hours on duty where nobody is needed; where full cover is impossible,
+        the most cover, cheapest among those. ``coverage``: least ``under_weight`` x
+        agent-hours short + ``over_weight`` x agent-hours beyond the requirement.
+    max_on_duty : array_like, optional
+        The most agents on duty in each interval (``inf`` for no bound; 0 where nobody may be
+        on duty, a closed hour), on top of the shifts' ``caps``.
+    shrinkage : float, default 0
+        Share of paid time not at work (absence, training), for the people to hire, FTE and
+        cost per week (:attr:`Schedule.hiring`); the shifts themselves are the agents at work.
     time_limit_s : float, default 60
         Seconds HiGHS may search; the best roster found is returned, not proven optimal.
     gap : float, default 0
@@ -257,9 +392,9 @@ def schedule(
     Raises
     ------
     ccsim.CcsimError
-        An interval no shift type can cover (named, with the shift types' windows), bad
-        arguments, or no roster at all (minimum counts beyond the caps, or none found within
-        the time limit).
+        Bad arguments, a requirement or a model beyond ccsim's limits (:data:`MAX_REQUIRED`,
+        :data:`MAX_VARIABLES`, :data:`MAX_SLOTS`), or no roster at all (minimum counts beyond
+        the caps, or none found within the time limit).
     """
     req = np.asarray(required, dtype=float).ravel()
     if req.size == 0:
@@ -278,6 +413,16 @@ def schedule(
         raise CcsimError(f"time_limit_s: must be > 0, got {time_limit_s!r}")
     if not 0 <= gap < 1:
         raise CcsimError(f"gap: must be in [0, 1), got {gap!r}")
+    if not 0 <= shrinkage < 1:
+        raise CcsimError(f"shrinkage: must be in [0, 1) (a share of paid time), got {shrinkage!r}")
+    bound = None
+    if max_on_duty is not None:
+        bound = np.asarray(max_on_duty, dtype=float).ravel()
+        if bound.shape != req.shape:
+            raise CcsimError(f"max_on_duty: needs one value per interval ({req.size}), got {bound.size}")
+        if np.any(np.isnan(bound) | (bound < 0)):
+            i = int(np.flatnonzero(np.isnan(bound) | (bound < 0))[0])
+            raise CcsimError(f"max_on_duty: must be numbers >= 0 (inf: no bound), got {bound[i]!r} (at index {i})")
     if starts_min is None:
         per_day = intervals_per_day or 1440 // interval_min
         if req.size % per_day:
@@ -308,8 +453,21 @@ def schedule(
     elif len(day_labels) < days:
         raise CcsimError(f"day_labels: needs one label per day ({days}), got {len(day_labels)}")
     labels = tuple(f"{day_labels[s // 1440]} {clock(int(s))}" for s in starts)
+    if np.any(req > MAX_REQUIRED):
+        i = int(np.flatnonzero(req > MAX_REQUIRED)[0])
+        raise CcsimError(
+            f"required: at most {MAX_REQUIRED:,} agents on duty in an interval, got {req[i]:g} in {labels[i]}; "
+            "check that it counts agents (not contacts or seconds), and schedule a larger desk group by group"
+        )
 
     types = shifts.types_for(group)
+    variables = _variables(types, days, first_weekday)
+    if variables > MAX_VARIABLES:
+        raise CcsimError(
+            f"the schedule would have {variables:,} variables (candidate shifts and break starts over {days} days), "
+            f"at most {MAX_VARIABLES:,}: give the shift types a larger start_step_min (or their breaks a larger "
+            "start_step_min), or schedule fewer days at once"
+        )
     cap_times = [minutes(c.start) for c in shifts.caps] + [minutes(c.end) % 1440 for c in shifts.caps]
     grid = grid_min(interval_min, types, [int(s) % 1440 for s in starts[:1]] + cap_times)
     if days * 1440 // grid > MAX_SLOTS:
@@ -325,14 +483,6 @@ def schedule(
     if np.unique(slot_of).size != slot_of.size:
         raise CcsimError("starts_min: two intervals overlap")
     r = req[owner]
-    can = coverable(model)[slot_of]
-    bad = np.unique(owner[(r > 0) & ~can])
-    if bad.size:
-        kinds = "; ".join(describe(n, t) for n, t in types.items())
-        lines = [f"interval {labels[i]} (required {req[i]:g}): no shift type can cover it ({kinds})" for i in bad[:10]]
-        if bad.size > 10:
-            lines.append(f"... and {bad.size - 10} more intervals no shift type can cover")
-        raise CcsimError("\n".join(lines))
 
     caps = np.full(model.slots, np.inf)
     for cap in shifts.caps:
@@ -342,8 +492,17 @@ def schedule(
         inside = (of_day >= a) & (of_day < b) if a < b else (of_day >= a) | (of_day < b)
         inside &= np.isin((first_weekday + m // 1440) % 7, [WEEKDAYS.index(d) for d in cap.weekdays])
         caps[inside] = np.minimum(caps[inside], cap.max_on_duty)
+    if bound is not None:
+        caps[slot_of] = np.minimum(caps[slot_of], np.floor(bound[owner]))
+
+    # intervals no roster can cover: nobody can be on duty in some of their time (no shift type
+    # reaches it, or a cap of 0). They stay short by their whole requirement; the rest is covered.
+    can = coverable(model)[slot_of] & (caps[slot_of] >= 1)
+    uncoverable = np.unique(owner[(r > 0) & ~can])
+    r_eff = np.where(np.isin(owner, uncoverable), 0.0, r)
 
     n = model.cover.shape[1]
+    h = grid / 60.0
     common: list[LinearConstraint] = []
     # each break of each shift is taken once
     if model.breaks:
@@ -384,51 +543,98 @@ def schedule(
         a = sparse.csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(counts), n))
         common.append(LinearConstraint(a, [lo for _, lo, _ in counts], [hi for _, _, hi in counts]))
 
+    # the cost of each variable (the paid hours when no cost is given), and a tie-break: the
+    # agent-hours on duty where nobody is needed (requirement 0, or outside the requirement),
+    # weighted far below any cost difference (IDLE_WEIGHT of the cheapest hourly cost)
+    base = model.cost.copy()
+    if not np.any(base[: model.n_x] > 0):
+        base = model.paid_min / 60.0
+    pos = r_eff > 0
+    needed = np.zeros(model.slots, dtype=bool)
+    needed[slot_of[pos]] = True
+    idle = h * np.asarray(model.cover[np.flatnonzero(~needed), :].sum(axis=0)).ravel()
+    paid_h = model.paid_min[: model.n_x] / 60.0
+    hourly = base[: model.n_x][paid_h > 0] / paid_h[paid_h > 0]
+    scale = float(hourly[hourly > 0].min()) if np.any(hourly > 0) else 1.0
+    c_cost = base + IDLE_WEIGHT * scale * idle
+    k = int(pos.sum())
+    top = max(float(np.ceil(r.max(initial=0.0))), max((s.min_count for s in types.values()), default=0))
+
+    def widened(extra: int) -> list[LinearConstraint]:
+        return [
+            LinearConstraint(sparse.hstack([x.A, sparse.csr_array((x.A.shape[0], extra))], format="csr"), x.lb, x.ub)
+            for x in common
+        ]
+
     def solve_cost():
-        c = model.cost.copy()
-        if not np.any(c[: model.n_x] > 0):
-            c = model.paid_min / 60.0  # no cost given: the fewest paid hours
-        pos = r > 0
-        cover = LinearConstraint(model.cover[slot_of[pos], :], r[pos], np.inf)
-        integrality = np.ones(n)
-        return _solve(model, c, [cover, *common], integrality, Bounds(0, np.inf), time_limit_s, gap)
+        cover = LinearConstraint(model.cover[slot_of[pos], :], r_eff[pos], np.inf)
+        return _solve(model, c_cost, [cover, *common], np.ones(n), Bounds(0, np.inf), time_limit_s, gap)
+
+    def solve_most_cover():
+        """The most cover (least agent-hours short), then the cheapest roster giving it."""
+        eye = sparse.identity(k, format="csr")
+        cover = LinearConstraint(sparse.hstack([model.cover[slot_of[pos], :], eye], format="csr"), r_eff[pos], np.inf)
+        integrality = np.concatenate([np.ones(n), np.zeros(k)])
+        ub = np.concatenate([np.full(n, 4 * top + 4), np.full(k, np.inf)])
+        c = np.concatenate([np.zeros(n), np.full(k, h)])
+        first, took = _solve(model, c, [cover, *widened(k)], integrality, Bounds(0, ub), time_limit_s, gap)
+        if first.x is None:
+            return first, took, first
+        short = LinearConstraint(
+            np.concatenate([np.zeros(n), np.full(k, h)])[None, :], -np.inf, first.fun * (1 + 1e-9) + 1e-7
+        )
+        c = np.concatenate([c_cost, np.zeros(k)])
+        left = max(time_limit_s - took, 0.1 * time_limit_s)
+        second, more = _solve(model, c, [cover, short, *widened(k)], integrality, Bounds(0, ub), left, gap)
+        return (second if second.x is not None else first), took + more, first
 
     def solve_coverage():
-        k = slot_of.size
-        h = grid / 60.0
-        c = np.concatenate([np.zeros(n), np.full(k, shifts.under_weight * h), np.full(k, shifts.over_weight * h)])
-        eye = sparse.identity(k, format="csr")
+        kk = slot_of.size
+        c = np.concatenate([np.zeros(n), np.full(kk, shifts.under_weight * h), np.full(kk, shifts.over_weight * h)])
+        eye = sparse.identity(kk, format="csr")
         a = sparse.hstack([model.cover[slot_of, :], eye, -eye], format="csr")
         cover = LinearConstraint(a, r, r)
-        widen = [
-            LinearConstraint(sparse.hstack([x.A, sparse.csr_array((x.A.shape[0], 2 * k))]), x.lb, x.ub) for x in common
-        ]
-        integrality = np.concatenate([np.ones(n), np.zeros(2 * k)])
-        top = max(float(np.ceil(r.max(initial=0.0))), max((s.min_count for s in types.values()), default=0))
-        ub = np.concatenate([np.full(n, 4 * top + 4), np.full(2 * k, np.inf)])
-        return _solve(model, c, [cover, *widen], integrality, Bounds(0, ub), time_limit_s, gap)
+        integrality = np.concatenate([np.ones(n), np.zeros(2 * kk)])
+        ub = np.concatenate([np.full(n, 4 * top + 4), np.full(2 * kk, np.inf)])
+        return _solve(model, c, [cover, *widened(2 * kk)], integrality, Bounds(0, ub), time_limit_s, gap)
 
     fell_back = False
-    res, took = solve_cost() if objective == "cost" else solve_coverage()
-    if objective == "cost" and res.status == 2:
-        fell_back = True
-        res, more = solve_coverage()
-        took += more
+    proven = True
+    if objective == "coverage":
+        res, took = solve_coverage()
+    else:
+        res, took = solve_cost()
+        fell_back = uncoverable.size > 0
+        if res.status == 2:  # infeasible: caps, max_on_duty or maximum counts keep some interval short
+            fell_back = True
+            res, took_more, first = solve_most_cover()
+            took += took_more
+            proven = first.status == 0
     if res.x is None:
         if res.status == 2:
             raise CcsimError(
-                "no roster meets the shift types' min_count within the caps and max_per_day: lower min_count "
-                "or raise the caps"
+                "no roster meets the shift types' min_count within the caps, max_on_duty and max_per_day: lower "
+                "min_count or raise the caps"
             )
         raise CcsimError(
             f"no roster found within the time limit of {time_limit_s:g} s ({res.message}): raise time_limit_s"
         )
+    x = np.round(res.x[:n]).astype(np.int64)
+    if objective == "coverage":
+        value = float(res.fun)
+    elif fell_back:
+        value = float(np.maximum(r - model.cover[slot_of, :] @ x.astype(float), 0.0).sum() * h)
+    else:
+        value = float(base @ x)
     return _result(
         model,
-        res,
+        x,
+        res.status == 0 and proven,
+        float(getattr(res, "mip_gap", 0.0) or 0.0),
         took,
         fell_back,
         "coverage" if fell_back else objective,
+        value,
         req,
         r,
         slot_of,
@@ -436,17 +642,92 @@ def schedule(
         labels,
         day_labels,
         shifts,
+        types,
         interval_min,
         days,
-        gap,
+        start_weekday,
+        tuple(int(i) for i in uncoverable),
+        bound,
+        shrinkage,
     )
 
 
+def _variables(types, days: int, first_weekday: int) -> int:
+    """Columns the MILP would have: candidate shifts and, per candidate, its break starts."""
+    total = 0
+    for t in types.values():
+        running = sum(1 for d in range(days) if WEEKDAYS[(first_weekday + d) % 7] in t.weekdays)
+        per = 1 + sum(
+            (b.latest_start_after_min - b.earliest_start_after_min) // t.break_step_min(b) + 1 for b in t.breaks
+        )
+        total += running * len(t.start_minutes()) * per
+    return total
+
+
+def _hiring(chosen, shifts: Scheduling, types, days: int, start_weekday: str, shrinkage: float):
+    """People to hire, FTE and cost per week and month, per contract (see :class:`Hire`)."""
+    weeks, _ = week_basis(days, start_weekday)
+    keep = 1.0 - shrinkage
+    contracts: dict[str, list[str]] = {}
+    for name in types:
+        contracts.setdefault(shifts.contract_of(name), []).append(name)
+    out = []
+    for contract, names in contracts.items():
+        mine = [s for s in chosen if s.shift_type in names]
+        per_day = np.zeros(days, dtype=np.int64)
+        for s in mine:
+            per_day[s.day] += s.count
+        count = int(per_day.sum())
+        per_person = shifts.shifts_per_week_of(names[0])
+        per_week = count / weeks
+        people = max(
+            math.ceil(per_week / keep / per_person - 1e-9),
+            math.ceil(int(per_day.max(initial=0)) / keep - 1e-9),
+        )
+        paid = float(sum(s.paid_hours for s in mine)) / keep / weeks
+        cost = float(sum(s.cost for s in mine)) / keep / weeks
+        out.append(
+            Hire(
+                contract=contract,
+                shift_types=tuple(names),
+                shifts=count,
+                shifts_per_week=per_week,
+                shifts_per_person_per_week=per_person,
+                busiest_day=int(per_day.max(initial=0)),
+                people=people,
+                paid_hours_per_week=paid,
+                fte=paid / shifts.fte_hours_per_week,
+                cost_per_week=cost,
+                cost_per_month=cost * DAYS_PER_MONTH / 7.0,
+            )
+        )
+    return tuple(out)
+
+
 def _result(
-    model, res, took, fell_back, objective, req, r, slot_of, owner, labels, day_labels, shifts, interval_min, days, gap
+    model,
+    x,
+    proven,
+    gap_found,
+    took,
+    fell_back,
+    objective,
+    value,
+    req,
+    r,
+    slot_of,
+    owner,
+    labels,
+    day_labels,
+    shifts,
+    types,
+    interval_min,
+    days,
+    start_weekday,
+    uncoverable,
+    bound,
+    shrinkage,
 ):
-    n = model.cover.shape[1]
-    x = np.round(res.x[:n]).astype(np.int64)
     cov = model.cover @ x.astype(float)
     on_slot = cov[slot_of]
     on_duty = np.full(req.size, np.iinfo(np.int64).max)
@@ -477,29 +758,20 @@ def _result(
                 shift_type=c.name,
                 count=int(x[j]),
                 breaks=tuple(tuple(sorted(b.items())) for b in by_shift.get(j, [])),
-                paid_hours=x[j] * c.spec.paid_min / 60.0,
+                paid_hours=float(x[j] * c.spec.paid_min / 60.0),
                 cost=float(x[j] * model.cost[j] + break_cost[j]),
             )
         )
     chosen.sort(key=lambda s: (s.start_min, s.shift_type))
-    per_day = np.zeros(days, dtype=np.int64)
-    for s in chosen:
-        per_day[s.day] += s.count
-    total = int(per_day.sum())
-    weeks = days / 7.0
-    headcount = int(per_day.max(initial=0))
-    if days >= 7:
-        headcount = max(headcount, math.ceil(total / (shifts.shifts_per_agent_per_week * weeks) - 1e-9))
-    paid_hours = float(sum(s.paid_hours for s in chosen))
-    gap_found = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    proven = res.status == 0
+    hiring = _hiring(chosen, shifts, types, days, start_weekday, shrinkage)
+    weeks, week_text = week_basis(days, start_weekday)
     return Schedule(
         status="optimal" if proven else "time_limit",
         proven_optimal=proven,
         gap=max(gap_found, 0.0),
         objective=objective,
         fell_back=fell_back,
-        objective_value=float(res.fun),
+        objective_value=value,
         shifts=tuple(chosen),
         labels=labels,
         interval_min=interval_min,
@@ -508,10 +780,20 @@ def _result(
         under=under,
         over_hours=float(over_slot.sum() * h),
         under_hours=float(under_slot.sum() * h),
-        paid_hours=paid_hours,
+        paid_hours=float(sum(s.paid_hours for s in chosen)),
         cost=float(sum(s.cost for s in chosen)),
-        shift_count=total,
-        headcount=headcount,
-        fte=paid_hours / (shifts.fte_hours_per_week * weeks),
+        shift_count=int(sum(s.count for s in chosen)),
+        headcount=int(sum(hh.people for hh in hiring)),
+        fte=float(sum(hh.fte for hh in hiring)),
         solve_s=took,
+        uncoverable=uncoverable,
+        max_on_duty=None if bound is None else bound.copy(),
+        shrinkage=float(shrinkage),
+        weeks=weeks,
+        week_text=week_text,
+        hiring=hiring,
+        currency=shifts.currency,
+        days=days,
+        start_weekday=start_weekday,
+        fte_hours_per_week=shifts.fte_hours_per_week,
     )

@@ -205,6 +205,8 @@ def _wrong_branch(data: Any, loc: tuple) -> bool:
     """Whether an error belongs to a union branch of the other shape than the input."""
     cur = data
     for i, part in enumerate(loc):
+        if part == "[key]":  # a mapping's key broke its rule (a weekday that is none): no branch
+            return False
         if isinstance(part, str) and not isinstance(cur, dict) and cur is not None:
             sequence_branch = "[" in part
             return isinstance(cur, list) != sequence_branch

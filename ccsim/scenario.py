@@ -136,6 +136,11 @@ def _day_hours(text: str) -> tuple[int, int] | None:
     return start, end
 
 
+def _check_day_hours(text: str) -> str:
+    _day_hours(text)
+    return text
+
+
 class Calendar(Strict):
     """Interval length, opening hours (per weekday) and days simulated."""
 
@@ -145,7 +150,7 @@ class Calendar(Strict):
     intervals_per_day: Annotated[int, Field(ge=1, le=96)] | None = Field(
         None, description="intervals per day, counted from the opening time (instead of close)"
     )
-    hours: dict[Weekday, str] | None = Field(
+    hours: dict[Weekday, Annotated[str, AfterValidator(_check_day_hours)]] | None = Field(
         None,
         description="opening hours of single weekdays, HH:MM-HH:MM or closed (the weekdays not listed keep "
         "open/close); a day's intervals run from the week's earliest opening to its latest closing",
@@ -161,17 +166,6 @@ class Calendar(Strict):
     def _time(cls, v: str | None) -> str | None:
         if v is not None:
             _minutes(v)
-        return v
-
-    @field_validator("hours")
-    @classmethod
-    def _hours(cls, v: dict[str, str] | None) -> dict[str, str] | None:
-        if v is not None:
-            for day, text in v.items():
-                try:
-                    _day_hours(text)
-                except ValueError as exc:
-                    raise ValueError(f"{day}: {exc}") from None
         return v
 
     @model_validator(mode="after")
@@ -1364,7 +1358,7 @@ def _closed_volume(s: Scenario) -> list[tuple[tuple, str]]:
         if profile is not None and len(profile) == n_day:
             for d in range(min(cal.days, 7)):
                 day = cal.weekday_of_day(d)
-                if cal.day_factors()[d] > 0 and not any(
+                if cal.weekday_hours(day) is not None and not any(
                     w > 0 for w, o in zip(profile, is_open[d * n_day : (d + 1) * n_day], strict=True) if o
                 ):
                     errors.append(

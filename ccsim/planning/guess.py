@@ -4,7 +4,10 @@ Milliseconds for a whole calendar; the simulation then corrects it (:mod:`ccsim.
 For every channel and interval:
 
 1. **Offered rate**: the interval's forecast volume after self-service containment, spread
-   over the interval (redials and repeat contacts are left to the simulation).
+   over the interval (redials and repeat contacts are left to the simulation), times the
+   share the vendors leave the in-house desk (:func:`in_house_share`). Closed intervals
+   (the calendar's per-weekday hours) have no opening time, no arrivals and no agents; a
+   voice or chat interval without arrivals gets no agent.
 2. **Time-varying load**: with ``time_varying`` (the default), the offered load is that of an
    infinite-server queue fed by the piecewise-constant arrival rate, with exponential handle
    times (each interval's mean, when the forecast gives handle time per interval, or the
@@ -49,8 +52,10 @@ __all__ = [
     "entry_group",
     "entry_groups",
     "handle_means",
+    "in_house_share",
     "planned_by_planner",
     "time_varying_load",
+    "vendor_rule",
     "works",
 ]
 
@@ -303,9 +308,9 @@ def analytic_staffing(
     }
     needs: dict[str, ChannelNeed] = {}
     for name, ch in scenario.channels.items():
-        volume = ch.volume.per_interval_volume(cal)
+        volume = ch.volume.per_interval_volume(cal) * in_house_share(scenario, name)
         if not np.any(volume > 0):
-            continue
+            continue  # no contact, or every contact goes to a vendor
         containment = ch.self_service.containment if ch.self_service is not None else 0.0
         channel_rate = volume * (1.0 - containment) / cal.interval_s
         parts = []
@@ -319,6 +324,9 @@ def analytic_staffing(
                 work = aht * (1.0 + ch.concurrency_slowdown * (k - 1))
                 load = time_varying_load(rate, work, starts, ends) if time_varying else rate * work
                 agents = _realtime_agents(ch, name, work, load, _mean_patience(ch, scenario))
+                # nobody where nothing arrives: a contact in service from before is finished by
+                # the agent who took it, and a queue carried over is the simulation's to find
+                agents = np.where(rate > 0, agents, 0)
             else:
                 load = rate * aht
                 agents = _backlog_agents(ch, rate, aht, starts, ends)
@@ -340,6 +348,47 @@ def analytic_staffing(
                 needed = np.where(avail > 0, np.ceil(staffing[name] / np.where(avail > 0, avail, 1.0) - 1e-9), 0)
             staffing[name] = np.where(works(scenario, name), needed, 0).astype(np.int64)
     return staffing, needs
+
+
+def vendor_rule(scenario: Scenario, channel: str) -> tuple[str, str, float] | None:
+    """``(vendor, mode, share)`` of the first vendor whose routing takes the channel, or None.
+
+    Vendors are tried in file order and the first that applies decides (the routing's rule), so
+    the first vendor naming the channel is the one that shapes the in-house desk's work.
+    """
+    for name, vendor in scenario.vendors.items():
+        if channel in vendor.routing.channels:
+            return name, vendor.routing.mode, float(vendor.routing.share or 0.0)
+    return None
+
+
+def in_house_share(scenario: Scenario, channel: str) -> np.ndarray:
+    """Per interval, the share of a channel's contacts the in-house desk answers first.
+
+    0 where a vendor takes the whole channel, or where it takes the channel's contacts outside
+    hours and no in-house group of the channel works; 1 - share for a share vendor; 1 else (an
+    overflow vendor takes only what waited too long: the simulation finds how much).
+    """
+    n = scenario.calendar.intervals
+    rule = vendor_rule(scenario, channel)
+    if rule is None:
+        return np.ones(n)
+    _, mode, share = rule
+    if mode == "whole_channel":
+        return np.zeros(n)
+    if mode == "share":
+        return np.full(n, 1.0 - share)
+    if mode == "outside_hours":
+        groups = [
+            g
+            for g, spec in scenario.agent_groups.items()
+            if spec.vendor is None and any(k == channel or k.startswith(channel + "/") for k in spec.skills)
+        ]
+        able = np.zeros(n, dtype=bool)
+        for g in groups:
+            able |= works(scenario, g)
+        return able.astype(float)
+    return np.ones(n)
 
 
 def channel_parts(scenario: Scenario, channel: str) -> list[tuple[str | None, float]]:

@@ -27,7 +27,16 @@ that two staffings are compared on the same contacts):
    round removes nothing. (A removal is kept only when a simulation with it meets every target;
    single removals are not tried one by one, so an agent that could go alone may stay.)
 
-Vendor groups keep their staffing. The plan is the last staffing that met every target; when
+After the adding phase and after the confirmation, an interval where in every replication
+no contact of a planned group's channels was offered, waited (then or in the interval before)
+or was escalated to it loses that group's agents without a trial (they had nothing to do), and
+the desk is simulated again. Closed hours have nobody by the calendar.
+
+Vendor groups keep their staffing. The in-house groups are planned for what the vendors leave
+them (:func:`ccsim.planning.guess.in_house_share`); intervals where a vendor takes every contact
+of a channel are not judged, and where an outside-hours or overflow vendor waits for the
+in-house desk to be empty, a working group keeps one agent where contacts arrive.
+The plan is the last staffing that met every target; when
 no staffing within the limits meets a target (:attr:`Plan.misses`), the plan says which
 channel, interval and target, and keeps what it had.
 """
@@ -40,9 +49,17 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.engine.totals import CH_STATS
+from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
-from ccsim.planning.guess import analytic_staffing, answers, entry_group, planned_by_planner, works
+from ccsim.planning.guess import (
+    analytic_staffing,
+    answers,
+    entry_group,
+    in_house_share,
+    planned_by_planner,
+    vendor_rule,
+    works,
+)
 from ccsim.results import TARGETS, SimulationResult, mean_ci
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
 from ccsim.simulation import simulate
@@ -197,15 +214,92 @@ def _limits(
     return limit, capped
 
 
+def _vendor_served(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Per channel with a vendor, the intervals where every contact goes to the vendor first.
+
+    The planner sizes the in-house desk: those intervals are the vendor's to serve (its SLA),
+    not targets in-house agents could meet.
+    """
+    out = {}
+    for name in scenario.channels:
+        if vendor_rule(scenario, name) is not None:
+            out[name] = in_house_share(scenario, name) == 0
+    return out
+
+
+def _floors(
+    scenario: Scenario,
+    planned: tuple[str, ...],
+    entry: dict[str, tuple[tuple[str, ...], ...]],
+    on_duty: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """The fewest agents a planned group keeps per interval: 0, or 1 where a vendor waits for it.
+
+    A vendor taking a channel outside hours (or overflow, which takes everything while nobody
+    in-house is on duty) would take the whole channel from a group planned down to nobody: where
+    the group works and contacts arrive, it keeps one agent, so that the in-house desk is open.
+    """
+    cal = scenario.calendar
+    floor = {g: np.zeros(cal.intervals, dtype=np.int64) for g in planned}
+    for name, ch in scenario.channels.items():
+        rule = vendor_rule(scenario, name)
+        if rule is None or rule[1] not in ("outside_hours", "overflow"):
+            continue
+        arriving = np.flatnonzero(ch.volume.per_interval_volume(cal) > 0)
+        for part in entry.get(name, ()):
+            for k in arriving:
+                g = part[k]
+                if g in floor and on_duty[g][k]:
+                    floor[g][k] = 1
+    return floor
+
+
+def _idle(result: SimulationResult, scenario: Scenario, planned: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Per planned group, the intervals where none of its work was there in any replication.
+
+    Its work: contacts of the channels it has a skill for offered in the interval, waiting in
+    it or at the end of the one before (a queue or backlog carried over), and escalations to it
+    in the interval or the one before.
+    """
+    col = {name: i for i, name in enumerate(CH_STATS)}
+    gcol = {name: i for i, name in enumerate(GROUP_STATS)}
+    ch = result.channel_sums  # (replications, channels, intervals, stats)
+    seen = (ch[..., col["offered"]] > 0) | (ch[..., col["queue_s"]] > 0) | (ch[..., col["backlog_end"]] > 0)
+    seen = seen.any(axis=0)  # (channels, intervals)
+    carried = np.zeros_like(seen)
+    carried[:, 1:] = (
+        (ch[:, :, :-1, col["queue_s"]] > 0) | (ch[:, :, :-1, col["backlog_end"]] > 0)
+    ).any(axis=0)
+    channel_busy = seen | carried
+    transfers = (result.group_sums[..., gcol["transfers_offered"]] > 0).any(axis=0)  # (groups, intervals)
+    transfers[:, 1:] |= transfers[:, :-1].copy()
+    index = {name: i for i, name in enumerate(result.channel_names)}
+    out = {}
+    for g in planned:
+        mine = {key.split("/")[0] for key in scenario.agent_groups[g].skills}
+        busy = transfers[result.group_names.index(g)].copy()
+        for c in mine:
+            if c in index:
+                busy |= channel_busy[index[c]]
+        out[g] = ~busy
+    return out
+
+
 def _check_targets(
     result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool = False
 ) -> list[Miss]:
     """Every (interval, target) the mean over replications misses (email and SNS: every day).
 
     With ``confident``, also those the mean meets but its 95 % confidence interval does not
-    (the mean could meet the target by chance).
+    (the mean could meet the target by chance). Intervals where a vendor takes every contact
+    of a channel first are the vendor's, not judged here.
     """
-    misses = _backlog_misses(result, scenario, confident)
+    served = _vendor_served(scenario)
+    misses = [
+        m
+        for m in _backlog_misses(result, scenario, confident)
+        if not (m.name in served and served[m.name][m.interval])
+    ]
     slack = 1e-9
     for row in result.intervals:
         if not row["offered"]:  # every interval counts, the warm-up too: it is staffed like any other
@@ -213,6 +307,8 @@ def _check_targets(
         name = row["channel"]
         if scenario.channels[name].kind not in REALTIME_KINDS:
             continue  # judged per day
+        if name in served and served[name][row["interval"]]:
+            continue  # the vendor's
         targets = result.channel_targets.get(name, {})
         for target_name, kpi, upper in TARGETS:
             target = targets.get(target_name)
@@ -407,9 +503,35 @@ def plan(
                 notes.append(f"agent_groups.{g}.max_agents ({limit[g][first.interval]}) blocks interval {first.label}")
         return grown
 
+    floor = _floors(scenario, planned, entry, on_duty)
+
+    def empty_idle() -> bool:
+        """Nobody where nothing happened: no contact of the group's channels offered or waiting.
+
+        Judged on every replication of the last simulation. Those agents had nothing to do,
+        so they go without a trial; True when some went (the desk must be simulated again).
+        """
+        quiet = _idle(result, scenario, planned)
+        cut = False
+        for g in planned:
+            ks = quiet[g] & (staffing[g] > floor[g])
+            if ks.any():
+                staffing[g][ks] = floor[g][ks]
+                cut = True
+        return cut
+
+    def settle(confident: bool = False, replications: int | None = None) -> None:
+        """Add agents until nothing misses (or the limits stop it), nobody where nothing happens."""
+        nonlocal result, misses
+        while True:
+            while misses and state["evaluations"] < max_evaluations and add(misses):
+                result, misses = evaluate(staffing, confident=confident, replications=replications)
+            if misses or state["evaluations"] >= max_evaluations or not empty_idle():
+                return
+            result, misses = evaluate(staffing, confident=confident, replications=replications)
+
     # 2. adding
-    while misses and state["evaluations"] < max_evaluations and add(misses):
-        result, misses = evaluate(staffing)
+    settle()
     if misses:
         stopped = stopped or "evaluations"
         return finish()
@@ -423,7 +545,7 @@ def plan(
             for parity in (0, 1):
                 if state["evaluations"] >= max_evaluations:
                     break
-                ks = [k for k in range(n_intervals) if k % 2 == parity and staffing[g][k] > 0]
+                ks = [k for k in range(n_intervals) if k % 2 == parity and staffing[g][k] > floor[g][k]]
                 if not ks:
                     continue
                 keep = ks
@@ -445,8 +567,7 @@ def plan(
     # 4. confirming: the search's replications can meet a target by chance; the plan is judged
     # again on more replications, and agents are added where it then misses
     result, misses = evaluate(staffing, replications=confirm, confident=True)
-    while misses and state["evaluations"] < max_evaluations and add(misses):
-        result, misses = evaluate(staffing, replications=confirm, confident=True)
+    settle(confident=True, replications=confirm)
     if state["evaluations"] >= max_evaluations:
         stopped = "evaluations"
         notes.append(f"stopped after {max_evaluations} evaluations: some agents may still be removable")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import math
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ import yaml
 
 from ccsim import ScenarioError, plan, scenario_from_dict, simulate
 from ccsim.cli import main
-from ccsim.planning import plan_roster
+from ccsim.planning import plan_roster, schedule
+from ccsim.planning.report import roster_dict, roster_hiring_rows, roster_text
 
 DAY = {
     "name": "rostered desk",
@@ -130,3 +132,157 @@ def test_a_language_team_short_in_the_plan_gets_the_agents_in_the_repair():
     # a miss on the channel cannot tell the languages apart: both teams' requirements rise, and
     # the Japanese team gets its agents back (it used to go to the first team only, forever)
     assert np.all(r.staffing["ja_team"] >= p.staffing["ja_team"] - 1)
+
+
+# --------------------------------------------------------------------------- closed hours, caps, uncovered, hiring
+
+SATURDAY = {
+    "name": "friday and a short saturday",
+    "calendar": {
+        "interval_min": 30,
+        "open": "09:00",
+        "close": "18:00",
+        "hours": {"sat": "10:00-15:00"},
+        "days": 2,
+        "start_weekday": "fri",
+    },
+    "channels": {
+        "phone": {
+            "kind": "voice",
+            "volume": {"per_day": 300},
+            "handle_time": {"dist": "exponential", "mean_s": 240},
+            "patience": {"dist": "exponential", "mean_s": 120},
+            "targets": {"min_service_level": 0.8, "answer_within_s": 20},
+        }
+    },
+    "agent_groups": {"team": {"skills": ["phone"], "staffing": 1, "shrinkage": 0.3, "max_agents": 12}},
+    "costs": {"currency": "EUR"},
+    "simulation": {"replications": 20, "seed": 4},
+    "scheduling": {
+        "shift_types": {
+            "full": {
+                "length_min": 540,
+                "earliest_start": "09:00",
+                "latest_start": "09:00",
+                "weekdays": ["fri", "sat"],
+                "breaks": [{"length_min": 60, "earliest_start_after_min": 180, "latest_start_after_min": 300}],
+                "cost_per_hour": 20,
+            },
+            "part": {
+                "length_min": 240,
+                "earliest_start": "09:00",
+                "latest_start": "14:00",
+                "start_step_min": 30,
+                "cost_per_hour": 20,
+                "shifts_per_agent_per_week": 3,
+            },
+        }
+    },
+}
+
+
+def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_max_agents():
+    from ccsim.planning.guess import answers
+
+    p = plan(scenario_from_dict(SATURDAY))
+    r = p.roster
+    assert p.met and r is not None and r.met
+    s = r.schedules["team"]
+    can = answers(p.scenario, "team")
+    # Saturday 09:00-10:00 and 15:00-18:00 are closed: the bound is 0 there, max_agents elsewhere
+    assert can.tolist() == [True] * 18 + [False, False] + [True] * 10 + [False] * 6
+    assert r.max_on_duty["team"].tolist() == np.where(can, 12.0, 0.0).tolist()
+    # nobody on duty there (the schedule's own agents at work, not only the simulated staffing), at most 12 elsewhere
+    assert np.all(s.on_duty[~can] == 0) and s.on_duty.max() <= 12
+    # a 9-hour shift cannot fit in Saturday's 5 hours; part-timers start 10:00 to 11:00 there
+    sat = [c for c in s.shifts if c.day_label == "sat"]
+    assert sat and all(c.shift_type == "part" and "10:00" <= c.start <= "11:00" for c in sat)
+    # hiring, recounted by hand from the shifts: a run of fri and sat stands for one week's fri and sat
+    assert s.week_text == "a week = the run's fri to sat (sun, mon, tue, wed, thu closed)"
+    for h in s.hiring:
+        mine = [c for c in s.shifts if c.shift_type == h.contract]
+        n = sum(c.count for c in mine)
+        busiest = max((sum(c.count for c in mine if c.day == d) for d in (0, 1)), default=0)
+        per = 3 if h.contract == "part" else 5
+        assert h.people == max(math.ceil(n / 0.7 / per - 1e-9), math.ceil(busiest / 0.7 - 1e-9))
+        hours = sum(c.paid_hours for c in mine)
+        assert h.fte == pytest.approx(hours / 0.7 / 40) and h.cost_per_week == pytest.approx(20 * hours / 0.7)
+        assert h.cost_per_month == pytest.approx(20 * hours / 0.7 * 30.4375 / 7)
+    assert r.people == s.headcount and r.cost_per_month == pytest.approx(s.cost_per_month)
+    data = roster_dict(p)["hiring"]
+    assert data["currency"] == "EUR" and data["people_to_hire"] == r.people
+    assert [c["contract"] for c in data["contracts"]] == ["full", "part"] and data["contracts"][0]["group"] == "team"
+    text = roster_text(p)
+    assert "Hiring (the roster): people to hire, with shrinkage 30 %" in text and "cost a month (EUR)" in text
+    assert [row["contract"] for row in roster_hiring_rows(p)] == ["full", "part"]
+    # the issue's case: at most 9 agents, 6 planned 10:00-15:00 on Saturday, 4-hour part-timers starting
+    # 10:00 or 11:00: x10 >= 6 and x11 >= 6 cannot hold with x10 + x11 <= 9 (11:00-14:00), so the roster
+    # covers as much as it can: 12 - 9 = 3 agents short for an hour (2 intervals), nobody above 9
+    assert p.staffing["team"][20:30].tolist() == [6] * 10
+    capped = copy.deepcopy(SATURDAY)
+    capped["agent_groups"]["team"]["max_agents"] = 9
+    r9 = plan_roster(dataclasses.replace(p, scenario=scenario_from_dict(capped), roster=None), max_rounds=1)
+    s9 = r9.schedules["team"]
+    assert s9.fell_back and s9.under_hours == 3.0 and len(s9.unmet) == 2 and s9.on_duty.max() == 9
+    assert np.all(s9.on_duty[~can] == 0) and not s9.uncoverable
+
+
+def test_a_roster_that_cannot_cover_an_interval_reports_it_and_keeps_the_plan(planned):
+    # shift types that start at 10:00 at the earliest: 08:00-09:30 cannot be covered (it used to stop
+    # the roster with "no shift type can cover it")
+    data = copy.deepcopy(DAY)
+    data["scheduling"]["shift_types"] = {
+        "late": {"length_min": 240, "earliest_start": "10:00", "latest_start": "16:00", "start_step_min": 30}
+    }
+    late = dataclasses.replace(planned, scenario=scenario_from_dict(data), roster=None)
+    r = plan_roster(late, max_rounds=1)
+    s = r.schedules["staff"]
+    assert s.uncoverable == (0, 1, 2, 3) and s.fell_back
+    short = [float(x) for x in planned.staffing["staff"][:4]]
+    times = ["08:00", "08:30", "09:00", "09:30"]
+    assert r.uncovered[:4] == [("staff", f"mon {t}", v) for t, v in zip(times, short, strict=True)]
+    assert any("no shift type can be on duty in 4 intervals" in n for n in r.notes)
+    assert roster_dict(replace_roster(late, r))["uncovered"][0] == {
+        "group": "staff",
+        "interval": "mon 08:00",
+        "short": short[0],
+    }
+    assert "UNCOVERED: " in roster_text(replace_roster(late, r))
+
+
+def replace_roster(p, r):
+    return dataclasses.replace(p, roster=r)
+
+
+def test_ccsim_schedule_reads_the_planners_plan_csv(planned, tmp_path, capsys):
+    from ccsim.planning.report import plan_rows
+    from ccsim.report import csv_table
+
+    path = tmp_path / "plan.csv"
+    path.write_text(csv_table(plan_rows(planned)))
+    shifts = tmp_path / "shifts.yaml"
+    shifts.write_text(yaml.safe_dump(DAY["scheduling"]))
+    assert main(["schedule", str(path), "--shifts", str(shifts), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    sc = planned.scenario
+    direct = schedule(
+        planned.staffing["staff"], interval_min=30, shifts=sc.scheduling, day_start="08:00", intervals_per_day=24
+    )
+    assert data["cost"] == direct.cost and [c["on_duty"] for c in data["coverage"]] == direct.on_duty.tolist()
+    assert [c["required"] for c in data["coverage"]] == planned.staffing["staff"].tolist()
+    # two groups: the error names them, --group chooses one
+    rows = [
+        row | {k.replace("staff_", "other_"): v for k, v in row.items() if k.startswith("staff_")}
+        for row in plan_rows(planned)
+    ]
+    path.write_text(csv_table(rows))
+    assert main(["schedule", str(path), "--shifts", str(shifts)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"ccsim: error: {path}: holds the plans of 2 agent groups (staff, other): choose one (--group)"
+    ]
+    assert main(["schedule", str(path), "--shifts", str(shifts), "--group", "other", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cost"] == direct.cost
+    assert main(["schedule", str(path), "--shifts", str(shifts), "--group", "stuff"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"ccsim: error: {path}: no column stuff_planned: the file plans no group 'stuff'; did you mean 'staff'?"
+    ]

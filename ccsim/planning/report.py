@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from ccsim.planning.plan import Plan
-from ccsim.planning.shift_report import hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
+from ccsim.planning.shift_report import hiring_dicts, hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
 from ccsim.planning.shifts import DAYS_PER_MONTH
 
 __all__ = [
@@ -125,7 +125,7 @@ def roster_dict(plan: Plan) -> dict[str, Any] | None:
             "week": next((s.week_text for s in r.schedules.values()), None),
             "days_per_month": DAYS_PER_MONTH,
             "currency": next((s.currency for s in r.schedules.values()), plan.scenario.costs.currency),
-            "contracts": roster_hiring_rows(plan),
+            "contracts": [row for g, s in r.schedules.items() for row in hiring_dicts(s, group=g)],
             "people_to_hire": r.people,
             "fte": r.fte,
             "cost_per_week": r.cost_per_week,
@@ -251,7 +251,7 @@ def roster_text(plan: Plan) -> str:
     if r.schedules:
         lines += ["", *hiring_text(r.schedules, title="Hiring (the roster)")]
     for g, s in r.schedules.items():
-        lines += ["", f"{g}:", *("  " + line for line in schedule_text(s, hiring=False).splitlines())]
+        lines += ["", f"{g}:", *(("  " + line).rstrip() for line in schedule_text(s, hiring=False).splitlines())]
     if r.misses:
         lines += ["", "Roster not met:"] + [f"  {m}" for m in r.misses[:20]]
     for note in r.notes:

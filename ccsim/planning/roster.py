@@ -243,7 +243,10 @@ def plan_roster(
                 required[g][k] = want
                 raised = True
         if not raised:
-            notes.append("a missed target is not in an interval a rostered group can cover: repair stopped")
+            notes.append(
+                "repair stopped: the intervals still missed cannot get more agents (the shift types' hours, caps or "
+                "max_agents)"
+            )
             break
     labels = result.interval_labels
     for g, k in sorted(blocked):

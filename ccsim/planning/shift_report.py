@@ -9,7 +9,15 @@ from typing import Any
 
 from ccsim.planning.shifts import DAYS_PER_MONTH, Schedule
 
-__all__ = ["coverage_rows", "hiring_rows", "hiring_text", "schedule_dict", "schedule_text", "shift_rows"]
+__all__ = [
+    "coverage_rows",
+    "hiring_dicts",
+    "hiring_rows",
+    "hiring_text",
+    "schedule_dict",
+    "schedule_text",
+    "shift_rows",
+]
 
 
 def _breaks(breaks: tuple[tuple[tuple[str, int], ...], ...]) -> str:
@@ -81,6 +89,14 @@ def hiring_rows(schedule: Schedule, **first: Any) -> list[dict[str, Any]]:
     ]
 
 
+def hiring_dicts(schedule: Schedule, **first: Any) -> list[dict[str, Any]]:
+    """The rows of :func:`hiring_rows` as JSON-ready data (the shift types as a list)."""
+    return [
+        row | {"shift_types": list(h.shift_types)}
+        for row, h in zip(hiring_rows(schedule, **first), schedule.hiring, strict=True)
+    ]
+
+
 def _totals(schedule: Schedule) -> dict[str, Any]:
     return {
         "status": schedule.status,
@@ -112,11 +128,7 @@ def _hiring_dict(schedule: Schedule) -> dict[str, Any]:
         "days_per_month": DAYS_PER_MONTH,
         "shrinkage": schedule.shrinkage,
         "currency": schedule.currency,
-        "contracts": [
-            {k: v for k, v in row.items() if k not in ("shrinkage", "currency", "week")}
-            | {"shift_types": list(h.shift_types)}
-            for row, h in zip(hiring_rows(schedule), schedule.hiring, strict=True)
-        ],
+        "contracts": hiring_dicts(schedule),
         "people_to_hire": schedule.headcount,
         "fte": schedule.fte,
         "cost_per_week": schedule.cost_per_week,

@@ -18,9 +18,10 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
         description=(
             "Choose shifts of the types in a shifts file (start windows, lengths, breaks, costs, caps) covering "
             "the agents required per interval at least cost, with a MILP (HiGHS). A week is cyclic: shifts may "
-            "cross midnight and Sunday into Monday. When caps or maximum counts make full cover impossible, the "
-            "least weighted under- and over-staffing is solved instead and the intervals left short are listed. "
-            "See docs/scheduling.md."
+            "cross midnight and Sunday into Monday. When full cover is impossible (intervals no shift type reaches, "
+            "caps, maximum counts), the roster covers as much as it can, cheapest among those, and lists the "
+            "intervals left short. Prints the people to hire per contract (with --shrinkage), FTE and the cost a "
+            "week and a month. Reads ccsim plan's plan.csv too (--group). See docs/scheduling.md."
         ),
     )
     p.add_argument(

@@ -572,6 +572,9 @@ def schedule(
 
     def solve_most_cover():
         """The most cover (least agent-hours short), then the cheapest roster giving it."""
+        if k == 0:  # nothing to cover: only the counts and caps can have failed
+            res, took = solve_cost()
+            return res, took, res
         eye = sparse.identity(k, format="csr")
         cover = LinearConstraint(sparse.hstack([model.cover[slot_of[pos], :], eye], format="csr"), r_eff[pos], np.inf)
         integrality = np.concatenate([np.ones(n), np.zeros(k)])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import math
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pytest
@@ -32,7 +32,7 @@ from ccsim.fit import (
 )
 from ccsim.fit.output import PLACEHOLDER_NOTE, group_name
 from ccsim.fit.synthetic import SyntheticChannel, synthetic_log
-from ccsim.fit.times import parse_clock, parse_datetimes
+from ccsim.fit.times import parse_clock, parse_dates, parse_datetimes
 
 PHONE = SyntheticChannel(name="phone", per_day=400, handle_mean_s=300, handle_cv=0.6, patience_mean_s=120)
 CHAT = SyntheticChannel(
@@ -259,6 +259,11 @@ def test_times_in_strftime_formats_and_iso_with_zones():
     assert secs[0] == day + 32400 and list(bad) == [False, True, True]
     secs, bad = parse_clock(["9:05", "23:59", "24:30"], "%H:%M")
     assert list(secs[:2]) == [9 * 3600 + 300, 23 * 3600 + 59 * 60] and list(bad) == [False, False, True]
+    # a two-digit year reads as strptime reads it: 69-99 are 19xx (1999-01-01 was a Friday), 00-68 20xx
+    texts = ["990101", "690101", "680101", "240401"]
+    secs, bad = parse_dates(texts, "%y%m%d")
+    strptime = [(datetime.strptime(t, "%y%m%d").date() - date(1970, 1, 1)).days * 86400.0 for t in texts]
+    assert list(secs) == strptime and not bad.any()
 
 
 # --------------------------------------------------------------------------- errors: one line each

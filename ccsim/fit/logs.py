@@ -24,9 +24,15 @@ on at least half of its dates). An open weekday's date whose volume is below
 :data:`LOW_DAY_SHARE` (50 %) of that weekday's median is an exceptional day (a holiday, an
 outage, a log starting mid-day); so is a date with contacts on a closed weekday. Exceptional
 days are listed and left out unless ``keep_all_days``. The **opening hours** of each open
-weekday run from its first to its last open interval: an interval in which contacts arrive on
-at least a quarter of the weekday's dates (:data:`OPEN_INTERVAL_SHARE`), and on two of them at
-least; arrivals outside are counted.
+weekday run from its first to its last open interval: an interval in which contacts that an
+agent answered arrived on at least a quarter of the weekday's dates with an answered contact
+(:data:`OPEN_INTERVAL_SHARE`), and on two of them at least (or on the only one). Answered
+contacts, because a self-service unit or an IVR takes calls around the clock while the desk is
+open only when agents answer (every arrival counts when the log has no answered contact); a
+quarter of the dates, so that a stray early or late call (a test call, an agent in early)
+opens nothing. An open weekday with an answered contact on fewer than half of its used dates,
+or without an open interval, is closed after all (its contacts, say an IVR's at night, are
+counted outside the hours). Arrivals outside the hours are counted.
 """
 
 from __future__ import annotations
@@ -567,7 +573,8 @@ def read_logs(
     if not keep_all_days:
         for ex in excluded:
             used[(ex.date - first_date).days] = False
-    hours, outside = _opening_hours(arrival_s, day, day_weekday, used, open_days, interval_min)
+    hours, outside = _opening_hours(arrival_s, day, day_weekday, used, open_days, interval_min, outcome == ANSWERED)
+    open_days &= np.array([d in hours for d in WEEKDAYS])  # a weekday where agents never answer is closed
     channels = tuple(reader.channel_codes)
     kinds = tuple(mapping.channel_kind(c) for c in channels)
     notes += [
@@ -655,23 +662,30 @@ def _opening_hours(
     used: np.ndarray,
     open_days: np.ndarray,
     interval_min: int,
+    answered: np.ndarray,
 ) -> tuple[dict[str, tuple[float, float]], int]:
+    """Each open weekday's opening and closing (seconds after midnight), and the arrivals outside them."""
     step = interval_min * 60.0
     n_int = int(DAY_S // step)
     n_days = len(day_weekday)
     k = np.minimum(((arrival_s - day * DAY_S) // step).astype(np.int64), n_int - 1)
-    seen = np.bincount(day.astype(np.int64) * n_int + k, minlength=n_days * n_int).reshape(n_days, n_int) > 0
+    cell = day.astype(np.int64) * n_int + k
+
+    def dates_seen(rows: np.ndarray) -> np.ndarray:
+        return np.bincount(cell[rows], minlength=n_days * n_int).reshape(n_days, n_int) > 0
+
+    seen_any, seen_answered = dates_seen(np.ones(len(cell), dtype=bool)), dates_seen(answered)
     hours: dict[str, tuple[float, float]] = {}
     outside = 0
     for w in range(7):
         dates = np.flatnonzero(used & (day_weekday == w))
         if not open_days[w] or dates.size == 0:
             continue
-        with_contacts = seen[dates].sum(axis=0)
-        busy = np.flatnonzero(with_contacts >= max(min(2, dates.size), OPEN_INTERVAL_SHARE * dates.size))
-        if busy.size == 0:
-            busy = np.flatnonzero(with_contacts > 0)
-        if busy.size == 0:
+        seen = (seen_answered if answered.any() else seen_any)[dates]
+        with_contacts, n = seen.sum(axis=0), int(seen.any(axis=1).sum())  # n: dates it was seen open
+        busy = np.flatnonzero(with_contacts >= max(min(2, n), OPEN_INTERVAL_SHARE * n, 1))
+        if 2 * n < dates.size or busy.size == 0:
+            outside += int(np.sum(np.isin(day, dates)))
             continue
         first, last = int(busy[0]), int(busy[-1])
         hours[WEEKDAYS[w]] = (first * step, (last + 1) * step)

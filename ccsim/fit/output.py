@@ -1,12 +1,17 @@
 """A scenario from fitted parameters: a dict that validates, and YAML saying where each number came from.
 
 The scenario runs one week (Monday to Sunday; fewer days, from the log's first weekday, when
-the log covers less than a week) on the log's interval, from the earliest opening to the
-latest closing over the open weekdays. Per channel:
+the log covers less than a week) on the log's interval. Its calendar carries the inferred
+opening hours of every weekday (:mod:`ccsim.fit.logs`): ``open``/``close`` are the hours most
+weekdays share (the earliest such weekday's, on a tie), ``hours`` gives the weekdays whose
+hours differ from theirs and closes the weekdays without hours (no contacts, or none in the log), so
+that a day's intervals run from the week's earliest opening to its latest closing and those
+outside its own hours are closed. Per channel:
 
 - ``volume.per_interval``: one value per interval of the run, each weekday its day type's
-  average day scaled to that weekday's mean daily volume (zeros on closed weekdays and out of
-  a weekday's hours); ``overdispersion_cv`` from the daily counts;
+  average day scaled to that weekday's mean daily volume, zero on closed weekdays and out of a
+  weekday's hours (the arrivals there are counted in the report); ``overdispersion_cv`` from
+  the daily counts;
 - ``handle_time``: the AIC-best fit; ``handle_time_per_interval_s`` when some interval's mean
   differs significantly (that interval's mean there, the fitted mean elsewhere);
 - ``patience`` (voice, chat): the AIC-best censored fit (``null`` when nobody abandoned);
@@ -14,9 +19,10 @@ latest closing over the open weekdays. Per channel:
   (chat: the most chats an agent was seen handling at once), and the answer target.
 
 One agent group per channel, ``<channel>_team``, staffed with the agents seen working per
-interval (distinct ids, rounded) as a **placeholder**: agents in a log also do other work, so
-this is not the staffing that reproduces the log. Pass ``staffing=`` (e.g. an effective
-staffing) to replace it; the YAML comment says which one the file holds.
+open interval (distinct ids, rounded; 0 where the desk is closed) as a **placeholder**: agents
+in a log also do other work, so this is not the staffing that reproduces the log. Pass
+``staffing=`` (e.g. an effective staffing) to replace it; the YAML comment says which one the
+file holds.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +40,16 @@ from ccsim.fields import WEEKDAYS
 from ccsim.fit.durations import DurationFit
 from ccsim.fit.estimate import Parameters
 
-__all__ = ["PLACEHOLDER_NOTE", "group_name", "run_weekdays", "scenario_data", "scenario_yaml"]
+__all__ = [
+    "PLACEHOLDER_NOTE",
+    "group_name",
+    "run_open",
+    "run_weekdays",
+    "run_window",
+    "scenario_data",
+    "scenario_yaml",
+    "weekday_hours",
+]
 
 #: The comment above a group's staffing when it holds the agents seen (the placeholder).
 PLACEHOLDER_NOTE = (
@@ -65,6 +81,45 @@ def run_window(params: Parameters) -> tuple[int, int]:
     k0 = int(min(h[0] for h in hours) // step) if hours else 0
     k1 = math.ceil(max(h[1] for h in hours) / step) if hours else params.intervals_per_day
     return k0, max(k1, k0 + 1)
+
+
+def weekday_hours(params: Parameters) -> dict[str, tuple[float, float] | None]:
+    """Opening and closing (seconds after midnight) of every weekday in the fitted calendar; None: closed."""
+    return {d: params.opening_hours.get(d) for d in WEEKDAYS}
+
+
+def run_open(params: Parameters) -> np.ndarray:
+    """Whether each interval of the fitted scenario's run is open (within its weekday's hours).
+
+    The same as the fitted scenario's ``calendar.open_intervals()``.
+    """
+    k0, k1 = run_window(params)
+    step = params.interval_min * 60.0
+    starts = (k0 + np.arange(k1 - k0)) * step
+    hours = weekday_hours(params)
+    out = []
+    for w in run_weekdays(params):
+        span = hours[WEEKDAYS[w]]
+        out.append(np.zeros(k1 - k0, dtype=bool) if span is None else (starts >= span[0]) & (starts < span[1]))
+    return np.concatenate(out)
+
+
+def _calendar(params: Parameters, wds: list[int], k0: int, k1: int) -> dict[str, Any]:
+    """The fitted calendar: the commonest hours as open/close, the other weekdays' in ``hours``."""
+    calendar: dict[str, Any] = {"interval_min": params.interval_min}
+    spans = weekday_hours(params)
+    common = Counter(s for s in spans.values() if s is not None).most_common(1)
+    if not common:  # no weekday with hours: cannot happen with a log that has contacts
+        calendar["open"], calendar["close"] = _hhmm(k0 * params.interval_min * 60), _hhmm(k1 * params.interval_min * 60)
+    else:
+        base = common[0][0]
+        calendar["open"], calendar["close"] = _hhmm(base[0]), _hhmm(base[1])
+        other = {d: "closed" if s is None else f"{_hhmm(s[0])}-{_hhmm(s[1])}" for d, s in spans.items() if s != base}
+        if other:
+            calendar["hours"] = other
+    calendar["days"] = len(wds)
+    calendar["start_weekday"] = WEEKDAYS[wds[0]]
+    return calendar
 
 
 def _hhmm(seconds: float) -> str:
@@ -108,19 +163,15 @@ def _build(
     wds = run_weekdays(params)
     k0, k1 = run_window(params)
     n_day = k1 - k0
-    calendar: dict[str, Any] = {
-        "interval_min": params.interval_min,
-        "open": _hhmm(k0 * params.interval_min * 60),
-        "close": _hhmm(k1 * params.interval_min * 60),
-        "days": len(wds),
-        "start_weekday": WEEKDAYS[wds[0]],
-    }
-    hours = ", ".join(f"{d} {_hhmm(a)}-{_hhmm(b)}" for d, (a, b) in c.opening_hours.items())
+    is_open = run_open(params)
+    calendar = _calendar(params, wds, k0, k1)
+    spans = weekday_hours(params)
+    hours = ", ".join(f"{d} {'closed' if s is None else f'{_hhmm(s[0])}-{_hhmm(s[1])}'}" for d, s in spans.items())
     notes[("calendar",)] = (
-        "Opening hours inferred from arrivals (first to last interval with contacts on at least 25 % of "
-        f"a weekday's dates, two at least): {hours}; "
-        f"{c.outside_hours:,} arrivals fell outside. Open weekdays: {', '.join(c.open_weekdays)}. "
-        f"One week of {len(wds)} days, each weekday as fitted."
+        "Opening hours per weekday inferred from arrivals (first to last interval in which answered contacts "
+        f"arrived on at least 25 % of the weekday's dates with answers, two at least): {hours}; "
+        f"{c.outside_hours:,} arrival(s) fell outside (left out of the volumes). One week of {len(wds)} days, "
+        "each weekday as fitted; the intervals outside a weekday's hours are closed."
     )
     types = ", ".join(f"{t.name} ({t.dates} dates)" for t in params.day_types)
     channels: dict[str, Any] = {}
@@ -129,7 +180,7 @@ def _build(
         cd: dict[str, Any] = {"kind": ch.kind}
         path = ("channels", ch_name)
         arr = ch.arrivals
-        week = np.concatenate([arr.weekday_per_interval[w][k0:k1] for w in wds])
+        week = np.concatenate([arr.weekday_per_interval[w][k0:k1] for w in wds]) * is_open
         volume: dict[str, Any] = {"per_interval": [_r(v, 4) for v in week]}
         disp = arr.dispersion
         if disp.overdispersion_cv > 0:
@@ -196,7 +247,7 @@ def _build(
             for w in wds:
                 t = params.day_type_of(w)
                 seen.append(np.zeros(n_day) if t is None else ch.agents.distinct[t.name][k0:k1])
-            values = [round(float(v)) for v in np.concatenate(seen)]
+            values = [round(float(v)) for v in np.concatenate(seen) * is_open]
             note = PLACEHOLDER_NOTE
         groups[group] = {"skills": [ch_name], "staffing": [int(v) if float(v).is_integer() else v for v in values]}
         notes[("agent_groups", group, "staffing")] = note
@@ -295,7 +346,7 @@ def _emit(obj: dict, path: tuple, depth: int, notes: dict[tuple, str], per_day: 
             lines += _comment(notes[here], indent)
         small = isinstance(value, dict) and (
             "dist" in value
-            or key in ("targets",)
+            or key in ("targets", "hours")
             or (len(value) <= 2 and all(not isinstance(x, dict | list) for x in value.values()))
         )
         if isinstance(value, dict) and value and not small:

@@ -102,11 +102,16 @@ def report_text(params: Parameters, *, per_interval: bool = True) -> str:
     out.append(f"services running past midnight: {c.past_midnight:,} (each counted on the day it started)")
     out += list(c.notes)
     out += ["", "Days", "----", f"dates {c.first_date} to {c.last_date}, {params.dates_used} used"]
-    out.append(f"open weekdays (median daily volume above 0): {', '.join(c.open_weekdays) or 'none'}")
-    for day, (a, b) in c.opening_hours.items():
-        out.append(f"  {day} {_hhmm(a)}-{_hhmm(b)}")
     out.append(
-        f"arrivals outside these hours (open: contacts on >= 25 % of the dates, two at least): {c.outside_hours:,}"
+        f"open weekdays (median daily volume above 0, answered contacts on half the dates): "
+        f"{', '.join(c.open_weekdays) or 'none'}"
+    )
+    for day in WEEKDAYS:
+        span = c.opening_hours.get(day)
+        out.append(f"  {day} {'closed' if span is None else f'{_hhmm(span[0])}-{_hhmm(span[1])}'}")
+    out.append(
+        "arrivals outside these hours (open: answered contacts arrived in the interval on >= 25 % of the "
+        f"weekday's dates with answers, two at least): {c.outside_hours:,}"
     )
     if c.excluded_days:
         what = "kept (--keep-all-days)" if c.kept_all_days else "left out"

@@ -12,7 +12,9 @@ The search bisects every interval's effective staffing at once, with common rand
 a fixed number of sweeps: each sweep simulates the desk once and moves each interval's bracket
 towards its observed figure. An interval with too few abandonments to calibrate on (fewer than
 :data:`MIN_EVENTS` over the log's dates) is calibrated on the wait instead, and one where nobody
-waited keeps the agents seen (nothing in the log says fewer would do).
+waited keeps the agents seen (nothing in the log says fewer would do). An interval outside its
+weekday's opening hours (the fitted calendar's) is closed and keeps 0, whatever the log shows
+there (a stray call, an agent in early).
 
 :func:`check` replays a fitted scenario and compares it with the log interval by interval.
 """
@@ -27,7 +29,7 @@ import numpy as np
 
 from ccsim.errors import CcsimError
 from ccsim.fit.estimate import Parameters
-from ccsim.fit.output import group_name, run_weekdays, run_window, scenario_data
+from ccsim.fit.output import group_name, run_open, run_weekdays, run_window, scenario_data
 from ccsim.results import SimulationResult
 from ccsim.scenario import Scenario
 
@@ -95,7 +97,8 @@ class EffectiveStaffing:
     Attributes
     ----------
     effective, seen : dict
-        ``{group: numpy array}``: effective agents (fractional) and agents seen per interval.
+        ``{group: numpy array}``: effective agents (fractional) and agents seen per interval
+        (0 in the closed intervals: outside the fitted opening hours).
     calibrated_to : dict
         ``{group: numpy array of str}``: ``abandonment``, ``wait``, ``seen`` (no evidence:
         the agents seen) or ``closed``.
@@ -173,6 +176,7 @@ def effective_staffing(
     if calibrate_to not in ("abandonment", "wait"):
         raise CcsimError(f"calibrate_to: must be abandonment or wait, got {calibrate_to!r}")
     groups, obs, mode, lo, hi, top = {}, {}, {}, {}, {}, {}
+    is_open = run_open(params)
     for name, ch in params.channels.items():
         if ch.kind not in ("voice", "chat"):
             continue  # a backlog has no abandonment or wait to calibrate on in these terms
@@ -189,7 +193,7 @@ def effective_staffing(
             m[(events < MIN_EVENTS) & waited] = "wait"
         else:
             m[waited] = "wait"
-        m[o["offered"] <= 0] = "closed"
+        m[(o["offered"] <= 0) | ~is_open] = "closed"
         mode[g] = m
         top[g] = np.maximum(np.ceil(np.maximum(o["seen"], 2 * load + 5)), 1)
         lo[g], hi[g] = np.zeros(m.size), top[g].astype(float)
@@ -203,7 +207,7 @@ def effective_staffing(
         for g in groups:
             e = (lo[g] + hi[g]) / 2
             fixed = (mode[g] == "seen") | (mode[g] == "closed")
-            out[g] = np.where(fixed, obs[g]["seen"], e)
+            out[g] = np.where(fixed, np.where(is_open, obs[g]["seen"], 0.0), e)
         return out
 
     def run(effective: dict[str, np.ndarray]) -> SimulationResult:
@@ -234,7 +238,7 @@ def effective_staffing(
     result = run(effective)
     return EffectiveStaffing(
         effective={g: effective[g] for g in groups},
-        seen={g: obs[g]["seen"] for g in groups},
+        seen={g: np.where(is_open, obs[g]["seen"], 0.0) for g in groups},
         calibrated_to=mode,
         result=result,
         sweeps=sweeps,
@@ -248,7 +252,7 @@ class Check:
     Attributes
     ----------
     rows : list of dict
-        Per channel and interval with contacts: observed and simulated service level,
+        Per channel and open interval with contacts: observed and simulated service level,
         abandonment and ASA, the simulation's 95 % half-widths, and whether service level
         agrees within ``sl_points`` and ASA within ``asa_s``.
     sl_points, asa_s : float
@@ -291,6 +295,7 @@ def check(
 
     res = simulate(scenario, replications=replications, seed=seed, executor=executor)
     labels = res.interval_labels
+    is_open = run_open(params)
     rows = []
     for name in params.channels:
         if name not in res.channel_names:
@@ -298,7 +303,7 @@ def check(
         o = observed_per_run(params, name)
         sim = [r for r in res.intervals if r["channel"] == name]
         for k, r in enumerate(sim):
-            if o["offered"][k] <= 0:
+            if o["offered"][k] <= 0 or not is_open[k]:
                 continue
             obs_sl, obs_asa = o["service_level"][k], o["asa_s"][k]
             sim_sl, sim_asa = r["service_level"], r["asa_s"]

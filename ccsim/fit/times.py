@@ -5,7 +5,9 @@ written: time zones are not converted, a suffix such as ``+09:00`` is ignored), 
 empty cell, and a mask of the cells that could not be read. ISO datetimes are read by numpy
 in one call (a column with a time zone or a bad cell falls back to one cell at a time); a
 strftime format is turned into a regular expression once (``%Y %y %m %d %H %I %M %S %f %p %b
-%B``; other codes fall back to :func:`datetime.strptime`, cached per distinct text).
+%B``; other codes fall back to :func:`datetime.strptime`, cached per distinct text). A
+two-digit year (``%y``) reads as :func:`datetime.strptime` reads it: 69-99 are 1969-1999, 00-68
+are 2000-2068.
 """
 
 from __future__ import annotations
@@ -122,13 +124,18 @@ def _regex_seconds(values: list[str], fmt: str, *, need_date: bool) -> tuple[np.
             if "fraction" in f:
                 secs += int(f["fraction"]) / 10 ** len(f["fraction"])
             if has_date:
-                year = int(f["year"]) if "year" in f else 2000 + int(f["year2"])
+                year = int(f["year"]) if "year" in f else _century(int(f["year2"]))
                 month = _MONTHS.index(f["monthname"][:3].lower()) + 1 if "monthname" in f else int(f.get("month", 1))
                 secs += _ordinal(year, month, int(f.get("day", 1)), ordinals) * DAY_S
             out[i] = secs
         except ValueError:
             bad[i] = True
     return out, bad
+
+
+def _century(year2: int) -> int:
+    """A two-digit year as strptime's ``%y`` reads it (POSIX: 69-99 are 19xx, 00-68 are 20xx)."""
+    return year2 + (1900 if year2 >= 69 else 2000)
 
 
 def _iso_one_by_one(values: list[str]) -> tuple[np.ndarray, np.ndarray]:

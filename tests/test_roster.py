@@ -181,8 +181,10 @@ SATURDAY = {
 }
 
 
-def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_max_agents():
+def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_max_agents(tmp_path, capsys):
     from ccsim.planning.guess import answers
+    from ccsim.planning.report import plan_rows
+    from ccsim.report import csv_table
 
     p = plan(scenario_from_dict(SATURDAY))
     r = p.roster
@@ -225,6 +227,17 @@ def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_ma
     s9 = r9.schedules["team"]
     assert s9.fell_back and s9.under_hours == 3.0 and len(s9.unmet) == 2 and s9.on_duty.max() == 9
     assert np.all(s9.on_duty[~can] == 0) and not s9.uncoverable
+    # plan.csv carries the bound (team_max_on_duty): ccsim schedule makes the same roster from it
+    rows = plan_rows(p)
+    assert [row["team_max_on_duty"] for row in rows] == np.where(can, 12, 0).tolist()
+    (tmp_path / "plan.csv").write_text(csv_table(rows))
+    (tmp_path / "shifts.yaml").write_text(yaml.safe_dump(SATURDAY["scheduling"]))
+    args = ["schedule", str(tmp_path / "plan.csv"), "--shifts", str(tmp_path / "shifts.yaml"), "--start-weekday"]
+    assert main([*args, "fri", "--shrinkage", "30%", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert r.rounds == 1 and data["cost"] == s.cost and data["hiring"]["people_to_hire"] == s.headcount
+    assert [c["on_duty"] for c in data["coverage"]] == s.on_duty.tolist()
+    assert data["hiring"]["week"] == "a week = the run's fri to sat (sun, mon, tue, wed, thu closed)"
 
 
 def test_a_roster_that_cannot_cover_an_interval_reports_it_and_keeps_the_plan(planned):

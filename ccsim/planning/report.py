@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from ccsim.planning.plan import Plan
+from ccsim.planning.roster import max_on_duty
 from ccsim.planning.shift_report import hiring_dicts, hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
 from ccsim.planning.shifts import DAYS_PER_MONTH
 
@@ -39,11 +40,14 @@ def _group_kpi(plan: Plan, group: str, k: int, kpi: str) -> float | None:
 def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     """One row per interval: agents per group (analytic, SIPP, planned) and the plan's KPIs.
 
-    Per group the planned occupancy, per channel the offered contacts, service level, ASA and
+    Per group the most agents it may have on duty (``max_on_duty``: its ``max_agents``, 0 where
+    it cannot answer, empty without a bound; ``ccsim schedule`` reads it), the planned
+    occupancy, per channel the offered contacts, service level, ASA and
     abandonment rate: means over the plan's replications, each with its 95 % confidence
     interval half-width (``_ci95``).
     """
     res = plan.result
+    bound = {g: max_on_duty(plan.scenario, g) for g in plan.planned_groups}
     rows = []
     for k, label in enumerate(res.interval_labels):
         row: dict[str, Any] = {"interval": k, "label": label}
@@ -51,6 +55,8 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
             row[f"{g}_analytic"] = int(plan.analytic[g][k])
             row[f"{g}_sipp"] = int(plan.sipp[g][k])
             row[f"{g}_planned"] = int(plan.staffing[g][k])
+            most = bound[g][k]
+            row[f"{g}_max_on_duty"] = int(most) if math.isfinite(most) else None
             row[f"{g}_occupancy"] = _group_kpi(plan, g, k, "occupancy")
             row[f"{g}_occupancy_ci95"] = _group_kpi(plan, g, k, "occupancy_ci95")
         for ch in res.channel_names:

@@ -66,6 +66,9 @@ class Requirement:
         The file line of each interval.
     group : str or None
         The agent group whose plan it is (a ccsim plan plan.csv), else None.
+    max_on_duty : numpy.ndarray or None
+        The most agents on duty per interval (a plan.csv's ``GROUP_max_on_duty``: 0 where the
+        group cannot answer, ``inf`` where the cell is empty), else None.
     """
 
     required: np.ndarray
@@ -76,6 +79,7 @@ class Requirement:
     day_labels: tuple[str, ...]
     lines: tuple[int, ...]
     group: str | None = None
+    max_on_duty: np.ndarray | None = None
 
     def schedule_arguments(self) -> dict[str, Any]:
         """Keyword arguments of :func:`ccsim.planning.schedule` for this requirement."""
@@ -86,7 +90,7 @@ class Requirement:
             "days": self.days,
             "start_weekday": self.start_weekday,
             "day_labels": self.day_labels,
-        }
+        } | ({} if self.max_on_duty is None else {"max_on_duty": self.max_on_duty})
 
 
 def _time(text: str) -> int | None:
@@ -145,6 +149,7 @@ def read_requirements_csv(
     def problem(line: int, message: str) -> None:
         problems.append((line, f"{path}, line {line}, {message}"))
 
+    bound_col = None
     if start_weekday not in WEEKDAYS:
         raise CcsimError(f"start_weekday: must be one of {', '.join(WEEKDAYS)}, got {start_weekday!r}")
     planned = [c[: -len("_planned")] for c in header if c.endswith("_planned") and len(c) > len("_planned")]
@@ -163,6 +168,7 @@ def read_requirements_csv(
             raise CcsimError(f"{path}: no column {group}_planned: the file plans no group {group!r}; {hint}")
         need, tcol, dcol = f"{group}_planned", "label", "label"
         split_label = True
+        bound_col = f"{group}_max_on_duty" if f"{group}_max_on_duty" in header else None
     elif "volume" in header and ("scheduled_agents" in header or "agents" in header):
         need = "scheduled_agents" if "scheduled_agents" in header else "agents"
         tcol = next((c for c in _TIME_COLUMNS if c in header), None)
@@ -189,7 +195,7 @@ def read_requirements_csv(
         raise CcsimError("\n".join(m for _, m in problems))
     if not records:
         raise CcsimError(f"{path}: has a header but no intervals")
-    col = {name: header.index(name) for name in {need, tcol, dcol} if name}
+    col = {name: header.index(name) for name in {need, tcol, dcol, bound_col} if name}
 
     def cell(row: list[str], name: str) -> str:
         j = col[name]
@@ -200,6 +206,7 @@ def read_requirements_csv(
         return text
 
     rows = []  # (line, day key, minute, required)
+    bounds: dict[tuple[object, int], float] = {}
     kinds = set()
     for line, row in records:
         ok = True
@@ -241,8 +248,18 @@ def read_requirements_csv(
                 "larger desk group by group",
             )
             ok = False
+        most = math.inf
+        if bound_col is not None and cell(row, bound_col):
+            try:
+                most = float(cell(row, bound_col))
+            except ValueError:
+                most = math.nan
+            if math.isnan(most) or most < 0:
+                problem(line, f"column {bound_col}: must be a number >= 0 or empty, got {cell(row, bound_col)!r}")
+                ok = False
         if ok:
             rows.append((line, day, start, value))
+            bounds[(day, start)] = most
     if len(kinds) > 1:
         raise CcsimError(f"{path}: column {dcol}: give weekdays or dates, not both")
     seen: dict[tuple[object, int], int] = {}
@@ -325,6 +342,7 @@ def read_requirements_csv(
         day_labels=labels,
         lines=tuple(line for line, _, _, _ in rows),
         group=group if split_label else None,
+        max_on_duty=None if bound_col is None else np.array([bounds[(d, s)] for _, d, s, _ in rows]),
     )
 
 

@@ -31,7 +31,7 @@ from ccsim.results import SimulationResult
 from ccsim.scenario import staffing_per_interval
 from ccsim.simulation import simulate
 
-__all__ = ["Roster", "plan_roster"]
+__all__ = ["Roster", "max_on_duty", "plan_roster"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,15 +182,7 @@ def plan_roster(
         else:
             notes.append(f"agent_groups.{g}: no shift types for it (scheduling.groups): keeps the per-interval plan")
     on_duty = {g: answers(sc, g) for g in rostered}
-    bound = {}
-    for g in rostered:
-        spec = sc.agent_groups[g]
-        most = (
-            np.full(cal.intervals, np.inf)
-            if spec.max_agents is None
-            else staffing_per_interval(spec.max_agents, None, cal).astype(float)
-        )
-        bound[g] = np.where(on_duty[g], most, 0.0)
+    bound = {g: max_on_duty(sc, g) for g in rostered}
     required = {}
     for g in rostered:
         planned = plan.staffing[g].astype(float)
@@ -275,6 +267,23 @@ def plan_roster(
         notes=notes,
         max_on_duty=bound,
     )
+
+
+def max_on_duty(scenario: Any, group: str) -> np.ndarray:
+    """The most agents of a group the roster may put on duty per interval of the calendar.
+
+    Its ``max_agents`` (``inf`` without one), and 0 wherever it cannot answer
+    (:func:`ccsim.planning.guess.answers`: closed hours and weekdays, a weekday it does not
+    work, availability 0).
+    """
+    spec = scenario.agent_groups[group]
+    cal = scenario.calendar
+    most = (
+        np.full(cal.intervals, np.inf)
+        if spec.max_agents is None
+        else staffing_per_interval(spec.max_agents, None, cal).astype(float)
+    )
+    return np.where(answers(scenario, group), most, 0.0)
 
 
 def _groups_of(sc, miss, rostered: list[str], on_duty: dict[str, np.ndarray]) -> list[str]:

@@ -251,9 +251,14 @@ def plan_roster(
                 f"agent_groups.{g}: no shift type can be on duty in {len(s.uncoverable)} intervals with agents "
                 f"planned: {shown}{more}"
             )
-        if not s.fully_covered:
-            shown = ", ".join(label for label, _ in s.unmet[:3])
-            notes.append(f"agent_groups.{g}: the shift types cannot cover every interval (short: {shown})")
+        hard = [s.labels[i] for i in s.uncoverable]
+        short = [label for label, _ in s.unmet if label not in hard]
+        if short:
+            shown = ", ".join(short[:3]) + (f" and {len(short) - 3} more" if len(short) > 3 else "")
+            notes.append(
+                f"agent_groups.{g}: the shift types cannot cover every interval within the caps and max_agents "
+                f"(short: {shown})"
+            )
     hours = cal.interval_s / 3600.0
     return Roster(
         schedules=schedules,

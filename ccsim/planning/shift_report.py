@@ -153,7 +153,7 @@ def schedule_dict(schedule: Schedule) -> dict[str, Any]:
 
 
 def _money(currency: str | None) -> str:
-    return f" ({currency})" if currency else " (cost_per_hour units)"
+    return f" ({currency})" if currency else " (cost units: no currency given)"
 
 
 def hiring_text(schedules: dict[str, Schedule], *, title: str = "Hiring") -> list[str]:
@@ -235,7 +235,10 @@ def schedule_text(schedule: Schedule, *, max_unmet: int = 20, hiring: bool = Tru
     """A readable summary: the status, totals, the shifts chosen, the intervals left short, hiring."""
     t = _totals(schedule)
     proven = "proven optimal" if schedule.proven_optimal else f"not proven optimal (gap {100 * schedule.gap:.2f} %)"
-    lines = [f"shift schedule: {schedule.objective} objective, {proven}, {schedule.solve_s:.2f} s"]
+    objective = (
+        "most cover, then cost (full cover is impossible)" if schedule.fell_back else f"{schedule.objective} objective"
+    )
+    lines = [f"shift schedule: {objective}, {proven}, {schedule.solve_s:.2f} s"]
     if schedule.uncoverable:
         shown = ", ".join(f"{schedule.labels[i]} (-{schedule.under[i]:g})" for i in schedule.uncoverable[:max_unmet])
         more = f" and {len(schedule.uncoverable) - max_unmet} more" if len(schedule.uncoverable) > max_unmet else ""
@@ -245,8 +248,8 @@ def schedule_text(schedule: Schedule, *, max_unmet: int = 20, hiring: bool = Tru
         )
     if schedule.fell_back:
         lines.append(
-            "full cover is impossible: the roster covers as much as it can (fewest agent-hours short), cheapest "
-            "among those"
+            f"full cover is impossible: the roster covers as much as it can ({schedule.under_hours:,.2f} agent-hours "
+            "short, the fewest), cheapest among those"
         )
     widths = {"day": 10, "start": 5, "end": 5, "shift_type": 12, "count": 5}
     rows = shift_rows(schedule)

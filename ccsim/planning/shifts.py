@@ -174,11 +174,14 @@ class Schedule:
     objective : str
         The objective solved: ``"cost"`` or ``"coverage"``.
     fell_back : bool
-        Whether the cost objective was asked but full cover was impossible (caps, maximum
-        counts), so the coverage objective was solved instead.
+        Whether the cost objective was asked but full cover was impossible (intervals nobody
+        can be on duty in, caps, ``max_on_duty``, maximum counts), so the roster covers as much
+        as it can (fewest agent-hours short), cheapest among those; :attr:`objective` is then
+        ``"coverage"``.
     objective_value : float
-        The solved objective's value (cost; or weighted under- and over-staffing in
-        agent-hours).
+        The solved objective's value: the cost (the paid hours when no cost is given); with the
+        coverage objective the weighted under- and over-staffing in agent-hours; after a
+        fallback the agent-hours short.
     shifts : tuple of ShiftChoice
         The shifts, by day, start and type.
     labels : tuple of str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -717,3 +718,36 @@ def test_cli_shrinkage_and_hiring_csv(tmp_path, capsys):
     rows = (out / "hiring.csv").read_text().splitlines()
     assert rows[0] == "contract,shift_types,shifts_in_run,shifts_per_week,shifts_per_person_per_week,busiest_day_shifts,shrinkage,people_to_hire,fte,paid_hours_per_week,cost_per_week,cost_per_month,currency,week"
     assert rows[1].startswith("four,four,2,14.0,5,2,0.2,4,1.75,70.0,700.0,3043.75,EUR,")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    req=st.lists(st.integers(0, 3), min_size=12, max_size=12),
+    bound=st.lists(st.sampled_from([0, 1, 2, 5]), min_size=12, max_size=12),
+    earliest=st.sampled_from(["06:00", "08:00", "10:00"]),
+    brk=st.booleans(),
+    shrinkage=st.sampled_from([0.0, 0.25]),
+)
+def test_random_bounds_are_kept_and_nothing_fails(req, bound, earliest, brk, shrinkage):
+    # a day 08:00-20:00 in hours: whatever the requirement and the bounds, a roster comes back that
+    # keeps every bound, says which intervals nobody can reach, and reports every shortfall
+    breaks = [{"length_min": 60, "earliest_start_after_min": 120, "latest_start_after_min": 180}] if brk else []
+    sc = shifts(
+        {
+            "s": {
+                "length_min": 300,
+                "earliest_start": earliest,
+                "latest_start": "14:00",
+                "breaks": breaks,
+                "cost_per_hour": 10,
+            }
+        }
+    )
+    r, b = np.array(req, dtype=float), np.array(bound, dtype=float)
+    s = schedule(r, interval_min=60, shifts=sc, day_start="08:00", intervals_per_day=12, max_on_duty=b, shrinkage=shrinkage)
+    assert np.all(s.on_duty <= b) and np.all(s.under == np.maximum(r - s.on_duty, 0))
+    assert set(s.uncoverable) >= set(np.flatnonzero((b == 0) & (r > 0)))
+    assert s.fully_covered == (not s.fell_back)
+    assert s.headcount == sum(h.people for h in s.hiring) and s.weeks == pytest.approx(1 / 7)
+    n = sum(c.count for c in s.shifts)
+    assert s.headcount == (max(math.ceil(7 * n / (1 - shrinkage) / 5 - 1e-9), math.ceil(n / (1 - shrinkage) - 1e-9)) if n else 0)

@@ -207,6 +207,12 @@ def plan_text(plan: Plan) -> str:
             f"  {g:<16}{v['agent_hours_on_duty']:>11,.1f}{v['agent_hours_paid']:>10,.1f}{v['fte']:>7.1f}"
             f"{v['peak_agents']:>6}{v['analytic_agent_hours']:>12,.1f}{v['sipp_agent_hours']:>9,.1f}{cost:>16}"
         )
+    days = plan.scenario.calendar.days
+    lines.append(
+        f"  (hours and labour cost over the run, {days} day{'s' if days != 1 else ''}; paid hours with the group's "
+        f"shrinkage; FTE = paid hours x 7 / {days} day{'s' if days != 1 else ''} / "
+        f"{plan.scenario.costs.fte_hours_per_week:g} h a week)"
+    )
     n = len(plan.result.interval_labels)
     lines += [
         "",

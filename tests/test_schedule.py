@@ -751,3 +751,29 @@ def test_random_bounds_are_kept_and_nothing_fails(req, bound, earliest, brk, shr
     assert s.headcount == sum(h.people for h in s.hiring) and s.weeks == pytest.approx(1 / 7)
     n = sum(c.count for c in s.shifts)
     assert s.headcount == (max(math.ceil(7 * n / (1 - shrinkage) / 5 - 1e-9), math.ceil(n / (1 - shrinkage) - 1e-9)) if n else 0)
+
+
+def test_a_plan_csv_with_bad_cells_names_file_line_and_column(tmp_path):
+    path = write(
+        tmp_path / "plan.csv",
+        "interval,label,a_planned,a_max_on_duty,b_planned\n0,day 1 08:00,1,,2\n1,day 1 8h,1,,2\n"
+        "2,someday 09:00,1,,2\n3,day 1 09:30,x,,2\n4,day 1 10:00,1,-1,2\n",
+    )
+    with pytest.raises(CcsimError) as err:
+        read_requirements_csv(path, group="a")
+    assert str(err.value).splitlines() == [
+        f"{path}, line 3, column label: must be a day and a time of day, as day 1 08:00, got 'day 1 8h'",
+        f"{path}, line 4, column label: must be a weekday (mon ... sun), a date YYYY-MM-DD or day N, got 'someday'",
+        f"{path}, line 5, column a_planned: must be a number >= 0, got 'x'",
+        f"{path}, line 6, column a_max_on_duty: must be a number >= 0 or empty, got '-1'",
+    ]
+    path = write(tmp_path / "plan.csv", "interval,label,a_planned,a_max_on_duty\n0,day 2 08:00,1,0\n")
+    with pytest.raises(CcsimError, match=r"plan.csv: no intervals on day 1: the days must follow each other from day 1$"):
+        read_requirements_csv(path)
+    path = write(
+        tmp_path / "plan.csv", "interval,label,a_planned,a_max_on_duty\n0,day 1 08:00,0,0\n1,day 2 08:00,1,0\n2,day 2 09:00,2,\n"
+    )
+    need = read_requirements_csv(path, start_weekday="sat")
+    # days are numbered from the weekday given; an empty bound is no bound
+    assert need.group == "a" and need.day_labels == ("sat", "sun") and need.days == 2 and need.interval_min == 60
+    assert need.starts_min.tolist() == [480, 1440 + 480, 1440 + 540] and need.max_on_duty.tolist() == [0.0, 0.0, np.inf]

@@ -221,7 +221,7 @@ def read_requirements_csv(
         if dcol is not None:
             want_time = False
             found = _day(cell(row, dcol))
-            if found is None and ok:
+            if found is None and (ok or not split_label):  # a plan's label: one problem per cell
                 problem(
                     line,
                     f"column {dcol}: must be a weekday (mon ... sun), a date YYYY-MM-DD or day N, got "

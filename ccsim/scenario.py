@@ -168,6 +168,9 @@ class Calendar(Strict):
             _minutes(v)
         return v
 
+    # the week's day in minutes (earliest opening, latest closing), derived once in _consistent
+    _day: tuple[int, int] = PrivateAttr(default=(0, 1440))
+
     @model_validator(mode="after")
     def _consistent(self) -> Calendar:
         start = _minutes(self.open) if self.open else 0
@@ -188,11 +191,11 @@ class Calendar(Strict):
         for day, text in (self.hours or {}).items():
             span = _day_hours(text)
             if span is not None and any(t % self.interval_min for t in span):
-                raise ValueError(
-                    f"hours.{day}: {text} does not fall on {self.interval_min}-minute interval boundaries"
-                )
-        if all(self.weekday_hours(day) is None for day in WEEKDAYS):
+                raise ValueError(f"hours.{day}: {text} does not fall on {self.interval_min}-minute interval boundaries")
+        spans = [s for s in (self.weekday_hours(d) for d in WEEKDAYS) if s is not None]
+        if not spans:
             raise ValueError("every weekday is closed (hours, day_of_week_factors): nothing can happen")
+        self._day = (min(s[0] for s in spans), max(s[1] for s in spans))
         return self
 
     def _base_intervals(self) -> int:
@@ -218,8 +221,7 @@ class Calendar(Strict):
 
     def _grid(self) -> tuple[int, int]:
         """The day's intervals in minutes: the week's earliest opening to its latest closing."""
-        spans = [s for s in (self.weekday_hours(d) for d in WEEKDAYS) if s is not None]
-        return min(s[0] for s in spans), max(s[1] for s in spans)
+        return self._day
 
     @property
     def interval_s(self) -> float:
@@ -276,11 +278,8 @@ class Calendar(Strict):
 
     def interval_starts_s(self) -> list[float]:
         """Start of every interval of the run, in seconds from midnight of the first day."""
-        return [
-            d * 86400.0 + self.day_start_s + i * self.interval_s
-            for d in range(self.days)
-            for i in range(self.intervals_per_day_value)
-        ]
+        first, step = self.day_start_s, self.interval_s
+        return [d * 86400.0 + first + i * step for d in range(self.days) for i in range(self.intervals_per_day_value)]
 
     def interval_ends_s(self) -> list[float]:
         """Closing of every interval's open time: its end, or its start when the desk is closed then."""
@@ -602,7 +601,8 @@ class AgentGroup(Strict):
     )
     staffing: Annotated[_Agents | tuple[_Agents, ...] | Literal["plan"], AfterValidator(_at_most_agents)] = Field(
         description="agents on duty: a constant, or one value per interval of a day or of the run; or plan: "
-        "sized by the planner (ccsim plan, ccsim compare) to meet the targets"
+        "sized by the planner (ccsim plan, ccsim compare) to meet the targets (a vendor's group: its SLA, or "
+        "else the channels' targets, on the vendor's own contacts)"
     )
     shrinkage: ShareBelowOne = Field(
         0.0, description="share of paid time not on contacts: paid agents = on duty / (1 - shrinkage)"
@@ -653,8 +653,6 @@ class AgentGroup(Strict):
                 f"first_contact_resolution ({self.first_contact_resolution:g}) + escalation.probability ({esc:g}) "
                 "must not exceed 1"
             )
-        if self.vendor is not None and self.staffing == "plan":
-            raise ValueError("a vendor's group is staffed by the vendor: staffing: plan is for in-house groups")
         if self.vendor is not None and self.cost_per_hour is not None:
             raise ValueError("a vendor group is paid by its vendor's pricing: remove cost_per_hour")
         return self

@@ -262,11 +262,18 @@ def test_only_the_groups_marked_plan_are_planned():
     assert list(p.staffing["back"]) == [1, 1, 1, 1]  # kept as given
 
 
-def test_a_vendor_group_cannot_be_planned():
+def test_a_vendor_group_with_staffing_plan_is_planned_before_it_is_priced_by_the_hour():
+    # no SLA: the vendor's agents are planned to the channel's target on the contacts it is sent
     data = copy.deepcopy(DESK)
-    data["variants"]["vendor"]["overrides"]["agent_groups"]["acme_agents"]["staffing"] = "plan"
-    with pytest.raises(CcsimError, match="staffing: plan is for in-house groups"):
-        scenario_from_dict(data)
+    over = data["variants"]["vendor"]["overrides"]
+    over["agent_groups"]["acme_agents"]["staffing"] = "plan"
+    over["vendors"]["acme"]["pricing"] = {"per_agent_hour": 3000}
+    run = compare_variants(scenario_from_dict(data), ["vendor"], replications=20).run("vendor")
+    assert run.plan is not None and run.plan.met and run.plan.planned_groups == ("acme_agents",)
+    hours = run.plan.staffing["acme_agents"].sum()  # one-hour intervals
+    assert hours > 0 and run.result.channel("phone")["service_level"] >= 0.7
+    per_hour = run.costs.replication_values("vendor.acme.agent_hours")
+    assert np.allclose(per_hour, 3000 * hours)  # the run's planned vendor hours, at the vendor's price
 
 
 # --------------------------------------------------------------------------- the command

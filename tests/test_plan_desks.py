@@ -188,3 +188,43 @@ def test_an_outside_hours_vendor_takes_the_day_nobody_works_and_the_team_keeps_i
     assert (house[:5] >= 1).all() and not house[5].any()  # the vendor takes Saturday, the team its week
     vendor = p.result.vendor_sums[..., 0, 0, :, 0].sum(axis=0).reshape(6, 4)  # offered to the vendor
     assert vendor[5].all() and not vendor[:5].any()
+
+
+def test_a_vendor_group_with_staffing_plan_is_planned_to_its_sla_on_its_own_contacts():
+    data = {
+        "name": "saturday to a vendor paid by the hour",
+        "calendar": {"interval_min": 60, "open": "09:00", "close": "13:00", "days": 6},
+        "channels": {
+            "phone": {
+                "kind": "voice",
+                "volume": {"per_day": 80},
+                "handle_time": {"dist": "exponential", "mean_s": 240},
+                "patience": {"dist": "exponential", "mean_s": 120},
+                "targets": {"min_service_level": 0.8, "answer_within_s": 20},
+            }
+        },
+        "agent_groups": {
+            "house": {"skills": ["phone"], "staffing": "plan", "weekdays": ["mon", "tue", "wed", "thu", "fri"]},
+            "bpo_agents": {"skills": ["phone"], "staffing": "plan", "vendor": "bpo"},
+        },
+        "vendors": {
+            "bpo": {
+                "routing": {"mode": "outside_hours", "channels": ["phone"]},
+                "pricing": {"per_agent_hour": 3000},
+                "sla": {"min_service_level": 0.6},
+            }
+        },
+        "simulation": {"seed": 4},
+    }
+    loose = plan(scenario_from_dict(data), replications=20)
+    assert loose.met and loose.planned_groups == ("house", "bpo_agents")
+    bpo = loose.staffing["bpo_agents"].reshape(6, 4)
+    assert bpo[5].all() and not bpo[:5].any()  # the vendor works the day it takes, and only that day
+    # judged on the vendor's own contacts, at its SLA: the service level it was sent on Saturday
+    v = loose.result.vendor_sums[:, 0, 0, 20:]  # (replications, Saturday's intervals, stats)
+    sl = v[..., 2].sum(axis=0) / v[..., 0].sum(axis=0)
+    assert (sl >= 0.6).all()
+    data["vendors"]["bpo"]["sla"]["min_service_level"] = 0.95
+    strict = plan(scenario_from_dict(data), replications=20)
+    assert strict.met and strict.staffing["bpo_agents"].sum() > loose.staffing["bpo_agents"].sum()
+    assert np.array_equal(strict.staffing["house"] > 0, loose.staffing["house"] > 0)

@@ -42,7 +42,7 @@ import numpy as np
 
 from ccsim.erlang import required_agents
 from ccsim.errors import CcsimError
-from ccsim.scenario import REALTIME_KINDS, Channel, Scenario, staffing_per_interval
+from ccsim.scenario import REALTIME_KINDS, Channel, Scenario, Targets, staffing_per_interval
 
 __all__ = [
     "ChannelNeed",
@@ -55,7 +55,9 @@ __all__ = [
     "in_house_share",
     "planned_by_planner",
     "time_varying_load",
+    "vendor_planned_group",
     "vendor_rule",
+    "vendor_targets",
     "works",
 ]
 
@@ -303,7 +305,7 @@ def analytic_staffing(
     n = len(starts)
     current = scenario.staffing_plan(planned_by_planner(scenario))
     staffing = {
-        name: current[name] if g.vendor is not None else np.zeros(n, dtype=np.int64)
+        name: current[name] if g.vendor is not None and g.staffing != "plan" else np.zeros(n, dtype=np.int64)
         for name, g in scenario.agent_groups.items()
     }
     needs: dict[str, ChannelNeed] = {}
@@ -339,9 +341,10 @@ def analytic_staffing(
         load = np.sum([p[3] for p in parts], axis=0)
         agents = np.sum([p[4] for p in parts], axis=0)
         needs[name] = ChannelNeed(name, group, channel_rate, aht, load, agents, at, tuple(p[5] for p in parts))
+    _vendor_guess(scenario, starts, ends, time_varying, staffing)
     for name in staffing:
         group = scenario.agent_groups[name]
-        if group.vendor is None:
+        if group.vendor is None or group.staffing == "plan":
             # agents on duty answer only their availability's share of the time
             avail = group.availability_per_interval(scenario.calendar)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -382,13 +385,72 @@ def in_house_share(scenario: Scenario, channel: str) -> np.ndarray:
         groups = [
             g
             for g, spec in scenario.agent_groups.items()
-            if spec.vendor is None and any(k == channel or k.startswith(channel + "/") for k in spec.skills)
+            if spec.vendor is None and any(_skill_of(k, channel) for k in spec.skills)
         ]
         able = np.zeros(n, dtype=bool)
         for g in groups:
             able |= works(scenario, g)
         return able.astype(float)
     return np.ones(n)
+
+
+def vendor_targets(scenario: Scenario, vendor: str, channel: str) -> Targets:
+    """What a planned vendor group must give the vendor's contacts of a channel.
+
+    The vendor's SLA (its ``min_service_level`` at the channel's answer target, ``max_asa_s``,
+    and ``min_answer_rate`` as an abandonment of at most 1 - it), else the channel's targets.
+    """
+    ch = scenario.channels[channel]
+    sla = scenario.vendors[vendor].sla
+    if sla is None:
+        return ch.targets
+    return Targets(
+        min_service_level=sla.min_service_level,
+        answer_within_s=ch.answer_within_s,
+        max_asa_s=sla.max_asa_s,
+        max_abandon_rate=None if sla.min_answer_rate is None else 1.0 - sla.min_answer_rate,
+    )
+
+
+def vendor_planned_group(scenario: Scenario, vendor: str, channel: str) -> str | None:
+    """The first ``staffing: plan`` group of a vendor with a skill for a channel, or None."""
+    for name, g in scenario.agent_groups.items():
+        if g.vendor == vendor and g.staffing == "plan" and any(_skill_of(k, channel) for k in g.skills):
+            return name
+    return None
+
+
+def _skill_of(key: str, channel: str) -> bool:
+    return key == channel or key.startswith(channel + "/")
+
+
+def _vendor_guess(
+    scenario: Scenario, starts: list[float], ends: list[float], time_varying: bool, staffing: dict[str, np.ndarray]
+) -> None:
+    """Agents for the planned vendor groups: the vendor's share of each channel, at its SLA."""
+    cal = scenario.calendar
+    for name, ch in scenario.channels.items():
+        rule = vendor_rule(scenario, name)
+        if rule is None:
+            continue
+        group = vendor_planned_group(scenario, rule[0], name)
+        if group is None:
+            continue
+        containment = ch.self_service.containment if ch.self_service is not None else 0.0
+        volume = ch.volume.per_interval_volume(cal) * (1.0 - in_house_share(scenario, name))
+        rate = volume * (1.0 - containment) / cal.interval_s
+        if not np.any(rate > 0):
+            continue  # an overflow vendor: what overflows is the simulation's to find
+        sized = ch.model_copy(update={"targets": vendor_targets(scenario, rule[0], name)})
+        aht = handle_means(scenario, group, name)
+        if ch.kind in REALTIME_KINDS:
+            k = ch.max_concurrent if ch.kind == "chat" else 1
+            work = aht * (1.0 + ch.concurrency_slowdown * (k - 1))
+            load = time_varying_load(rate, work, starts, ends) if time_varying else rate * work
+            agents = np.where(rate > 0, _realtime_agents(sized, name, work, load, _mean_patience(ch, scenario)), 0)
+        else:
+            agents = _backlog_agents(sized, rate, aht, starts, ends)
+        staffing[group] = staffing[group] + agents
 
 
 def channel_parts(scenario: Scenario, channel: str) -> list[tuple[str | None, float]]:

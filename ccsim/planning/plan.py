@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.engine.totals import CH_STATS, GROUP_STATS
+from ccsim.engine.totals import CH_STATS, GROUP_STATS, VENDOR_STATS
 from ccsim.errors import CcsimError
 from ccsim.planning.guess import (
     analytic_staffing,
@@ -57,7 +57,9 @@ from ccsim.planning.guess import (
     entry_group,
     in_house_share,
     planned_by_planner,
+    vendor_planned_group,
     vendor_rule,
+    vendor_targets,
     works,
 )
 from ccsim.results import TARGETS, SimulationResult, mean_ci
@@ -76,17 +78,20 @@ CONFIRM_REPLICATIONS = 100
 class Miss:
     """A target missed in one interval (the mean over replications)."""
 
-    where: str  # "channel" or "group"
+    where: str  # "channel", "group" (escalations it receives) or "vendor" (its own contacts)
     name: str
     interval: int
     label: str
     target_name: str
     target: float
     value: float
+    channel: str | None = None  # a vendor's miss: the channel, and the planned group that answers it
+    group: str | None = None
 
     def __str__(self) -> str:
+        of = f" ({self.channel} contacts sent to it)" if self.where == "vendor" else ""
         return (
-            f"{self.where}s.{self.name}, interval {self.label}: {self.target_name} {self.target:g} "
+            f"{self.where}s.{self.name}{of}, interval {self.label}: {self.target_name} {self.target:g} "
             f"not met ({self.value:.4g})"
         )
 
@@ -267,9 +272,7 @@ def _idle(result: SimulationResult, scenario: Scenario, planned: tuple[str, ...]
     seen = (ch[..., col["offered"]] > 0) | (ch[..., col["queue_s"]] > 0) | (ch[..., col["backlog_end"]] > 0)
     seen = seen.any(axis=0)  # (channels, intervals)
     carried = np.zeros_like(seen)
-    carried[:, 1:] = (
-        (ch[:, :, :-1, col["queue_s"]] > 0) | (ch[:, :, :-1, col["backlog_end"]] > 0)
-    ).any(axis=0)
+    carried[:, 1:] = ((ch[:, :, :-1, col["queue_s"]] > 0) | (ch[:, :, :-1, col["backlog_end"]] > 0)).any(axis=0)
     channel_busy = seen | carried
     transfers = (result.group_sums[..., gcol["transfers_offered"]] > 0).any(axis=0)  # (groups, intervals)
     transfers[:, 1:] |= transfers[:, :-1].copy()
@@ -285,6 +288,64 @@ def _idle(result: SimulationResult, scenario: Scenario, planned: tuple[str, ...]
     return out
 
 
+def _vendor_misses(
+    result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool
+) -> list[Miss]:
+    """A planned vendor group's targets (its vendor's SLA, else the channel's) on the vendor's own contacts.
+
+    Judged as the in-house channels are: voice and chat per interval (of the vendor offer),
+    email and SNS per day; the contacts the vendor was sent (an overflowed one taken back
+    in-house is not its), answered within the channel's answer target, their waits and the
+    answered share.
+    """
+    if result.vendor_sums is None:
+        return []
+    misses = []
+    col = {name: i for i, name in enumerate(VENDOR_STATS)}
+    days = np.array([int(s // 86400) for s in result.interval_starts_s])
+    labels = result.interval_labels
+    for v in scenario.vendors:
+        for c, channel in enumerate(result.channel_names):
+            group = vendor_planned_group(scenario, v, channel)
+            if group is None or group not in groups or v not in result.vendor_names:
+                continue
+            sums = result.vendor_sums[:, result.vendor_names.index(v), c]  # (replications, intervals, stats)
+            realtime = scenario.channels[channel].kind in REALTIME_KINDS
+            if realtime:
+                cells = [[k] for k in range(sums.shape[1])]
+            else:
+                cells = [list(np.flatnonzero(days == d)) for d in np.unique(days)]
+            targets = vendor_targets(scenario, v, channel)
+            for ks in cells:
+                part = sums[:, ks].sum(axis=1)  # (replications, stats)
+                sent = part[:, col["offered"]] - part[:, col["taken_back"]]
+                if not sent.any():
+                    continue
+                answered = part[:, col["answered"]]
+                within, lost, wait = (part[:, col[k]] for k in ("answered_within", "abandoned", "wait_answered_s"))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    kpis = {  # per replication, and whether the target is an upper bound
+                        "min_service_level": (np.where(sent > 0, within / sent, np.nan), False),
+                        "max_abandon_rate": (np.where(sent > 0, lost / sent, np.nan), True),
+                        "max_asa_s": (np.where(answered > 0, wait / answered, np.nan), True),
+                    }
+                # a day's miss is booked where the vendor was sent the most: an agent helps most there
+                k = ks[int(np.argmax(sums[:, ks, col["offered"]].mean(axis=0)))]
+                label = labels[k] if realtime else f"day {days[k] + 1}"
+                for name, (values, upper) in kpis.items():
+                    target = getattr(targets, name)
+                    if target is None:
+                        continue
+                    mean, half = mean_ci(values)
+                    value = float(mean)
+                    if np.isnan(value):
+                        continue
+                    margin = float(np.nan_to_num(half)) if confident else 0.0
+                    if (value + margin > target + 1e-9) if upper else (value - margin < target - 1e-9):
+                        misses.append(Miss("vendor", v, int(k), label, name, target, value, channel, group))
+    return misses
+
+
 def _check_targets(
     result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool = False
 ) -> list[Miss]:
@@ -296,9 +357,7 @@ def _check_targets(
     """
     served = _vendor_served(scenario)
     misses = [
-        m
-        for m in _backlog_misses(result, scenario, confident)
-        if not (m.name in served and served[m.name][m.interval])
+        m for m in _backlog_misses(result, scenario, confident) if not (m.name in served and served[m.name][m.interval])
     ]
     slack = 1e-9
     for row in result.intervals:
@@ -318,6 +377,7 @@ def _check_targets(
             margin = (row[f"{kpi}_ci95"] or 0.0) if confident else 0.0
             if (value + margin > target + slack) if upper else (value - margin < target - slack):
                 misses.append(Miss("channel", name, row["interval"], row["label"], target_name, target, value))
+    misses.extend(_vendor_misses(result, scenario, groups, confident))
     for row in result.group_intervals:
         name = row["group"]
         if name not in groups or not row["transfers_offered"]:
@@ -426,6 +486,8 @@ def plan(
         """The groups a miss adds an agent to: the first of each part of the channel (planned ones)."""
         if miss.where == "group":
             return [miss.name]
+        if miss.where == "vendor":
+            return [miss.group] if miss.group else []
         if miss.name in entry:
             firsts = list(dict.fromkeys(part[miss.interval] for part in entry[miss.name]))
         else:

@@ -185,6 +185,8 @@ def hiring_text(schedules: dict[str, Schedule], *, title: str = "Hiring") -> lis
     table = []
     for g, s in schedules.items():
         for h in s.hiring:
+            if not h.shifts:  # a contract the roster does not use (the JSON and CSV rows keep it)
+                continue
             table.append(
                 ([g] if several else [])
                 + [

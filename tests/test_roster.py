@@ -227,6 +227,11 @@ def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_ma
     s9 = r9.schedules["team"]
     assert s9.fell_back and s9.under_hours == 3.0 and len(s9.unmet) == 2 and s9.on_duty.max() == 9
     assert np.all(s9.on_duty[~can] == 0) and not s9.uncoverable
+    # at most 5: the plan's 6 are cut to 5, and the repair cannot add the agent the misses ask for
+    capped["agent_groups"]["team"]["max_agents"] = 5
+    r5 = plan_roster(dataclasses.replace(p, scenario=scenario_from_dict(capped), roster=None), max_rounds=3)
+    assert not r5.met and r5.schedules["team"].on_duty.max() == 5
+    assert any("agent_groups.team.max_agents (0 where it cannot answer) blocks the repair in" in n for n in r5.notes)
     # plan.csv carries the bound (team_max_on_duty): ccsim schedule makes the same roster from it
     rows = plan_rows(p)
     assert [row["team_max_on_duty"] for row in rows] == np.where(can, 12, 0).tolist()

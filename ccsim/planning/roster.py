@@ -241,8 +241,14 @@ def plan_roster(
             )
             break
     labels = result.interval_labels
-    for g, k in sorted(blocked):
-        notes.append(f"agent_groups.{g}.max_agents ({bound[g][k]:g}) blocks the repair in interval {labels[k]}")
+    for g in sorted({g for g, _ in blocked}):
+        ks = sorted(k for h, k in blocked if h == g)
+        shown = ", ".join(f"{labels[k]} ({bound[g][k]:g})" for k in ks[:5]) + (
+            f" and {len(ks) - 5} more" if len(ks) > 5 else ""
+        )
+        notes.append(
+            f"agent_groups.{g}.max_agents (0 where it cannot answer) blocks the repair in {len(ks)} intervals: {shown}"
+        )
     for g, s in schedules.items():
         if s.uncoverable:
             shown = ", ".join(f"{s.labels[i]} (-{s.under[i]:g})" for i in s.uncoverable[:5])

@@ -30,6 +30,7 @@ from ccsim.errors import CcsimError, ScenarioError
 from ccsim.metrics import CHANNEL_KPIS
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import Scenario
+from ccsim.volume import ALL, factors, scale_volume, volume_field
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_POINTS",
+    "VOLUME_SCALE",
     "SweepPoint",
     "SweepResult",
     "check_path",
@@ -50,6 +52,10 @@ __all__ = [
 
 #: Most grid points a sweep may have (and values a range may expand to).
 MAX_POINTS = 10_000
+
+#: The sweepable factor on every channel's volume (``volume_scale``) or one channel's
+#: (``volume_scale.phone``): :func:`ccsim.volume.scale_volume`, a forecast's volume included.
+VOLUME_SCALE = "volume_scale"
 
 #: Paths a sweep may not change, and why.
 _FIXED = {
@@ -231,6 +237,12 @@ def check_path(scenario: Scenario, path: str) -> Any:
         fixed = ".".join(parts[: k + 1])
         if fixed in _FIXED:
             raise CcsimError(f"{path}: cannot be swept: {_FIXED[fixed]}")
+    if parts[0] == VOLUME_SCALE:
+        if len(parts) > 2:
+            raise CcsimError(f"{path}: volume_scale.{parts[1]} is a value, not a section with keys")
+        if len(parts) == 2:
+            factors(scenario, {parts[1]: 1.0})  # an unknown channel, with the closest name
+        return float
     ann: Any = Scenario
     value: Any = scenario
     for k, part in enumerate(parts):
@@ -264,6 +276,14 @@ def check_path(scenario: Scenario, path: str) -> Any:
         else:
             parent = ".".join(parts[:k])
             raise CcsimError(f"{path}: {parent} is a value, not a section with keys")
+    if len(parts) == 4 and parts[:1] + parts[2:3] == ["channels", "volume"] and parts[1] in scenario.channels:
+        given = volume_field(scenario, parts[1]).rpartition(".")[2]
+        if parts[3] in ("per_interval", "per_day", "customers") and parts[3] != given:
+            raise CcsimError(
+                f"{path}: cannot be swept: channels.{parts[1]}.volume gives {given}"
+                + (" (from the forecast)" if scenario.forecast is not None and given == "per_interval" else "")
+                + f"; sweep volume_scale.{parts[1]} (a factor on its volume) instead"
+            )
     if len(parts) == 4 and parts[0] == "channels" and parts[2] in ("handle_time", "patience") and parts[3] == "mean_s":
         per_interval = f"{parts[2]}_per_interval_s"
         if getattr(scenario.channels.get(parts[1]), per_interval, None) is not None:
@@ -339,14 +359,34 @@ def _grid(
     for combo in itertools.product(*checked.values()):
         values = dict(zip(paths, combo, strict=True))
         changes: dict[str, Any] = {}
+        scale: dict[str, Any] = {}
         for path, value in values.items():
-            changes = _merge(changes, _nest(path, value))
+            if path.split(".")[0] == VOLUME_SCALE:
+                scale[path.partition(".")[2] or ALL] = value
+            else:
+                changes = _merge(changes, _nest(path, value))
         try:
-            sc = scenario.replace(changes)
+            sc = scenario.replace(changes) if changes else scenario
         except ScenarioError as exc:
             raise _rejected(values, exc) from None
+        if scale:
+            try:
+                sc = scale_volume(sc, scale)
+            except CcsimError as exc:
+                raise _rejected_scale(values, exc) from None
         points.append((values, sc))
     return checked, points
+
+
+def _rejected_scale(values: dict[str, Any], exc: CcsimError) -> CcsimError:
+    """A volume scale the scenario rejects: named by the parameter and its value."""
+    scaled = {p: v for p, v in values.items() if p.split(".")[0] == VOLUME_SCALE}
+    assigned = ", ".join(f"{p}={_shown(v)}" for p, v in scaled.items())
+    message = str(exc)
+    for p in scaled:  # a bad factor's own message already names the parameter
+        if message.startswith(p + ":"):
+            message = message[len(p) + 1 :].strip()
+    return CcsimError(f"{assigned}: {message}")
 
 
 def _rejected(values: dict[str, Any], exc: ScenarioError) -> CcsimError:
@@ -489,6 +529,7 @@ def sweep(
     seed: int | None = None,
     executor: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    max_contacts: float | None = None,
 ) -> SweepResult:
     """Simulate every point of a grid over scenario parameters, with one seed.
 
@@ -510,6 +551,10 @@ def sweep(
         :func:`ccsim.parallel.executor`); the result is the same whatever the executor.
     progress : callable, optional
         Called as ``progress(done, total)`` with replications over the whole grid.
+    max_contacts : float, optional
+        Refuse, before simulating, a sweep expected to simulate more new contacts than this
+        over every point and replication (default :data:`ccsim.simulation.MAX_CONTACTS`, as a
+        run); each point is simulated with this limit too.
 
     Returns
     -------
@@ -520,14 +565,17 @@ def sweep(
     Raises
     ------
     ccsim.CcsimError
-        A bad path or value (checked for every point before anything runs), or a bad argument.
+        A bad path or value (checked for every point before anything runs), a sweep beyond
+        ``max_contacts`` or the memory its results would take, or a bad argument.
     """
-    from ccsim.simulation import simulate
+    from ccsim.simulation import MAX_CONTACTS, simulate
 
     checked, points = _grid(scenario, params)
     reps = scenario.simulation.replications if replications is None else replications
     if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
         raise CcsimError(f"replications: must be a whole number >= 1, got {reps!r}")
+    limit = MAX_CONTACTS if max_contacts is None else max_contacts
+    _check_size([sc for _, sc in points], int(reps), limit)
     seed = scenario.simulation.seed if seed is None else seed
     seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed  # drawn once for all
     total = len(points) * int(reps)
@@ -540,7 +588,7 @@ def sweep(
                 progress(before + count, total)
 
         try:
-            res = simulate(sc, replications=int(reps), seed=seed, executor=executor, progress=step)
+            res = simulate(sc, replications=int(reps), seed=seed, executor=executor, progress=step, max_contacts=limit)
         except KeyboardInterrupt:
             if not done:
                 raise
@@ -560,6 +608,31 @@ def sweep(
         grid_size=len(points),
         interrupted=interrupted,
     )
+
+
+def _check_size(scenarios: list[Scenario], reps: int, max_contacts: float) -> None:
+    """Refuse a sweep beyond its limits before it starts: the contacts it would simulate, the memory it keeps."""
+    from ccsim.simulation import MAX_RESULT_BYTES, expected_result_bytes
+    from ccsim.volume import expected_work
+
+    if isinstance(max_contacts, bool) or not isinstance(max_contacts, int | float) or not max_contacts > 0:
+        raise CcsimError(f"max_contacts: must be a number > 0, got {max_contacts!r}")
+    memory = sum(expected_result_bytes(sc, reps) for sc in scenarios)  # every point's result is kept
+    if memory > MAX_RESULT_BYTES:
+        raise CcsimError(
+            f"replications: {len(scenarios):,} points x {reps} replications would keep about "
+            f"{memory / 2**30:.1f} GiB of results (limit {MAX_RESULT_BYTES / 2**30:.0f} GiB); sweep fewer points, "
+            "replications or days"
+        )
+    work = [expected_work(sc, reps) for sc in scenarios]
+    total = sum(contacts for contacts, _ in work)
+    if total > max_contacts:
+        field_ = max(work)[1]
+        raise CcsimError(
+            f"{field_}: the sweep would simulate about {total:.2g} contacts ({len(scenarios):,} points x {reps} "
+            f"replications; limit {max_contacts:.2g}); raise it with --max-contacts (max_contacts= in Python) or "
+            "sweep fewer points, replications or days"
+        )
 
 
 # --------------------------------------------------------------------------- plots

@@ -243,8 +243,9 @@ def test_console_entry_point_runs_a_bundled_scenario():
     assert "service level" in res.stdout
 
 
-def test_max_contacts_help_shows_the_library_default(capsys):
+@pytest.mark.parametrize("command", ["run", "plan", "sweep", "compare"])
+def test_max_contacts_help_shows_the_library_default(capsys, command):
     from ccsim.simulation import MAX_CONTACTS
 
-    assert main(["run", "--help"]) == 0
+    assert main([command, "--help"]) == 0
     assert f"(default {MAX_CONTACTS:.0e})".replace("e+0", "e") in " ".join(capsys.readouterr().out.split())

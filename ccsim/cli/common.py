@@ -143,6 +143,87 @@ class Progress:
             self._stream.flush()
 
 
+class Status:
+    """A progress line of text on stderr (a phase: planning, rostering), on a terminal after two seconds.
+
+    Call it with the text to show (``status("planning: evaluation 3, 2 misses")``); each call
+    replaces the line. :meth:`close` ends it. Nothing is shown when stderr is not a terminal.
+    """
+
+    def __init__(self, stream=sys.stderr, after_s: float = 2.0) -> None:
+        import time
+
+        self._time = time.perf_counter
+        self._t0 = self._time()
+        self._after = after_s
+        self._stream = stream
+        self._width = 0
+
+    def __call__(self, text: str) -> None:
+        """Show ``text`` as the progress line (on a terminal, after the first two seconds)."""
+        if self._time() - self._t0 < self._after or not self._stream.isatty():
+            return
+        text = text[:119]
+        self._stream.write("\r" + text.ljust(self._width))
+        self._stream.flush()
+        self._width = max(self._width, len(text))
+
+    def replications(self, what: str):
+        """A ``progress(done, total)`` callable for :func:`ccsim.simulate`: ``what: done/total replications``."""
+
+        def show(done: int, total: int) -> None:
+            self(f"{what}: {done}/{total} replications")
+
+        return show
+
+    def close(self) -> None:
+        """End the progress line, if one was shown."""
+        if self._width:
+            self._stream.write("\n")
+            self._stream.flush()
+            self._width = 0
+
+
+#: ``ccsim.simulation.MAX_CONTACTS``, for the help without importing the simulation (a test checks they agree).
+MAX_CONTACTS = 2e8
+
+
+def add_max_contacts_option(p: argparse.ArgumentParser, work: str) -> None:
+    """``--max-contacts N``: refuse work beyond N contacts before it starts (``work`` says what is counted)."""
+    p.add_argument(
+        "--max-contacts",
+        type=positive,
+        metavar="N",
+        help=f"refuse, before starting, {work} expected to simulate more than N new contacts "
+        f"(default {MAX_CONTACTS:.0e})".replace("e+0", "e"),
+    )
+
+
+def add_volume_scale_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--volume-scale [CHANNEL=]FACTOR``, repeatable: a what-if on the volume (:func:`ccsim.volume.scale_volume`)."""
+    p.add_argument(
+        "--volume-scale",
+        action="append",
+        metavar="[CHANNEL=]FACTOR",
+        help=f"{what} with the volume multiplied: FACTOR on every channel (1.2), or CHANNEL=FACTOR on one "
+        "(phone=1.3); repeat for several channels (they multiply with the factor for all); a forecast's "
+        "volume is scaled too",
+    )
+
+
+def volume_arg(args: argparse.Namespace, scenario):
+    """The scenario with ``--volume-scale`` applied (itself without it)."""
+    from ccsim.volume import parse_volume_scale, scale_volume
+
+    scale = parse_volume_scale(getattr(args, "volume_scale", None))
+    if not scale:
+        return scenario
+    try:
+        return scale_volume(scenario, scale)
+    except CcsimError as exc:
+        raise CcsimError(f"--volume-scale: {exc}") from None
+
+
 def add_executor_options(p: argparse.ArgumentParser) -> None:
     """``--workers N`` and ``--dask ADDRESS``: where the replications run (docs/parallel.md)."""
     g = p.add_argument_group("parallel runs (identical results; see docs/parallel.md)")

@@ -6,7 +6,17 @@ import argparse
 import json
 import sys
 
-from ccsim.cli.common import EXIT_USAGE, MANIFEST, add_executor_options, executor_arg, output_file, whole
+from ccsim.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    MANIFEST,
+    Status,
+    add_executor_options,
+    add_max_contacts_option,
+    executor_arg,
+    output_file,
+    whole,
+)
 from ccsim.cli.outdir import OutDir
 from ccsim.errors import CcsimError
 
@@ -31,6 +41,11 @@ def _scales(text: str) -> list[float]:
     return out
 
 
+def _volume_scale(text: str) -> str | list[float]:
+    """One ``--volume-scale``: ``S1,S2,...`` (the sensitivity, every channel) or ``CHANNEL=S`` (a what-if)."""
+    return text if "=" in text else _scales(text)
+
+
 def _add_compare(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "compare",
@@ -40,7 +55,8 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
             "same contacts; price each with the scenario's costs and vendor contracts; print the variants side "
             "by side, the differences against the baseline with paired 95 % confidence intervals, and the "
             "cheapest variant that meets every target. Groups with 'staffing: plan' are sized by the planner "
-            "first. See docs/costs.md."
+            "first. Errors name their variant; after an error or Ctrl-C (exit 130) the variants finished are "
+            "printed and written, marked PARTIAL. See docs/costs.md."
         ),
     )
     p.add_argument("file", metavar="FILE", help="scenario YAML file with variants")
@@ -50,11 +66,15 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=whole(0), help="random seed of every variant (default: the scenario's, else drawn)")
     p.add_argument(
         "--volume-scale",
-        type=_scales,
-        metavar="S1,S2,...",
-        help="also run every variant at these factors on every channel's volume (e.g. 0.8,1,1.2): cost and "
-        "service per scale, and the break-even volume between variants",
+        type=_volume_scale,
+        action="append",
+        metavar="S1,S2,... | CHANNEL=S",
+        help="S1,S2,...: also run every variant at these factors on every channel's volume (e.g. 0.8,1.2): cost "
+        "and service per scale, and the break-even volume between variants; CHANNEL=S (or all=S): compare every "
+        "variant with that channel's volume (a forecast's too) multiplied by S, a what-if (repeat for several "
+        "channels; the sensitivity factors multiply it)",
     )
+    add_max_contacts_option(p, "a comparison (every variant, volume scale and replication, and the planning) is")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.add_argument("--html", metavar="REPORT.html", help="write a self-contained HTML report (tables and plots)")
     p.add_argument("--xlsx", metavar="REPORT.xlsx", help="write an Excel workbook, a sheet per table (needs openpyxl)")
@@ -71,8 +91,15 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ccsim.loader import load_scenario
     from ccsim.variants import compare_variants
+    from ccsim.volume import factors, parse_volume_scale
 
     scenario = load_scenario(args.file)
+    sensitivity = [x for entry in args.volume_scale or [] if isinstance(entry, list) for x in entry]
+    try:
+        what_if = parse_volume_scale([e for e in args.volume_scale or [] if isinstance(e, str)])
+        factors(scenario, what_if)  # an unknown channel, before anything runs
+    except CcsimError as exc:
+        raise CcsimError(f"--volume-scale: {exc}") from None
     html_path = output_file("--html", args.html)
     xlsx_path = output_file("--xlsx", args.xlsx)
     if xlsx_path is not None:
@@ -82,43 +109,226 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             raise CcsimError(
                 '--xlsx needs openpyxl: pip install openpyxl (in ccsim\'s folder: pip install ".[report]")'
             ) from None
+    runs = Runs(scenario, args, sensitivity, what_if)
+    runs.check_size()
     out = OutDir(args.out, "compare") if args.out else None
+    cmp, stopped = None, None
+    try:
+        with executor_arg(args) as executor:
+            runs.executor = executor
+            cmp = compare_variants(
+                scenario,
+                args.variants,
+                baseline=args.baseline,
+                seed=args.seed,
+                replications=args.replications,
+                volume_scales=sensitivity or (1.0,),
+                executor=executor,
+                progress=runs.starting,
+                costs=runs.priced,
+                prepare=runs.prepare,
+            )
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    except CcsimError as exc:
+        if runs.current is None:  # before any variant ran: a bad argument
+            raise
+        stopped = f"variant {runs.current}: {exc}"
+    finally:
+        runs.status.close()
+    if cmp is None:
+        cmp = runs.partial(args.baseline)
+        if cmp is None:
+            if stopped == "interrupted":
+                print("ccsim: interrupted: no variant had finished; nothing to show", file=sys.stderr)
+                return EXIT_INTERRUPTED
+            raise CcsimError(stopped)
+    code = _show(args, cmp, runs, html_path, xlsx_path, out, partial=stopped is not None)
+    if stopped == "interrupted":
+        print(f"ccsim: interrupted: {runs.kept()}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if stopped is not None:
+        print(f"ccsim: error: {stopped} ({runs.kept()})", file=sys.stderr)
+        return EXIT_USAGE
+    return code
 
-    def step(text: str) -> None:
-        if sys.stderr.isatty():
-            print(f"simulating {text}", file=sys.stderr, flush=True)
 
-    with executor_arg(args) as executor:
-        cmp = compare_variants(
-            scenario,
-            args.variants,
-            baseline=args.baseline,
-            seed=args.seed,
-            replications=args.replications,
-            volume_scales=args.volume_scale or (1.0,),
-            executor=executor,
-            progress=step,
+class Runs:
+    """The runs of a comparison as ``compare_variants`` makes them: named, sized, planned with progress, kept.
+
+    ``compare_variants`` runs every variant at every volume scale, the scales in increasing order,
+    calling ``progress`` as each run starts, ``prepare`` before it is simulated and ``costs`` when
+    it has been: each run is kept here as it finishes, so that an interrupt or an error keeps them.
+    """
+
+    def __init__(self, scenario, args: argparse.Namespace, sensitivity: list[float], what_if: dict) -> None:
+        from ccsim.variants import BASE
+
+        self.scenario = scenario
+        self.args = args
+        self.what_if = what_if
+        self.names = list(args.variants) if args.variants else (list(scenario.variants) or [BASE])
+        self.scales = sorted({1.0, *sensitivity})
+        self.order = [(name, scale) for scale in self.scales for name in self.names]
+        self.started = 0
+        self.plans: dict = {}
+        self.finished: list = []
+        self.executor = None
+        self.status = Status()
+
+    @property
+    def current(self) -> str | None:
+        """The run under way: ``hybrid`` or ``hybrid at volume x1.2`` (None before the first)."""
+        if not self.started:
+            return None
+        name, scale = self.order[self.started - 1]
+        return name + (f" at volume x{scale:g}" if scale != 1 else "")
+
+    def starting(self, text: str) -> None:
+        """``compare_variants``' progress: a run starts."""
+        self.started += 1
+        self.show("simulating")
+
+    def show(self, what: str) -> None:
+        """The progress line: which run of how many, and what it is doing."""
+        self.status(f"compare: {self.current} ({self.started} of {len(self.order)}): {what}")
+
+    def prepare(self, sc, seed: int, reps: int):
+        """Before a run is simulated: the what-if volume, and the planner for ``staffing: plan`` groups."""
+        from dataclasses import replace
+
+        from ccsim.volume import scale_volume
+
+        if self.what_if:
+            sc = scale_volume(sc, self.what_if)
+        if not any(spec.staffing == "plan" for spec in sc.agent_groups.values()):
+            return sc, None
+        from ccsim.planning import plan, plan_roster
+
+        p = plan(sc, seed=seed, executor=self.executor, progress=lambda t: self.show(f"planning: {t}"), shifts=False)
+        if sc.scheduling is not None and p.met:
+            p = replace(
+                p, roster=plan_roster(p, executor=self.executor, progress=lambda t: self.show(f"rostering: {t}"))
+            )
+        self.plans[self.started] = p
+        self.show("simulating")
+        if p.roster is not None:  # with shift types: the roster's agents on duty, over-cover and all
+            groups = {g: {"staffing": [int(x) for x in p.roster.staffing[g]]} for g in p.planned_groups}
+            return sc.replace({"agent_groups": groups}), p
+        return p.to_scenario(), p
+
+    def priced(self, result, sc):
+        """``compare_variants``' costs: the run's costs; the run is kept."""
+        from ccsim.economics import costs
+        from ccsim.variants import VariantRun
+
+        cost = costs(result, sc)
+        name, scale = self.order[self.started - 1]
+        self.finished.append(VariantRun(name, scale, sc, result, cost, self.plans.get(self.started)))
+        return cost
+
+    def kept(self) -> str:
+        """Which runs the comparison shown holds, and which it lacks (not finished, or of a scale not finished)."""
+        done = {(r.name, r.scale) for r in self.shown}
+        missing = [n + (f" at x{s:g}" if s != 1 else "") for n, s in self.order if (n, s) not in done]
+        return f"the comparison covers {len(done)} of {len(self.order)} runs; left out: {', '.join(missing)}"
+
+    def partial(self, baseline: str | None):
+        """The comparison of the runs finished (the variants finished at volume x1), or None."""
+        from ccsim.results import compare
+        from ccsim.variants import VariantComparison, _break_even, _cost_differences, _payback
+
+        by = {(r.name, r.scale): r for r in self.finished}
+        names = [n for n in self.names if (n, 1.0) in by]
+        self.shown = []
+        if not names:
+            return None
+        scales = [s for s in self.scales if all((n, s) in by for n in names)]
+        self.shown = [by[(n, s)] for s in scales for n in names]
+        main = tuple(by[(n, 1.0)] for n in names)
+        base = baseline if baseline in names else names[0]
+        base_run = by[(base, 1.0)]
+        others = [r for r in main if r.name != base]
+        paybacks = {r.name: _payback(base_run, r) for r in others}
+        return VariantComparison(
+            scenario=self.scenario.name,
+            baseline=base,
+            seed=base_run.result.seed,
+            replications=base_run.result.replications,
+            runs=main,
+            differences={r.name: compare(base_run.result, r.result) for r in others},
+            cost_differences={r.name: _cost_differences(base_run, r) for r in others},
+            paybacks={k: v for k, v in paybacks.items() if v is not None},
+            sensitivity=tuple(by[(n, s)] for s in scales if s != 1.0 for n in names),
+            volume_scales=tuple(scales),
+            break_even=_break_even(self.shown, names, base, scales),
         )
+
+    def check_size(self) -> None:
+        """Refuse, before anything runs, a comparison beyond its limits: every error names its variant."""
+        from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
+        from ccsim.simulation import MAX_CONTACTS
+        from ccsim.volume import expected_work, scale_volume
+
+        reps = self.args.replications or self.scenario.simulation.replications
+        limit = MAX_CONTACTS if self.args.max_contacts is None else self.args.max_contacts
+        total, biggest = 0.0, (0.0, "", "")
+        for name, scale in self.order:
+            try:
+                sc = self.scenario if name not in self.scenario.variants else self.scenario.variant(name)
+                sc = scale_volume(sc, {**self.what_if, "all": scale * self.what_if.get("all", 1.0)})
+            except CcsimError as exc:
+                where = name + (f" at volume x{scale:g}" if scale != 1 else "")
+                raise CcsimError(f"variant {where}: {str(exc).splitlines()[0]}") from None
+            one, field = expected_work(sc, reps)
+            if one > MAX_CONTACTS:  # compare simulates each run with the library's limit
+                raise CcsimError(
+                    f"variant {name}: {field}: one run would simulate about {one:.2g} contacts ({reps} replications; "
+                    f"limit {MAX_CONTACTS:.2g} per run); give fewer --replications or simulate fewer days"
+                )
+            work = one
+            if any(spec.staffing == "plan" for spec in sc.agent_groups.values()):  # the planner's search first
+                plan_reps = max(sc.simulation.replications, MIN_REPLICATIONS)
+                rounds = 20 if sc.scheduling is not None else 0
+                work += expected_work(sc, plan_reps * (200 + 1 + rounds) + CONFIRM_REPLICATIONS)[0]
+            total += work
+            biggest = max(biggest, (work, name, field))
+        if total > limit:
+            raise CcsimError(
+                f"variant {biggest[1]}: {biggest[2]}: the comparison may simulate about {total:.2g} contacts "
+                f"({len(self.names)} variants x {len(self.scales)} volume scales x {reps} replications, and the "
+                f"planning of staffing: plan groups; limit {limit:.2g}); raise it with --max-contacts, or compare "
+                "fewer --variants, --volume-scale factors or --replications"
+            )
+
+
+def _show(args, cmp, runs: Runs, html_path, xlsx_path, out, *, partial: bool) -> int:
+    """Print the comparison and write its files (marked partial when runs are missing); the exit code."""
     from ccsim.outputs import comparison_html, comparison_text, comparison_xlsx
     from ccsim.outputs.data import comparison_dict
 
     data = comparison_dict(cmp)
-    print(json.dumps(data, indent=2) if args.json else comparison_text(cmp), flush=True)  # before anything can fail
+    note = f"PARTIAL (stopped before the end): {runs.kept()}" if partial else None
+    data["partial"] = note
+    text = json.dumps(data, indent=2) if args.json else (note + "\n\n" if note else "") + comparison_text(cmp)
+    print(text, flush=True)  # before anything can fail
     code = 0
     files = []
     try:
         from ccsim.files import write_atomic
 
+        html = None
+        if html_path is not None or out is not None:
+            html = _mark_html(comparison_html(cmp), note)
         if html_path is not None:
-            write_atomic(html_path, comparison_html(cmp))
+            write_atomic(html_path, html)
             files.append(str(html_path))
         if xlsx_path is not None:
-            write_atomic(xlsx_path, comparison_xlsx(cmp))
+            write_atomic(xlsx_path, _mark_xlsx(comparison_xlsx(cmp), note))
             files.append(str(xlsx_path))
         if out is not None:
-            written, removed = out.write(
-                _output_files(cmp, data), {"scenario": cmp.scenario, "seed": cmp.seed, "replications": cmp.replications}
-            )
+            about = {"scenario": cmp.scenario, "seed": cmp.seed, "replications": cmp.replications, "partial": note}
+            written, removed = out.write(_output_files(cmp, data, html), about)
             gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
             print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     except OSError as exc:
@@ -132,17 +342,44 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return code
 
 
-def _output_files(cmp, data: dict) -> dict[str, str | bytes]:
+def _mark_html(html: str, note: str | None) -> str:
+    """The report with a partial comparison's note at the top of the page."""
+    if note is None:
+        return html
+    from html import escape
+
+    banner = f'<p style="border:2px solid #b00;padding:.5em;font-weight:bold">{escape(note)}</p>'
+    return html.replace("<body>", "<body>\n" + banner, 1)
+
+
+def _mark_xlsx(data: bytes, note: str | None) -> bytes:
+    """The workbook with a partial comparison's note as its first sheet."""
+    if note is None:
+        return data
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.create_sheet("PARTIAL", 0)
+    ws["A1"] = note
+    wb.active = 0
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _output_files(cmp, data: dict, html: str) -> dict[str, str | bytes]:
     """The files of ``compare --out``: the JSON, a CSV per table, the HTML report and the plots."""
     from ccsim import plotting
-    from ccsim.outputs import comparison_html, comparison_tables
+    from ccsim.outputs import comparison_tables
     from ccsim.report import csv_table
 
     files: dict[str, str | bytes] = {"comparison.json": json.dumps(data, indent=2)}
     for table in comparison_tables(cmp):
         name = table.name.lower().replace(" ", "_").replace("-", "_")
         files[f"{name}.csv"] = csv_table([{c.title: row.get(c.key) for c in table.columns} for row in table.rows])
-    files["report.html"] = comparison_html(cmp)
+    files["report.html"] = html
     if any(r.costs is not None for r in cmp.runs):
         files["costs.png"] = plotting.figure_png(plotting.plot_variant_costs(cmp))
     files["service.png"] = plotting.figure_png(plotting.plot_variant_service(cmp))

@@ -73,6 +73,9 @@ class OutDir:
     def write(self, files: dict[str, str | bytes], about: dict) -> tuple[list[str], list[str]]:
         """Write ``files``, then remove the previous run's files not written again.
 
+        A command may write more than once (the plan, then the plan with its roster): each
+        write's set replaces the one before.
+
         Parameters
         ----------
         files : dict
@@ -107,6 +110,7 @@ class OutDir:
             self._write_manifest(names + kept, about)
         except OSError as exc:
             raise CcsimError(f"--out: cannot write {target}: {exc.strerror or exc}") from None
+        self.previous = names + kept  # a second write (the roster after the plan) replaces these
         if kept:
             raise CcsimError(f"--out: cannot remove the previous run's {', '.join(kept)} from {self.path}")
         return names, [f for f in stale if f not in kept]

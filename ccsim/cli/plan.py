@@ -5,8 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
-from ccsim.cli.common import MANIFEST, Once, add_executor_options, executor_arg, load_arg, whole
+from ccsim.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    MANIFEST,
+    Once,
+    Status,
+    add_executor_options,
+    add_max_contacts_option,
+    add_volume_scale_option,
+    executor_arg,
+    load_arg,
+    volume_arg,
+    whole,
+)
 from ccsim.cli.outdir import OutDir, about_result
 from ccsim.errors import CcsimError
 
@@ -19,7 +33,9 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
             "Size every in-house agent group per interval: an analytic first guess (time-varying Erlang "
             "A/C), corrected by simulating the whole desk with common random numbers until every interval "
             "meets every target, with the fewest agents the search finds. Prints the plan beside the "
-            "analytic guess and SIPP (per-interval Erlang in steady state). See docs/planning.md."
+            "analytic guess and SIPP (per-interval Erlang in steady state). With shift types, the roster of "
+            "shifts follows; the plan is printed and written first, so a roster that fails or is interrupted "
+            "(Ctrl-C: exit 130) leaves it in place. See docs/planning.md."
         ),
     )
     p.add_argument("file", metavar="FILE", help="scenario YAML file (every channel with volume needs a target)")
@@ -29,6 +45,8 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-evaluations", type=whole(1), default=200, metavar="N", help="simulations the search may run (200)"
     )
+    add_volume_scale_option(p, "plan the desk")
+    add_max_contacts_option(p, "a plan whose search (every evaluation it may run, and the roster's rounds) is")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument(
         "--out",
@@ -42,52 +60,151 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from ccsim import plotting
     from ccsim.planning import plan
-    from ccsim.planning.report import plan_dict, plan_rows, plan_text, plan_variant_yaml
+
+    scenario = volume_arg(args, load_arg(args))
+    _check_size(scenario, args)
+    out = OutDir(args.out, "plan") if args.out else None  # checked before a long search, not after
+    status = Status()
+    with executor_arg(args) as executor:
+        try:
+            result = plan(
+                scenario,
+                seed=args.seed,
+                replications=args.replications,
+                max_evaluations=args.max_evaluations,
+                executor=executor,
+                progress=lambda text: status(f"planning: {text}"),
+                shifts=False,  # the roster comes after the plan is shown and written
+            )
+        except KeyboardInterrupt as exc:
+            status.close()
+            partial = getattr(exc, "plan", None)  # the best staffing met so far, when plan() hands it back
+            if partial is None:
+                print("ccsim: interrupted: the search had not finished a plan; nothing to show", file=sys.stderr)
+                return EXIT_INTERRUPTED
+            _show(args, partial, out, interrupted=True)
+            print("ccsim: interrupted: the plan shown is the best found so far (partial)", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        finally:
+            status.close()
+        code = _show(args, result, out, roster_follows=_roster_follows(result))
+        if not result.met:
+            first = result.misses[0]
+            blocks = [n for n in result.notes if "max_agents" in n and "blocks" in n]
+            why = (
+                (blocks[0] if blocks else "no staffing within the limits met it")
+                if result.stopped == "limit"
+                else f"the search stopped after {result.evaluations} simulations (--max-evaluations)"
+            )
+            raise CcsimError(f"{first}: {why}; the plan above is the best found")
+        if not _roster_follows(result):
+            return code
+        from ccsim.planning import plan_roster
+
+        try:
+            roster = plan_roster(result, executor=executor, progress=lambda text: status(f"rostering: {text}"))
+        except KeyboardInterrupt:
+            status.close()
+            if args.json:
+                print(json.dumps(_plan_data(result, roster="interrupted"), indent=2), flush=True)
+            print("ccsim: interrupted: the plan above is complete; the roster of shifts was not made", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except CcsimError as exc:
+            status.close()
+            if args.json:
+                print(json.dumps(_plan_data(result, roster=f"error: {exc}"), indent=2), flush=True)
+            raise CcsimError(f"the roster of shifts: {exc} (the plan above is complete)") from None
+        finally:
+            status.close()
+    result = replace(result, roster=roster)
+    code = max(code, _show(args, result, out, roster_only=True))
+    if not result.roster.met:
+        raise CcsimError(f"{result.roster.misses[0]}: the roster of shifts still misses it; see the roster above")
+    return code
+
+
+def _roster_follows(result) -> bool:
+    """Whether a roster of shifts is made after the plan: shift types, and a plan that meets every target."""
+    return result.scenario.scheduling is not None and result.met
+
+
+def _plan_data(result, *, interrupted: bool = False, roster: str | None = None) -> dict:
+    """The plan as JSON-ready data; ``roster`` says why the roster is missing (interrupted, an error)."""
+    from ccsim.planning.report import plan_dict
+
+    data = plan_dict(result)
+    data["interrupted"] = interrupted
+    if roster is not None and data.get("roster") is None:
+        data["roster"] = {"made": False, "why": roster}
+    return data
+
+
+def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_only=False) -> int:
+    """Print the plan (or, after it, its roster) and write the files; the exit code of the writing."""
+    from ccsim import plotting
+    from ccsim.planning.report import plan_rows, plan_text, plan_variant_yaml, roster_text
     from ccsim.report import csv_table
 
-    scenario = load_arg(args)
-    out = OutDir(args.out, "plan") if args.out else None
-    with executor_arg(args) as executor:
-        result = plan(
-            scenario,
-            seed=args.seed,
-            replications=args.replications,
-            max_evaluations=args.max_evaluations,
-            executor=executor,
-        )
-    data = plan_dict(result)
-    print(json.dumps(data, indent=2) if args.json else plan_text(result), flush=True)
-    if out is not None:
-        files: dict[str, str | bytes] = {
-            "plan.csv": csv_table(plan_rows(result)),
-            "plan.json": json.dumps(data, indent=2),
-            "plan_variant.yaml": plan_variant_yaml(result),
-            "plan.png": plotting.figure_png(plotting.plot_plan(result)),
-        }
-        if result.roster is not None:
-            from ccsim.planning.report import roster_rows
-            from ccsim.planning.shift_plots import plot_coverage
+    data = _plan_data(result, interrupted=interrupted)
+    if args.json:
+        if not roster_follows:  # one JSON document: printed once, with the roster when one is made
+            print(json.dumps(data, indent=2), flush=True)
+    elif roster_only:
+        print("\n" + roster_text(result), flush=True)
+    else:
+        head = "PARTIAL (interrupted): the best staffing meeting every target found so far\n" if interrupted else ""
+        print(head + plan_text(result), flush=True)
+    if out is None:
+        return 0
+    files: dict[str, str | bytes] = {
+        "plan.csv": csv_table(plan_rows(result)),
+        "plan.json": json.dumps(data, indent=2),
+        "plan_variant.yaml": plan_variant_yaml(result),
+        "plan.png": plotting.figure_png(plotting.plot_plan(result)),
+    }
+    if result.roster is not None:
+        from ccsim.planning.report import roster_rows
+        from ccsim.planning.shift_plots import plot_coverage
 
-            files["roster.csv"] = csv_table(roster_rows(result))
-            for g, s in result.roster.schedules.items():
-                files[f"roster_{g}.png"] = plotting.figure_png(plot_coverage(s))
-        written, removed = out.write(files, about_result(result.result))
-        gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
-        print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
-    if not result.met:
-        first = result.misses[0]
-        blocks = [n for n in result.notes if "max_agents" in n and "blocks" in n]
-        why = (
-            (blocks[0] if blocks else "no staffing within the limits met it")
-            if result.stopped == "limit"
-            else f"the search stopped after {result.evaluations} simulations (--max-evaluations)"
-        )
-        raise CcsimError(f"{first}: {why}; the plan above is the best found")
-    if result.roster is not None and not result.roster.met:
-        raise CcsimError(f"{result.roster.misses[0]}: the roster of shifts still misses it; see the roster above")
+        files["roster.csv"] = csv_table(roster_rows(result))
+        for g, s in result.roster.schedules.items():
+            files[f"roster_{g}.png"] = plotting.figure_png(plot_coverage(s))
+    about = about_result(result.result) | {"interrupted": interrupted}
+    try:
+        written, removed = out.write(files, about)
+    except CcsimError as exc:
+        print(f"ccsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
+    print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     return 0
+
+
+def _check_size(scenario, args: argparse.Namespace) -> None:
+    """Refuse, before the search starts, a plan beyond its limits (the hint names what to change)."""
+    from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
+    from ccsim.simulation import MAX_CONTACTS
+    from ccsim.volume import expected_work
+
+    reps = args.replications or max(scenario.simulation.replications, MIN_REPLICATIONS)
+    confirm = args.replications or max(reps, CONFIRM_REPLICATIONS)
+    one, field = expected_work(scenario, confirm)
+    if one > MAX_CONTACTS:  # each simulation of the search is refused beyond this, whatever --max-contacts says
+        raise CcsimError(
+            f"{field}: each simulation of the plan would simulate about {one:.2g} contacts ({confirm} "
+            f"replications; limit {MAX_CONTACTS:.2g} per simulation); plan fewer days or less volume, or give "
+            "fewer --replications"
+        )
+    rounds = 20 if scenario.scheduling is not None else 0  # the roster's repair rounds
+    work, _ = expected_work(scenario, reps * (args.max_evaluations + 1 + rounds) + confirm)
+    limit = MAX_CONTACTS if args.max_contacts is None else args.max_contacts
+    if work > limit:
+        raise CcsimError(
+            f"{field}: the plan may simulate about {work:.2g} contacts (up to {args.max_evaluations} evaluations "
+            f"of {reps} replications; limit {limit:.2g}); raise it with --max-contacts, or lower --max-evaluations "
+            "or --replications"
+        )
 
 
 # --------------------------------------------------------------------------- schedule

@@ -12,10 +12,10 @@ from ccsim.cli.common import (
     Once,
     Progress,
     add_executor_options,
+    add_max_contacts_option,
     executor_arg,
     load_arg,
     output_file,
-    positive,
     whole,
 )
 from ccsim.cli.outdir import OutDir, about_result
@@ -36,13 +36,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--variant", action=Once, help="simulate this variant of the scenario")
     p.add_argument("--replications", type=whole(1), help="replications (default: the scenario's)")
     p.add_argument("--seed", type=whole(0), help="random seed (default: the scenario's, else drawn and printed)")
-    p.add_argument(
-        "--max-contacts",
-        type=positive,
-        metavar="N",
-        help="refuse, before simulating, a run expected to simulate more than N new contacts "
-        "over all replications (default 2e8)",
-    )
+    add_max_contacts_option(p, "a run (all replications)")
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
     p.add_argument(
         "--out",

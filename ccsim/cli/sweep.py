@@ -13,8 +13,11 @@ from ccsim.cli.common import (
     Once,
     Progress,
     add_executor_options,
+    add_max_contacts_option,
+    add_volume_scale_option,
     executor_arg,
     load_arg,
+    volume_arg,
     whole,
 )
 from ccsim.cli.outdir import OutDir
@@ -49,11 +52,14 @@ def _add_sweep(sub: argparse._SubParsersAction) -> None:
         metavar="PATH=VALUES",
         help="a parameter and its values: a dotted path as in the YAML file, then values separated by commas, "
         "each a number, a range START:STOP[:STEP] (inclusive) or a word, e.g. agent_groups.staff.staffing=8:14 "
-        "or channels.phone.volume.per_day=400,500,600; repeat for a grid",
+        "or channels.phone.volume.per_day=400,500,600, or volume_scale=0.8:1.2:0.1 (a factor on every channel's "
+        "volume, a forecast's too) or volume_scale.phone=1,1.5; repeat for a grid",
     )
     p.add_argument("--variant", action=Once, help="sweep this variant of the scenario")
     p.add_argument("--replications", type=whole(1), help="replications of every point (default: the scenario's)")
     p.add_argument("--seed", type=whole(0), help="the seed of every point (default: the scenario's, else drawn)")
+    add_volume_scale_option(p, "sweep the scenario")
+    add_max_contacts_option(p, "a sweep (every point and replication)")
     p.add_argument("--json", action="store_true", help="print the sweep as JSON")
     p.add_argument(
         "--out",
@@ -85,14 +91,20 @@ def _params(args: argparse.Namespace, scenario) -> dict[str, list]:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from ccsim.sweep import sweep
 
-    scenario = load_arg(args)
+    scenario = volume_arg(args, load_arg(args))
     params = _params(args, scenario)
     out = OutDir(args.out, "sweep") if args.out else None  # checked before a long run, not after
     progress = Progress()
     try:
         with executor_arg(args) as executor:
             result = sweep(
-                scenario, params, replications=args.replications, seed=args.seed, executor=executor, progress=progress
+                scenario,
+                params,
+                replications=args.replications,
+                seed=args.seed,
+                executor=executor,
+                progress=progress,
+                max_contacts=args.max_contacts,
             )
     finally:
         progress.close()
@@ -148,6 +160,7 @@ def sweep_text(result) -> str:
         f"{result.scenario}{variant}: sweep of {result.grid_size} grid point{'s' if result.grid_size != 1 else ''}, "
         f"{result.replications} replications each, seed {result.seed} (common random numbers)",
     ]
+    partial = [r for r in rows if r["replications"] != result.replications]
     if result.interrupted:
         head.append(f"interrupted: {len(result.points)} of {result.grid_size} points simulated")
     if not rows:
@@ -161,13 +174,16 @@ def sweep_text(result) -> str:
     for g in res0.group_names:
         if f"{g}.occupancy" in rows[0]:
             columns.append((f"{g}.occupancy", f"{g} occupancy"))
-    if any(r["replications"] != result.replications for r in rows):
+    if partial:
         columns.append(("replications", "replications"))
     if any(r.get("targets") is not None for r in rows):
         columns.append(("targets", "targets"))
     if "cost_per_month" in rows[0]:
         columns.append(("cost_per_month", f"cost/month ({rows[0]['currency']})"))
     cells = [[_cell(key, r.get(key), r.get(f"{key}_ci95")) for key, _ in columns] for r in rows]
+    for r, row in zip(rows, cells, strict=True):
+        if r in partial:  # the point an interrupt cut short: its replications marked
+            row[[key for key, _ in columns].index("replications")] = f"{r['replications']} (partial)"
     widths = [max(len(title), *(len(c[i]) for c in cells)) for i, (_, title) in enumerate(columns)]
     lines = ["", "  ".join(title.rjust(w) for (_, title), w in zip(columns, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
@@ -177,6 +193,12 @@ def sweep_text(result) -> str:
             " (answered within "
             + ", ".join(f"{ch} {s:g} s" for ch, s in res0.answer_within_s.items() if s is not None)
             + ")"
+        )
+    for r in partial:
+        where = ", ".join(f"{_cell(p, r[p], None)}" for p in result.params)
+        notes.append(
+            f"partial: the point {where} has {r['replications']} of {result.replications} replications "
+            "(interrupted): its figures are less certain"
         )
     notes.append("every KPI per channel: --json or --out (sweep.csv)")
     return "\n".join(head + lines + notes)

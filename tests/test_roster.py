@@ -232,6 +232,18 @@ def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_ma
     r5 = plan_roster(dataclasses.replace(p, scenario=scenario_from_dict(capped), roster=None), max_rounds=3)
     assert not r5.met and r5.schedules["team"].on_duty.max() == 5
     assert any("agent_groups.team.max_agents (0 where it cannot answer) blocks the repair in" in n for n in r5.notes)
+    # shift types without a cost are paid the group's wage, as the plan's labour cost is
+    unpriced = copy.deepcopy(SATURDAY)
+    unpriced["costs"]["wage_per_hour"] = 15
+    for t in unpriced["scheduling"]["shift_types"].values():
+        del t["cost_per_hour"]
+    rw = plan_roster(dataclasses.replace(p, scenario=scenario_from_dict(unpriced), roster=None), max_rounds=1)
+    sw = rw.schedules["team"]
+    assert sw.cost == 15 * sw.paid_hours > 0 and sw.cost_per_week == pytest.approx(15 * sw.paid_hours / 0.7)
+    assert (
+        "agent_groups.team: shift types without cost_per_hour (full, part) are paid the group's wage, 15 EUR an hour"
+        in rw.notes
+    )
     # plan.csv carries the bound (team_max_on_duty): ccsim schedule makes the same roster from it
     rows = plan_rows(p)
     assert [row["team_max_on_duty"] for row in rows] == np.where(can, 12, 0).tolist()

@@ -193,6 +193,22 @@ def plan_roster(
                 "not its day, availability 0): not rostered"
             )
         required[g] = np.where(on_duty[g], np.minimum(planned, bound[g]), 0.0)
+    priced = {}
+    for g in rostered:  # a shift type without a cost is paid the group's wage, as the plan's labour cost
+        spec = sc.agent_groups[g]
+        wage = spec.cost_per_hour if spec.cost_per_hour is not None else sc.costs.wage_per_hour
+        free = [n for n in shifts.types_for(g) if not shifts.shift_types[n].cost_per_hour]
+        if wage and free:
+            types = dict(shifts.shift_types)
+            for n in free:
+                types[n] = types[n].model_copy(update={"cost_per_hour": wage})
+            priced[g] = shifts.model_copy(update={"shift_types": types})
+            notes.append(
+                f"agent_groups.{g}: shift types without cost_per_hour ({', '.join(free)}) are paid the group's wage, "
+                f"{wage:g} {sc.costs.currency} an hour"
+            )
+        else:
+            priced[g] = shifts
     starts = np.round(np.asarray(cal.interval_starts_s()) / 60.0).astype(np.int64)
     staffing = {g: v.copy() for g, v in plan.staffing.items()}
     schedules: dict[str, Schedule] = {}
@@ -204,7 +220,7 @@ def plan_roster(
             schedules[g] = schedule(
                 required[g],
                 interval_min=cal.interval_min,
-                shifts=shifts,
+                shifts=priced[g],
                 starts_min=starts,
                 days=cal.days,
                 start_weekday=cal.start_weekday,

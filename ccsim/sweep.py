@@ -61,7 +61,8 @@ VOLUME_SCALE = "volume_scale"
 _FIXED = {
     "simulation.seed": "every grid point runs with the sweep's seed (common random numbers): give seed= (--seed)",
     "simulation.replications": "every grid point runs the sweep's replications: give replications= (--replications)",
-    "forecast": "the forecast file is read when the scenario loads; sweep channels.NAME.volume instead",
+    "forecast": "the forecast file is read when the scenario loads; sweep volume_scale or volume_scale.CHANNEL "
+    "(a factor on its volume) instead",
     "variants": "variants are not simulated by a sweep; sweep the variant itself (--variant)",
     "name": "the scenario's name is not a parameter",
     "description": "the scenario's description is not a parameter",

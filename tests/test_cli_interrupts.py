@@ -142,12 +142,12 @@ def test_the_progress_line_shows_on_a_terminal_only_after_two_seconds():
     status = Status(shown, after_s=0)
     status("planning: evaluation 10, 3 misses")
     status("planning: evaluation 11")
-    status.replications("simulating")(3, 7)
     status.close()
     lines = shown.getvalue().split("\r")
     assert lines[1].rstrip() == "planning: evaluation 10, 3 misses"
-    assert lines[2] == "planning: evaluation 11".ljust(len("planning: evaluation 10, 3 misses"))
-    assert lines[3].rstrip() == "simulating: 3/7 replications" and shown.getvalue().endswith("\n")
+    assert lines[2] == "planning: evaluation 11".ljust(len("planning: evaluation 10, 3 misses")) + "\n"
+    status.close()  # once
+    assert shown.getvalue().count("\n") == 1
     late = Terminal()
     Status(late, after_s=60)("planning")
     assert late.getvalue() == ""  # the first two seconds (here 60) stay quiet
@@ -359,3 +359,47 @@ def test_an_interrupted_sweep_marks_the_point_with_fewer_replications(desk, caps
     assert main([*argv, "--json"]) == 130
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert [r["replications"] for r in rows] == [3, 2]
+
+
+# --------------------------------------------------------------------------- a Ctrl-C as the workers shut down
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "plan", "compare"])
+def test_a_ctrl_c_after_the_work_is_done_loses_nothing(desk, tmp_path, capsys, monkeypatch, command):
+    from contextlib import contextmanager
+
+    @contextmanager
+    def interrupted_on_shutdown(args):
+        yield None
+        raise KeyboardInterrupt  # as a process pool stopped by Ctrl-C while it closes
+
+    monkeypatch.setattr("ccsim.cli.common.executor_arg", interrupted_on_shutdown)
+    extra = {"sweep": ["--param", "agent_groups.team.staffing=3,4"], "plan": ["--max-evaluations", "30"]}
+    folder = tmp_path / "out"
+    argv = [command, desk, "--replications", "2", "--seed", "1", *extra.get(command, []), "--out", str(folder)]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() and "PARTIAL" not in out and "interrupted" not in out.splitlines()[0]
+    assert "ccsim: Ctrl-C came after the work had finished: nothing is lost" in err
+    assert (folder / cli.MANIFEST).exists()
+
+
+def test_a_ctrl_c_during_the_work_still_stops_it(desk, capsys, monkeypatch):
+    from contextlib import contextmanager
+
+    closed = []
+
+    @contextmanager
+    def pool(args):
+        try:
+            yield None
+        finally:
+            closed.append(True)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ccsim.cli.common.executor_arg", pool)
+    monkeypatch.setattr("ccsim.simulation.simulate", interrupt)
+    assert main(["run", desk, "--replications", "2"]) == 130
+    assert capsys.readouterr().err.strip() == "ccsim: interrupted" and closed == [True]

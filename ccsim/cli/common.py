@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from ccsim.errors import CcsimError
@@ -168,14 +169,6 @@ class Status:
         self._stream.flush()
         self._width = max(self._width, len(text))
 
-    def replications(self, what: str):
-        """A ``progress(done, total)`` callable for :func:`ccsim.simulate`: ``what: done/total replications``."""
-
-        def show(done: int, total: int) -> None:
-            self(f"{what}: {done}/{total} replications")
-
-        return show
-
     def close(self) -> None:
         """End the progress line, if one was shown."""
         if self._width:
@@ -249,6 +242,25 @@ def executor_arg(args: argparse.Namespace):
     from ccsim.parallel import executor
 
     return executor(workers=getattr(args, "workers", None), dask=getattr(args, "dask", None))
+
+
+@contextmanager
+def executor_keeping(args: argparse.Namespace):
+    """:func:`executor_arg`, where a Ctrl-C that comes once the work is done does not lose it.
+
+    A Ctrl-C that stops the worker processes while they shut down, after the block's work has
+    finished, would otherwise end the command with the work computed and never shown: it is
+    noted on stderr instead, and the command goes on to print and write what it computed.
+    """
+    done = False
+    try:
+        with executor_arg(args) as executor:
+            yield executor
+            done = True
+    except KeyboardInterrupt:
+        if not done:
+            raise
+        print("ccsim: Ctrl-C came after the work had finished: nothing is lost", file=sys.stderr)
 
 
 def load_arg(args: argparse.Namespace):

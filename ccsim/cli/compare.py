@@ -13,7 +13,7 @@ from ccsim.cli.common import (
     Status,
     add_executor_options,
     add_max_contacts_option,
-    executor_arg,
+    executor_keeping,
     output_file,
     whole,
 )
@@ -114,7 +114,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     out = OutDir(args.out, "compare") if args.out else None
     cmp, stopped = None, None
     try:
-        with executor_arg(args) as executor:
+        with executor_keeping(args) as executor:
             runs.executor = executor
             cmp = compare_variants(
                 scenario,
@@ -133,7 +133,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     except CcsimError as exc:
         if runs.current is None:  # before any variant ran: a bad argument
             raise
-        stopped = f"variant {runs.current}: {exc}"
+        stopped = "\n".join(f"variant {runs.current}: {line}" for line in str(exc).splitlines())
     finally:
         runs.status.close()
     if cmp is None:
@@ -148,7 +148,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(f"ccsim: interrupted: {runs.kept()}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if stopped is not None:
-        print(f"ccsim: error: {stopped} ({runs.kept()})", file=sys.stderr)
+        for line in f"{stopped} ({runs.kept()})".splitlines():
+            print(f"ccsim: error: {line}", file=sys.stderr)
         return EXIT_USAGE
     return code
 
@@ -173,6 +174,7 @@ class Runs:
         self.started = 0
         self.plans: dict = {}
         self.finished: list = []
+        self.shown: list = []  # the runs a partial comparison shows
         self.executor = None
         self.status = Status()
 
@@ -240,7 +242,6 @@ class Runs:
 
         by = {(r.name, r.scale): r for r in self.finished}
         names = [n for n in self.names if (n, 1.0) in by]
-        self.shown = []
         if not names:
             return None
         scales = [s for s in self.scales if all((n, s) in by for n in names)]
@@ -268,12 +269,15 @@ class Runs:
         """Refuse, before anything runs, a comparison beyond its limits: every error names its variant."""
         from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
         from ccsim.simulation import MAX_CONTACTS
+        from ccsim.variants import BASE
         from ccsim.volume import expected_work, scale_volume
 
         reps = self.args.replications or self.scenario.simulation.replications
         limit = MAX_CONTACTS if self.args.max_contacts is None else self.args.max_contacts
         total, biggest = 0.0, (0.0, "", "")
         for name, scale in self.order:
+            if name not in self.scenario.variants and name != BASE:
+                continue  # compare_variants names it, with the closest name
             try:
                 sc = self.scenario if name not in self.scenario.variants else self.scenario.variant(name)
                 sc = scale_volume(sc, {**self.what_if, "all": scale * self.what_if.get("all", 1.0)})

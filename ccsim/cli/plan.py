@@ -16,7 +16,7 @@ from ccsim.cli.common import (
     add_executor_options,
     add_max_contacts_option,
     add_volume_scale_option,
-    executor_arg,
+    executor_keeping,
     load_arg,
     volume_arg,
     whole,
@@ -66,7 +66,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     _check_size(scenario, args)
     out = OutDir(args.out, "plan") if args.out else None  # checked before a long search, not after
     status = Status()
-    with executor_arg(args) as executor:
+    with executor_keeping(args) as executor:
         try:
             result = plan(
                 scenario,

@@ -13,7 +13,7 @@ from ccsim.cli.common import (
     Progress,
     add_executor_options,
     add_max_contacts_option,
-    executor_arg,
+    executor_keeping,
     load_arg,
     output_file,
     whole,
@@ -64,7 +64,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     limit = {} if args.max_contacts is None else {"max_contacts": args.max_contacts}
     progress = Progress()
     try:
-        with executor_arg(args) as executor:
+        with executor_keeping(args) as executor:
             result = simulate(
                 scenario,
                 replications=args.replications,

@@ -15,7 +15,7 @@ from ccsim.cli.common import (
     add_executor_options,
     add_max_contacts_option,
     add_volume_scale_option,
-    executor_arg,
+    executor_keeping,
     load_arg,
     volume_arg,
     whole,
@@ -96,7 +96,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     out = OutDir(args.out, "sweep") if args.out else None  # checked before a long run, not after
     progress = Progress()
     try:
-        with executor_arg(args) as executor:
+        with executor_keeping(args) as executor:
             result = sweep(
                 scenario,
                 params,

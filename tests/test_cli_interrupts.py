@@ -304,6 +304,13 @@ def test_compare_errors_name_the_variant_and_keep_those_finished(desk, capsys, m
         "ccsim: error: variant fuller: channels.phone: something the engine refused "
         "(the comparison covers 1 of 3 runs; left out: fuller, hybrid)"
     )
+    _stop_on_call(monkeypatch, 4, CcsimError("channels.phone: too much"))  # the first run of the x1.2 scale
+    assert main(["compare", desk, "--replications", "2", "--seed", "1", "--volume-scale", "1.2"]) == 2
+    out, err = capsys.readouterr()
+    assert err.strip() == (
+        "ccsim: error: variant lean at volume x1.2: channels.phone: too much "
+        "(the comparison covers 3 of 6 runs; left out: lean at x1.2, fuller at x1.2, hybrid at x1.2)"
+    )
     _stop_on_call(monkeypatch, 1, CcsimError("channels.phone: refused"))
     assert main(["compare", desk, "--replications", "2"]) == 2  # nothing finished: the error alone
     out, err = capsys.readouterr()
@@ -321,6 +328,18 @@ def test_compare_names_the_variant_whose_planning_fails(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out.startswith("PARTIAL") and err.startswith("ccsim: error: variant planned: ")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_compare_ctrl_c_while_planning_a_variant_keeps_those_finished(tmp_path):
+    path = tmp_path / "busy.yaml"
+    path.write_text(
+        BUSY + "variants:\n  current: {}\n  planned: {overrides: {agent_groups: {team: {staffing: plan}}}}\n"
+    )
+    code, out, err = _on_a_terminal(["compare", str(path), "--json"], "compare: planned (2 of 2): planning: evaluation")
+    assert code == 130, err
+    data = json.loads(out)
+    assert list(data["variants"]) == ["current"]
+    assert data["partial"] == "PARTIAL (stopped before the end): the comparison covers 1 of 2 runs; left out: planned"
 
 
 def test_compare_ctrl_c_on_a_terminal_with_workers(tmp_path):

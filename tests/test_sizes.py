@@ -142,6 +142,18 @@ def test_compare_refuses_beyond_max_contacts_naming_the_variant(tmp_path, capsys
     )
 
 
+def test_compare_refuses_results_it_could_not_keep(tmp_path, capsys):
+    path = tmp_path / "year.yaml"
+    path.write_text(DESK.replace("PER_DAY", "120").replace('open: "09:00", close: "11:00"', "days: 365"))
+    # each run alone is within a run's limits (about 3 GiB at 650 replications); the comparison keeps all three
+    refused(
+        capsys,
+        ["compare", str(path), "--variants", "lean,planned", "--volume-scale", "1.2", "--replications", "650"],
+        "--replications: 4 runs of 650 replications would keep about 1",
+        "GiB of results (limit 8 GiB); compare fewer --variants, --volume-scale factors or --replications",
+    )
+
+
 def test_run_keeps_its_own_working_hint(tmp_path, capsys):
     refused(
         capsys,

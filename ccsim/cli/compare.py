@@ -172,6 +172,7 @@ class Runs:
         self.scales = sorted({1.0, *sensitivity})
         self.order = [(name, scale) for scale in self.scales for name in self.names]
         self.started = 0
+        self.run: tuple[str, float] | None = None  # the run under way: (variant, volume scale)
         self.plans: dict = {}
         self.finished: list = []
         self.shown: list = []  # the runs a partial comparison shows
@@ -181,13 +182,17 @@ class Runs:
     @property
     def current(self) -> str | None:
         """The run under way: ``hybrid`` or ``hybrid at volume x1.2`` (None before the first)."""
-        if not self.started:
+        if self.run is None:
             return None
-        name, scale = self.order[self.started - 1]
-        return name + (f" at volume x{scale:g}" if scale != 1 else "")
+        return where(*self.run)
 
     def starting(self, text: str) -> None:
-        """``compare_variants``' progress: a run starts."""
+        """``compare_variants``' progress as a run starts: ``hybrid`` or ``hybrid at volume x1.2``."""
+        name, _, scale = text.partition(" at volume x")
+        try:
+            self.run = (name, float(scale) if scale else 1.0)
+        except ValueError:  # another wording: the runs come in the order compare_variants documents
+            self.run = self.order[self.started]
         self.started += 1
         self.show("simulating")
 
@@ -225,14 +230,13 @@ class Runs:
         from ccsim.variants import VariantRun
 
         cost = costs(result, sc)
-        name, scale = self.order[self.started - 1]
-        self.finished.append(VariantRun(name, scale, sc, result, cost, self.plans.get(self.started)))
+        self.finished.append(VariantRun(*self.run, sc, result, cost, self.plans.get(self.started)))
         return cost
 
     def kept(self) -> str:
         """Which runs the comparison shown holds, and which it lacks (not finished, or of a scale not finished)."""
         done = {(r.name, r.scale) for r in self.shown}
-        missing = [n + (f" at x{s:g}" if s != 1 else "") for n, s in self.order if (n, s) not in done]
+        missing = [where(n, s, short=True) for n, s in self.order if (n, s) not in done]
         return f"the comparison covers {len(done)} of {len(self.order)} runs; left out: {', '.join(missing)}"
 
     def partial(self, baseline: str | None):
@@ -268,13 +272,13 @@ class Runs:
     def check_size(self) -> None:
         """Refuse, before anything runs, a comparison beyond its limits: every error names its variant."""
         from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
-        from ccsim.simulation import MAX_CONTACTS
+        from ccsim.simulation import MAX_CONTACTS, MAX_RESULT_BYTES, expected_result_bytes
         from ccsim.variants import BASE
         from ccsim.volume import expected_work, scale_volume
 
         reps = self.args.replications or self.scenario.simulation.replications
         limit = MAX_CONTACTS if self.args.max_contacts is None else self.args.max_contacts
-        total, biggest = 0.0, (0.0, "", "")
+        total, memory, biggest = 0.0, 0.0, (0.0, "", "")
         for name, scale in self.order:
             if name not in self.scenario.variants and name != BASE:
                 continue  # compare_variants names it, with the closest name
@@ -282,13 +286,13 @@ class Runs:
                 sc = self.scenario if name not in self.scenario.variants else self.scenario.variant(name)
                 sc = scale_volume(sc, {**self.what_if, "all": scale * self.what_if.get("all", 1.0)})
             except CcsimError as exc:
-                where = name + (f" at volume x{scale:g}" if scale != 1 else "")
-                raise CcsimError(f"variant {where}: {str(exc).splitlines()[0]}") from None
+                raise CcsimError(f"variant {where(name, scale)}: {str(exc).splitlines()[0]}") from None
             one, field = expected_work(sc, reps)
             if one > MAX_CONTACTS:  # compare simulates each run with the library's limit
                 raise CcsimError(
-                    f"variant {name}: {field}: one run would simulate about {one:.2g} contacts ({reps} replications; "
-                    f"limit {MAX_CONTACTS:.2g} per run); give fewer --replications or simulate fewer days"
+                    f"variant {where(name, scale)}: {field}: one run would simulate about {one:.2g} contacts "
+                    f"({reps} replications; limit {MAX_CONTACTS:.2g} per run); give fewer --replications or simulate "
+                    "fewer days"
                 )
             work = one
             if any(spec.staffing == "plan" for spec in sc.agent_groups.values()):  # the planner's search first
@@ -296,7 +300,14 @@ class Runs:
                 rounds = 20 if sc.scheduling is not None else 0
                 work += expected_work(sc, plan_reps * (200 + 1 + rounds) + CONFIRM_REPLICATIONS)[0]
             total += work
+            memory += expected_result_bytes(sc, reps)  # every run's result is kept
             biggest = max(biggest, (work, name, field))
+        if memory > MAX_RESULT_BYTES:
+            raise CcsimError(
+                f"--replications: {len(self.order)} runs of {reps} replications would keep about "
+                f"{memory / 2**30:.1f} GiB of results (limit {MAX_RESULT_BYTES / 2**30:.0f} GiB); compare fewer "
+                "--variants, --volume-scale factors or --replications, or simulate fewer days"
+            )
         if total > limit:
             raise CcsimError(
                 f"variant {biggest[1]}: {biggest[2]}: the comparison may simulate about {total:.2g} contacts "
@@ -304,6 +315,11 @@ class Runs:
                 f"planning of staffing: plan groups; limit {limit:.2g}); raise it with --max-contacts, or compare "
                 "fewer --variants, --volume-scale factors or --replications"
             )
+
+
+def where(name: str, scale: float, short: bool = False) -> str:
+    """A run: ``hybrid``, or ``hybrid at volume x1.2`` (``hybrid at x1.2`` short)."""
+    return name if scale == 1 else f"{name} at {'' if short else 'volume '}x{scale:g}"
 
 
 def _show(args, cmp, runs: Runs, html_path, xlsx_path, out, *, partial: bool) -> int:

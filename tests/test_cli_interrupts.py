@@ -151,16 +151,32 @@ def test_the_progress_line_shows_on_a_terminal_only_after_two_seconds():
     late = Terminal()
     Status(late, after_s=60)("planning")
     assert late.getvalue() == ""  # the first two seconds (here 60) stay quiet
+    waiting = Terminal()
+    status = Status(waiting, after_s=0.3)
+    status("compare: in_house (1 of 3): simulating")
+    status("compare: in_house (1 of 3): planning")
+    assert waiting.getvalue() == ""
+    time.sleep(0.6)  # a long first phase: its text shows when the two seconds (here 0.3) are over
+    assert waiting.getvalue() == "\rcompare: in_house (1 of 3): planning"
+    status.close()
+    dropped = Terminal()
+    status = Status(dropped, after_s=0.3)
+    status("planning")
+    status.close()  # ended before its time: nothing is shown later
+    time.sleep(0.6)
+    assert dropped.getvalue() == ""
 
 
 # --------------------------------------------------------------------------- plan
 
 
-def test_plan_ctrl_c_during_the_search_on_a_terminal_exits_130(tmp_path):
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]])
+def test_plan_ctrl_c_during_the_search_on_a_terminal_exits_130(tmp_path, workers):
     path = tmp_path / "busy.yaml"
     path.write_text(BUSY)
     folder = tmp_path / "plan"
-    code, out, err = _on_a_terminal(["plan", str(path), "--out", str(folder)], "planning: evaluation")
+    argv = ["plan", str(path), "--out", str(folder), *workers]
+    code, out, err = _on_a_terminal(argv, "planning: evaluation", group=bool(workers))
     assert code == 130
     assert "ccsim: interrupted: the search had not finished a plan; nothing to show" in err
     assert out == "" and not any(folder.iterdir())  # nothing finished, nothing written

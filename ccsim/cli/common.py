@@ -148,10 +148,13 @@ class Status:
     """A progress line of text on stderr (a phase: planning, rostering), on a terminal after two seconds.
 
     Call it with the text to show (``status("planning: evaluation 3, 2 misses")``); each call
-    replaces the line. :meth:`close` ends it. Nothing is shown when stderr is not a terminal.
+    replaces the line. A text given in the first two seconds shows when they are over, unless
+    another replaced it or :meth:`close` ended the line (so that a long first phase is not
+    silent). Nothing is shown when stderr is not a terminal.
     """
 
     def __init__(self, stream=sys.stderr, after_s: float = 2.0) -> None:
+        import threading
         import time
 
         self._time = time.perf_counter
@@ -159,22 +162,50 @@ class Status:
         self._after = after_s
         self._stream = stream
         self._width = 0
+        self._pending: str | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
 
     def __call__(self, text: str) -> None:
-        """Show ``text`` as the progress line (on a terminal, after the first two seconds)."""
-        if self._time() - self._t0 < self._after or not self._stream.isatty():
+        """Show ``text`` as the progress line (on a terminal, from two seconds on)."""
+        if not self._stream.isatty():
             return
+        import threading
+
+        with self._lock:
+            wait = self._after - (self._time() - self._t0)
+            if wait > 0:  # shown when the two seconds are over, if nothing replaced it
+                self._pending = text
+                if self._timer is None:
+                    self._timer = threading.Timer(wait, self._show_pending)
+                    self._timer.daemon = True
+                    self._timer.start()
+                return
+            self._write(text)
+
+    def _show_pending(self) -> None:
+        with self._lock:
+            if self._pending is not None:
+                self._write(self._pending)
+
+    def _write(self, text: str) -> None:
+        self._pending = None
         text = text[:119]
         self._stream.write("\r" + text.ljust(self._width))
         self._stream.flush()
         self._width = max(self._width, len(text))
 
     def close(self) -> None:
-        """End the progress line, if one was shown."""
-        if self._width:
-            self._stream.write("\n")
-            self._stream.flush()
-            self._width = 0
+        """End the progress line, if one was shown (a text still waiting for its two seconds is dropped)."""
+        with self._lock:
+            self._pending = None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._width:
+                self._stream.write("\n")
+                self._stream.flush()
+                self._width = 0
 
 
 #: ``ccsim.simulation.MAX_CONTACTS``, for the help without importing the simulation (a test checks they agree).

@@ -74,7 +74,7 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
         "variant with that channel's volume (a forecast's too) multiplied by S, a what-if (repeat for several "
         "channels; the sensitivity factors multiply it)",
     )
-    add_max_contacts_option(p, "a comparison (every variant, volume scale and replication, and the planning) is")
+    add_max_contacts_option(p, "a comparison (every variant, volume scale and replication, and the planning)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.add_argument("--html", metavar="REPORT.html", help="write a self-contained HTML report (tables and plots)")
     p.add_argument("--xlsx", metavar="REPORT.xlsx", help="write an Excel workbook, a sheet per table (needs openpyxl)")

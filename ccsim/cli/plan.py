@@ -46,7 +46,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
         "--max-evaluations", type=whole(1), default=200, metavar="N", help="simulations the search may run (200)"
     )
     add_volume_scale_option(p, "plan the desk")
-    add_max_contacts_option(p, "a plan whose search (every evaluation it may run, and the roster's rounds) is")
+    add_max_contacts_option(p, "a plan's search (every evaluation it may run, and the roster's rounds)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument(
         "--out",

@@ -327,6 +327,8 @@ def _check_params(scenario: Scenario, params: Mapping[str, Sequence[Any]]) -> di
         if not values:
             raise CcsimError(f"{path}: no values")
         for earlier in out:
+            if path.split(".")[0] == VOLUME_SCALE == earlier.split(".")[0]:
+                continue  # the factor for every channel and one channel's multiply
             if path.startswith(earlier + ".") or earlier.startswith(path + "."):
                 raise CcsimError(f"{path}: overlaps {earlier}; give each part of the scenario once")
         out[path] = values

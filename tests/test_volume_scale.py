@@ -152,6 +152,13 @@ def test_sweep_volume_scale_per_channel_and_its_errors(desk, capsys):
         assert len(err.strip().splitlines()) == 1 and needle in err, err
 
 
+def test_the_volume_scale_for_all_and_for_one_channel_multiply_in_a_sweep(desk):
+    sc = ccsim.load_scenario(desk)
+    res = sweep(sc, {"volume_scale": [1, 2], "volume_scale.phone": [1, 3]}, replications=1, seed=1)
+    assert [p.scenario.channels["phone"].volume.per_day for p in res.points] == [120, 360, 240, 720]
+    assert [p.scenario.channels["chat"].volume.customers for p in res.points] == [3000, 3000, 6000, 6000]
+
+
 def test_sweep_takes_a_what_if_volume_scale_for_every_point(desk, capsys):
     argv = ["sweep", str(desk), "--param", "agent_groups.team.staffing=4,5", "--replications", "2", "--seed", "1"]
     assert main([*argv, "--json"]) == 0

@@ -75,16 +75,22 @@ def test_a_days_per_interval_list_is_cut_to_each_days_hours():
 def test_a_runs_volume_in_closed_hours_is_an_error_naming_the_interval():
     data = desk(hours={"tue": "10:00-12:00"}, days=2)
     data["channels"]["phone"]["volume"] = {"per_interval": [1, 2, 3, 4, 0, 2, 3, 7]}
-    with pytest.raises(ScenarioError, match=r"channels\.phone\.volume\.per_interval\.7: 7 contacts in interval "
-                       r"day 2 12:00 \(tue\), when the calendar closes the desk \(open 10:00-12:00\)"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"channels\.phone\.volume\.per_interval\.7: 7 contacts in interval "
+        r"day 2 12:00 \(tue\), when the calendar closes the desk \(open 10:00-12:00\)",
+    ):
         scenario_from_dict(data)
 
 
 def test_a_profile_with_no_weight_in_an_open_days_hours_is_an_error():
     data = desk(hours={"tue": "12:00-13:00"}, days=2)
     data["channels"]["phone"]["volume"] = {"per_day": 40, "profile": [1, 1, 1, 0]}
-    with pytest.raises(ScenarioError, match=r"channels\.phone\.volume\.profile: no weight within tue's opening "
-                       r"hours \(open 12:00-13:00\)"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"channels\.phone\.volume\.profile: no weight within tue's opening "
+        r"hours \(open 12:00-13:00\)",
+    ):
         scenario_from_dict(data)
 
 

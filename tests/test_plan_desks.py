@@ -13,7 +13,7 @@ import copy
 import numpy as np
 import pytest
 
-from ccsim import scenario_from_dict
+from ccsim import scenario_from_dict, simulate
 from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.planning import plan
 
@@ -228,3 +228,34 @@ def test_a_vendor_group_with_staffing_plan_is_planned_to_its_sla_on_its_own_cont
     strict = plan(scenario_from_dict(data), replications=20)
     assert strict.met and strict.staffing["bpo_agents"].sum() > loose.staffing["bpo_agents"].sum()
     assert np.array_equal(strict.staffing["house"] > 0, loose.staffing["house"] > 0)
+
+
+def test_ctrl_c_in_the_search_hands_back_the_last_staffing_that_met_every_target():
+    from ccsim.planning import PlanInterrupted
+
+    sc = scenario_from_dict(random_desk(3))
+    seen = []
+
+    def stop_at(n):
+        def progress(text):
+            seen.append(text)
+            if len(seen) == n:
+                raise KeyboardInterrupt
+
+        return progress
+
+    full = plan(sc, replications=10)
+    with pytest.raises(PlanInterrupted) as info:
+        plan(sc, replications=10, progress=stop_at(full.evaluations - 1))
+    partial = info.value.plan
+    assert partial.stopped == "interrupted" and partial.met and partial.sipp_result is None
+    assert partial.roster is None and "interrupted after" in partial.notes[-1]
+    # what it hands back met every target when it was judged: simulated again, the same numbers
+    again = simulate(sc, replications=partial.result.replications, seed=partial.seed, staffing=partial.staffing)
+    assert np.array_equal(again.channel_sums, partial.result.channel_sums)
+    seen.clear()
+    starved = copy.deepcopy(random_desk(3))
+    starved["agent_groups"]["voice"]["max_agents"] = 1  # nothing meets the targets: nothing to hand back
+    with pytest.raises(KeyboardInterrupt) as info:
+        plan(scenario_from_dict(starved), replications=10, progress=stop_at(1))
+    assert not isinstance(info.value, PlanInterrupted)

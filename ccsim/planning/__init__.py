@@ -8,7 +8,7 @@ cheapest shifts with breaks for any requirement per interval (:mod:`ccsim.planni
 """
 
 from ccsim.planning.guess import analytic_staffing
-from ccsim.planning.plan import Miss, Plan, plan
+from ccsim.planning.plan import Miss, Plan, PlanInterrupted, plan
 from ccsim.planning.requirements import Requirement, read_requirements_csv
 from ccsim.planning.roster import Roster, plan_roster
 from ccsim.planning.shifts import Schedule, ShiftChoice, schedule
@@ -19,6 +19,7 @@ __all__ = [
     "Cap",
     "Miss",
     "Plan",
+    "PlanInterrupted",
     "Premium",
     "Requirement",
     "Roster",

@@ -66,7 +66,7 @@ from ccsim.results import TARGETS, SimulationResult, mean_ci
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
 from ccsim.simulation import simulate
 
-__all__ = ["Miss", "Plan", "plan"]
+__all__ = ["Miss", "Plan", "PlanInterrupted", "plan"]
 
 #: Fewest replications the search judges a staffing on.
 MIN_REPLICATIONS = 20
@@ -112,8 +112,8 @@ class Plan:
         What per-interval Erlang formulas in steady state give (the spreadsheet method, SIPP).
     result : SimulationResult
         The simulation of the plan (every replication kept).
-    sipp_result : SimulationResult
-        The simulation of the SIPP staffing, with the same seed.
+    sipp_result : SimulationResult or None
+        The simulation of the SIPP staffing, with the same seed (None in a plan left by Ctrl-C).
     planned_groups : tuple of str
         The groups the planner sized (vendor groups keep their staffing).
     misses : list of Miss
@@ -126,7 +126,8 @@ class Plan:
         Why the search stopped early: ``limit`` (a missed interval could get no more agents:
         the group's ``max_agents``, the search's own limit, or nobody of it works that day;
         :attr:`notes` names a ``max_agents`` that blocks), ``evaluations``
-        (``max_evaluations`` ran out), or None.
+        (``max_evaluations`` ran out), ``interrupted`` (Ctrl-C: the last staffing that met
+        every target, see :class:`PlanInterrupted`), or None.
     replications, seed : int
         How each staffing was judged.
     roster : ccsim.planning.Roster or None
@@ -139,7 +140,7 @@ class Plan:
     analytic: dict[str, np.ndarray]
     sipp: dict[str, np.ndarray]
     result: SimulationResult
-    sipp_result: SimulationResult
+    sipp_result: SimulationResult | None
     planned_groups: tuple[str, ...]
     misses: list[Miss]
     sipp_misses: list[Miss]
@@ -398,6 +399,18 @@ def _transfer_target(scenario: Scenario, group: str) -> float | None:
     return max(levels) if levels else None
 
 
+class PlanInterrupted(KeyboardInterrupt):
+    """Ctrl-C during the planner's search: :attr:`plan` is the best staffing that met every target so far.
+
+    A ``KeyboardInterrupt``, so that code that stops on Ctrl-C still stops; the plan it carries
+    has ``stopped == "interrupted"``, no SIPP simulation (``sipp_result`` None) and no roster.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__("interrupted: the plan is the best found so far")
+        self.plan = plan
+
+
 def plan(
     scenario: Scenario,
     *,
@@ -440,7 +453,41 @@ def plan(
     ------
     ccsim.CcsimError
         A channel with volume but no target, or no in-house group to serve it.
+    PlanInterrupted
+        Ctrl-C during the search, after some staffing met every target: its ``plan`` is the
+        last one that did (a plain ``KeyboardInterrupt`` before any did).
     """
+    best: dict[str, Any] = {}
+    try:
+        return _search(scenario, seed, replications, executor, max_evaluations, progress, shifts, best)
+    except KeyboardInterrupt:
+        if "staffing" not in best:
+            raise
+        partial = Plan(
+            scenario=scenario,
+            sipp_result=None,
+            misses=[],
+            sipp_misses=[],
+            stopped="interrupted",
+            **best,
+        )
+        partial.notes.append(
+            f"interrupted after {best['evaluations']} simulations: the last staffing that met every target"
+        )
+        raise PlanInterrupted(partial) from None
+
+
+def _search(
+    scenario: Scenario,
+    seed: int | None,
+    replications: int | None,
+    executor: Any,
+    max_evaluations: int,
+    progress: Callable[[str], None] | None,
+    shifts: bool,
+    best: dict[str, Any],
+) -> Plan:
+    """The planner's search (see :func:`plan`); every staffing meeting every target is kept in ``best``."""
     if not isinstance(scenario, Scenario):
         raise CcsimError(f"plan: expected a Scenario (see ccsim.load_scenario), got {type(scenario).__name__}")
     seed = scenario.simulation.seed if seed is None else seed
@@ -475,6 +522,18 @@ def plan(
         if res.interrupted:  # Ctrl-C: a search on partial results would mislead
             raise KeyboardInterrupt
         misses = _check_targets(res, scenario, planned, confident)
+        if not misses:  # what Ctrl-C leaves: the last staffing that met every target
+            best.update(
+                staffing={h: v.copy() for h, v in staffing.items()},
+                analytic=analytic,
+                sipp=sipp,
+                result=res,
+                planned_groups=planned,
+                evaluations=state["evaluations"],
+                replications=n,
+                seed=seed,
+                notes=list(notes),
+            )
         if progress is not None:
             progress(
                 f"evaluation {state['evaluations']}: {sum(int(staffing[g].sum()) for g in planned)} "

@@ -100,7 +100,9 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "evaluations": plan.evaluations,
         "met": plan.met,
         "misses": [str(m) for m in plan.misses],
-        "sipp_intervals_missed": len({m.interval for m in plan.sipp_misses}),
+        "sipp_intervals_missed": (
+            None if plan.sipp_result is None else len({m.interval for m in plan.sipp_misses})
+        ),  # None: not simulated (a plan left by Ctrl-C)
         "notes": plan.notes,
         "groups": groups,
         "intervals": [{k: _clean(v) for k, v in row.items()} for row in plan_rows(plan)],
@@ -214,12 +216,12 @@ def plan_text(plan: Plan) -> str:
         f"{plan.scenario.costs.fte_hours_per_week:g} h a week)"
     )
     n = len(plan.result.interval_labels)
-    lines += [
-        "",
-        f"SIPP (per-interval Erlang formulas in steady state), simulated: misses a target in "
-        f"{d['sipp_intervals_missed']} of {n} intervals",
-        "",
-    ]
+    sipp = (
+        "not simulated (the search was interrupted)"
+        if d["sipp_intervals_missed"] is None
+        else f"simulated: misses a target in {d['sipp_intervals_missed']} of {n} intervals"
+    )
+    lines += ["", f"SIPP (per-interval Erlang formulas in steady state), {sipp}", ""]
     header = f"  {'interval':<13}" + "".join(f"{g[:10] + ' a/S/p':>20}" for g in plan.planned_groups)
     header += "".join(f"{c[:8] + ' SL':>12}" for c in plan.result.channel_names)
     lines.append(header)

@@ -311,6 +311,21 @@ def test_compare_interrupted_in_the_volume_sensitivity_keeps_the_whole_scales(de
     assert data["partial"].endswith("covers 3 of 6 runs; left out: lean at x1.2, fuller at x1.2, hybrid at x1.2")
 
 
+def test_compare_interrupted_before_x1_shows_the_smaller_scale_finished(desk, capsys, monkeypatch):
+    _stop_on_call(monkeypatch, 3, KeyboardInterrupt())  # the scales run in increasing order: x0.5 first
+    argv = ["compare", desk, "--replications", "2", "--seed", "1", "--volume-scale", "0.5,0.8", "--json"]
+    assert main(argv) == 130
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["variants"]) == ["lean", "fuller"] and data["volume_scales"] == [0.5]
+    assert data["partial"].endswith("; shown at volume x0.5 (no variant finished at x1)")
+    assert data["partial"].startswith("PARTIAL (stopped before the end): the comparison covers 2 of 9 runs")
+    assert [r["scale"] for r in data["sensitivity"]] == [0.5, 0.5] and data["break_even"] == []
+    _stop_on_call(monkeypatch, 3, KeyboardInterrupt())
+    assert main(argv[:-1]) == 130  # the text too
+    out = capsys.readouterr().out
+    assert out.startswith("PARTIAL") and "shown at volume x0.5" in out.splitlines()[0] and "fuller" in out
+
+
 def test_compare_errors_name_the_variant_and_keep_those_finished(desk, capsys, monkeypatch):
     _stop_on_call(monkeypatch, 2, CcsimError("channels.phone: something the engine refused"))
     assert main(["compare", desk, "--replications", "2", "--seed", "1"]) == 2

@@ -176,6 +176,7 @@ class Runs:
         self.plans: dict = {}
         self.finished: list = []
         self.shown: list = []  # the runs a partial comparison shows
+        self.reference = 1.0  # the volume scale a partial comparison shows its variants at
         self.executor = None
         self.status = Status()
 
@@ -237,22 +238,31 @@ class Runs:
         """Which runs the comparison shown holds, and which it lacks (not finished, or of a scale not finished)."""
         done = {(r.name, r.scale) for r in self.shown}
         missing = [where(n, s, short=True) for n, s in self.order if (n, s) not in done]
-        return f"the comparison covers {len(done)} of {len(self.order)} runs; left out: {', '.join(missing)}"
+        text = f"the comparison covers {len(done)} of {len(self.order)} runs; left out: {', '.join(missing)}"
+        if self.reference != 1.0:
+            text += f"; shown at volume x{self.reference:g} (no variant finished at x1)"
+        return text
 
     def partial(self, baseline: str | None):
-        """The comparison of the runs finished (the variants finished at volume x1), or None."""
+        """The comparison of the runs finished, or None when none has.
+
+        The variants finished at volume x1 (or, when none has, at the first scale where any has:
+        the scales run in increasing order), and the other scales every one of them finished.
+        """
         from ccsim.results import compare
         from ccsim.variants import VariantComparison, _break_even, _cost_differences, _payback
 
         by = {(r.name, r.scale): r for r in self.finished}
-        names = [n for n in self.names if (n, 1.0) in by]
-        if not names:
+        at = [s for s in [1.0, *self.scales] if any((n, s) in by for n in self.names)]
+        if not at:
             return None
+        self.reference = ref = at[0]
+        names = [n for n in self.names if (n, ref) in by]
         scales = [s for s in self.scales if all((n, s) in by for n in names)]
         self.shown = [by[(n, s)] for s in scales for n in names]
-        main = tuple(by[(n, 1.0)] for n in names)
+        main = tuple(by[(n, ref)] for n in names)
         base = baseline if baseline in names else names[0]
-        base_run = by[(base, 1.0)]
+        base_run = by[(base, ref)]
         others = [r for r in main if r.name != base]
         paybacks = {r.name: _payback(base_run, r) for r in others}
         return VariantComparison(
@@ -264,9 +274,9 @@ class Runs:
             differences={r.name: compare(base_run.result, r.result) for r in others},
             cost_differences={r.name: _cost_differences(base_run, r) for r in others},
             paybacks={k: v for k, v in paybacks.items() if v is not None},
-            sensitivity=tuple(by[(n, s)] for s in scales if s != 1.0 for n in names),
+            sensitivity=tuple(by[(n, s)] for s in scales if s != ref for n in names),
             volume_scales=tuple(scales),
-            break_even=_break_even(self.shown, names, base, scales),
+            break_even=_break_even(self.shown, names, base, scales) if ref == 1.0 else (),
         )
 
     def check_size(self) -> None:

@@ -72,6 +72,9 @@ __all__ = ["Miss", "Plan", "PlanInterrupted", "plan"]
 MIN_REPLICATIONS = 20
 #: Replications the found plan is confirmed (and corrected) on.
 CONFIRM_REPLICATIONS = 100
+#: Confirming, a round that adds agents adds them also where a target is met with confidence by
+#: less than this (a share: half a point of service level; for an ASA, this share of it).
+CONFIRM_GUARD = 0.005
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,9 @@ class Plan:
         return out
 
 
-def _backlog_misses(result: SimulationResult, scenario: Scenario, confident: bool = False) -> list[Miss]:
+def _backlog_misses(
+    result: SimulationResult, scenario: Scenario, confident: bool = False, guard: float = 0.0
+) -> list[Miss]:
     """Email and SNS, judged per day: a backlog answered within hours spans intervals and nights.
 
     The day's service level (answered within the target / offered, the day's intervals pooled in
@@ -192,7 +197,7 @@ def _backlog_misses(result: SimulationResult, scenario: Scenario, confident: boo
             within = sums[:, c, ks, col["answered_within"]].sum(axis=1)
             mean, half = mean_ci(np.where(offered > 0, within / np.maximum(offered, 1), np.nan))
             value = float(mean)
-            margin = float(np.nan_to_num(half)) if confident else 0.0
+            margin = (float(np.nan_to_num(half)) if confident else 0.0) + guard
             if value - margin < target - 1e-9:
                 queue = sums[:, c, ks, col["queue_s"]].mean(axis=0)
                 k = int(ks[int(np.argmax(queue))])
@@ -290,7 +295,7 @@ def _idle(result: SimulationResult, scenario: Scenario, planned: tuple[str, ...]
 
 
 def _vendor_misses(
-    result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool
+    result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool, guard: float = 0.0
 ) -> list[Miss]:
     """A planned vendor group's targets (its vendor's SLA, else the channel's) on the vendor's own contacts.
 
@@ -341,24 +346,36 @@ def _vendor_misses(
                     value = float(mean)
                     if np.isnan(value):
                         continue
-                    margin = float(np.nan_to_num(half)) if confident else 0.0
+                    margin = (float(np.nan_to_num(half)) if confident else 0.0) + _guard(guard, name, target)
                     if (value + margin > target + 1e-9) if upper else (value - margin < target - 1e-9):
                         misses.append(Miss("vendor", v, int(k), label, name, target, value, channel, group))
     return misses
 
 
+def _guard(guard: float, target_name: str, target: float) -> float:
+    """The guard band of a target: ``guard`` for a share, that share of the target for seconds."""
+    return guard * target if target_name == "max_asa_s" else guard
+
+
 def _check_targets(
-    result: SimulationResult, scenario: Scenario, groups: tuple[str, ...], confident: bool = False
+    result: SimulationResult,
+    scenario: Scenario,
+    groups: tuple[str, ...],
+    confident: bool = False,
+    guard: float = 0.0,
 ) -> list[Miss]:
     """Every (interval, target) the mean over replications misses (email and SNS: every day).
 
     With ``confident``, also those the mean meets but its 95 % confidence interval does not
-    (the mean could meet the target by chance). Intervals where a vendor takes every contact
-    of a channel first are the vendor's, not judged here.
+    (the mean could meet the target by chance). With ``guard``, also those within that much
+    of the target (a share; for an ASA, that share of it): the near misses. Intervals where a
+    vendor takes every contact of a channel first are the vendor's, not judged here.
     """
     served = _vendor_served(scenario)
     misses = [
-        m for m in _backlog_misses(result, scenario, confident) if not (m.name in served and served[m.name][m.interval])
+        m
+        for m in _backlog_misses(result, scenario, confident, guard)
+        if not (m.name in served and served[m.name][m.interval])
     ]
     slack = 1e-9
     for row in result.intervals:
@@ -375,17 +392,17 @@ def _check_targets(
             value = row[kpi]
             if target is None or value is None:
                 continue
-            margin = (row[f"{kpi}_ci95"] or 0.0) if confident else 0.0
+            margin = ((row[f"{kpi}_ci95"] or 0.0) if confident else 0.0) + _guard(guard, target_name, target)
             if (value + margin > target + slack) if upper else (value - margin < target - slack):
                 misses.append(Miss("channel", name, row["interval"], row["label"], target_name, target, value))
-    misses.extend(_vendor_misses(result, scenario, groups, confident))
+    misses.extend(_vendor_misses(result, scenario, groups, confident, guard))
     for row in result.group_intervals:
         name = row["group"]
         if name not in groups or not row["transfers_offered"]:
             continue
         target = _transfer_target(scenario, name)
         value = row["transfer_service_level"]
-        margin = (row["transfer_service_level_ci95"] or 0.0) if confident else 0.0
+        margin = ((row["transfer_service_level_ci95"] or 0.0) if confident else 0.0) + guard
         if target is not None and value is not None and value - margin < target - slack:
             misses.append(Miss("group", name, row["interval"], row["label"], "min_service_level", target, value))
     return misses
@@ -642,10 +659,23 @@ def _search(
         return cut
 
     def settle(confident: bool = False, replications: int | None = None) -> None:
-        """Add agents until nothing misses (or the limits stop it), nobody where nothing happens."""
+        """Add agents until nothing misses (or the limits stop it), nobody where nothing happens.
+
+        Confirming (``confident``), a round that must add agents anyway adds them at the near
+        misses too (within :data:`CONFIRM_GUARD` of a target with confidence): adding agents
+        moves the other intervals a little under common random numbers, and a near miss would
+        most often become the next round's miss, each round a simulation of ``confirm``
+        replications.
+        """
         nonlocal result, misses
+
+        def more(found: list[Miss]) -> list[Miss]:
+            if not confident or not found:
+                return found
+            return found + _check_targets(result, scenario, planned, True, guard=CONFIRM_GUARD)
+
         while True:
-            while misses and state["evaluations"] < max_evaluations and add(misses):
+            while misses and state["evaluations"] < max_evaluations and add(more(misses)):
                 result, misses = evaluate(staffing, confident=confident, replications=replications)
             if misses or state["evaluations"] >= max_evaluations or not empty_idle():
                 return

@@ -23,6 +23,7 @@ from ccsim.errors import CcsimError
 from ccsim.results import Comparison, SimulationResult, compare
 from ccsim.scenario import DAYS_PER_MONTH, Scenario
 from ccsim.simulation import simulate
+from ccsim.volume import scale_volume  # the one volume scale (ccsim plan, sweep and compare)
 
 __all__ = ["BASE", "BreakEven", "VariantComparison", "VariantRun", "compare_variants", "scale_volume"]
 
@@ -166,29 +167,6 @@ class VariantComparison:
         """The cheapest variant (by mean monthly cost) that meets every target, or None."""
         able = [r for r in self.runs if r.targets_met and r.monthly_cost is not None]
         return min(able, key=lambda r: r.monthly_cost).name if able else None
-
-
-def scale_volume(scenario: Scenario, factor: float) -> Scenario:
-    """The scenario with every channel's volume multiplied by ``factor`` (> 0).
-
-    Per-interval volumes, daily volumes and customer bases are scaled alike; the profile,
-    the day-of-week factors and everything else stay.
-    """
-    if not (isinstance(factor, int | float) and np.isfinite(factor) and factor > 0):
-        raise CcsimError(f"volume scale: must be a number > 0, got {factor!r}")
-    if factor == 1:
-        return scenario
-    changes: dict[str, Any] = {}
-    for name, ch in scenario.channels.items():
-        v = ch.volume
-        if v.per_interval is not None:
-            new: dict[str, Any] = {"per_interval": [x * factor for x in v.per_interval]}
-        elif v.per_day is not None:
-            new = {"per_day": v.per_day * factor}
-        else:
-            new = {"customers": v.customers * factor}
-        changes[name] = {"volume": new}
-    return scenario.replace({"channels": changes})
 
 
 def _unknown(what: str, name: str, known: Sequence[str]) -> str:

@@ -176,7 +176,7 @@ def test_a_desk_is_planned_rostered_and_holds_on_a_fresh_seed(seed, zoo, tmp_pat
         text = capsys.readouterr()
         where = f"desk seed {seed}, {variant}"
         assert code == 0, f"{where}: {text.err[-600:]}"
-        assert {"plan.csv", "plan.json", "roster.csv"} <= {p.name for p in out.iterdir()}, where
+        assert {"plan.csv", "plan.json", "roster.csv", "hiring.csv"} <= {p.name for p in out.iterdir()}, where
         written = json.loads((out / "plan.json").read_text())
         assert written["met"], f"{where}: {written['misses'][:3]}"
         sc = scenario_from_dict(data).variant(variant)

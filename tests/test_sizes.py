@@ -54,7 +54,7 @@ def test_plan_refuses_ninety_million_a_day_before_it_starts(tmp_path, capsys):
         capsys,
         ["plan", desk(tmp_path, 90_000_000), "--out", str(folder)],
         "channels.phone.volume.per_day: each simulation of the plan would simulate about 9e+09 contacts",
-        "(100 replications; limit 2e+08 per simulation)",
+        "(100 replications; limit 2e+08)",
         "--replications",
     )
     assert not folder.exists()  # the --out folder is not even made

@@ -52,7 +52,7 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
         "--out",
         metavar="DIR",
         help="write plan.csv, plan.json, plan_variant.yaml (a variants: section: add it to the scenario) and "
-        "plan.png (with shift types: roster.csv and a coverage plot per group too) into this folder: a new or "
+        "plan.png (with shift types: roster.csv, hiring.csv and a coverage plot per group too) into this folder: a new or "
         f"empty one, or one ccsim wrote before (listed in its {MANIFEST})",
     )
     add_executor_options(p)
@@ -76,6 +76,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 executor=executor,
                 progress=lambda text: status(f"planning: {text}"),
                 shifts=False,  # the roster comes after the plan is shown and written
+                max_contacts=_limit(args),
             )
         except KeyboardInterrupt as exc:
             status.close()
@@ -103,7 +104,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         from ccsim.planning import plan_roster
 
         try:
-            roster = plan_roster(result, executor=executor, progress=lambda text: status(f"rostering: {text}"))
+            roster = plan_roster(
+                result,
+                executor=executor,
+                progress=lambda text: status(f"rostering: {text}"),
+                max_contacts=_limit(args),
+            )
         except KeyboardInterrupt:
             status.close()
             if args.json:
@@ -164,10 +170,11 @@ def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_
         "plan.png": plotting.figure_png(plotting.plot_plan(result)),
     }
     if result.roster is not None:
-        from ccsim.planning.report import roster_rows
+        from ccsim.planning.report import roster_hiring_rows, roster_rows
         from ccsim.planning.shift_plots import plot_coverage
 
         files["roster.csv"] = csv_table(roster_rows(result))
+        files["hiring.csv"] = csv_table(roster_hiring_rows(result))
         for g, s in result.roster.schedules.items():
             files[f"roster_{g}.png"] = plotting.figure_png(plot_coverage(s))
     about = about_result(result.result) | {"interrupted": interrupted}
@@ -181,6 +188,13 @@ def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_
     return 0
 
 
+def _limit(args: argparse.Namespace) -> float:
+    """The --max-contacts limit (the library's default when not given)."""
+    from ccsim.simulation import MAX_CONTACTS
+
+    return MAX_CONTACTS if args.max_contacts is None else args.max_contacts
+
+
 def _check_size(scenario, args: argparse.Namespace) -> None:
     """Refuse, before the search starts, a plan beyond its limits (the hint names what to change)."""
     from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
@@ -189,16 +203,16 @@ def _check_size(scenario, args: argparse.Namespace) -> None:
 
     reps = args.replications or max(scenario.simulation.replications, MIN_REPLICATIONS)
     confirm = args.replications or max(reps, CONFIRM_REPLICATIONS)
+    limit = MAX_CONTACTS if args.max_contacts is None else args.max_contacts
     one, field = expected_work(scenario, confirm)
-    if one > MAX_CONTACTS:  # each simulation of the search is refused beyond this, whatever --max-contacts says
+    if one > limit:  # one simulation of the confirmation alone
         raise CcsimError(
             f"{field}: each simulation of the plan would simulate about {one:.2g} contacts ({confirm} "
-            f"replications; limit {MAX_CONTACTS:.2g} per simulation); plan fewer days or less volume, or give "
-            "fewer --replications"
+            f"replications; limit {limit:.2g}); plan fewer days or less volume, give fewer --replications, or "
+            "raise --max-contacts"
         )
     rounds = 20 if scenario.scheduling is not None else 0  # the roster's repair rounds
     work, _ = expected_work(scenario, reps * (args.max_evaluations + 1 + rounds) + confirm)
-    limit = MAX_CONTACTS if args.max_contacts is None else args.max_contacts
     if work > limit:
         raise CcsimError(
             f"{field}: the plan may simulate about {work:.2g} contacts (up to {args.max_evaluations} evaluations "

@@ -64,7 +64,7 @@ from ccsim.planning.guess import (
 )
 from ccsim.results import TARGETS, SimulationResult, mean_ci
 from ccsim.scenario import MAX_AGENTS, REALTIME_KINDS, Scenario, staffing_per_interval
-from ccsim.simulation import simulate
+from ccsim.simulation import MAX_CONTACTS, simulate
 
 __all__ = ["Miss", "Plan", "PlanInterrupted", "plan"]
 
@@ -437,6 +437,7 @@ def plan(
     max_evaluations: int = 200,
     progress: Callable[[str], None] | None = None,
     shifts: bool = True,
+    max_contacts: float = MAX_CONTACTS,
 ) -> Plan:
     """Size every in-house agent group per interval so that every target is met in simulation.
 
@@ -458,6 +459,9 @@ def plan(
     shifts : bool, default True
         With the scenario's ``scheduling:`` section, turn the plan into a roster of shifts and
         repair it in simulation (:attr:`Plan.roster`); False: the per-interval plan only.
+    max_contacts : float, default 2e8
+        The most contacts one simulation of the search may be expected to hold (see
+        :func:`ccsim.simulate`).
 
     Returns
     -------
@@ -476,7 +480,7 @@ def plan(
     """
     best: dict[str, Any] = {}
     try:
-        return _search(scenario, seed, replications, executor, max_evaluations, progress, shifts, best)
+        return _search(scenario, seed, replications, executor, max_evaluations, progress, shifts, max_contacts, best)
     except KeyboardInterrupt:
         if "staffing" not in best:
             raise
@@ -502,6 +506,7 @@ def _search(
     max_evaluations: int,
     progress: Callable[[str], None] | None,
     shifts: bool,
+    max_contacts: float,
     best: dict[str, Any],
 ) -> Plan:
     """The planner's search (see :func:`plan`); every staffing meeting every target is kept in ``best``."""
@@ -535,7 +540,9 @@ def _search(
     ) -> tuple[SimulationResult, list[Miss]]:
         state["evaluations"] += 1
         n = reps if replications is None else replications
-        res = simulate(scenario, replications=n, seed=seed, staffing=staffing, executor=executor)
+        res = simulate(
+            scenario, replications=n, seed=seed, staffing=staffing, executor=executor, max_contacts=max_contacts
+        )
         if res.interrupted:  # Ctrl-C: a search on partial results would mislead
             raise KeyboardInterrupt
         misses = _check_targets(res, scenario, planned, confident)
@@ -588,7 +595,9 @@ def _search(
     result, misses = evaluate(staffing)
 
     def finish() -> Plan:
-        sipp_result = simulate(scenario, replications=reps, seed=seed, staffing=sipp, executor=executor)
+        sipp_result = simulate(
+            scenario, replications=reps, seed=seed, staffing=sipp, executor=executor, max_contacts=max_contacts
+        )
         out = Plan(
             scenario=scenario,
             staffing=staffing,
@@ -608,7 +617,7 @@ def _search(
         if shifts and scenario.scheduling is not None and out.met:
             from ccsim.planning.roster import plan_roster
 
-            out = replace(out, roster=plan_roster(out, executor=executor))
+            out = replace(out, roster=plan_roster(out, executor=executor, max_contacts=max_contacts))
         return out
 
     def add(misses: list[Miss]) -> bool:

@@ -29,7 +29,7 @@ from ccsim.planning.guess import answers, channel_parts, entry_groups
 from ccsim.planning.shifts import Schedule, schedule
 from ccsim.results import SimulationResult
 from ccsim.scenario import staffing_per_interval
-from ccsim.simulation import simulate
+from ccsim.simulation import MAX_CONTACTS, simulate
 
 __all__ = ["Roster", "max_on_duty", "plan_roster"]
 
@@ -134,6 +134,7 @@ def plan_roster(
     max_rounds: int = 20,
     executor: Any = None,
     progress: Callable[[str], None] | None = None,
+    max_contacts: float = MAX_CONTACTS,
 ) -> Roster:
     """Shifts for a plan: schedule each planned group, simulate the roster, repair until targets hold.
 
@@ -149,6 +150,9 @@ def plan_roster(
         Runs the replications (see :func:`ccsim.simulate`).
     progress : callable, optional
         Called with a short text after each round.
+    max_contacts : float, default 2e8
+        The most contacts one simulation of a roster may be expected to hold (see
+        :func:`ccsim.simulate`).
 
     Returns
     -------
@@ -232,7 +236,12 @@ def plan_roster(
             )
             staffing[g] = np.where(on_duty[g], np.round(schedules[g].on_duty).astype(np.int64), 0)
         result = simulate(
-            sc, replications=plan.result.replications, seed=plan.seed, staffing=staffing, executor=executor
+            sc,
+            replications=plan.result.replications,
+            seed=plan.seed,
+            staffing=staffing,
+            executor=executor,
+            max_contacts=max_contacts,
         )
         if result.interrupted:  # Ctrl-C: a repair on partial results would mislead
             raise KeyboardInterrupt

@@ -25,7 +25,15 @@ from ccsim.scenario import DAYS_PER_MONTH, Scenario
 from ccsim.simulation import simulate
 from ccsim.volume import scale_volume  # the one volume scale (ccsim plan, sweep and compare)
 
-__all__ = ["BASE", "BreakEven", "VariantComparison", "VariantRun", "compare_variants", "scale_volume"]
+__all__ = [
+    "BASE",
+    "BreakEven",
+    "VariantComparison",
+    "VariantRun",
+    "compare_variants",
+    "comparison_of",
+    "scale_volume",
+]
 
 #: The name of the base scenario among the variants compared (when no variant has that name).
 BASE = "base"
@@ -269,23 +277,51 @@ def compare_variants(
             if res.interrupted:  # Ctrl-C: a comparison of partial runs would mislead
                 raise KeyboardInterrupt
             runs.append(VariantRun(name, scale, sc, res, cost_of(res, sc) if cost_of else None, plan))
-    main = tuple(r for r in runs if r.scale == 1.0)
+    return comparison_of(scenario.name, runs, names, baseline, scales)
+
+
+def comparison_of(
+    scenario_name: str,
+    runs: Sequence[VariantRun],
+    names: Sequence[str],
+    baseline: str,
+    scales: Sequence[float],
+    reference: float = 1.0,
+) -> VariantComparison:
+    """The comparison of variant runs: differences, cost differences and paybacks against the baseline.
+
+    Parameters
+    ----------
+    scenario_name : str
+        The scenario's name, for reports.
+    runs : sequence of VariantRun
+        Every run: each variant at the ``reference`` scale, and at the other ``scales``.
+    names : sequence of str
+        The variants, in order.
+    baseline : str
+        The variant the others are compared with.
+    scales : sequence of float
+        The volume scales of the runs.
+    reference : float, default 1
+        The scale the comparison is made at (a partial comparison may have no run at 1);
+        break-even volumes are found only at 1.
+    """
+    main = tuple(r for name in names for r in runs if r.name == name and r.scale == reference)
     base_run = next(r for r in main if r.name == baseline)
-    differences = {r.name: compare(base_run.result, r.result) for r in main if r.name != baseline}
-    cost_differences = {r.name: _cost_differences(base_run, r) for r in main if r.name != baseline}
-    paybacks = {r.name: _payback(base_run, r) for r in main if r.name != baseline}
+    others = [r for r in main if r.name != baseline]
+    paybacks = {r.name: _payback(base_run, r) for r in others}
     return VariantComparison(
-        scenario=scenario.name,
+        scenario=scenario_name,
         baseline=baseline,
-        seed=seed,
-        replications=reps,
+        seed=base_run.result.seed,
+        replications=base_run.result.replications,
         runs=main,
-        differences=differences,
-        cost_differences=cost_differences,
+        differences={r.name: compare(base_run.result, r.result) for r in others},
+        cost_differences={r.name: _cost_differences(base_run, r) for r in others},
         paybacks={k: v for k, v in paybacks.items() if v is not None},
-        sensitivity=tuple(r for r in runs if r.scale != 1.0),
+        sensitivity=tuple(r for r in runs if r.scale != reference),
         volume_scales=tuple(scales),
-        break_even=_break_even(runs, names, baseline, scales),
+        break_even=_break_even(list(runs), list(names), baseline, list(scales)) if reference == 1.0 else (),
     )
 
 

@@ -249,8 +249,7 @@ class Runs:
         The variants finished at volume x1 (or, when none has, at the first scale where any has:
         the scales run in increasing order), and the other scales every one of them finished.
         """
-        from ccsim.results import compare
-        from ccsim.variants import VariantComparison, _break_even, _cost_differences, _payback
+        from ccsim.variants import comparison_of
 
         by = {(r.name, r.scale): r for r in self.finished}
         at = [s for s in [1.0, *self.scales] if any((n, s) in by for n in self.names)]
@@ -260,24 +259,10 @@ class Runs:
         names = [n for n in self.names if (n, ref) in by]
         scales = [s for s in self.scales if all((n, s) in by for n in names)]
         self.shown = [by[(n, s)] for s in scales for n in names]
-        main = tuple(by[(n, ref)] for n in names)
         base = baseline if baseline in names else names[0]
-        base_run = by[(base, ref)]
-        others = [r for r in main if r.name != base]
-        paybacks = {r.name: _payback(base_run, r) for r in others}
-        return VariantComparison(
-            scenario=self.scenario.name,
-            baseline=base,
-            seed=base_run.result.seed,
-            replications=base_run.result.replications,
-            runs=main,
-            differences={r.name: compare(base_run.result, r.result) for r in others},
-            cost_differences={r.name: _cost_differences(base_run, r) for r in others},
-            paybacks={k: v for k, v in paybacks.items() if v is not None},
-            sensitivity=tuple(by[(n, s)] for s in scales if s != ref for n in names),
-            volume_scales=tuple(scales),
-            break_even=_break_even(self.shown, names, base, scales) if ref == 1.0 else (),
-        )
+        main = [by[(n, ref)] for n in names]
+        runs = main + [by[(n, s)] for s in scales if s != ref for n in names]
+        return comparison_of(self.scenario.name, runs, names, base, scales, reference=ref)
 
     def check_size(self) -> None:
         """Refuse, before anything runs, a comparison beyond its limits: every error names its variant."""

@@ -162,14 +162,15 @@ def test_a_channel_a_vendor_takes_whole_leaves_the_in_house_team_the_rest():
     assert p.met and not p.staffing["voice"].any() and p.staffing["digital"].any()
 
 
-def test_an_outside_hours_vendor_takes_the_day_nobody_works_and_the_team_keeps_its_days():
-    data = {
+def saturday_to_a_vendor(per_day: float, vendor: dict, bpo_staffing, seed: int) -> dict:
+    """Monday to Saturday 09:00-13:00; the in-house team off on Saturday, when the vendor answers."""
+    return {
         "name": "saturday to the vendor",
         "calendar": {"interval_min": 60, "open": "09:00", "close": "13:00", "days": 6},
         "channels": {
             "phone": {
                 "kind": "voice",
-                "volume": {"per_day": 60},
+                "volume": {"per_day": per_day},
                 "handle_time": {"dist": "exponential", "mean_s": 240},
                 "patience": {"dist": "exponential", "mean_s": 120},
                 "targets": {"min_service_level": 0.8, "answer_within_s": 20},
@@ -177,11 +178,15 @@ def test_an_outside_hours_vendor_takes_the_day_nobody_works_and_the_team_keeps_i
         },
         "agent_groups": {
             "house": {"skills": ["phone"], "staffing": "plan", "weekdays": ["mon", "tue", "wed", "thu", "fri"]},
-            "bpo_agents": {"skills": ["phone"], "staffing": 3, "vendor": "bpo"},
+            "bpo_agents": {"skills": ["phone"], "staffing": bpo_staffing, "vendor": "bpo"},
         },
-        "vendors": {"bpo": {"routing": {"mode": "outside_hours", "channels": ["phone"]}}},
-        "simulation": {"seed": 2},
+        "vendors": {"bpo": {"routing": {"mode": "outside_hours", "channels": ["phone"]}, **vendor}},
+        "simulation": {"seed": seed},
     }
+
+
+def test_an_outside_hours_vendor_takes_the_day_nobody_works_and_the_team_keeps_its_days():
+    data = saturday_to_a_vendor(60, {}, 3, seed=2)
     p = plan(scenario_from_dict(data), replications=10)
     assert p.met
     house = p.staffing["house"].reshape(6, 4)
@@ -191,31 +196,8 @@ def test_an_outside_hours_vendor_takes_the_day_nobody_works_and_the_team_keeps_i
 
 
 def test_a_vendor_group_with_staffing_plan_is_planned_to_its_sla_on_its_own_contacts():
-    data = {
-        "name": "saturday to a vendor paid by the hour",
-        "calendar": {"interval_min": 60, "open": "09:00", "close": "13:00", "days": 6},
-        "channels": {
-            "phone": {
-                "kind": "voice",
-                "volume": {"per_day": 80},
-                "handle_time": {"dist": "exponential", "mean_s": 240},
-                "patience": {"dist": "exponential", "mean_s": 120},
-                "targets": {"min_service_level": 0.8, "answer_within_s": 20},
-            }
-        },
-        "agent_groups": {
-            "house": {"skills": ["phone"], "staffing": "plan", "weekdays": ["mon", "tue", "wed", "thu", "fri"]},
-            "bpo_agents": {"skills": ["phone"], "staffing": "plan", "vendor": "bpo"},
-        },
-        "vendors": {
-            "bpo": {
-                "routing": {"mode": "outside_hours", "channels": ["phone"]},
-                "pricing": {"per_agent_hour": 3000},
-                "sla": {"min_service_level": 0.6},
-            }
-        },
-        "simulation": {"seed": 4},
-    }
+    terms = {"pricing": {"per_agent_hour": 3000}, "sla": {"min_service_level": 0.6}}
+    data = saturday_to_a_vendor(80, terms, "plan", seed=4)
     loose = plan(scenario_from_dict(data), replications=20)
     assert loose.met and loose.planned_groups == ("house", "bpo_agents")
     bpo = loose.staffing["bpo_agents"].reshape(6, 4)

@@ -432,7 +432,9 @@ def scenario(name, variant):
         return scenario_from_dict(SHIFTS)
     if name == "desk":
         return scenario_from_dict(DESK)
-    return load_scenario(ROOT / "scenarios" / f"{name}.yaml").variant(variant)
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml").variant(variant)
+    planned = {g: {"staffing": 4} for g, spec in sc.agent_groups.items() if spec.staffing == "plan"}
+    return sc.replace({"agent_groups": planned}) if planned else sc  # the planner's groups at some staffing
 
 
 @pytest.mark.parametrize(("name", "variant"), [*BUNDLED, *EXTRA])

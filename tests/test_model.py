@@ -282,7 +282,9 @@ def test_common_random_numbers_across_staffing_variants():
 def test_every_bundled_scenario_runs(path):
     sc = load_scenario(path)
     for variant in [None, *sc.variants]:
-        res = simulate(sc.variant(variant), replications=2, seed=1)
+        v = sc.variant(variant)
+        planned = [g for g, spec in v.agent_groups.items() if spec.staffing == "plan"]  # the planner's to size
+        res = simulate(v, replications=2, seed=1, staffing=dict.fromkeys(planned, 4))
         assert res.replications == 2
         assert res.channel("all")["offered"] > 0
         assert all(0 <= (r["service_level"] or 0) <= 1 for r in res.channels)

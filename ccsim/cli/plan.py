@@ -52,8 +52,8 @@ def _add_plan(sub: argparse._SubParsersAction) -> None:
         "--out",
         metavar="DIR",
         help="write plan.csv, plan.json, plan_variant.yaml (a variants: section: add it to the scenario) and "
-        "plan.png (with shift types: roster.csv, hiring.csv and a coverage plot per group too) into this folder: a new or "
-        f"empty one, or one ccsim wrote before (listed in its {MANIFEST})",
+        "plan.png (with shift types: roster.csv, hiring.csv and a coverage plot per group too) into this "
+        f"folder: a new or empty one, or one ccsim wrote before (listed in its {MANIFEST})",
     )
     add_executor_options(p)
     p.set_defaults(handler=_cmd_plan)

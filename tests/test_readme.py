@@ -50,7 +50,14 @@ def test_python_examples_run(code, in_tmp_with_scenarios):
     exec(compile(code, "README.md", "exec"), {})
 
 
-@pytest.mark.parametrize("line", commands())
+#: README commands of 20 s or more run with the slow sweeps (the desk zoo plans such weeks in the default run)
+SLOW_COMMANDS = ("ccsim plan scenarios/week_desk.yaml",)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [pytest.param(c, marks=[pytest.mark.slow] if c.startswith(SLOW_COMMANDS) else []) for c in commands()],
+)
 def test_ccsim_commands_run(line, in_tmp_with_scenarios, capsys):
     argv = []
     for arg in shlex.split(line)[1:]:  # expand globs as the shell would

@@ -27,8 +27,9 @@ whether an interval at 0.82 misses 0.80 (48 such intervals give two or three "mi
 chance); 1,000 give about +-0.014. The script prints that half-width. ``--quick`` simulates
 the three staffings with 100 replications instead (the planning and its timings are the same).
 The full run takes about 2.5 minutes on one core. Last run: 6-minute day: 0 intervals missed
-at 1.018 x SIPP (goal met); 20-minute day: 0 missed (lowest 0.804) at 1.016 x SIPP (goal
-met); speed (a) 13 s, (b) 44 s.
+(lowest 0.813) at 1.021 x SIPP (goal missed by one agent-hour: the confirmation's near-miss
+guard, see docs/planning.md; 1.018 without it); 20-minute day: 0 missed (lowest 0.805) at 1.019
+x SIPP (goal met); speed (a) 15 s, (b) 42 s.
 """
 
 from __future__ import annotations

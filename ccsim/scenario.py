@@ -191,7 +191,14 @@ class Calendar(Strict):
         for day, text in (self.hours or {}).items():
             span = _day_hours(text)
             if span is not None and any(t % self.interval_min for t in span):
-                raise ValueError(f"hours.{day}: {text} does not fall on {self.interval_min}-minute interval boundaries")
+                raise ValueError(
+                    f"hours.{day}: must fall on {self.interval_min}-minute interval boundaries, got {text!r}"
+                )
+            if span is not None and (self.day_of_week_factors or {}).get(day, 1.0) == 0:
+                raise ValueError(
+                    f"hours.{day}: opening hours for a weekday that day_of_week_factors.{day}: 0 closes, got "
+                    f"{text!r} (remove one of them)"
+                )
         spans = [s for s in (self.weekday_hours(d) for d in WEEKDAYS) if s is not None]
         if not spans:
             raise ValueError("every weekday is closed (hours, day_of_week_factors): nothing can happen")
@@ -1212,12 +1219,17 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
     cal = s.calendar
     n_day, n_run = cal.intervals_per_day_value, cal.intervals
 
+    day = ""
+    if cal.hours:  # per-weekday hours may widen the day beyond open/close: say so
+        end = int(cal.day_start_s // 60) + n_day * cal.interval_min
+        day = f"; a day runs from {cal.day_start}, the week's earliest opening, to {end // 60:02d}:{end % 60:02d}"
+
     def lengths(loc: tuple, values: tuple | None) -> None:
         if values is not None and len(values) not in (n_day, n_run):
             expect = f"{n_day} values (one per interval of the day)"
             if cal.days > 1:
                 expect += f" or {n_run} (one per interval of the run)"
-            errors.append((loc, f"must have {expect}, got {len(values)}"))
+            errors.append((loc, f"must have {expect}, got {len(values)}{day}"))
 
     for name, ch in s.channels.items():
         lengths(("channels", name, "volume", "per_interval"), ch.volume.per_interval)
@@ -1227,7 +1239,7 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
             errors.append(
                 (
                     ("channels", name, "volume", "profile"),
-                    f"must have {n_day} values (one per interval of the day), got {len(ch.volume.profile)}",
+                    f"must have {n_day} values (one per interval of the day), got {len(ch.volume.profile)}{day}",
                 )
             )
     if cal.has_closed_intervals:

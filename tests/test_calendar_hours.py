@@ -99,7 +99,7 @@ def test_a_profile_with_no_weight_in_an_open_days_hours_is_an_error():
     [
         ({"sat": "10-15"}, r"calendar\.hours\.sat: .*must be opening hours as HH:MM-HH:MM .*got '10-15'"),
         ({"sat": "15:00-10:00"}, r"calendar\.hours\.sat: .*closing time must be after the opening time"),
-        ({"sat": "10:15-12:00"}, r"hours\.sat: 10:15-12:00 does not fall on 60-minute interval boundaries"),
+        ({"sat": "10:15-12:00"}, r"hours\.sat: must fall on 60-minute interval boundaries, got '10:15-12:00'"),
         ({"sat": "10:00-25:00"}, r"calendar\.hours\.sat: .*HH:MM \(00:00 to 24:00\)"),
         ({"funday": "10:00-12:00"}, r"calendar\.hours\.funday: must be one of 'mon', .*got 'funday'"),
         (dict.fromkeys(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "closed"), r"every weekday is closed"),
@@ -131,3 +131,19 @@ def test_redials_wait_for_the_opening_hours():
     res = simulate(scenario_from_dict(data), replications=3, seed=2)
     redials = res.channel_sums[..., CH_STATS.index("redials")].sum(axis=(0, 1))
     assert redials[4:8].sum() == 0 and redials[8:].sum() > 0
+
+
+def test_hours_for_a_weekday_a_factor_of_zero_closes_are_an_error():
+    with pytest.raises(ScenarioError, match=r"hours\.tue: opening hours for a weekday that day_of_week_factors\.tue"):
+        scenario_from_dict(desk(hours={"tue": "09:00-12:00"}, day_of_week_factors={"tue": 0}))
+
+
+def test_a_list_the_wrong_length_for_a_day_widened_by_hours_says_why():
+    data = desk(hours={"sat": "07:00-10:00"})  # Saturday opens two hours before the other days
+    data["channels"]["phone"]["volume"] = {"per_day": 40, "profile": [1, 2, 3, 4]}
+    with pytest.raises(
+        ScenarioError,
+        match=r"profile: must have 6 values .*got 4; a day runs from 07:00, the "
+        r"week's earliest opening, to 13:00",
+    ):
+        scenario_from_dict(data)

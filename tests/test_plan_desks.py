@@ -241,3 +241,60 @@ def test_ctrl_c_in_the_search_hands_back_the_last_staffing_that_met_every_target
     with pytest.raises(KeyboardInterrupt) as info:
         plan(scenario_from_dict(starved), replications=10, progress=stop_at(1))
     assert not isinstance(info.value, PlanInterrupted)
+
+
+def test_a_miss_more_agents_do_not_move_is_left_with_a_note_not_chased_to_the_limit():
+    # tier 2 answers callbacks within 30 s; those escalated by calls that end after closing wait
+    # overnight whatever tier 2's staffing: the last interval's miss cannot be cured
+    data = {
+        "name": "tier 2 after closing",
+        "calendar": {"interval_min": 30, "open": "08:30", "close": "17:30", "days": 5},
+        "channels": {
+            "phone": {
+                "kind": "voice",
+                "volume": {"per_day": 400},
+                "handle_time": {"dist": "exponential", "mean_s": 300},
+                "patience": {"dist": "exponential", "mean_s": 180},
+                "targets": {"min_service_level": 0.8, "answer_within_s": 30},
+            }
+        },
+        "agent_groups": {
+            "t1": {
+                "skills": ["phone"],
+                "staffing": "plan",
+                "escalation": {"to": "t2", "probability": 0.06, "mode": "callback"},
+            },
+            "t2": {
+                "skills": {"phone": {"handle_time": {"dist": "exponential", "mean_s": 900}}},
+                "tier": 2,
+                "staffing": "plan",
+            },
+        },
+        "simulation": {"seed": 3},
+    }
+    p = plan(scenario_from_dict(data), replications=20, max_evaluations=60)
+    assert p.evaluations < 30 and p.staffing["t2"].max() <= 8  # not 60 simulations, not dozens of agents
+    assert not p.met and p.stopped == "limit"
+    (miss,) = p.misses  # the callbacks of the day's last half hour, at its closing
+    assert miss.where == "group" and miss.name == "t2" and miss.label.endswith("17:00")
+    assert any(n.startswith(str(miss)) and "did not move it towards the target" in n for n in p.notes)
+
+
+def test_a_planned_vendor_group_is_neither_paid_our_wage_nor_rostered_as_our_hires():
+    from ccsim.planning.report import plan_dict, plan_text
+
+    terms = {"pricing": {"per_agent_hour": 3000}, "sla": {"min_service_level": 0.6}}
+    data = saturday_to_a_vendor(80, terms, "plan", seed=4)
+    data["costs"] = {"currency": "JPY", "wage_per_hour": 1800}
+    data["scheduling"] = {
+        "shift_types": {"day": {"length_min": 240, "earliest_start": "09:00", "latest_start": "09:00"}}
+    }
+    p = plan(scenario_from_dict(data), replications=20)
+    groups = plan_dict(p)["groups"]
+    assert groups["bpo_agents"]["labour_cost"] is None and groups["house"]["labour_cost"] > 0
+    assert p.roster is not None and "bpo_agents" not in p.roster.schedules
+    assert any("bpo_agents: the vendor's staff" in n for n in p.roster.notes)
+    assert "not judged here" not in plan_text(p)  # its intervals are judged on its SLA
+    data["agent_groups"]["bpo_agents"]["staffing"] = 3
+    kept = plan(scenario_from_dict(data), replications=20, shifts=False)
+    assert "not judged here: a vendor takes every contact of phone in 4 intervals" in plan_text(kept)

@@ -180,6 +180,8 @@ def test_plan_with_a_volume_scale_plans_the_scaled_desk(desk, capsys):
     assert hours[1] > hours[0]
     offered = [sum(r["phone_offered"] for r in d["intervals"]) for d in (plain, scaled)]
     assert offered[1] == pytest.approx(3 * offered[0], rel=0.2)
+    # the what-if is said wherever the plan goes: its name in the heading, the JSON and the variant file
+    assert scaled["scenario"] == f"{plain['scenario']} (volume phone x3)"
     assert main(["plan", str(desk), "--volume-scale", "phnoe=2"]) == 2
     assert "--volume-scale: volume_scale.phnoe: unknown channel; did you mean 'phone'?" in capsys.readouterr().err
 

@@ -243,9 +243,12 @@ def volume_arg(args: argparse.Namespace, scenario):
     if not scale:
         return scenario
     try:
-        return scale_volume(scenario, scale)
+        scaled = scale_volume(scenario, scale)
     except CcsimError as exc:
         raise CcsimError(f"--volume-scale: {exc}") from None
+    # the what-if in the scenario's name, so that every heading, JSON and file of the run says it
+    said = ", ".join(f"x{f:g}" if ch == "all" else f"{ch} x{f:g}" for ch, f in scale.items())
+    return scaled.replace(name=f"{scenario.name} (volume {said})")
 
 
 def add_executor_options(p: argparse.ArgumentParser) -> None:

@@ -60,7 +60,13 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("file", metavar="FILE", help="scenario YAML file with variants")
-    p.add_argument("--variants", type=_names, metavar="A,B,...", help="the variants to compare (default: all)")
+    p.add_argument(
+        "--variants",
+        type=_names,
+        metavar="A,B,...",
+        help="the variants to compare; 'base' is the scenario as written, without a variant (default: every "
+        "variant the file defines, or the base when it defines none)",
+    )
     p.add_argument("--baseline", metavar="NAME", help="the variant the others are compared with (default: the first)")
     p.add_argument("--replications", type=whole(2), help="replications of every variant (default: the scenario's)")
     p.add_argument("--seed", type=whole(0), help="random seed of every variant (default: the scenario's, else drawn)")

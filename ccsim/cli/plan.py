@@ -206,10 +206,10 @@ def _check_size(scenario, args: argparse.Namespace) -> None:
     limit = MAX_CONTACTS if args.max_contacts is None else args.max_contacts
     one, field = expected_work(scenario, confirm)
     if one > limit:  # one simulation of the confirmation alone
+        fewer = "" if confirm <= 1 else "give fewer --replications, "
         raise CcsimError(
             f"{field}: each simulation of the plan would simulate about {one:.2g} contacts ({confirm} "
-            f"replications; limit {limit:.2g}); plan fewer days or less volume, give fewer --replications, or "
-            "raise --max-contacts"
+            f"replications; limit {limit:.2g}); plan fewer days or less volume, {fewer}or raise --max-contacts"
         )
     rounds = 20 if scenario.scheduling is not None else 0  # the roster's repair rounds
     work, _ = expected_work(scenario, reps * (args.max_evaluations + 1 + rounds) + confirm)

@@ -72,6 +72,10 @@ __all__ = ["Miss", "Plan", "PlanInterrupted", "plan"]
 MIN_REPLICATIONS = 20
 #: Replications the found plan is confirmed (and corrected) on.
 CONFIRM_REPLICATIONS = 100
+#: A miss that this many agents added for it in a row did not move towards its target by
+#: STALL_GAIN (a share of the way to the target) is left: staffing cannot cure it.
+STALL = 4
+STALL_GAIN = 0.05
 #: Confirming, a round that adds agents adds them also where a target is met with confidence by
 #: less than this (a share: half a point of service level; for an ASA, this share of it).
 CONFIRM_GUARD = 0.005
@@ -225,7 +229,7 @@ def _limits(
     return limit, capped
 
 
-def _vendor_served(scenario: Scenario) -> dict[str, np.ndarray]:
+def vendor_served(scenario: Scenario) -> dict[str, np.ndarray]:
     """Per channel with a vendor, the intervals where every contact goes to the vendor first.
 
     The planner sizes the in-house desk: those intervals are the vendor's to serve (its SLA),
@@ -352,6 +356,17 @@ def _vendor_misses(
     return misses
 
 
+def _stall_key(m: Miss) -> tuple:
+    return (m.where, m.name, m.interval, m.target_name, m.channel)
+
+
+def _gain(before: float, after: float, upper: bool, target: float) -> float:
+    """The share of the way to the target that ``after`` covered from ``before`` (0: none, 1: all)."""
+    gap = (before - target) if upper else (target - before)
+    moved = (before - after) if upper else (after - before)
+    return moved / gap if gap > 1e-12 else 1.0
+
+
 def _guard(guard: float, target_name: str, target: float) -> float:
     """The guard band of a target: ``guard`` for a share, that share of the target for seconds."""
     return guard * target if target_name == "max_asa_s" else guard
@@ -371,7 +386,7 @@ def _check_targets(
     of the target (a share; for an ASA, that share of it): the near misses. Intervals where a
     vendor takes every contact of a channel first are the vendor's, not judged here.
     """
-    served = _vendor_served(scenario)
+    served = vendor_served(scenario)
     misses = [
         m
         for m in _backlog_misses(result, scenario, confident, guard)
@@ -396,10 +411,13 @@ def _check_targets(
             if (value + margin > target + slack) if upper else (value - margin < target - slack):
                 misses.append(Miss("channel", name, row["interval"], row["label"], target_name, target, value))
     misses.extend(_vendor_misses(result, scenario, groups, confident, guard))
+    can_answer = {g: answers(scenario, g) for g in groups}
     for row in result.group_intervals:
         name = row["group"]
         if name not in groups or not row["transfers_offered"]:
             continue
+        if not can_answer[name][row["interval"]]:
+            continue  # escalated while the group is off (closed, not its day): they wait for its opening
         target = _transfer_target(scenario, name)
         value = row["transfer_service_level"]
         margin = ((row["transfer_service_level_ci95"] or 0.0) if confident else 0.0) + guard
@@ -620,15 +638,35 @@ def _search(
             out = replace(out, roster=plan_roster(out, executor=executor, max_contacts=max_contacts))
         return out
 
+    seen: dict[tuple, list[float]] = {}  # per miss, its value each time agents were added for it
+    stalled: set[tuple] = set()
+
     def add(misses: list[Miss]) -> bool:
         """One more agent in every missed interval; False when none could be added.
 
         A miss where no group could take an agent (availability 0, or not working that day) is
-        noted once; when only such misses are left, the search stops.
+        noted once; when only such misses are left, the search stops. So is a miss that
+        :data:`STALL` agents added for it in a row did not move towards its target (escalations
+        raised after closing wait overnight whatever the staffing): no more are added for it.
         """
         nonlocal stopped
         grown = False
         curable = False
+        misses = [m for m in misses if _stall_key(m) not in stalled]
+        for m in misses:
+            values = seen.setdefault(_stall_key(m), [])
+            values.append(m.value)
+            upper = m.target_name in ("max_asa_s", "max_abandon_rate")
+            if len(values) > STALL and _gain(values[-STALL - 1], values[-1], upper, m.target) < STALL_GAIN:
+                stalled.add(_stall_key(m))
+                notes.append(
+                    f"{m}: {STALL} more agents did not move it towards the target (escalations raised after "
+                    "closing, say, wait for the opening whatever the staffing): no more are added for it"
+                )
+        misses = [m for m in misses if _stall_key(m) not in stalled]
+        if not misses:
+            stopped = "limit"
+            return False
         for m in misses:
             for g in groups_of(m):
                 if g in limit and on_duty[g][m.interval]:

@@ -78,7 +78,11 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         spec = plan.scenario.agent_groups[g]
         on_duty = float(plan.staffing[g].sum()) * interval_h
         paid = on_duty / (1.0 - spec.shrinkage)
-        wage = spec.cost_per_hour if spec.cost_per_hour is not None else costs.wage_per_hour
+        # a vendor's staff is priced by its contract (ccsim compare), not at the in-house wage
+        if spec.vendor is not None:
+            wage = None
+        else:
+            wage = spec.cost_per_hour if spec.cost_per_hour is not None else costs.wage_per_hour
         groups[g] = {
             "planned": [int(x) for x in plan.staffing[g]],
             "analytic": [int(x) for x in plan.analytic[g]],
@@ -172,7 +176,8 @@ def plan_variant_yaml(plan: Plan, name: str = "planned") -> str:
     overrides = {"agent_groups": {g: {"staffing": [int(x) for x in plan.staffing[g]]} for g in plan.planned_groups}}
     doc = {
         name: {
-            "description": f"staffing planned by ccsim plan (seed {plan.seed}, {plan.replications} replications)",
+            "description": f"staffing planned by ccsim plan for {plan.scenario.name} (seed {plan.seed}, "
+            f"{plan.replications} replications)",
             "overrides": overrides,
         }
     }
@@ -191,6 +196,28 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
+def _vendor_line(plan: Plan) -> list[str]:
+    """A line saying which intervals the planner left to a vendor, when it left some."""
+    from ccsim.planning.guess import vendor_planned_group, vendor_rule
+    from ccsim.planning.plan import vendor_served
+
+    left = {}
+    for channel, mask in vendor_served(plan.scenario).items():
+        rule = vendor_rule(plan.scenario, channel)
+        if rule is not None and vendor_planned_group(plan.scenario, rule[0], channel) in plan.planned_groups:
+            continue  # planned to the vendor's SLA: judged
+        offered = [r for r in plan.result.intervals if r["channel"] == channel and r["offered"] and mask[r["interval"]]]
+        if offered:
+            left[channel] = len(offered)
+    if not left:
+        return []
+    where = ", ".join(f"{c} in {n} interval{'s' if n != 1 else ''}" for c, n in left.items())
+    return [
+        f"  (not judged here: a vendor takes every contact of {where}, at the staffing the scenario gives it; "
+        "staffing: plan on its group plans it to its SLA, and ccsim compare judges the SLA)"
+    ]
+
+
 def plan_text(plan: Plan) -> str:
     """A readable plan: totals against the analytic guess and SIPP, then interval by interval."""
     d = plan_dict(plan)
@@ -199,6 +226,7 @@ def plan_text(plan: Plan) -> str:
         f"Staffing plan: {plan.scenario.name}{variant}",
         f"judged on {plan.replications} replications per staffing (seed {plan.seed}), {plan.evaluations} simulations",
         "every target met in every interval" if plan.met else f"{len(plan.misses)} target(s) NOT met, see below",
+        *_vendor_line(plan),
         "",
         f"  {'group':<16}{'planned h':>11}{'paid h':>10}{'FTE':>7}{'peak':>6}{'analytic h':>12}{'SIPP h':>9}"
         f"{'labour cost':>16}",

@@ -177,6 +177,12 @@ def plan_roster(
     notes: list[str] = []
     rostered = []
     for g in plan.planned_groups:
+        if sc.agent_groups[g].vendor is not None:
+            notes.append(
+                f"agent_groups.{g}: the vendor's staff, priced by its contract: keeps the per-interval plan (not "
+                "rostered, not hired)"
+            )
+            continue
         try:
             types = shifts.types_for(g)
         except CcsimError:

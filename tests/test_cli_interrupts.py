@@ -181,7 +181,7 @@ def test_plan_ctrl_c_during_the_search_on_a_terminal_exits_130(tmp_path, workers
     assert code == 130
     if "nothing to show" in err:  # no staffing had met every target yet: nothing finished, nothing written
         assert "ccsim: interrupted: the search had not finished a plan; nothing to show" in err
-        assert out == "" and not any(folder.iterdir())
+        assert out == "" and not folder.exists()  # the folder it made is taken back
     else:  # the planner hands back the last staffing that met every target: shown and written, partial
         assert "ccsim: interrupted: the plan shown is the best found so far (partial)" in err
         assert out.startswith("PARTIAL (interrupted): the best staffing meeting every target found so far")

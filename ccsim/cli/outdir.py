@@ -21,6 +21,7 @@ class OutDir:
     """
 
     def __init__(self, path: str, command: str) -> None:
+        self.made = False  # made here (new), so that a command with nothing to write can take it back
         self.command = command
         self.path = Path(path)
         self.manifest = self.path / MANIFEST
@@ -35,8 +36,14 @@ class OutDir:
             else:
                 self.path.mkdir(parents=True)
                 self.previous = []
+                self.made = True
         except OSError as exc:
             raise CcsimError(f"--out: cannot use {self.path}: {exc.strerror or exc}") from None
+
+    def discard(self) -> None:
+        """Remove the folder this command made, when nothing was written into it."""
+        if self.made and self.path.is_dir() and not any(self.path.iterdir()):
+            self.path.rmdir()
 
     def _refuse_if_not_empty(self) -> None:
         visible = sorted(p.name for p in self.path.iterdir() if not p.name.startswith("."))

@@ -82,6 +82,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             status.close()
             partial = getattr(exc, "plan", None)  # the best staffing met so far, when plan() hands it back
             if partial is None:
+                if out is not None:
+                    out.discard()  # no empty folder left behind
                 print("ccsim: interrupted: the search had not finished a plan; nothing to show", file=sys.stderr)
                 return EXIT_INTERRUPTED
             _show(args, partial, out, interrupted=True)

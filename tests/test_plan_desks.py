@@ -18,6 +18,14 @@ from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.planning import plan
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+CHAT = {
+    "kind": "chat",
+    "max_concurrent": 2,
+    "volume": {"per_day": 40.0},
+    "handle_time": {"dist": "exponential", "mean_s": 400.0},
+    "patience": {"dist": "exponential", "mean_s": 300.0},
+    "targets": {"min_service_level": 0.8, "answer_within_s": 60},
+}
 
 
 def random_desk(seed: int) -> dict:
@@ -58,14 +66,7 @@ def random_desk(seed: int) -> dict:
         channels["phone"]["volume"] = {"per_day": float(rng.choice([80, 160]))}
     kinds = rng.choice(["chat", "email", "none"])
     if kinds == "chat":
-        channels["chat"] = {
-            "kind": "chat",
-            "max_concurrent": 2,
-            "volume": {"per_day": 40.0},
-            "handle_time": {"dist": "exponential", "mean_s": 400.0},
-            "patience": {"dist": "exponential", "mean_s": 300.0},
-            "targets": {"min_service_level": 0.8, "answer_within_s": 60},
-        }
+        channels["chat"] = copy.deepcopy(CHAT)
     elif kinds == "email":
         channels["email"] = {
             "kind": "email",
@@ -144,14 +145,7 @@ def test_a_closed_sunday_gets_nobody_and_the_roster_needs_no_shift_there():
 
 def test_a_channel_a_vendor_takes_whole_leaves_the_in_house_team_the_rest():
     data = random_desk(3)
-    data["channels"]["chat"] = copy.deepcopy(random_desk(1)["channels"].get("chat")) or {
-        "kind": "chat",
-        "max_concurrent": 2,
-        "volume": {"per_day": 40.0},
-        "handle_time": {"dist": "exponential", "mean_s": 400.0},
-        "patience": {"dist": "exponential", "mean_s": 300.0},
-        "targets": {"min_service_level": 0.8, "answer_within_s": 60},
-    }
+    data["channels"]["chat"] = copy.deepcopy(CHAT)
     data["agent_groups"] = {
         "voice": {"skills": ["phone"], "staffing": "plan"},
         "digital": {"skills": ["chat"], "staffing": "plan"},

@@ -21,8 +21,8 @@ from ccsim.cli import main
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DESKS = 12
-#: the desks of the default run (about 35 s); the others run with the slow sweeps (-m slow)
-QUICK = 4
+#: the desks of the default run (about 18 s); the others run with the slow sweeps (-m slow)
+QUICK = 2
 SEEDS = [pytest.param(s, marks=[] if s < QUICK else [pytest.mark.slow]) for s in range(DESKS)]
 
 

@@ -632,30 +632,32 @@ def schedule(
         value = float(np.maximum(r - model.cover[slot_of, :] @ x.astype(float), 0.0).sum() * h)
     else:
         value = float(base @ x)
-    return _result(
-        model,
-        x,
-        res.status == 0 and proven,
-        float(getattr(res, "mip_gap", 0.0) or 0.0),
-        took,
-        fell_back,
-        "coverage" if fell_back else objective,
-        value,
-        req,
-        r,
-        slot_of,
-        owner,
-        labels,
-        day_labels,
-        shifts,
-        types,
-        interval_min,
-        days,
-        start_weekday,
-        tuple(int(i) for i in uncoverable),
-        bound,
-        shrinkage,
+    setup = _Setup(
+        required=req,
+        required_on_grid=r,
+        slot_of=slot_of,
+        owner=owner,
+        labels=labels,
+        day_labels=tuple(day_labels),
+        interval_min=interval_min,
+        days=days,
+        start_weekday=start_weekday,
+        shifts=shifts,
+        types=types,
+        max_on_duty=bound,
+        shrinkage=shrinkage,
     )
+    solved = _Solved(
+        x=x,
+        proven=res.status == 0 and proven,
+        gap=float(getattr(res, "mip_gap", 0.0) or 0.0),
+        solve_s=took,
+        fell_back=fell_back,
+        objective="coverage" if fell_back else objective,
+        value=value,
+        uncoverable=tuple(int(i) for i in uncoverable),
+    )
+    return _result(model, setup, solved)
 
 
 def _variables(types, days: int, first_weekday: int) -> int:
@@ -710,30 +712,43 @@ def _hiring(chosen, shifts: Scheduling, types, days: int, start_weekday: str, sh
     return tuple(out)
 
 
-def _result(
-    model,
-    x,
-    proven,
-    gap_found,
-    took,
-    fell_back,
-    objective,
-    value,
-    req,
-    r,
-    slot_of,
-    owner,
-    labels,
-    day_labels,
-    shifts,
-    types,
-    interval_min,
-    days,
-    start_weekday,
-    uncoverable,
-    bound,
-    shrinkage,
-):
+@dataclass(frozen=True)
+class _Setup:
+    """A requirement as laid on the MILP's time grid, with what the schedule reports about it."""
+
+    required: np.ndarray  # per interval, as given
+    required_on_grid: np.ndarray  # per requirement slot
+    slot_of: np.ndarray  # the grid slot of each requirement slot
+    owner: np.ndarray  # the interval of each requirement slot
+    labels: tuple[str, ...]
+    day_labels: tuple[str, ...]
+    interval_min: int
+    days: int
+    start_weekday: str
+    shifts: Scheduling
+    types: dict
+    max_on_duty: np.ndarray | None
+    shrinkage: float
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """What the solver found: the shifts and break starts chosen, and how far it is proven."""
+
+    x: np.ndarray  # every variable, whole
+    proven: bool
+    gap: float
+    solve_s: float
+    fell_back: bool
+    objective: str
+    value: float
+    uncoverable: tuple[int, ...]
+
+
+def _result(model, setup: _Setup, solved: _Solved) -> Schedule:
+    """The :class:`Schedule` of a solved model: the shifts chosen, their cover, cost and hiring."""
+    x, req, r, slot_of, owner = solved.x, setup.required, setup.required_on_grid, setup.slot_of, setup.owner
+    shifts, days, start_weekday = setup.shifts, setup.days, setup.start_weekday
     cov = model.cover @ x.astype(float)
     on_slot = cov[slot_of]
     on_duty = np.full(req.size, np.iinfo(np.int64).max)
@@ -757,7 +772,7 @@ def _result(
         chosen.append(
             ShiftChoice(
                 day=c.day,
-                day_label=day_labels[c.day],
+                day_label=setup.day_labels[c.day],
                 start=clock(c.start),
                 end=clock(c.start + c.spec.length_min),
                 start_min=c.start,
@@ -769,18 +784,18 @@ def _result(
             )
         )
     chosen.sort(key=lambda s: (s.start_min, s.shift_type))
-    hiring = _hiring(chosen, shifts, types, days, start_weekday, shrinkage)
+    hiring = _hiring(chosen, shifts, setup.types, days, start_weekday, setup.shrinkage)
     weeks, week_text = week_basis(days, start_weekday)
     return Schedule(
-        status="optimal" if proven else "time_limit",
-        proven_optimal=proven,
-        gap=max(gap_found, 0.0),
-        objective=objective,
-        fell_back=fell_back,
-        objective_value=value,
+        status="optimal" if solved.proven else "time_limit",
+        proven_optimal=solved.proven,
+        gap=max(solved.gap, 0.0),
+        objective=solved.objective,
+        fell_back=solved.fell_back,
+        objective_value=solved.value,
         shifts=tuple(chosen),
-        labels=labels,
-        interval_min=interval_min,
+        labels=setup.labels,
+        interval_min=setup.interval_min,
         required=req,
         on_duty=on_duty,
         under=under,
@@ -791,10 +806,10 @@ def _result(
         shift_count=int(sum(s.count for s in chosen)),
         headcount=int(sum(hh.people for hh in hiring)),
         fte=float(sum(hh.fte for hh in hiring)),
-        solve_s=took,
-        uncoverable=uncoverable,
-        max_on_duty=None if bound is None else bound.copy(),
-        shrinkage=float(shrinkage),
+        solve_s=solved.solve_s,
+        uncoverable=solved.uncoverable,
+        max_on_duty=None if setup.max_on_duty is None else setup.max_on_duty.copy(),
+        shrinkage=float(setup.shrinkage),
         weeks=weeks,
         week_text=week_text,
         hiring=hiring,

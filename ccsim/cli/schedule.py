@@ -51,6 +51,12 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
         "(default 0: the requirement's own; 30%% or 0.3)",
     )
     p.add_argument(
+        "--wage",
+        type=positive,
+        help="cost per paid hour of the shift types without their own cost_per_hour, as a scenario's "
+        "costs.wage_per_hour (default: none, and their hours cost 0, as the output says)",
+    )
+    p.add_argument(
         "--objective",
         choices=("cost", "coverage"),
         help="cost: cheapest full cover (default, or the file's objective); coverage: least weighted under- and "
@@ -94,6 +100,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         shifts=shifts,
         group=group,
         shrinkage=args.shrinkage,
+        wage=args.wage,
         objective=args.objective,
         time_limit_s=args.time_limit_s,
         gap=args.gap,

@@ -110,6 +110,9 @@ def _totals(schedule: Schedule) -> dict[str, Any]:
         "paid_hours": schedule.paid_hours,
         "cost": schedule.cost,
         "currency": schedule.currency,
+        "wage": schedule.wage,
+        "paid_wage": list(schedule.paid_wage),
+        "unpriced": list(schedule.unpriced),
         "shift_count": schedule.shift_count,
         "headcount": schedule.headcount,
         "fte": schedule.fte,
@@ -233,6 +236,22 @@ def hiring_text(schedules: dict[str, Schedule], *, title: str = "Hiring") -> lis
     return lines
 
 
+def _wage_lines(schedule: Schedule) -> list[str]:
+    """What the shift types without ``cost_per_hour`` cost: the wage given, or 0 because none was."""
+    if schedule.paid_wage:
+        currency = f" {schedule.currency}" if schedule.currency else ""
+        return [
+            f"shift types without cost_per_hour ({', '.join(schedule.paid_wage)}) are paid the wage, "
+            f"{schedule.wage:g}{currency} a paid hour"
+        ]
+    if schedule.unpriced:
+        return [
+            f"NOTE: shift types without cost_per_hour ({', '.join(schedule.unpriced)}) cost 0 an hour in these "
+            "figures: no wage was given (--wage: cost per paid hour, as a scenario's costs.wage_per_hour)"
+        ]
+    return []
+
+
 def schedule_text(schedule: Schedule, *, max_unmet: int = 20, hiring: bool = True) -> str:
     """A readable summary: the status, totals, the shifts chosen, the intervals left short, hiring."""
     t = _totals(schedule)
@@ -278,6 +297,7 @@ def schedule_text(schedule: Schedule, *, max_unmet: int = 20, hiring: bool = Tru
         f"{t['paid_hours']:,.2f}, cost {t['cost']:,.2f}{_money(schedule.currency)}",
         f"required {t['required_hours']:,.2f} agent-hours; over {t['over_hours']:,.2f}, "
         f"under {t['under_hours']:,.2f} agent-hours",
+        *_wage_lines(schedule),
     ]
     unmet = schedule.unmet
     if unmet:

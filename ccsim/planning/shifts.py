@@ -33,7 +33,7 @@ from ccsim.planning.shift_milp import build, coverable, grid_min
 from ccsim.scenario import MAX_AGENTS, WEEKDAYS
 from ccsim.shift_types import Scheduling, clock, minutes
 
-__all__ = ["DAYS_PER_MONTH", "Hire", "Schedule", "ShiftChoice", "schedule", "week_basis"]
+__all__ = ["DAYS_PER_MONTH", "Hire", "Schedule", "ShiftChoice", "paid_the_wage", "schedule", "week_basis"]
 
 #: Largest time grid (slots) a schedule may have: a year of 5-minute slots.
 MAX_SLOTS = 366 * 288
@@ -232,6 +232,14 @@ class Schedule:
         Weekday of the first day.
     fte_hours_per_week : float
         Paid hours of one FTE a week.
+    wage : float or None
+        The cost per paid hour given for shift types without their own ``cost_per_hour``
+        (``schedule(..., wage=)``), or None.
+    paid_wage : tuple of str
+        The shift types paid :attr:`wage` (they have no ``cost_per_hour``).
+    unpriced : tuple of str
+        The shift types without ``cost_per_hour`` when no wage was given: their hours cost 0 in
+        :attr:`cost` and the hiring figures.
     """
 
     status: str
@@ -264,6 +272,9 @@ class Schedule:
     days: int = 1
     start_weekday: str = "mon"
     fte_hours_per_week: float = 40.0
+    wage: float | None = None
+    paid_wage: tuple[str, ...] = ()
+    unpriced: tuple[str, ...] = ()
 
     @property
     def cost_per_week(self) -> float:
@@ -284,6 +295,43 @@ class Schedule:
     def unmet(self) -> list[tuple[str, float]]:
         """``(interval label, agents short)`` of every interval below its requirement."""
         return [(self.labels[i], float(self.under[i])) for i in np.flatnonzero(self.under > 1e-9)]
+
+
+def paid_the_wage(
+    shifts: Scheduling, wage: float | None, group: str | None = None
+) -> tuple[Scheduling, tuple[str, ...]]:
+    """The shift types with those of ``group`` that have no ``cost_per_hour`` paid ``wage`` an hour.
+
+    A shift type without its own cost per paid hour is paid the agents' wage (a scenario's
+    group ``cost_per_hour``, else ``costs.wage_per_hour``; ``ccsim schedule --wage``), so that
+    the roster's cost and hiring figures are the labour cost the plan states.
+
+    Parameters
+    ----------
+    shifts : Scheduling
+        The shift types.
+    wage : float or None
+        Cost per paid hour; None or 0 leaves the shift types as they are.
+    group : str, optional
+        The agent group: only its shift types (``shifts.groups``) are priced.
+
+    Returns
+    -------
+    (Scheduling, tuple of str)
+        The shift types (``shifts`` itself when nothing changes) and the names of those now paid
+        the wage.
+    """
+    if wage is not None and not (math.isfinite(wage) and wage >= 0):
+        raise CcsimError(f"wage: must be a number >= 0 (cost per paid hour), got {wage!r}")
+    if not wage:
+        return shifts, ()
+    free = tuple(n for n in shifts.types_for(group) if not shifts.shift_types[n].cost_per_hour)
+    if not free:
+        return shifts, ()
+    types = dict(shifts.shift_types)
+    for n in free:
+        types[n] = types[n].model_copy(update={"cost_per_hour": wage})
+    return shifts.model_copy(update={"shift_types": types}), free
 
 
 # --------------------------------------------------------------------------- solving
@@ -338,6 +386,7 @@ def schedule(
     objective: Literal["cost", "coverage"] | None = None,
     max_on_duty=None,
     shrinkage: float = 0.0,
+    wage: float | None = None,
     time_limit_s: float = 60.0,
     gap: float = 0.0,
 ) -> Schedule:
@@ -383,6 +432,10 @@ def schedule(
     shrinkage : float, default 0
         Share of paid time not at work (absence, training), for the people to hire, FTE and
         cost per week (:attr:`Schedule.hiring`); the shifts themselves are the agents at work.
+    wage : float, optional
+        Cost per paid hour of the shift types without their own ``cost_per_hour``
+        (:func:`paid_the_wage`); without it their hours cost 0, and the schedule says so
+        (:attr:`Schedule.unpriced`).
     time_limit_s : float, default 60
         Seconds HiGHS may search; the best roster found is returned, not proven optimal.
     gap : float, default 0
@@ -418,6 +471,7 @@ def schedule(
         raise CcsimError(f"gap: must be in [0, 1), got {gap!r}")
     if not 0 <= shrinkage < 1:
         raise CcsimError(f"shrinkage: must be in [0, 1) (a share of paid time), got {shrinkage!r}")
+    shifts, paid_wage = paid_the_wage(shifts, wage, group)
     bound = None
     if max_on_duty is not None:
         bound = np.asarray(max_on_duty, dtype=float).ravel()
@@ -646,6 +700,8 @@ def schedule(
         types=types,
         max_on_duty=bound,
         shrinkage=shrinkage,
+        wage=wage,
+        paid_wage=paid_wage,
     )
     solved = _Solved(
         x=x,
@@ -729,6 +785,8 @@ class _Setup:
     types: dict
     max_on_duty: np.ndarray | None
     shrinkage: float
+    wage: float | None
+    paid_wage: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -817,4 +875,7 @@ def _result(model, setup: _Setup, solved: _Solved) -> Schedule:
         days=days,
         start_weekday=start_weekday,
         fte_hours_per_week=shifts.fte_hours_per_week,
+        wage=setup.wage,
+        paid_wage=setup.paid_wage,
+        unpriced=() if setup.wage is not None else tuple(n for n in setup.types if not setup.types[n].cost_per_hour),
     )

@@ -39,7 +39,8 @@ from ccsim.distributions import MAX_TIME_S, shown
 from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.files import read_csv_records
 from ccsim.problems import merge
-from ccsim.scenario import MAX_CONTACTS_PER_INTERVAL, REALTIME_KINDS, Calendar
+from ccsim.scenario import MAX_CONTACTS_PER_INTERVAL, REALTIME_KINDS, Calendar, minutes_of_day
+from ccsim.shift_types import clock
 
 __all__ = ["COLUMNS", "apply_forecasts", "read_forecast"]
 
@@ -102,10 +103,9 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
     col = {name: header.index(name) for name in COLUMNS if name in header}
     per_day = calendar.intervals_per_day_value
     days = calendar.days if "day" in col else 1
-    grid = {}
+    grid = {}  # minute of the day: interval of the day
     for i in range(per_day):
-        minute = int(calendar.day_start_s // 60) + i * calendar.interval_min
-        grid[f"{minute // 60:02d}:{minute % 60:02d}"] = i
+        grid[int(calendar.day_start_s // 60) + i * calendar.interval_min] = i
     only = next(iter(channels)) if len(channels) == 1 else None
     seen: dict[tuple[str, int], int] = {}
     out: dict[str, dict[str, list[float | None]]] = {}
@@ -137,11 +137,12 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                 problem(line, col["day"], f"column day: must be a day of the run, 1 to {calendar.days}, got {text!r}")
                 continue
             day = int(text) - 1
-        start = cell("interval_start")
-        if len(start) == 4 and start[1] == ":":
-            start = "0" + start  # 8:00 as 08:00
+        try:
+            start = minutes_of_day(cell("interval_start"))  # 8:00 as 08:00
+        except ValueError:
+            start = -1
         if start not in grid:
-            first, last = next(iter(grid)), list(grid)[-1]
+            first, last = clock(next(iter(grid))), clock(list(grid)[-1])
             problem(
                 line,
                 col["interval_start"],
@@ -154,7 +155,7 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
             problem(
                 line,
                 col["interval_start"],
-                f"column interval_start: {_where(channel, day, start, 'day' in col)} is given twice "
+                f"column interval_start: {_where(channel, day, clock(start), 'day' in col)} is given twice "
                 f"(first on line {seen[channel, k]})",
             )
             continue
@@ -202,7 +203,7 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                 f"{channel} has no patience; leave its cells blank, got a value",
             )
     if not problems:
-        labels = list(grid)
+        labels = [clock(m) for m in grid]
         for channel in out:
             gaps = [k for k in range(days * per_day) if (channel, k) not in seen]
             if gaps:

@@ -110,14 +110,27 @@ DAYS_PER_MONTH = 30.4375
 # --------------------------------------------------------------------------- calendar
 
 
-_HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_HHMM = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
 
 
-def _minutes(text: str) -> int:
-    m = _HHMM.match(text)
-    if not m or (int(m.group(1)) == 24 and m.group(2) != "00"):
+def minutes_of_day(text: str) -> int:
+    """Minutes after midnight of a time of day, ``HH:MM`` or ``H:MM`` (``09:00``, ``9:00``; ``24:00`` is 1440).
+
+    ccsim's one reading of a time of day: the calendar's ``open``, ``close`` and ``hours``, the
+    costs' night hours, a forecast's ``interval_start``, a requirement's ``start``.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a time of day from 00:00 to 24:00.
+    """
+    m = _HHMM.fullmatch(text) if isinstance(text, str) else None
+    if not m or int(m.group(1)) > 24 or (int(m.group(1)) == 24 and m.group(2) != "00"):
         raise ValueError(f"must be a time of day as HH:MM (00:00 to 24:00), got {text!r}")
     return int(m.group(1)) * 60 + int(m.group(2))
+
+
+_minutes = minutes_of_day
 
 
 _HOURS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
@@ -130,7 +143,7 @@ def _day_hours(text: str) -> tuple[int, int] | None:
     m = _HOURS.match(text)
     if not m:
         raise ValueError(f"must be opening hours as HH:MM-HH:MM (say 10:00-15:00) or closed, got {text!r}")
-    start, end = (_minutes(part if len(part) == 5 else "0" + part) for part in m.groups())
+    start, end = (minutes_of_day(part) for part in m.groups())
     if end <= start:
         raise ValueError(f"the closing time must be after the opening time, got {text!r}")
     return start, end

@@ -33,7 +33,7 @@ import numpy as np
 from ccsim.errors import CcsimError
 from ccsim.files import read_csv_records
 from ccsim.planning.shifts import MAX_REQUIRED
-from ccsim.scenario import WEEKDAYS
+from ccsim.scenario import WEEKDAYS, minutes_of_day
 from ccsim.shift_types import clock
 
 __all__ = ["Requirement", "read_requirements_csv"]
@@ -94,11 +94,12 @@ class Requirement:
 
 
 def _time(text: str) -> int | None:
-    parts = text.strip().split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2 or len(parts[0]) > 2:
+    """Minutes after midnight of an interval's start, ``HH:MM`` or ``H:MM`` (None if it is none)."""
+    try:
+        minute = minutes_of_day(text.strip())
+    except ValueError:
         return None
-    h, m = int(parts[0]), int(parts[1])
-    return h * 60 + m if h < 24 and m < 60 else None
+    return minute if minute < 1440 else None
 
 
 def _day(text: str) -> tuple[str, object] | None:

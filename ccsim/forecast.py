@@ -25,7 +25,9 @@ The file has a header and one row per channel and interval:
     channel), but then for all of that channel's rows.
 
 Every problem of the file is reported, one line each, as ``FILE, line N, column C: rule, got
-value``; a channel's missing intervals are named.
+value`` (the first :data:`MAX_PROBLEMS`, then how many more); a channel's missing intervals are
+named. With a ``day`` column, volume in an interval the calendar closes (its weekday's
+``hours``) is a problem of its line.
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ from ccsim.problems import merge
 from ccsim.scenario import MAX_CONTACTS_PER_INTERVAL, REALTIME_KINDS, Calendar, minutes_of_day
 from ccsim.shift_types import clock
 
-__all__ = ["COLUMNS", "apply_forecasts", "read_forecast"]
+__all__ = ["COLUMNS", "MAX_PROBLEMS", "apply_forecasts", "read_forecast"]
+
+#: Most problems of a forecast file listed one by one; the rest are counted ("and N more").
+MAX_PROBLEMS = 20
 
 #: The columns a forecast file may have.
 COLUMNS = ("channel", "day", "interval_start", "volume", "aht_s", "patience_s")
@@ -107,6 +112,8 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
     for i in range(per_day):
         grid[int(calendar.day_start_s // 60) + i * calendar.interval_min] = i
     only = next(iter(channels)) if len(channels) == 1 else None
+    # a run's own values (a day column) may not put volume where the calendar closes the desk
+    is_open = calendar.open_intervals() if "day" in col else None
     seen: dict[tuple[str, int], int] = {}
     out: dict[str, dict[str, list[float | None]]] = {}
     first_line: dict[tuple[str, str], tuple[int, bool]] = {}  # (channel, column): (line, blank)
@@ -190,6 +197,14 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                 problem(line, col[name], f"column {name}: {rule}, got {text}")
             elif value > upper:
                 problem(line, col[name], f"column {name}: must be <= {upper:,}, got {shown(value)}")
+            elif name == "volume" and value > 0 and is_open is not None and not is_open[k]:
+                weekday = calendar.weekday_of_day(day)
+                problem(
+                    line,
+                    col[name],
+                    f"column volume: {text} contacts in {_where(channel, day, clock(start), True)} ({weekday}), when "
+                    f"the calendar closes the desk ({_hours(calendar, weekday)}); give 0 there",
+                )
             else:
                 values.setdefault(name, [None] * (days * per_day))[k] = value
     for (channel, name), (line, blank) in first_line.items():
@@ -213,8 +228,17 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                 more = f" and {len(gaps) - 5} more" if len(gaps) > 5 else ""
                 problems.append((0, 0, f"channel {channel}: every interval needs a row; missing {shown_gaps}{more}"))
     if problems:
-        raise ScenarioError(source, [Problem("", m) for _, _, m in sorted(problems, key=lambda p: p[:2])])
+        listed = [Problem("", m) for _, _, m in sorted(problems, key=lambda p: p[:2])]
+        if len(listed) > MAX_PROBLEMS:
+            more = len(listed) - MAX_PROBLEMS
+            listed = [*listed[:MAX_PROBLEMS], Problem("", f"and {more} more problem{'s' if more > 1 else ''}")]
+        raise ScenarioError(source, listed)
     return {ch: {name: [float(v) for v in vals] for name, vals in values.items()} for ch, values in out.items()}
+
+
+def _hours(calendar: Calendar, weekday: str) -> str:
+    span = calendar.weekday_hours(weekday)
+    return "closed all day" if span is None else f"open {clock(span[0])}-{clock(span[1])}"
 
 
 def _where(channel: str, day: int, start: str, with_day: bool) -> str:

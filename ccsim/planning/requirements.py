@@ -14,8 +14,9 @@ column (agents on duty); with several groups, ``group`` chooses one. Its days ar
 
 Each day's intervals must follow each other without a gap, and the days must follow each
 other (consecutive weekdays or dates); every problem of the file is reported together, one
-per line, as ``FILE, line N, column C: rule, got value``. A requirement above
-:data:`ccsim.planning.shifts.MAX_REQUIRED` agents in an interval is refused the same way.
+per line, as ``FILE, line N, column C: rule, got value`` (the first :data:`MAX_PROBLEMS`, then
+how many more). A requirement above :data:`ccsim.planning.shifts.MAX_REQUIRED` agents in an
+interval is refused the same way.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ from ccsim.planning.shifts import MAX_REQUIRED
 from ccsim.scenario import WEEKDAYS, minutes_of_day
 from ccsim.shift_types import clock
 
-__all__ = ["Requirement", "read_requirements_csv"]
+__all__ = ["MAX_PROBLEMS", "Requirement", "read_requirements_csv"]
+
+#: Most problems of a file listed one by one; the rest are counted ("and N more").
+MAX_PROBLEMS = 20
 
 _PLAIN = ("day", "start", "required")
 _TIME_COLUMNS = ("start", "interval_start", "time")
@@ -193,7 +197,7 @@ def read_requirements_csv(
             )
         need, tcol, dcol = "required", "start", "day" if "day" in header else None
     if problems:
-        raise CcsimError("\n".join(m for _, m in problems))
+        raise _problems(path, problems)
     if not records:
         raise CcsimError(f"{path}: has a header but no intervals")
     col = {name: header.index(name) for name in {need, tcol, dcol, bound_col} if name}
@@ -269,7 +273,7 @@ def read_requirements_csv(
         if first != line:
             problem(line, f"interval {_where(day, start)} appears twice (first on line {first})")
     if problems:
-        raise CcsimError("\n".join(m for _, m in sorted(problems)))
+        raise _problems(path, sorted(problems))
 
     # the days, in order, without a missing one
     if kinds == {"date"}:
@@ -333,7 +337,7 @@ def read_requirements_csv(
             )
     starts = np.array([order[d] * 1440 + s for _, d, s, _ in rows], dtype=np.int64)
     if problems:
-        raise CcsimError("\n".join(m for _, m in sorted(problems)))
+        raise _problems(path, sorted(problems))
     return Requirement(
         required=np.array([v for _, _, _, v in rows]),
         starts_min=starts,
@@ -345,6 +349,15 @@ def read_requirements_csv(
         group=group if split_label else None,
         max_on_duty=None if bound_col is None else np.array([bounds[(d, s)] for _, d, s, _ in rows]),
     )
+
+
+def _problems(path: Path, problems: list[tuple[int, str]]) -> CcsimError:
+    """One error listing the file's problems, one a line, the first :data:`MAX_PROBLEMS` of them."""
+    lines = [m for _, m in problems[:MAX_PROBLEMS]]
+    more = len(problems) - MAX_PROBLEMS
+    if more > 0:
+        lines.append(f"{path}: and {more} more problem{'s' if more > 1 else ''}")
+    return CcsimError("\n".join(lines))
 
 
 def _where(day: object, start: int) -> str:

@@ -14,11 +14,13 @@ left out of the average day.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 
 from ccsim.results import SimulationResult
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LONG_RUN_DAYS",
     "figure_png",
+    "money_axis",
     "plot_occupancy",
     "plot_plan",
     "plot_queue_length",
@@ -49,6 +52,35 @@ def _axes(ax: Axes | None) -> Axes:
         return ax
     fig = Figure(figsize=(10, 4.5), layout="constrained")
     return fig.add_subplot()
+
+
+class _Money(Formatter):
+    """Tick labels of a cost axis: ``25,000,000 JPY`` (decimals only where the ticks need them)."""
+
+    def __init__(self, currency: str) -> None:
+        self.unit = f" {currency}" if currency else ""
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:
+        self._ticks = sorted(float(v) for v in locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        locs = self._ticks if len(self._ticks) > 1 else [0.0, 1.0]
+        step = min((b - a for a, b in itertools.pairwise(locs) if b > a), default=1.0)
+        decimals = 0 if step >= 1 else min(4, math.ceil(-math.log10(step) - 1e-9))
+        text = f"{x:,.{decimals}f}"
+        if text.lstrip("-").strip("0.,") == "":  # no "-0"
+            text = text.lstrip("-")
+        return text + self.unit
+
+
+def money_axis(axis, currency: str | None) -> None:
+    """Make ``axis`` (``ax.yaxis`` or ``ax.xaxis``) a cost axis: ``1,250,000 JPY``, never ``1e6``.
+
+    Every plot of money in ccsim labels its ticks this way, with the scenario's
+    ``costs.currency`` (none when the scenario gives none).
+    """
+    axis.set_major_formatter(_Money(currency or ""))
 
 
 def _days(result: SimulationResult) -> int:
@@ -260,42 +292,97 @@ def _lines(
 def plot_plan(plan: Plan, group: str | None = None, ax: Axes | None = None) -> Axes:
     """A staffing plan: planned, analytic and SIPP agents per interval, and the service level.
 
+    Every planned group is drawn: one panel per group, stacked over the same intervals, each
+    with the service level (planned) of the channels the group serves on a second axis. On a
+    given ``ax`` several groups share it instead: one colour per group (planned solid,
+    analytic guess dashed, SIPP dotted).
+
     Parameters
     ----------
     plan : ccsim.planning.Plan
         A plan from :func:`ccsim.plan`.
     group : str, optional
-        The agent group (default: the first planned group).
+        One agent group only (default: every planned group).
     ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new figure).
+        Where to draw (default: a new figure, one panel per group).
 
     Returns
     -------
     matplotlib.axes.Axes
-        The agents' axes; the service level of each channel (planned) is on a second axis.
+        The agents' axes, the service level on a second axis. With several groups and no
+        ``ax``: the first group's panel; the other groups' panels are below it in the same
+        figure (``ax.figure``), in the order of ``plan.planned_groups``.
     """
-    ax = _axes(ax)
-    group = plan.planned_groups[0] if group is None else group
-    if group not in plan.staffing:
-        raise KeyError(f"no agent group {group!r} in the plan (groups: {', '.join(plan.planned_groups)})")
+    groups = list(plan.planned_groups) if group is None else [group]
+    for g in groups:
+        if g not in plan.staffing:
+            raise KeyError(f"no agent group {g!r} in the plan (groups: {', '.join(plan.planned_groups)})")
+    if not groups:
+        raise KeyError("the plan has no planned agent group to draw")
+    if len(groups) == 1 or ax is not None:
+        ax = _axes(ax)
+        _plan_panel(ax, plan, groups)
+        _time_axis(ax, plan.result, None)
+        return ax
+    fig = Figure(figsize=(10, 1.2 + 2.6 * len(groups)), layout="constrained")
+    panels = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
+    for panel, g in zip(panels, groups, strict=True):
+        _plan_panel(panel, plan, [g])
+        panel.set_title(g, fontsize=10, loc="left")
+    _time_axis(panels[-1], plan.result, None)
+    for panel in panels[:-1]:
+        panel.grid(alpha=0.3)
+        panel.tick_params(labelbottom=False)
+    fig.suptitle(f"staffing plan of {len(groups)} agent groups, and the service level it achieves", fontsize=11)
+    return panels[0]
+
+
+def _group_channels(plan: Plan, group: str) -> list[str]:
+    """The channels a group serves, in the result's order (all of them if the scenario does not say)."""
+    names = plan.result.channel_names
+    try:
+        skills = plan.scenario.agent_groups[group].skills
+    except (AttributeError, KeyError, TypeError):
+        return list(names)
+    served = {str(k).split("/", 1)[0] for k in skills}
+    return [n for n in names if n in served] or list(names)
+
+
+def _plan_panel(ax: Axes, plan: Plan, groups: list[str]) -> None:
+    """One panel: the groups' planned, analytic and SIPP agents, the service level of their channels."""
     x = list(range(len(plan.result.interval_labels)))
-    ax.step(x, plan.staffing[group], where="mid", label=f"{group}: planned", linewidth=2)
-    ax.step(x, plan.analytic[group], where="mid", label="analytic guess", linestyle="--")
-    ax.step(x, plan.sipp[group], where="mid", label="SIPP", linestyle=":")
+    if len(groups) == 1:
+        (g,) = groups
+        ax.step(x, plan.staffing[g], where="mid", label=f"{g}: planned", linewidth=2)
+        ax.step(x, plan.analytic[g], where="mid", label="analytic guess", linestyle="--")
+        ax.step(x, plan.sipp[g], where="mid", label="SIPP", linestyle=":")
+        ax.set_title(f"staffing plan of {g}, and the service level it achieves", fontsize=10)
+    else:
+        for i, g in enumerate(groups):
+            color = f"C{i}"
+            ax.step(x, plan.staffing[g], where="mid", label=f"{g}: planned", linewidth=2, color=color)
+            ax.step(x, plan.analytic[g], where="mid", label=f"{g}: analytic guess", linestyle="--", color=color)
+            ax.step(x, plan.sipp[g], where="mid", label=f"{g}: SIPP", linestyle=":", color=color, linewidth=1)
+        ax.set_title(f"staffing plan of {', '.join(groups)}, and the service level it achieves", fontsize=10)
     ax.set_ylabel("agents on duty")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"staffing plan of {group}, and the service level it achieves")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    channels = list(dict.fromkeys(ch for g in groups for ch in _group_channels(plan, g)))
     sl = ax.twinx()
-    for i, name in enumerate(plan.result.channel_names):
+    first = len(groups) if len(groups) > 1 else 3
+    for name in channels:
+        i = plan.result.channel_names.index(name)
         _, y, _ = _series(plan.result.intervals, "channel", name, "service_level")
-        sl.plot(x, y, marker=".", markersize=3, linewidth=0.8, alpha=0.7, color=f"C{3 + i}", label=f"{name} SL")
+        color = f"C{(first + i) % 10}"
+        sl.plot(x, y, marker=".", markersize=3, linewidth=0.8, alpha=0.7, color=color, label=f"{name} SL")
     sl.set_ylim(0, 1.05)
     sl.set_ylabel("service level (planned)")
     handles, labels = ax.get_legend_handles_labels()
     more, more_labels = sl.get_legend_handles_labels()
-    ax.legend(handles + more, labels + more_labels, fontsize=7, loc="lower center")
-    _time_axis(ax, plan.result, None)
-    return ax
+    ncols = 1 if len(handles) + len(more) <= 6 else 3
+    ax.legend(handles + more, labels + more_labels, fontsize=7, loc="lower center", ncols=ncols)
 
 
 def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
@@ -328,11 +415,13 @@ def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
                 down[j] += v
             else:
                 up[j] += v
-    for j, r in enumerate(runs):
-        ax.annotate(f"{r.monthly_cost:,.0f}", (j, up[j]), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, [r.name for r in runs])
     currency = runs[0].costs.currency if runs else ""
-    ax.set_ylabel(f"cost per month [{currency}]")
+    unit = f" {currency}" if currency else ""
+    for j, r in enumerate(runs):
+        ax.annotate(f"{r.monthly_cost:,.0f}{unit}", (j, up[j]), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, [r.name for r in runs])
+    ax.set_ylabel(f"cost per month [{currency}]" if currency else "cost per month")
+    money_axis(ax.yaxis, currency)
     ax.set_title("cost per month by item (mean over replications)")
     ax.axhline(0, color="black", linewidth=0.6)
     if items:
@@ -350,6 +439,9 @@ def _item_colour(i: int, n: int):
 def plot_variant_service(cmp: VariantComparison, channel: str = "all", ax: Axes | None = None) -> Axes:
     """Service level and answer rate of every variant, with 95 % confidence intervals.
 
+    A KPI no variant has (the answer rate of email, or of ``all`` where real-time channels
+    and email are mixed: docs/kpis.md) is neither drawn nor in the legend; the title says so.
+
     Parameters
     ----------
     cmp : ccsim.variants.VariantComparison
@@ -358,20 +450,43 @@ def plot_variant_service(cmp: VariantComparison, channel: str = "all", ax: Axes 
         The channel (``all``: every channel together).
     ax : matplotlib.axes.Axes, optional
         Where to draw (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar per variant and KPI drawn; the legend names exactly the KPIs drawn.
     """
     ax = _axes(ax)
-    width = 0.38
-    for k, (kpi, label) in enumerate((("service_level", "service level"), ("answer_rate", "answer rate"))):
-        rows = [r.result.channel(channel) for r in cmp.runs]
+    rows = [r.result.channel(channel) for r in cmp.runs]
+    kpis = [
+        (kpi, label)
+        for kpi, label in (("service_level", "service level"), ("answer_rate", "answer rate"))
+        if any(row[kpi] is not None and math.isfinite(row[kpi]) for row in rows)
+    ]
+    left_out = [
+        label
+        for kpi, label in (("service_level", "service level"), ("answer_rate", "answer rate"))
+        if (kpi, label) not in kpis
+    ]
+    width = 0.76 / max(1, len(kpis))
+    for k, (kpi, label) in enumerate(kpis):
         y = [_nan(row[kpi]) for row in rows]
         e = [row[f"{kpi}_ci95"] or 0.0 for row in rows]
-        x = [i + (k - 0.5) * width for i in range(len(rows))]
+        x = [i + (k - (len(kpis) - 1) / 2) * width for i in range(len(rows))]
         ax.bar(x, y, width=width, yerr=e, capsize=3, label=label, color=f"C{k}")
     ax.set_xticks(range(len(cmp.runs)), [r.name for r in cmp.runs])
+    ax.set_xlim(-0.5, len(cmp.runs) - 0.5)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share (mean, 95 % CI)")
-    ax.set_title(f"service level and answer rate, {'all channels' if channel == 'all' else channel}")
-    ax.legend(fontsize=8, loc="lower right")
+    where = "all channels" if channel == "all" else channel
+    title = " and ".join(label for _, label in kpis) or "service level"
+    note = ""
+    if left_out:
+        why = "real-time channels mixed with email or SNS" if channel == "all" else f"none for {channel}"
+        note = f" (no {' or '.join(left_out)}: {why})"
+    ax.set_title(f"{title}, {where}{note}")
+    if kpis:
+        ax.legend(fontsize=8, loc="lower right")
     return ax
 
 
@@ -396,9 +511,13 @@ def plot_variant_intervals(cmp: VariantComparison, channel: str | None = None, a
     for r in cmp.runs:
         lines = _draw(ax, r.result.intervals, "channel", channel, "service_level", r.result, r.name, weekly=False)
         times = lines or times
+    for t in first.targets:
+        if t.channel == channel and t.kpi == "service_level":
+            ax.axhline(t.target, color="red", linestyle="--", linewidth=1, label=f"target {t.target:.0%}")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("service level")
-    ax.set_title(f"{channel}: service level {'of an average day' if _long(first) else 'per interval'}, every variant")
+    which = "every variant" if len(cmp.runs) > 1 else cmp.runs[0].name
+    ax.set_title(f"{channel}: service level {'of an average day' if _long(first) else 'per interval'}, {which}")
     ax.legend(fontsize=8)
     _time_axis(ax, first, times, weekly=False)
     return ax

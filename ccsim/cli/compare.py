@@ -242,9 +242,11 @@ class Runs:
 
     def kept(self) -> str:
         """Which runs the comparison shown holds, and which it lacks (not finished, or of a scale not finished)."""
+        from ccsim.outputs.tables import plural
+
         done = {(r.name, r.scale) for r in self.shown}
         missing = [where(n, s, short=True) for n, s in self.order if (n, s) not in done]
-        text = f"the comparison covers {len(done)} of {len(self.order)} runs; left out: {', '.join(missing)}"
+        text = f"the comparison covers {len(done)} of {plural(len(self.order), 'run')}; left out: {', '.join(missing)}"
         if self.reference != 1.0:
             text += f"; shown at volume x{self.reference:g} (no variant finished at x1)"
         return text
@@ -272,6 +274,7 @@ class Runs:
 
     def check_size(self) -> None:
         """Refuse, before anything runs, a comparison beyond its limits: every error names its variant."""
+        from ccsim.outputs.tables import plural
         from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
         from ccsim.simulation import MAX_CONTACTS, MAX_RESULT_BYTES, expected_result_bytes
         from ccsim.variants import BASE
@@ -292,8 +295,8 @@ class Runs:
             if one > MAX_CONTACTS:  # compare simulates each run with the library's limit
                 raise CcsimError(
                     f"variant {where(name, scale)}: {field}: one run would simulate about {one:.2g} contacts "
-                    f"({reps} replications; limit {MAX_CONTACTS:.2g} per run); give fewer --replications or simulate "
-                    "fewer days"
+                    f"({plural(reps, 'replication')}; limit {MAX_CONTACTS:.2g} per run); give fewer --replications "
+                    "or simulate fewer days"
                 )
             work = one
             if any(spec.staffing == "plan" for spec in sc.agent_groups.values()):  # the planner's search first
@@ -305,14 +308,15 @@ class Runs:
             biggest = max(biggest, (work, name, field))
         if memory > MAX_RESULT_BYTES:
             raise CcsimError(
-                f"--replications: {len(self.order)} runs of {reps} replications would keep about "
+                f"--replications: {plural(len(self.order), 'run')} of {plural(reps, 'replication')} would keep about "
                 f"{memory / 2**30:.1f} GiB of results (limit {MAX_RESULT_BYTES / 2**30:.0f} GiB); compare fewer "
                 "--variants, --volume-scale factors or --replications, or simulate fewer days"
             )
         if total > limit:
             raise CcsimError(
                 f"variant {biggest[1]}: {biggest[2]}: the comparison may simulate about {total:.2g} contacts "
-                f"({len(self.names)} variants x {len(self.scales)} volume scales x {reps} replications, and the "
+                f"({plural(len(self.names), 'variant')} x {plural(len(self.scales), 'volume scale')} x "
+                f"{plural(reps, 'replication')}, and the "
                 f"planning of staffing: plan groups; limit {limit:.2g}); raise it with --max-contacts, or compare "
                 "fewer --variants, --volume-scale factors or --replications"
             )

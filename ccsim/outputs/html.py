@@ -11,7 +11,7 @@ import base64
 import html
 
 from ccsim import __version__
-from ccsim.outputs.tables import Table, cell_column, comparison_tables
+from ccsim.outputs.tables import Table, cell_column, comparison_heading, comparison_tables, plural
 from ccsim.outputs.text import format_value
 from ccsim.variants import VariantComparison
 
@@ -97,12 +97,19 @@ def comparison_html(cmp: VariantComparison) -> str:
         )
     else:
         verdict = "The scenario prices nothing: service only."
-    plots = []
+    axes = []
     if any(r.costs is not None for r in cmp.runs):
-        plots.append(_img(plotting.figure_png(plotting.plot_variant_costs(cmp)), "cost per month by item"))
-    plots.append(_img(plotting.figure_png(plotting.plot_variant_service(cmp)), "service level and answer rate"))
-    for ch in cmp.runs[0].result.channel_names:
-        plots.append(_img(plotting.figure_png(plotting.plot_variant_intervals(cmp, ch)), f"{ch} per interval"))
+        axes.append(plotting.plot_variant_costs(cmp))
+    axes.append(plotting.plot_variant_service(cmp))
+    axes += [plotting.plot_variant_intervals(cmp, ch) for ch in cmp.runs[0].result.channel_names]
+    plots = [_img(plotting.figure_png(ax), ax.get_title()) for ax in axes]  # each described by its title
+    reps = plural(cmp.replications, "replication")
+    meta = (
+        f"{reps} per variant, seed {cmp.seed}: every variant saw the same contacts (common random numbers). "
+        f"Baseline: {cmp.baseline}."
+        if len(cmp.runs) > 1
+        else f"{reps}, seed {cmp.seed}."
+    )
     shown = [name for name in HTML_TABLES if name in tables]
     nav = " ".join(f'<a href="#{n.lower().replace(" ", "-")}">{e(n)}</a>' for n in shown)
     parts = [
@@ -114,9 +121,8 @@ def comparison_html(cmp: VariantComparison) -> str:
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
-        f"<h1>{e(cmp.scenario)}: {len(cmp.runs)} variants compared</h1>",
-        f'<p class="meta">{cmp.replications} replications per variant, seed {cmp.seed}: every variant saw the '
-        f"same contacts (common random numbers). Baseline: {e(cmp.baseline)}. ccsim {e(__version__)}.</p>",
+        f"<h1>{e(cmp.scenario)}: {e(comparison_heading(cmp))}</h1>",
+        f'<p class="meta">{e(meta)} ccsim {e(__version__)}.</p>',
         f'<p class="verdict">{e(verdict)}</p>',
         f"<nav>{nav}</nav>",
         _table_html(tables["Summary"]),

@@ -16,7 +16,7 @@ import numpy as np
 from ccsim.results import mean_ci
 from ccsim.variants import VariantComparison, VariantRun
 
-__all__ = ["SERVICE_KPIS", "Column", "Table", "cell_column", "comparison_tables"]
+__all__ = ["SERVICE_KPIS", "Column", "Table", "cell_column", "comparison_heading", "comparison_tables", "plural"]
 
 #: The channel KPIs the comparison shows, with their column kinds.
 SERVICE_KPIS = (
@@ -72,6 +72,17 @@ def cell_column(column: Column, row: dict[str, Any]) -> Column:
     """The column as one row's cell is shown: its ``_kinds`` override applied."""
     kind = row.get("_kinds", {}).get(column.key)
     return column if kind is None else Column(column.key, column.header, kind, column.unit)
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """``1 variant``, ``3 variants`` (``nouns`` where the plural is not ``noun + s``)."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def comparison_heading(cmp: VariantComparison) -> str:
+    """``3 variants compared``, or ``1 variant`` when there is nothing to compare it with."""
+    n = len(cmp.runs)
+    return f"{plural(n, 'variant')} compared" if n > 1 else plural(n, "variant")
 
 
 def _num(x: Any) -> float | None:
@@ -154,7 +165,8 @@ def _summary(cmp: VariantComparison, currency: str) -> Table:
         if any(r.costs is not None for r in cmp.runs)
         else ""
     )
-    return Table("Summary", f"{cmp.scenario}: variants side by side", columns, rows, note)
+    side = "variants side by side" if len(cmp.runs) > 1 else f"one variant ({cmp.runs[0].name})"
+    return Table("Summary", f"{cmp.scenario}: {side}", columns, rows, note)
 
 
 def _service(cmp: VariantComparison) -> Table:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccsim.outputs.tables import Column, Table, cell_column, comparison_tables
+from ccsim.outputs.tables import Column, Table, cell_column, comparison_tables, plural
 from ccsim.variants import VariantComparison
 
 __all__ = ["comparison_text", "format_value", "table_text"]
@@ -95,9 +95,12 @@ def table_text(table: Table) -> str:
 
 def comparison_text(cmp: VariantComparison) -> str:
     """The comparison as text: summary, service, targets, costs, SLAs and paired differences."""
+    n = len(cmp.runs)
+    each = "each" if n > 1 else ""
     head = (
-        f"Comparison: {cmp.scenario}, {len(cmp.runs)} variants, {cmp.replications} replications each, "
-        f"seed {cmp.seed} (the same contacts in every variant)"
+        f"Comparison: {cmp.scenario}, {plural(n, 'variant')}, {plural(cmp.replications, 'replication')}"
+        f"{' ' + each if each else ''}, seed {cmp.seed}"
+        f"{' (the same contacts in every variant)' if n > 1 else ''}"
     )
     tables = {t.name: t for t in comparison_tables(cmp)}
     parts = [head] + [table_text(tables[name]) for name in TEXT_TABLES if name in tables]

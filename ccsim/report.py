@@ -60,7 +60,14 @@ _LABELS = {
 }
 
 
-def _fmt(kpi: str, value: float | None, half: float | None) -> str:
+#: Waits: shown in hours for a channel whose answer target is in hours (email's 8 h).
+_WAITS = {"asa_s", "mean_wait_all_s", "wait_p90_s", "transfer_asa_s"}
+
+
+def _fmt(kpi: str, value: float | None, half: float | None, unit: str | None = None) -> str:
+    """A KPI's value (± its CI half-width); a time in ``unit`` (default: ``s``, or ``min`` from 10 minutes)."""
+    from ccsim.outputs.text import time_number
+
     if value is None:
         return "-"
     if kpi in _PERCENT:
@@ -69,9 +76,10 @@ def _fmt(kpi: str, value: float | None, half: float | None) -> str:
             text += f" ±{100 * half:.1f}"
         return text
     if kpi.endswith("_s"):
-        text = f"{value:.1f} s" if value < 600 else f"{value / 60:.1f} min"
+        unit = unit or ("s" if abs(value) < 600 else "min")
+        text = f"{time_number(value, unit)} {unit}"
         if half is not None and half > 0:
-            text += f" ±{half:.1f}" if value < 600 else f" ±{half / 60:.1f}"
+            text += f" ±{time_number(half, unit)}"
         return text
     text = f"{value:,.1f}" if abs(value) < 1e6 else f"{value:,.0f}"
     if half is not None and half > 0:
@@ -99,10 +107,32 @@ def _labels(rows: list[dict]) -> dict[str, str]:
     return labels
 
 
-def _table(rows: list[dict], key: str, kpis: tuple[str, ...]) -> list[str]:
+def _units(rows: list[dict], key: str, kpi: str, answer_within_s: dict | None) -> list[str | None]:
+    """The unit of each cell of one KPI's row: one unit per KPI in a table.
+
+    Hours for the waits of a channel answered in hours; for the other cells one unit for the
+    whole row (``s``, or ``min`` when a value reaches 10 minutes).
+    """
+    from ccsim.outputs.tables import hours_channel, time_unit
+
+    if not kpi.endswith("_s"):
+        return [None] * len(rows)
+    aw = answer_within_s or {}
+    hours = [kpi in _WAITS and key == "channel" and hours_channel(aw, str(r[key])) for r in rows]
+    unit = time_unit(r.get(kpi) for r, h in zip(rows, hours, strict=True) if not h)
+    return ["h" if h else unit for h in hours]
+
+
+def _table(rows: list[dict], key: str, kpis: tuple[str, ...], answer_within_s: dict | None = None) -> list[str]:
     names = [str(r[key]) for r in rows]
     shown = [k for k in kpis if any(r.get(k) not in (None, 0, 0.0) for r in rows)]
-    cells = [[_fmt(k, r.get(k), r.get(f"{k}_ci95")) for r in rows] for k in shown]
+    cells = [
+        [
+            _fmt(k, r.get(k), r.get(f"{k}_ci95"), u)
+            for r, u in zip(rows, _units(rows, key, k, answer_within_s), strict=True)
+        ]
+        for k in shown
+    ]
     labels = _labels(rows)
     thresholds = [r.get("answer_within_s") for r in rows]
     if "service_level" in shown and len({t for t in thresholds if t is not None}) > 1:
@@ -133,17 +163,23 @@ def summary_text(result: SimulationResult) -> str:
         "Channels (mean ±95 % CI half-width)",
     ]
     rows = result.channels if len(result.channels) > 2 else result.channels[:1]
-    lines += ["  " + line for line in _table(rows, "channel", CHANNEL_KPIS)]
+    lines += ["  " + line for line in _table(rows, "channel", CHANNEL_KPIS, result.answer_within_s)]
     lines += ["", "Agent groups"]
     grows = result.groups if len(result.groups) > 2 else result.groups[:1]
     lines += ["  " + line for line in _table(grows, "group", GROUP_KPIS)]
     if result.targets:
+        from ccsim.outputs.tables import hours_channel, time_unit
+
         lines += ["", "Targets (uncertain: the 95 % CI of the mean contains the target)"]
         labels = _labels(result.channels)
         for t in result.targets:
             op = ">=" if t.kpi == "service_level" else "<="
-            value = _fmt(t.kpi, t.value, t.ci95)
-            target = _fmt(t.kpi, t.target, None)
+            unit = None
+            if t.kpi.endswith("_s"):  # the value and its target in one unit
+                hours = t.kpi in _WAITS and hours_channel(result.answer_within_s, t.channel)
+                unit = "h" if hours else time_unit([t.value, t.target])
+            value = _fmt(t.kpi, t.value, t.ci95, unit)
+            target = _fmt(t.kpi, t.target, None, unit)
             label = labels[t.kpi]
             if t.kpi == "service_level":
                 label = f"service level ({duration(result.answer_within_s[t.channel])})"

@@ -8,6 +8,7 @@ values out of the :class:`~ccsim.variants.VariantComparison`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,18 @@ import numpy as np
 from ccsim.results import mean_ci
 from ccsim.variants import VariantComparison, VariantRun
 
-__all__ = ["SERVICE_KPIS", "Column", "Table", "cell_column", "comparison_heading", "comparison_tables", "plural"]
+__all__ = [
+    "SERVICE_KPIS",
+    "TIME_UNITS",
+    "Column",
+    "Table",
+    "cell_column",
+    "comparison_heading",
+    "comparison_tables",
+    "hours_channel",
+    "plural",
+    "time_unit",
+]
 
 #: The channel KPIs the comparison shows, with their column kinds.
 SERVICE_KPIS = (
@@ -33,7 +45,10 @@ class Column:
     """A column: its key in the rows, its header, its unit and how its values are shown.
 
     ``kind`` is ``text``, ``count`` (whole or fractional counts), ``share`` (0..1, shown as a
-    percent), ``money`` (in the currency), ``seconds``, ``number`` or ``scale``.
+    percent), ``money`` (in the currency), ``seconds`` (a measured time, held in seconds and
+    shown in ``unit``: ``s``, ``min`` or ``h``), ``duration`` (a threshold such as an answer
+    target, the same but shown as ``30 s``, ``8 h``), ``number``, ``scale``, ``time`` (a time of
+    day, in seconds from midnight) or ``date`` (a :class:`datetime.date`).
     """
 
     key: str
@@ -44,13 +59,13 @@ class Column:
     @property
     def title(self) -> str:
         """The header with its unit, e.g. ``cost per month [JPY]`` (a workbook's numbers need it)."""
-        unit = self.unit or {"share": "%", "seconds": "s"}.get(self.kind, "")
+        unit = self.unit or {"share": "%", "seconds": "s", "duration": "s"}.get(self.kind, "")
         return f"{self.header} [{unit}]" if unit else self.header
 
     @property
     def label(self) -> str:
         """The header as text and HTML show it: the unit only where the cells do not show one."""
-        return self.header if self.kind in ("share", "seconds") else self.title
+        return self.header if self.kind in ("share", "seconds", "duration") else self.title
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,9 @@ class Table:
     """A titled table: a sheet of the workbook, a section of the HTML report.
 
     A row may carry ``_kinds``, ``{column key: kind}``, for values whose unit differs from row
-    to row (a target's value is a share or seconds): :func:`cell_column` applies it.
+    to row (a target's value is a share or seconds), and ``_units``, ``{column key: unit}``
+    (a wait in hours on the rows of a channel whose answer target is in hours):
+    :func:`cell_column` applies them.
     """
 
     name: str
@@ -69,9 +86,53 @@ class Table:
 
 
 def cell_column(column: Column, row: dict[str, Any]) -> Column:
-    """The column as one row's cell is shown: its ``_kinds`` override applied."""
+    """The column as one row's cell is shown: its ``_kinds`` and ``_units`` overrides applied."""
     kind = row.get("_kinds", {}).get(column.key)
-    return column if kind is None else Column(column.key, column.header, kind, column.unit)
+    unit = row.get("_units", {}).get(column.key)
+    if kind is None and unit is None:
+        return column
+    return Column(column.key, column.header, kind or column.kind, column.unit if unit is None else unit)
+
+
+#: Seconds in each unit a time is shown in.
+TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+
+#: A channel whose answer target is at least this long (email's 8 h, 24 h) has its waits in hours.
+HOURS_TARGET_S = 3600.0
+
+
+def hours_channel(answer_within_s: dict[str, float | None], channel: str) -> bool:
+    """Whether a channel's waits are shown in hours: its answer target is an hour or more.
+
+    ``all`` is, when every channel's is.
+    """
+    if channel == "all":
+        return bool(answer_within_s) and all(hours_channel(answer_within_s, ch) for ch in answer_within_s)
+    target = answer_within_s.get(channel)
+    return target is not None and target >= HOURS_TARGET_S
+
+
+def time_unit(values_s: Any) -> str:
+    """One unit for a set of times: ``min`` when one reaches 10 minutes, else ``s``."""
+    big = max((abs(v) for v in values_s if v is not None and np.isfinite(v)), default=0.0)
+    return "min" if big >= 600 else "s"
+
+
+def _time_units(rows: list[dict[str, Any]], keys: tuple[str, ...], answer_within_s: dict, when=None) -> None:
+    """Give the time columns ``keys`` (one quantity) one unit per table, row by row.
+
+    Hours on the rows of a channel answered in hours; for the others one unit for every value
+    of these columns (``s``, or ``min``). ``when(row)`` picks the rows that hold a time there
+    (default: all).
+    """
+    chosen = [r for r in rows if when is None or when(r)]
+    timed = [r for r in chosen if not hours_channel(answer_within_s, r["channel"])]
+    unit = time_unit(r.get(key) for r in timed for key in keys)
+    for r in chosen:
+        u = "h" if hours_channel(answer_within_s, r["channel"]) else unit
+        units = r.setdefault("_units", {})
+        for key in keys:
+            units[key] = units[f"{key}_ci95"] = u
 
 
 def plural(n: int, noun: str, nouns: str | None = None) -> str:
@@ -174,13 +235,25 @@ def _service(cmp: VariantComparison) -> Table:
     for r in cmp.runs:
         for ch in r.result.channel_names:
             row = r.result.channel(ch)
-            out: dict[str, Any] = {"variant": r.name, "channel": ch, "offered": _num(row["offered"])}
+            out: dict[str, Any] = {
+                "variant": r.name,
+                "channel": ch,
+                "offered": _num(row["offered"]),
+                "answer_within_s": r.result.answer_within_s.get(ch),
+            }
             for kpi, _, _ in SERVICE_KPIS:
                 out[kpi], out[f"{kpi}_ci95"] = _num(row[kpi]), _num(row[f"{kpi}_ci95"])
             rows.append(out)
+    aw = cmp.runs[0].result.answer_within_s
+    _time_units(rows, ("answer_within_s",), aw)
+    for kpi, _, kind in SERVICE_KPIS:
+        if kind == "seconds":
+            _time_units(rows, (kpi,), aw)
     columns = [Column("variant", "variant"), Column("channel", "channel"), Column("offered", "offered", "count")]
     for kpi, header, kind in SERVICE_KPIS:
         columns += [Column(kpi, header, kind), Column(f"{kpi}_ci95", f"{header}, CI95 ±", kind)]
+        if kpi == "service_level":
+            columns.insert(len(columns) - 2, Column("answer_within_s", "answer target", "duration"))
     return Table("Service", "Service per channel (mean over replications, 95 % CI half-width)", columns, rows)
 
 
@@ -198,10 +271,16 @@ def _targets(cmp: VariantComparison) -> Table:
                     "ci95": _num(t.ci95),
                     "status": t.status,
                     "intervals_met": _num(t.intervals_met),
-                    # each row's numbers in its KPI's unit (a share, or seconds for the ASA)
-                    "_kinds": dict.fromkeys(("bound", "value", "ci95"), "seconds" if t.kpi == "asa_s" else "share"),
+                    # each row's numbers in its KPI's unit (a share, or a time for the ASA)
+                    "_kinds": {"bound": "duration", "value": "seconds", "ci95": "seconds"}
+                    if t.kpi == "asa_s"
+                    else dict.fromkeys(("bound", "value", "ci95"), "share"),
                 }
             )
+    if cmp.runs:
+        _time_units(
+            rows, ("bound", "value", "ci95"), cmp.runs[0].result.answer_within_s, lambda r: "asa_s" in str(r["target"])
+        )
     columns = [
         Column("variant", "variant"),
         Column("channel", "channel"),
@@ -317,6 +396,11 @@ def _differences(cmp: VariantComparison) -> Table:
                 d = c.diff(kpi, channel=ch)
                 out[kpi], out[f"{kpi}_ci95"] = _num(d["diff"]), _num(d["diff_ci95"])
             rows.append(out)
+    if cmp.runs:
+        aw = cmp.runs[0].result.answer_within_s
+        for kpi, _, kind in SERVICE_KPIS:
+            if kind == "seconds":
+                _time_units(rows, (kpi,), aw)
     columns = [Column("variant", "variant"), Column("channel", "channel")]
     for kpi, header, kind in SERVICE_KPIS:
         columns += [Column(kpi, f"{header}, difference", kind), Column(f"{kpi}_ci95", "paired CI95 ±", kind)]
@@ -432,27 +516,60 @@ def _break_even(cmp: VariantComparison) -> Table:
 
 
 def _intervals(cmp: VariantComparison) -> Table:
+    """Per interval: day, weekday, date (when the calendar has a start date) and start time apart.
+
+    The ``interval`` label (``day 1 09:00``) stays for whoever reads it; rows come in blocks of
+    one variant and one channel, interval after interval (the workbook's charts rely on it).
+    """
     rows = []
+    dated = False
     for r in cmp.runs:
+        start_date = _start_date(r)
+        weekday = getattr(r.scenario.calendar, "weekday_of_day", None)
+        targets = r.result.channel_targets
         for row in r.result.intervals:
-            rows.append(
-                {
-                    "variant": r.name,
-                    "channel": row["channel"],
-                    "interval": row["label"],
-                    "offered": _num(row["offered"]),
-                    "service_level": _num(row["service_level"]),
-                    "service_level_ci95": _num(row["service_level_ci95"]),
-                    "answer_rate": _num(row["answer_rate"]),
-                }
-            )
+            day = int(row["start_s"] // 86400)
+            out = {
+                "variant": r.name,
+                "channel": row["channel"],
+                "day": day + 1,
+                "weekday": weekday(day) if weekday is not None else "",
+                "start": row["start_s"] % 86400,
+                "interval": row["label"],
+                "offered": _num(row["offered"]),
+                "service_level": _num(row["service_level"]),
+                "service_level_ci95": _num(row["service_level_ci95"]),
+                "target": _num(targets.get(row["channel"], {}).get("min_service_level")),
+                "answer_rate": _num(row["answer_rate"]),
+            }
+            if start_date is not None:
+                out["date"] = start_date + dt.timedelta(days=day)
+                dated = True
+            rows.append(out)
     columns = [
         Column("variant", "variant"),
         Column("channel", "channel"),
+        Column("day", "day", "count"),
+        Column("weekday", "weekday"),
+        *([Column("date", "date", "date")] if dated else []),
+        Column("start", "start", "time"),
         Column("interval", "interval"),
         Column("offered", "offered", "count"),
         Column("service_level", "service level", "share"),
         Column("service_level_ci95", "service level, CI95 ±", "share"),
+        Column("target", "service level target", "share"),
         Column("answer_rate", "answer rate", "share"),
     ]
     return Table("Intervals", "Per interval", columns, rows)
+
+
+def _start_date(run: VariantRun) -> dt.date | None:
+    """The calendar's first date, when it gives one (``calendar.start_date``); else None."""
+    value = getattr(run.scenario.calendar, "start_date", None)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

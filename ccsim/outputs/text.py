@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccsim.outputs.tables import Column, Table, cell_column, comparison_tables, plural
+from ccsim.outputs.tables import TIME_UNITS, Column, Table, cell_column, comparison_tables, plural
 from ccsim.variants import VariantComparison
 
-__all__ = ["comparison_text", "format_value", "table_text"]
+__all__ = ["comparison_text", "format_value", "table_text", "time_number"]
 
 #: The tables the text shows (the HTML report and the workbook have them all).
 TEXT_TABLES = (
@@ -35,22 +35,39 @@ def format_value(column: Column, value: Any) -> str:
         return f"{100 * value:.1f} %"
     if kind == "money":
         return f"{value:,.0f}"
-    if kind == "seconds":
-        return f"{value:.1f} s" if abs(value) < 600 else f"{value / 60:.1f} min"
+    if kind in ("seconds", "duration"):
+        unit = column.unit or ("s" if abs(value) < 600 else "min")
+        return f"{time_number(value, unit, threshold=kind == 'duration')} {unit}"
     if kind == "count":
         return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
     if kind == "scale":
         return f"x{value:g}"
+    if kind == "time":
+        minute = int(value % 86400 // 60)
+        return f"{minute // 60:02d}:{minute % 60:02d}"
+    if kind == "date":
+        return value.isoformat()
     return f"{value:.4g}"
+
+
+def time_number(value_s: float, unit: str, threshold: bool = False) -> str:
+    """A time in ``unit`` (``s``, ``min``, ``h``) without the unit: ``2.3``, ``0.25``, ``8`` for a threshold."""
+    v = value_s / TIME_UNITS[unit]
+    if threshold:
+        return f"{v:g}"
+    if unit == "h" and abs(v) < 10:
+        return f"{v:.3f}" if abs(v) < 0.1 else f"{v:.2f}"
+    return f"{v:.1f}"
 
 
 def _pm(column: Column, value: Any, half: Any) -> str:
     if half is None or value is None:
         return ""
-    if column.kind == "seconds" and abs(value) >= 600:
-        return f" ±{half / 60:.1f}"  # in the value's unit, minutes
+    if column.kind == "seconds":  # in the value's unit
+        unit = column.unit or ("s" if abs(value) < 600 else "min")
+        return f" ±{time_number(half, unit)}"
     text = format_value(column, half)
-    return " ±" + text.removesuffix(" %").removesuffix(" s").removesuffix(" min")
+    return " ±" + text.removesuffix(" %")
 
 
 def table_text(table: Table) -> str:

@@ -395,9 +395,11 @@ def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
     ax : matplotlib.axes.Axes, optional
         Where to draw (default: a new figure).
     """
-    ax = _axes(ax)
     runs = [r for r in cmp.runs if r.costs is not None]
     items = list(dict.fromkeys(item for r in runs for item in r.costs.items))
+    own = ax is None
+    if ax is None:  # taller with more items: the legend below the bars holds them all
+        ax = Figure(figsize=(10, 4.5 + 0.2 * math.ceil(len(items) / 3)), layout="constrained").add_subplot()
     x = list(range(len(runs)))
     up = [0.0] * len(runs)
     down = [0.0] * len(runs)
@@ -419,13 +421,21 @@ def plot_variant_costs(cmp: VariantComparison, ax: Axes | None = None) -> Axes:
     unit = f" {currency}" if currency else ""
     for j, r in enumerate(runs):
         ax.annotate(f"{r.monthly_cost:,.0f}{unit}", (j, up[j]), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, [r.name for r in runs])
+    names = [r.name for r in runs]
+    long_names = sum(len(n) for n in names) > 70  # they would run into each other
+    ax.set_xticks(x, names, rotation=20 if long_names else 0, ha="right" if long_names else "center")
+    low, high = min(down, default=0.0), max(up, default=0.0)
+    ax.set_ylim(min(0.0, low * 1.12), max(high * 1.12, 1.0))  # room for the totals above the bars
     ax.set_ylabel(f"cost per month [{currency}]" if currency else "cost per month")
     money_axis(ax.yaxis, currency)
     ax.set_title("cost per month by item (mean over replications)")
     ax.axhline(0, color="black", linewidth=0.6)
     if items:
-        ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+        if own:  # below the axes, the layout making room for it
+            ax.figure.legend(*ax.get_legend_handles_labels(), fontsize=7, ncols=3, loc="outside lower center")
+        else:
+            below = -0.3 if long_names else -0.1  # under the tick labels
+            ax.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.5, below))
     return ax
 
 
@@ -513,7 +523,7 @@ def plot_variant_intervals(cmp: VariantComparison, channel: str | None = None, a
         times = lines or times
     for t in first.targets:
         if t.channel == channel and t.kpi == "service_level":
-            ax.axhline(t.target, color="red", linestyle="--", linewidth=1, label=f"target {t.target:.0%}")
+            ax.axhline(t.target, color="black", linestyle="--", linewidth=1, label=f"target {t.target:.0%}")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("service level")
     which = "every variant" if len(cmp.runs) > 1 else cmp.runs[0].name

@@ -153,6 +153,7 @@ def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_
     from ccsim import plotting
     from ccsim.planning.report import plan_rows, plan_text, plan_variant_yaml, roster_text
     from ccsim.report import csv_table
+    from ccsim.volume import parse_volume_scale
 
     data = _plan_data(result, interrupted=interrupted)
     if args.json:
@@ -168,7 +169,7 @@ def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_
     files: dict[str, str | bytes] = {
         "plan.csv": csv_table(plan_rows(result)),
         "plan.json": json.dumps(data, indent=2),
-        "plan_variant.yaml": plan_variant_yaml(result),
+        "plan_variant.yaml": plan_variant_yaml(result, volume_scale=parse_volume_scale(args.volume_scale)),
         "plan.png": plotting.figure_png(plotting.plot_plan(result)),
     }
     if result.roster is not None:

@@ -40,8 +40,7 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--start-weekday",
         choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-        default="mon",
-        help="weekday of day 1 of a plan.csv (default mon)",
+        help="weekday of day 1 of a plan.csv (default: the weekday its labels give, day 1 (tue) 08:00; else mon)",
     )
     p.add_argument(
         "--shrinkage",

@@ -6,6 +6,7 @@ No computing happens here: everything comes from the :class:`~ccsim.planning.pla
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -14,6 +15,7 @@ from ccsim.planning.plan import Plan
 from ccsim.planning.roster import max_on_duty
 from ccsim.planning.shift_report import hiring_dicts, hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
 from ccsim.planning.shifts import DAYS_PER_MONTH
+from ccsim.volume import factors, volume_field
 
 __all__ = [
     "plan_dict",
@@ -37,8 +39,20 @@ def _group_kpi(plan: Plan, group: str, k: int, kpi: str) -> float | None:
     return row[kpi]
 
 
+def _labels(plan: Plan) -> list[str]:
+    """``day 1 (tue) 09:00``: each interval's day of the run, its weekday and start (``ccsim schedule`` reads it)."""
+    cal = plan.scenario.calendar
+    n_day = cal.intervals_per_day_value
+    return [
+        f"day {k // n_day + 1} ({cal.weekday_of_day(k // n_day)}) {label.rpartition(' ')[2]}"
+        for k, label in enumerate(plan.result.interval_labels)
+    ]
+
+
 def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     """One row per interval: agents per group (analytic, SIPP, planned) and the plan's KPIs.
+
+    An interval is labelled with its day of the run, weekday and start (``day 1 (tue) 09:00``).
 
     Per group the most agents it may have on duty (``max_on_duty``: its ``max_agents``, 0 where
     it cannot answer, empty without a bound; ``ccsim schedule`` reads it), the planned
@@ -49,7 +63,7 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     res = plan.result
     bound = {g: max_on_duty(plan.scenario, g) for g in plan.planned_groups}
     rows = []
-    for k, label in enumerate(res.interval_labels):
+    for k, label in enumerate(_labels(plan)):
         row: dict[str, Any] = {"interval": k, "label": label}
         for g in plan.planned_groups:
             row[f"{g}_analytic"] = int(plan.analytic[g][k])
@@ -168,12 +182,35 @@ def _clean(value: Any) -> Any:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def plan_variant_yaml(plan: Plan, name: str = "planned") -> str:
+def _scaled_volume(plan: Plan, volume_scale: Mapping[str, float] | float | None) -> dict[str, Any]:
+    """The overrides giving each scaled channel the volume the plan was made for (``plan.scenario``'s)."""
+    if not volume_scale:
+        return {}
+    out: dict[str, Any] = {}
+    for channel, factor in factors(plan.scenario, volume_scale).items():
+        if factor == 1.0:
+            continue
+        key = volume_field(plan.scenario, channel).rpartition(".")[2]  # per_interval, per_day or customers
+        value = getattr(plan.scenario.channels[channel].volume, key)
+        out[channel] = {"volume": {key: [float(x) for x in value] if key == "per_interval" else float(value)}}
+    return {"channels": out} if out else {}
+
+
+def plan_variant_yaml(
+    plan: Plan, name: str = "planned", *, volume_scale: Mapping[str, float] | float | None = None
+) -> str:
     """The plan as a scenario variant to paste under ``variants:`` (``ccsim run --variant NAME``).
 
-    With a roster, a second variant ``rostered`` holds the roster's agents on duty.
+    With a roster, a second variant ``rostered`` holds the roster's agents on duty. A plan made
+    at a volume scale (``ccsim plan --volume-scale``: ``volume_scale``, as
+    :func:`ccsim.volume.scale_volume` takes it, with ``plan.scenario`` the scaled scenario) gives
+    its variants the scaled volume too, so that they are simulated at the volume planned for.
     """
-    overrides = {"agent_groups": {g: {"staffing": [int(x) for x in plan.staffing[g]]} for g in plan.planned_groups}}
+    volume = _scaled_volume(plan, volume_scale)
+    overrides = {
+        **volume,
+        "agent_groups": {g: {"staffing": [int(x) for x in plan.staffing[g]]} for g in plan.planned_groups},
+    }
     doc = {
         name: {
             "description": f"staffing planned by ccsim plan for {plan.scenario.name} (seed {plan.seed}, "
@@ -186,7 +223,8 @@ def plan_variant_yaml(plan: Plan, name: str = "planned") -> str:
         doc["rostered"] = {
             "description": "agents on duty with the roster of shifts (breaks taken out)",
             "overrides": {
-                "agent_groups": {g: {"staffing": [int(x) for x in staffing[g]]} for g in plan.planned_groups}
+                **volume,
+                "agent_groups": {g: {"staffing": [int(x) for x in staffing[g]]} for g in plan.planned_groups},
             },
         }
     return yaml.safe_dump({"variants": doc}, sort_keys=False, default_flow_style=None, width=100)
@@ -250,11 +288,11 @@ def plan_text(plan: Plan) -> str:
         else f"simulated: misses a target in {d['sipp_intervals_missed']} of {n} intervals"
     )
     lines += ["", f"SIPP (per-interval Erlang formulas in steady state), {sipp}", ""]
-    header = f"  {'interval':<13}" + "".join(f"{g[:10] + ' a/S/p':>20}" for g in plan.planned_groups)
+    header = f"  {'interval':<17}" + "".join(f"{g[:10] + ' a/S/p':>20}" for g in plan.planned_groups)
     header += "".join(f"{c[:8] + ' SL':>12}" for c in plan.result.channel_names)
     lines.append(header)
     for row in plan_rows(plan):
-        text = f"  {row['label']:<13}"
+        text = f"  {row['label']:<17}"
         for g in plan.planned_groups:
             text += f"{row[g + '_analytic']:>10}/{row[g + '_sipp']:>3}/{row[g + '_planned']:>4}"
         for c in plan.result.channel_names:

@@ -9,8 +9,9 @@ shrinkage) is the requirement, its time column is ``start`` or ``interval_start`
 
 The third is the ``plan.csv`` that ``ccsim plan --out`` writes: its ``label`` column
 (``day 1 08:00``, ``mon 08:00`` or ``2024-05-06 08:00``) and a group's ``GROUP_planned``
-column (agents on duty); with several groups, ``group`` chooses one. Its days are numbered:
-``start_weekday`` says which weekday the first is (default Monday).
+column (agents on duty); with several groups, ``group`` chooses one. Its days are numbered,
+with their weekday (``day 1 (tue) 08:00``; older files without it): ``start_weekday`` says
+which weekday the first is (default: the labels' weekday, else Monday).
 
 Each day's intervals must follow each other without a gap, and the days must follow each
 other (consecutive weekdays or dates); every problem of the file is reported together, one
@@ -108,8 +109,11 @@ def _time(text: str) -> int | None:
 
 def _day(text: str) -> tuple[str, object] | None:
     t = text.strip().lower()
-    run_day = t.split(" (")[0].split()  # "day 3" or "day 3 (wed)", as ccsim plan labels intervals
+    day, _, weekday = t.partition(" (")  # "day 3" or "day 3 (wed)", as ccsim plan labels intervals
+    run_day = day.split()
     if len(run_day) == 2 and run_day[0] == "day" and run_day[1].isdigit() and int(run_day[1]) >= 1:
+        if weekday and (not weekday.endswith(")") or weekday.removesuffix(")") not in WEEKDAYS):
+            return None
         return "run day", ("day", int(run_day[1]) - 1)
     if t in WEEKDAYS:
         return "weekday", WEEKDAYS.index(t)
@@ -121,8 +125,14 @@ def _day(text: str) -> tuple[str, object] | None:
         return None
 
 
+def _run_weekday(text: str) -> int | None:
+    """The weekday a run day's label names (``day 3 (wed)``: 2), or None (``day 3``)."""
+    _, _, weekday = text.strip().lower().partition(" (")
+    return WEEKDAYS.index(weekday.removesuffix(")")) if weekday else None
+
+
 def read_requirements_csv(
-    path: str | Path, *, interval_min: int | None = None, group: str | None = None, start_weekday: str = "mon"
+    path: str | Path, *, interval_min: int | None = None, group: str | None = None, start_weekday: str | None = None
 ) -> Requirement:
     """Read the requirement per interval of a CSV file (see the module's description).
 
@@ -134,8 +144,10 @@ def read_requirements_csv(
         Interval length in minutes (default: the step between the file's consecutive starts).
     group : str, optional
         The agent group whose plan a ``ccsim plan`` plan.csv gives (needed when it holds several).
-    start_weekday : str, default "mon"
+    start_weekday : str, optional
         Weekday of the first day of a file whose days are numbered (a plan.csv's ``day 1``).
+        Default: the weekday its labels name (``day 1 (tue) 08:00``), else Monday; given, it
+        must agree with them.
 
     Returns
     -------
@@ -155,7 +167,7 @@ def read_requirements_csv(
         problems.append((line, f"{path}, line {line}, {message}"))
 
     bound_col = None
-    if start_weekday not in WEEKDAYS:
+    if start_weekday is not None and start_weekday not in WEEKDAYS:
         raise CcsimError(f"start_weekday: must be one of {', '.join(WEEKDAYS)}, got {start_weekday!r}")
     planned = [c[: -len("_planned")] for c in header if c.endswith("_planned") and len(c) > len("_planned")]
     split_label = False
@@ -211,6 +223,7 @@ def read_requirements_csv(
         return text
 
     rows = []  # (line, day key, minute, required)
+    named: list[tuple[int, int, int, str]] = []  # a run day's weekday in its label: (line, day, weekday, text)
     bounds: dict[tuple[object, int], float] = {}
     kinds = set()
     for line, row in records:
@@ -236,6 +249,9 @@ def read_requirements_csv(
             else:
                 kinds.add(found[0])
                 day = found[1]
+                weekday = _run_weekday(cell(row, dcol)) if found[0] == "run day" else None
+                if weekday is not None:
+                    named.append((line, found[1][1], weekday, cell(row, dcol)))
         text = cell(row, need)
         try:
             value = float(text)
@@ -293,6 +309,23 @@ def read_requirements_csv(
             raise CcsimError(
                 f"{path}: no intervals on day {missing[0] + 1}: the days must follow each other from day 1"
             )
+        if named:  # "day 1 (tue)": the labels say which weekday day 1 is
+            line0, day0, wd0, _ = named[0]
+            first_wd = (wd0 - day0) % 7
+            for line, d, wd, text in named:
+                if wd != (first_wd + d) % 7:
+                    raise CcsimError(
+                        f"{path}, line {line}, column {dcol}: day {d + 1} must be a {WEEKDAYS[(first_wd + d) % 7]}, "
+                        f"as line {line0} makes day {day0 + 1} a {WEEKDAYS[wd0]} (the days follow each other), "
+                        f"got {text!r}"
+                    )
+            if start_weekday is not None and start_weekday != WEEKDAYS[first_wd]:
+                raise CcsimError(
+                    f"{path}: its labels make day 1 a {WEEKDAYS[first_wd]} (line {line0}: {named[0][3]!r}), but the "
+                    f"start weekday given is {start_weekday}; leave it out, or give {WEEKDAYS[first_wd]}"
+                )
+            start_weekday = WEEKDAYS[first_wd]
+        start_weekday = start_weekday or "mon"
         first_wd = WEEKDAYS.index(start_weekday)
         order = {("day", d): d for d in numbers}
         labels = tuple(

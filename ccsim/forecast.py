@@ -26,8 +26,8 @@ The file has a header and one row per channel and interval:
 
 Every problem of the file is reported, one line each, as ``FILE, line N, column C: rule, got
 value`` (the first :data:`MAX_PROBLEMS`, then how many more); a channel's missing intervals are
-named. With a ``day`` column, volume in an interval the calendar closes (its weekday's
-``hours``) is a problem of its line.
+named. Volume in an interval the calendar closes (its weekday's ``hours``; without a
+``day`` column, closed on every day of the run) is a problem of its line.
 """
 
 from __future__ import annotations
@@ -112,8 +112,10 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
     for i in range(per_day):
         grid[int(calendar.day_start_s // 60) + i * calendar.interval_min] = i
     only = next(iter(channels)) if len(channels) == 1 else None
-    # a run's own values (a day column) may not put volume where the calendar closes the desk
-    is_open = calendar.open_intervals() if "day" in col else None
+    # volume may not go where the calendar closes the desk: a run's own values (a day column) on
+    # their day; a day repeated every day of the run, where the desk is closed on all of them
+    run_open = calendar.open_intervals().reshape(calendar.days, per_day)
+    is_open = run_open.ravel() if "day" in col else run_open.any(axis=0)
     seen: dict[tuple[str, int], int] = {}
     out: dict[str, dict[str, list[float | None]]] = {}
     first_line: dict[tuple[str, str], tuple[int, bool]] = {}  # (channel, column): (line, blank)
@@ -197,13 +199,9 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                 problem(line, col[name], f"column {name}: {rule}, got {text}")
             elif value > upper:
                 problem(line, col[name], f"column {name}: must be <= {upper:,}, got {shown(value)}")
-            elif name == "volume" and value > 0 and is_open is not None and not is_open[k]:
-                weekday = calendar.weekday_of_day(day)
+            elif name == "volume" and value > 0 and not is_open[k]:
                 problem(
-                    line,
-                    col[name],
-                    f"column volume: {text} contacts in {_where(channel, day, clock(start), True)} ({weekday}), when "
-                    f"the calendar closes the desk ({_hours(calendar, weekday)}); give 0 there",
+                    line, col[name], f"column volume: {text} contacts in {_closed(calendar, channel, day, start, col)}"
                 )
             else:
                 values.setdefault(name, [None] * (days * per_day))[k] = value
@@ -239,6 +237,18 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
 def _hours(calendar: Calendar, weekday: str) -> str:
     span = calendar.weekday_hours(weekday)
     return "closed all day" if span is None else f"open {clock(span[0])}-{clock(span[1])}"
+
+
+def _closed(calendar: Calendar, channel: str, day: int, start: int, col: dict) -> str:
+    """Where volume meets a closed desk, and the hours that close it."""
+    if "day" in col:
+        weekday = calendar.weekday_of_day(day)
+        where, hours = f"{_where(channel, day, clock(start), True)} ({weekday})", _hours(calendar, weekday)
+    else:
+        weekdays = dict.fromkeys(calendar.weekday_of_day(d) for d in range(calendar.days))
+        where = f"{_where(channel, 0, clock(start), False)}, every day of the run"
+        hours = ", ".join(f"{w}: {_hours(calendar, w)}" for w in weekdays)
+    return f"{where}, when the calendar closes the desk ({hours}); give 0 there"
 
 
 def _where(channel: str, day: int, start: str, with_day: bool) -> str:

@@ -95,3 +95,20 @@ def test_a_requirements_csv_lists_twenty_bad_rows_and_counts_the_others(tmp_path
     assert lines[0] == f"{path}, line 2, column required: must be a number >= 0, got '-1'"
     assert lines[19] == f"{path}, line 21, column required: must be a number >= 0, got '-20'"
     assert lines[20:] == [f"{path}: and 4 more problems"]
+
+
+def test_a_forecast_day_repeated_may_not_put_volume_where_every_day_of_the_run_is_closed(tmp_path):
+    # one Saturday (09:00-11:00) on the week's grid (08:00-12:00): 08:00 and 11:00 never open
+    (tmp_path / "s.yaml").write_text(
+        YAML.replace("days: 2", "days: 1").replace("start_weekday: fri", "start_weekday: sat")
+    )
+    (tmp_path / "f.csv").write_text("interval_start,volume\n08:00,4\n09:00,10\n10:00,10\n11:00,0\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "s.yaml")
+    assert str(info.value).splitlines() == [
+        f"{tmp_path / 'f.csv'}: line 2, column volume: 4 contacts in phone 08:00, every day of the run, when the "
+        "calendar closes the desk (sat: open 09:00-11:00); give 0 there"
+    ]
+    # over Friday and Saturday, 08:00 is open on Friday: the repeated day is fine
+    (tmp_path / "s.yaml").write_text(YAML)
+    assert list(load_scenario(tmp_path / "s.yaml").channels["phone"].volume.per_interval) == [4, 10, 10, 0]

@@ -328,6 +328,7 @@ def plot_plan(plan: Plan, group: str | None = None, ax: Axes | None = None) -> A
     panels = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
     for panel, g in zip(panels, groups, strict=True):
         _plan_panel(panel, plan, [g])
+        panel.set_title("")  # the figure's title says what every panel shows
         panel.set_title(g, fontsize=10, loc="left")
     _time_axis(panels[-1], plan.result, None)
     for panel in panels[:-1]:

@@ -247,7 +247,8 @@ def _wage_lines(schedule: Schedule) -> list[str]:
     if schedule.unpriced:
         return [
             f"NOTE: shift types without cost_per_hour ({', '.join(schedule.unpriced)}) cost 0 an hour in these "
-            "figures: no wage was given (--wage: cost per paid hour, as a scenario's costs.wage_per_hour)"
+            "figures: no wage was given (ccsim schedule --wage: cost per paid hour; in a scenario, costs.wage_per_hour "
+            "or the group's cost_per_hour)"
         ]
     return []
 

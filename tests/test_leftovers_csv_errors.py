@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from test_leftovers_plan import desk
 
 from ccsim import ScenarioError, load_scenario
 
-YAML = """\
-name: closed saturday morning
-calendar:
-  interval_min: 60
-  open: "08:00"
-  close: "12:00"
-  days: 2
-  start_weekday: fri
-  hours: {sat: "09:00-11:00"}
-forecast: {file: f.csv}
-channels:
-  phone:
-    kind: voice
-    handle_time: {dist: exponential, mean_s: 300}
-    patience: {dist: exponential, mean_s: 150}
-    targets: {min_service_level: 0.8, answer_within_s: 20}
-agent_groups:
-  team: {skills: [phone], staffing: 5}
-"""
+
+def _yaml(**calendar) -> str:
+    """The desk of test_leftovers_plan (Friday 08:00-12:00, Saturday 09:00-11:00), its volume from f.csv."""
+    changes = {"forecast": {"file": "f.csv"}, "channels": {"phone": {"volume": None}}, "calendar": calendar}
+    return yaml.safe_dump(desk(changes))
+
+
+YAML = _yaml()
 
 
 def _rows(volume) -> str:
@@ -70,10 +61,10 @@ def test_every_bad_row_is_reported_with_its_closed_hours_ones(tmp_path):
 
 
 def test_more_than_twenty_bad_rows_are_counted_after_the_twentieth(tmp_path):
-    yaml = YAML.replace("days: 2", "days: 7").replace("start_weekday: fri", "start_weekday: mon")
+    week = _yaml(days=7, start_weekday="mon")
     csv = "day,interval_start,volume\n" + "".join(f"{d},{h:02d}:00,-{d}\n" for d in range(1, 8) for h in (8, 9, 10, 11))
     (tmp_path / "f.csv").write_text(csv)
-    (tmp_path / "s.yaml").write_text(yaml)
+    (tmp_path / "s.yaml").write_text(week)
     with pytest.raises(ScenarioError) as info:
         load_scenario(tmp_path / "s.yaml")
     lines = str(info.value).splitlines()
@@ -99,9 +90,7 @@ def test_a_requirements_csv_lists_twenty_bad_rows_and_counts_the_others(tmp_path
 
 def test_a_forecast_day_repeated_may_not_put_volume_where_every_day_of_the_run_is_closed(tmp_path):
     # one Saturday (09:00-11:00) on the week's grid (08:00-12:00): 08:00 and 11:00 never open
-    (tmp_path / "s.yaml").write_text(
-        YAML.replace("days: 2", "days: 1").replace("start_weekday: fri", "start_weekday: sat")
-    )
+    (tmp_path / "s.yaml").write_text(_yaml(days=1, start_weekday="sat"))
     (tmp_path / "f.csv").write_text("interval_start,volume\n08:00,4\n09:00,10\n10:00,10\n11:00,0\n")
     with pytest.raises(ScenarioError) as info:
         load_scenario(tmp_path / "s.yaml")

@@ -1,5 +1,6 @@
 """ccsim plan --out on a desk of its own: plan_variant.yaml at the volume planned, plan.csv labels with
-weekdays that ccsim schedule reads. One desk, planned once, for every test here."""
+weekdays that ccsim schedule reads. One desk, planned once, for every test here; the other
+test_leftovers_* files build theirs from it (:func:`desk`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import ccsim
 from ccsim.cli import main
 from ccsim.errors import CcsimError
 from ccsim.planning import read_requirements_csv
+from ccsim.problems import merge
 
 #: A Friday 08:00-12:00 and a Saturday 09:00-11:00, in hours: a desk whose weekdays matter.
 DESK = """\
@@ -37,6 +39,12 @@ agent_groups:
 costs: {wage_per_hour: 20}
 simulation: {seed: 3}
 """
+
+
+def desk(changes: dict | None = None) -> dict:
+    """The desk as data, with ``changes`` deep-merged in (``None`` removes a key): the one desk of these tests."""
+    return merge(yaml.safe_load(DESK), changes or {})
+
 
 #: Shift types for the plan: weekday shifts and a Saturday one (which only runs on day 2 when it is a Saturday).
 SHIFTS = """\

@@ -103,3 +103,11 @@ def test_the_workbook_keeps_each_time_in_its_unit(cmp):
         assert row[asa].number_format.endswith('" h"' if hours else '" s"')
         assert row[asa].value == pytest.approx(data["asa_s"] / (3600 if hours else 1))
         assert row[target].value == (24 if hours else 20)
+
+
+def test_a_vendor_sla_names_each_promise_in_its_unit():
+    from ccsim.outputs.tables import _promise
+
+    assert _promise("min_service_level", 0.8) == "min_service_level 80 %"
+    assert _promise("max_asa_s", 30) == "max_asa_s 30 s"
+    assert _promise("max_asa_s", 14400) == "max_asa_s 4 h"

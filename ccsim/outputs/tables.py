@@ -354,6 +354,17 @@ def _unit_costs(cmp: VariantComparison, currency: str) -> Table:
     return Table("Unit costs", "Unit costs", columns, rows)
 
 
+def _promise(name: str, value: float) -> str:
+    """An SLA promise in its unit: ``min_service_level 80 %``, ``max_asa_s 30 s``, ``answer_within_s 4 h``."""
+    from ccsim.report import duration
+
+    if name.endswith("_s"):
+        return f"{name} {duration(value)}"
+    if name.startswith(("min_", "max_")) and 0 <= value <= 1:
+        return f"{name} {100 * value:g} %"
+    return f"{name} {value:g}"
+
+
 def _sla(cmp: VariantComparison) -> Table:
     rows = []
     for r in cmp.runs:
@@ -365,7 +376,7 @@ def _sla(cmp: VariantComparison) -> Table:
                 {
                     "variant": r.name,
                     "vendor": vendor,
-                    "promises": ", ".join(f"{k} {v:g}" for k, v in s.promises.items()),
+                    "promises": ", ".join(_promise(k, v) for k, v in s.promises.items()),
                     "breach_probability": _num(p),
                     "breach_low": _num(low),
                     "breach_high": _num(high),

@@ -119,6 +119,15 @@ def test_the_workbook_still_has_a_sheet_per_table_and_the_same_bytes(cmp):
     assert wb.sheetnames == [t.name for t in comparison_tables(cmp)]
 
 
+def test_the_folder_of_compare_out_has_the_interval_in_readable_columns(cmp):
+    from ccsim.cli.compare import _output_files
+
+    files = _output_files(cmp, {}, "")
+    lines = files["intervals.csv"].splitlines()
+    assert lines[0].startswith("variant,channel,day,weekday,start,interval,")
+    assert lines[1].startswith("lean,phone,1,sun,09:00,day 1 09:00,")
+
+
 def test_a_calendar_with_a_start_date_gives_each_interval_its_date(cmp):
     """ccsim's calendar has no start date yet; the table gives the date as soon as one has."""
     import dataclasses

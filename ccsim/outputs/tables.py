@@ -48,7 +48,7 @@ class Column:
     percent), ``money`` (in the currency), ``seconds`` (a measured time, held in seconds and
     shown in ``unit``: ``s``, ``min`` or ``h``), ``duration`` (a threshold such as an answer
     target, the same but shown as ``30 s``, ``8 h``), ``number``, ``scale``, ``time`` (a time of
-    day, in seconds from midnight) or ``date`` (a :class:`datetime.date`).
+    day, ``HH:MM``) or ``date`` (a :class:`datetime.date`).
     """
 
     key: str
@@ -545,7 +545,7 @@ def _intervals(cmp: VariantComparison) -> Table:
                 "channel": row["channel"],
                 "day": day + 1,
                 "weekday": weekday(day) if weekday is not None else "",
-                "start": row["start_s"] % 86400,
+                "start": _clock(row["start_s"]),
                 "interval": row["label"],
                 "offered": _num(row["offered"]),
                 "service_level": _num(row["service_level"]),
@@ -572,6 +572,11 @@ def _intervals(cmp: VariantComparison) -> Table:
         Column("answer_rate", "answer rate", "share"),
     ]
     return Table("Intervals", "Per interval", columns, rows)
+
+
+def _clock(seconds: float) -> str:
+    minute = int(seconds % 86400 // 60)
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def _start_date(run: VariantRun) -> dt.date | None:

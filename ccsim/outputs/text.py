@@ -43,8 +43,7 @@ def format_value(column: Column, value: Any) -> str:
     if kind == "scale":
         return f"x{value:g}"
     if kind == "time":
-        minute = int(value % 86400 // 60)
-        return f"{minute // 60:02d}:{minute % 60:02d}"
+        return str(value)
     if kind == "date":
         return value.isoformat()
     return f"{value:.4g}"

@@ -97,9 +97,9 @@ def _cell_value(column: Column, value):
     """
     if value is None or value == "":
         return None
-    if column.kind == "time":
-        minute = int(value % 86400 // 60)
-        return dt.time(minute // 60, minute % 60)
+    if column.kind == "time":  # HH:MM
+        hour, minute = (int(x) for x in str(value).split(":"))
+        return dt.time(hour, minute)
     if column.kind in ("seconds", "duration") and column.unit:
         return value / TIME_UNITS[column.unit]
     return value

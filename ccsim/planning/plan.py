@@ -653,7 +653,7 @@ def _search(
         grown = False
         curable = False
         misses = [m for m in misses if _stall_key(m) not in stalled]
-        for m in misses:
+        for m in {_stall_key(m): m for m in reversed(misses)}.values():  # once each, as first found
             values = seen.setdefault(_stall_key(m), [])
             values.append(m.value)
             upper = m.target_name in ("max_asa_s", "max_abandon_rate")
@@ -715,6 +715,7 @@ def _search(
         replications.
         """
         nonlocal result, misses
+        seen.clear()  # a stall is judged within one run of additions, on one number of replications
 
         def more(found: list[Miss]) -> list[Miss]:
             if not confident or not found:

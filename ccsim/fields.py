@@ -136,3 +136,24 @@ class Strict(BaseModel):
             found = problems_from_validation(exc, data, type(self))
             problems = [Problem(".".join(str(p) for p in loc), m, None) for loc, m, _ in found]
             raise ScenarioError(f"{type(self).__name__}.model_copy", problems) from None
+
+
+_HHMM = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
+
+
+def minutes_of_day(text: str) -> int:
+    """Minutes after midnight of a time of day, ``HH:MM`` or ``H:MM`` (``09:00``, ``9:00``; ``24:00`` is 1440).
+
+    ccsim's one reading of a time of day: the calendar's ``open``, ``close`` and ``hours``, the
+    costs' night hours, shift types' start times, caps and premiums, a forecast's
+    ``interval_start``, a requirement's ``start``.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a time of day from 00:00 to 24:00.
+    """
+    m = _HHMM.fullmatch(text) if isinstance(text, str) else None
+    if not m or int(m.group(1)) > 24 or (int(m.group(1)) == 24 and m.group(2) != "00"):
+        raise ValueError(f"must be a time of day as HH:MM (00:00 to 24:00), got {text!r}")
+    return int(m.group(1)) * 60 + int(m.group(2))

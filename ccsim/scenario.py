@@ -56,6 +56,7 @@ from ccsim.fields import (
     Slowdown,
     Strict,
     Weekday,
+    minutes_of_day,
 )
 from ccsim.problems import merge, problems_from_validation, short
 from ccsim.shift_types import Scheduling
@@ -110,29 +111,6 @@ DAYS_PER_MONTH = 30.4375
 # --------------------------------------------------------------------------- calendar
 
 
-_HHMM = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
-
-
-def minutes_of_day(text: str) -> int:
-    """Minutes after midnight of a time of day, ``HH:MM`` or ``H:MM`` (``09:00``, ``9:00``; ``24:00`` is 1440).
-
-    ccsim's one reading of a time of day: the calendar's ``open``, ``close`` and ``hours``, the
-    costs' night hours, a forecast's ``interval_start``, a requirement's ``start``.
-
-    Raises
-    ------
-    ValueError
-        When the text is not a time of day from 00:00 to 24:00.
-    """
-    m = _HHMM.fullmatch(text) if isinstance(text, str) else None
-    if not m or int(m.group(1)) > 24 or (int(m.group(1)) == 24 and m.group(2) != "00"):
-        raise ValueError(f"must be a time of day as HH:MM (00:00 to 24:00), got {text!r}")
-    return int(m.group(1)) * 60 + int(m.group(2))
-
-
-_minutes = minutes_of_day
-
-
 _HOURS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -178,7 +156,7 @@ class Calendar(Strict):
     @classmethod
     def _time(cls, v: str | None) -> str | None:
         if v is not None:
-            _minutes(v)
+            minutes_of_day(v)
         return v
 
     # the week's day in minutes (earliest opening, latest closing), derived once in _consistent
@@ -186,11 +164,11 @@ class Calendar(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Calendar:
-        start = _minutes(self.open) if self.open else 0
+        start = minutes_of_day(self.open) if self.open else 0
         if start % self.interval_min:
             raise ValueError(f"open {self.open} is not on a {self.interval_min}-minute interval boundary")
         if self.close is not None:
-            end = _minutes(self.close)
+            end = minutes_of_day(self.close)
             if end <= start:
                 raise ValueError(f"close {self.close} must be after open {self.open or '00:00'}")
             if (end - start) % self.interval_min:
@@ -221,8 +199,8 @@ class Calendar(Strict):
     def _base_intervals(self) -> int:
         if self.intervals_per_day is not None:
             return self.intervals_per_day
-        start = _minutes(self.open) if self.open else 0
-        end = _minutes(self.close) if self.close else 24 * 60
+        start = minutes_of_day(self.open) if self.open else 0
+        end = minutes_of_day(self.close) if self.close else 24 * 60
         return (end - start) // self.interval_min
 
     def weekday_hours(self, day: str) -> tuple[int, int] | None:
@@ -236,7 +214,7 @@ class Calendar(Strict):
         text = (self.hours or {}).get(day)
         if text is not None:
             return _day_hours(text)
-        start = _minutes(self.open) if self.open else 0
+        start = minutes_of_day(self.open) if self.open else 0
         return start, start + self._base_intervals() * self.interval_min
 
     def _grid(self) -> tuple[int, int]:
@@ -850,12 +828,12 @@ class Costs(Strict):
     @field_validator("night_start", "night_end")
     @classmethod
     def _time(cls, v: str) -> str:
-        _minutes(v)
+        minutes_of_day(v)
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Costs:
-        if self.night_premium > 0 and _minutes(self.night_start) % 1440 == _minutes(self.night_end) % 1440:
+        if self.night_premium > 0 and minutes_of_day(self.night_start) % 1440 == minutes_of_day(self.night_end) % 1440:
             raise ValueError(
                 f"night_start ({self.night_start}) and night_end ({self.night_end}) must differ when a night_premium "
                 "is given"

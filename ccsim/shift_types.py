@@ -17,9 +17,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from ccsim.fields import WEEKDAYS, Name, NonNegative, Slowdown, Strict, Weekday
+from ccsim.fields import WEEKDAYS, Name, NonNegative, Slowdown, Strict, Weekday, minutes_of_day
 
-__all__ = ["Break", "Cap", "Premium", "Scheduling", "ShiftType", "clock", "minutes"]
+__all__ = ["Break", "Cap", "Premium", "Scheduling", "ShiftType", "clock"]
 
 #: Longest shift, in minutes (a day and a half covers every real shift, night shifts included).
 MAX_SHIFT_MIN = 36 * 60
@@ -27,23 +27,6 @@ MAX_SHIFT_MIN = 36 * 60
 _Minutes = Annotated[int, Field(ge=1, le=MAX_SHIFT_MIN)]
 _Offset = Annotated[int, Field(ge=0, le=MAX_SHIFT_MIN)]
 _Count = Annotated[int, Field(ge=0, le=10_000_000)]
-
-
-def minutes(text: str) -> int:
-    """Minutes after midnight of a time of day ``"HH:MM"`` (``"24:00"`` is 1440).
-
-    Raises
-    ------
-    ValueError
-        When the text is not a time of day.
-    """
-    parts = text.split(":") if isinstance(text, str) else []
-    ok = len(parts) == 2 and len(parts[0]) == 2 and len(parts[1]) == 2 and all(p.isdigit() for p in parts)
-    if ok:
-        h, m = int(parts[0]), int(parts[1])
-        if (h < 24 and m < 60) or (h == 24 and m == 0):
-            return h * 60 + m
-    raise ValueError(f"must be a time of day as HH:MM (00:00 to 24:00), got {text!r}")
 
 
 def clock(minute: int) -> str:
@@ -105,7 +88,7 @@ class ShiftType(Strict):
     @field_validator("earliest_start", "latest_start")
     @classmethod
     def _time(cls, v: str | None) -> str | None:
-        if v is not None and minutes(v) == 1440:
+        if v is not None and minutes_of_day(v) == 1440:
             raise ValueError("must be a time of day from 00:00 to 23:59 (a shift starts on its day), got '24:00'")
         return v
 
@@ -147,13 +130,13 @@ class ShiftType(Strict):
     @property
     def window_min(self) -> int:
         """Minutes from the earliest to the latest start (the window may cross midnight)."""
-        first = minutes(self.earliest_start)
-        last = first if self.latest_start is None else minutes(self.latest_start)
+        first = minutes_of_day(self.earliest_start)
+        last = first if self.latest_start is None else minutes_of_day(self.latest_start)
         return (last - first) % 1440
 
     def start_minutes(self) -> list[int]:
         """Possible starts in minutes after midnight of the shift's day (past 1440 the next day)."""
-        first = minutes(self.earliest_start)
+        first = minutes_of_day(self.earliest_start)
         return list(range(first, first + self.window_min + 1, self.start_step_min))
 
     def break_step_min(self, b: Break) -> int:
@@ -189,7 +172,7 @@ class Premium(Strict):
     @field_validator("start", "end")
     @classmethod
     def _time(cls, v: str) -> str:
-        minutes(v)
+        minutes_of_day(v)
         return v
 
 
@@ -206,7 +189,7 @@ class Cap(Strict):
     @field_validator("start", "end")
     @classmethod
     def _time(cls, v: str) -> str:
-        minutes(v)
+        minutes_of_day(v)
         return v
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from ccsim.economics.sla import SlaOutcome, judge_sla
 from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
+from ccsim.fields import minutes_of_day
 from ccsim.results import SimulationResult, mean_ci
 from ccsim.scenario import DAYS_PER_MONTH, WEEKDAYS, Costs, Scenario
 
@@ -35,14 +36,9 @@ UNITS = {
 }
 
 
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.split(":")
-    return int(h) * 60 + int(m)
-
-
 def night_share(starts_s: np.ndarray, interval_s: float, night_start: str, night_end: str) -> np.ndarray:
     """Share of each interval that falls in night hours (``night_start`` to ``night_end``, over midnight if needed)."""
-    ns, ne = _minutes(night_start) * 60.0, _minutes(night_end) * 60.0
+    ns, ne = minutes_of_day(night_start) * 60.0, minutes_of_day(night_end) * 60.0
     t0 = np.mod(np.asarray(starts_s, dtype=float), 86400.0)
     t1 = t0 + interval_s
 
@@ -311,7 +307,7 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
                 items["in_house.tools"] = seats * c.tools_per_seat_per_month / per_month
         if c.telecom_per_handled_minute:
             items["in_house.telecom"] = (
-                _voice_minutes(result, scenario, gsum, csum, in_house) * c.telecom_per_handled_minute
+                _voiceminutes_of_day(result, scenario, gsum, csum, in_house) * c.telecom_per_handled_minute
             )
         if c.hiring_training_per_agent and c.monthly_attrition:
             items["in_house.hiring_training"] = c.monthly_attrition * fte * c.hiring_training_per_agent / per_month
@@ -410,7 +406,7 @@ def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarr
     return np.full(len(result.replication_ids), peak)
 
 
-def _voice_minutes(
+def _voiceminutes_of_day(
     result: SimulationResult, scenario: Scenario, gsum: np.ndarray, csum: np.ndarray, in_house: list[int]
 ) -> np.ndarray:
     """In-house handled minutes of voice contacts per replication.

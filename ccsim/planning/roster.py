@@ -26,7 +26,7 @@ import numpy as np
 
 from ccsim.errors import CcsimError
 from ccsim.planning.guess import answers, channel_parts, entry_groups
-from ccsim.planning.shifts import Schedule, schedule
+from ccsim.planning.shifts import Schedule, paid_the_wage, schedule
 from ccsim.results import SimulationResult
 from ccsim.scenario import staffing_per_interval
 from ccsim.simulation import MAX_CONTACTS, simulate
@@ -207,18 +207,12 @@ def plan_roster(
     for g in rostered:  # a shift type without a cost is paid the group's wage, as the plan's labour cost
         spec = sc.agent_groups[g]
         wage = spec.cost_per_hour if spec.cost_per_hour is not None else sc.costs.wage_per_hour
-        free = [n for n in shifts.types_for(g) if not shifts.shift_types[n].cost_per_hour]
-        if wage and free:
-            types = dict(shifts.shift_types)
-            for n in free:
-                types[n] = types[n].model_copy(update={"cost_per_hour": wage})
-            priced[g] = shifts.model_copy(update={"shift_types": types})
+        priced[g], free = paid_the_wage(shifts, wage, g)
+        if free:
             notes.append(
                 f"agent_groups.{g}: shift types without cost_per_hour ({', '.join(free)}) are paid the group's wage, "
                 f"{wage:g} {sc.costs.currency} an hour"
             )
-        else:
-            priced[g] = shifts
     starts = np.round(np.asarray(cal.interval_starts_s()) / 60.0).astype(np.int64)
     staffing = {g: v.copy() for g, v in plan.staffing.items()}
     schedules: dict[str, Schedule] = {}

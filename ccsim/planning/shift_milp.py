@@ -16,8 +16,9 @@ from functools import reduce
 import numpy as np
 from scipy import sparse
 
+from ccsim.fields import minutes_of_day
 from ccsim.scenario import WEEKDAYS
-from ccsim.shift_types import Scheduling, ShiftType, clock, minutes
+from ccsim.shift_types import Scheduling, ShiftType, clock
 
 __all__ = ["Candidate", "Model", "build", "coverable", "describe", "grid_min", "slots_of"]
 
@@ -57,7 +58,7 @@ def grid_min(interval_min: int, types: dict[str, ShiftType], extra: list[int]) -
     """The time grid in minutes: the greatest common divisor of every time given (nothing is rounded)."""
     values = [interval_min, *extra]
     for t in types.values():
-        values += [t.length_min, minutes(t.earliest_start), t.start_step_min]
+        values += [t.length_min, minutes_of_day(t.earliest_start), t.start_step_min]
         for b in t.breaks:
             values += [b.length_min, b.earliest_start_after_min, t.break_step_min(b)]
     return reduce(math.gcd, values, 1440)
@@ -72,7 +73,7 @@ def _premium_per_minute(shifts: Scheduling, first_weekday: int, total_min: int) 
     for p in (shifts.night, shifts.weekend):
         if p is None:
             continue
-        a, b = minutes(p.start), minutes(p.end)
+        a, b = minutes_of_day(p.start), minutes_of_day(p.end)
         inside = (of_day >= a) & (of_day < b) if a < b else (of_day >= a) | (of_day < b)
         days = np.isin(weekday, [WEEKDAYS.index(d) for d in p.weekdays])
         rate += p.premium * (inside & days)
@@ -155,7 +156,7 @@ def describe(name: str, t: ShiftType) -> str:
     window = (
         t.earliest_start
         if t.window_min == 0
-        else f"{t.earliest_start} to {clock(minutes(t.earliest_start) + t.window_min)}"
+        else f"{t.earliest_start} to {clock(minutes_of_day(t.earliest_start) + t.window_min)}"
     )
     days = "every day" if len(t.weekdays) == 7 else ",".join(t.weekdays)
     return f"{name} starts {window} on {days} and lasts {t.length_min} min"

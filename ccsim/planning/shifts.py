@@ -29,9 +29,10 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.errors import CcsimError
+from ccsim.fields import minutes_of_day
 from ccsim.planning.shift_milp import build, coverable, grid_min
 from ccsim.scenario import MAX_AGENTS, WEEKDAYS
-from ccsim.shift_types import Scheduling, clock, minutes
+from ccsim.shift_types import Scheduling, clock
 
 __all__ = ["DAYS_PER_MONTH", "Hire", "Schedule", "ShiftChoice", "paid_the_wage", "schedule", "week_basis"]
 
@@ -484,7 +485,7 @@ def schedule(
         per_day = intervals_per_day or 1440 // interval_min
         if req.size % per_day:
             raise CcsimError(f"required: {req.size} intervals is not a whole number of days of {per_day}")
-        first = minutes(day_start)
+        first = minutes_of_day(day_start)
         if first + per_day * interval_min > 1440:
             raise CcsimError(f"intervals_per_day: {per_day} intervals from {day_start} run past midnight")
         starts = np.array(
@@ -525,7 +526,7 @@ def schedule(
             f"at most {MAX_VARIABLES:,}: give the shift types a larger start_step_min (or their breaks a larger "
             "start_step_min), or schedule fewer days at once"
         )
-    cap_times = [minutes(c.start) for c in shifts.caps] + [minutes(c.end) % 1440 for c in shifts.caps]
+    cap_times = [minutes_of_day(c.start) for c in shifts.caps] + [minutes_of_day(c.end) % 1440 for c in shifts.caps]
     grid = grid_min(interval_min, types, [int(s) % 1440 for s in starts[:1]] + cap_times)
     if days * 1440 // grid > MAX_SLOTS:
         raise CcsimError(f"the schedule has {days * 1440 // grid} time slots of {grid} min; at most {MAX_SLOTS}")
@@ -543,7 +544,7 @@ def schedule(
 
     caps = np.full(model.slots, np.inf)
     for cap in shifts.caps:
-        a, b = minutes(cap.start), minutes(cap.end)
+        a, b = minutes_of_day(cap.start), minutes_of_day(cap.end)
         m = np.arange(model.slots) * grid
         of_day = m % 1440
         inside = (of_day >= a) & (of_day < b) if a < b else (of_day >= a) | (of_day < b)

@@ -23,6 +23,8 @@ _LAZY = {
     "required_agents": "ccsim.erlang",
     "required_trunks": "ccsim.erlang",
     "scheduled_agents": "ccsim.erlang",
+    "erlang_a_transient": "ccsim.transient",
+    "transient_required_agents": "ccsim.transient",
     "CcsimError": "ccsim.errors",
     "ScenarioError": "ccsim.errors",
     "load_scenario": "ccsim.loader",
@@ -54,6 +56,7 @@ __all__ = [
     "compare_variants",
     "costs",
     "erlang_a_metrics",
+    "erlang_a_transient",
     "erlang_b",
     "erlang_c",
     "erlang_c_metrics",
@@ -66,6 +69,7 @@ __all__ = [
     "schedule",
     "scheduled_agents",
     "simulate",
+    "transient_required_agents",
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors: the names as if imported eagerly
@@ -84,6 +88,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as if imported eag
     from ccsim.results import Comparison, SimulationResult, compare
     from ccsim.scenario import Scenario
     from ccsim.simulation import run_replication, simulate
+    from ccsim.transient import erlang_a_transient, transient_required_agents
 
 
 def __getattr__(name: str) -> Any:

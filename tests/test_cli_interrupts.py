@@ -132,7 +132,7 @@ def _on_a_terminal(argv, wait_for, *, group=False, timeout=60.0):
 # --------------------------------------------------------------------------- progress
 
 
-def test_the_progress_line_shows_on_a_terminal_only_after_two_seconds():
+def test_the_progress_line_shows_on_a_terminal_only_after_two_seconds(monkeypatch):
     class Terminal(io.StringIO):
         def isatty(self):
             return True
@@ -166,6 +166,10 @@ def test_the_progress_line_shows_on_a_terminal_only_after_two_seconds():
     status.close()  # ended before its time: nothing is shown later
     time.sleep(0.6)
     assert dropped.getvalue() == ""
+    swapped = Terminal()
+    monkeypatch.setattr(sys, "stderr", swapped)  # the default stream is the stderr of the moment
+    Status(after_s=0)("planning")
+    assert swapped.getvalue() == "\rplanning"
 
 
 # --------------------------------------------------------------------------- plan

@@ -267,6 +267,7 @@ def test_plots_draw_a_curve_per_value_of_the_other_parameter(swept):
     mine = Figure().add_subplot()
     assert plot_sweep(swept, "cost_per_month", x="channels.phone.volume.per_day", ax=mine) is mine
     assert len(mine.get_legend().get_texts()) == 3  # one curve per staffing
+    assert mine.yaxis.get_major_formatter()(1250000, 0) == "1,250,000 JPY"  # money, never 1e6
     assert plot_sweep(swept, "staff.occupancy") is not None
     for kwargs, message in [
         ({"kpi": "service_levle"}, "did you mean 'service_level'"),

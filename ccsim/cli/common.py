@@ -118,7 +118,7 @@ def csv_hint(file: str) -> str | None:
 class Progress:
     """A progress line on stderr, shown once a run has taken more than two seconds."""
 
-    def __init__(self, stream=sys.stderr, after_s: float = 2.0) -> None:
+    def __init__(self, stream=None, after_s: float = 2.0) -> None:
         import time
 
         self._time = time.perf_counter
@@ -153,14 +153,14 @@ class Status:
     silent). Nothing is shown when stderr is not a terminal.
     """
 
-    def __init__(self, stream=sys.stderr, after_s: float = 2.0) -> None:
+    def __init__(self, stream=None, after_s: float = 2.0) -> None:
         import threading
         import time
 
         self._time = time.perf_counter
         self._t0 = self._time()
         self._after = after_s
-        self._stream = stream
+        self._stream = sys.stderr if stream is None else stream  # read now: tests and callers swap it
         self._width = 0
         self._pending: str | None = None
         self._timer: threading.Timer | None = None

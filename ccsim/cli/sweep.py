@@ -153,6 +153,8 @@ def _cell(kpi: str, value, half) -> str:
 
 def sweep_text(result) -> str:
     """The sweep as a table: one line per grid point."""
+    from ccsim.report import duration
+
     rows = result.rows
     res0 = result.points[0].result if result.points else None
     variant = f", variant {result.variant}" if result.variant else ""
@@ -191,7 +193,7 @@ def sweep_text(result) -> str:
     if res0.answer_within_s:
         notes[-1] += (
             " (answered within "
-            + ", ".join(f"{ch} {s:g} s" for ch, s in res0.answer_within_s.items() if s is not None)
+            + ", ".join(f"{ch} {duration(s)}" for ch, s in res0.answer_within_s.items() if s is not None)
             + ")"
         )
     for r in partial:

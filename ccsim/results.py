@@ -215,8 +215,10 @@ class SimulationResult:
         The scenario's vendors.
     vendor_sums : numpy.ndarray or None
         ``(replications, vendors, channels, intervals, len(VENDOR_STATS))``: what each vendor
-        was sent of each channel, answered (within the answer target, and its waits from the
-        vendor offer), lost to hang-ups and gave back, per interval of the vendor offer.
+        was sent of each channel, answered (within its SLA's ``answer_within_s``, else the
+        channel's answer target, and its waits from the vendor offer), lost to hang-ups (and of
+        them, those within the SLA's ``short_abandon_s``) and gave back, per interval of the
+        vendor offer.
     """
 
     scenario: str

@@ -728,7 +728,18 @@ class VendorSla(Strict):
 
     min_answer_rate: Probability | None = Field(None, description="answer rate the vendor promises")
     min_service_level: Probability | None = Field(
-        None, description="service level the vendor promises (at the channel's answer_within_s)"
+        None,
+        description="service level the vendor promises (at the SLA's answer_within_s, else the channel's)",
+    )
+    answer_within_s: PositiveSeconds | None = Field(
+        None, description="the SLA's own answer time in seconds for min_service_level (default: the channel's)"
+    )
+    service_level_basis: Literal["offered", "answered"] = Field(
+        "offered", description="the service level divides by the contacts offered to the vendor, or answered"
+    )
+    short_abandon_s: Seconds | None = Field(
+        None,
+        description="hang-ups within this many seconds of the vendor offer are not counted against the vendor",
     )
     max_asa_s: Annotated[float, Field(gt=0, le=MAX_TIME_S)] | None = Field(
         None, description="average speed of answer the vendor promises, in seconds"

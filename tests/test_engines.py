@@ -503,8 +503,9 @@ def random_desk(rng: np.random.Generator) -> dict:
     """A small random desk with every feature.
 
     Deterministic and continuous handle times, staffing that drops and rises, escalations by
-    transfer and callback, vendors, self-service, contact types, redials and repeats, handle
-    times and patience per interval, groups with their own handle time for a skill,
+    transfer and callback, vendors (with an SLA's own answer time and short-abandon allowance),
+    self-service, contact types, redials and repeats, handle times and patience per interval,
+    groups with their own handle time for a skill (groups mixing voice with chat and email),
     availability (fractional agents), and per-weekday opening hours with closed days.
     """
     slowdown, concurrent = float(rng.choice([0, 0.3])), int(rng.integers(1, 4))
@@ -623,6 +624,13 @@ def random_desk(rng: np.random.Generator) -> dict:
             first = next(iter(skills))
             skills[first] = {**skills[first], "handle_time": own[int(rng.integers(0, len(own)))]}
             groups[g]["skills"] = skills
+    if "vendors" in desk and rng.random() < 0.7:  # an SLA with its own answer time and short-abandon allowance
+        sla: dict = {"min_service_level": 0.8}
+        if rng.random() < 0.7:
+            sla["answer_within_s"] = float(rng.choice([10, 30, 90]))
+        if rng.random() < 0.7:
+            sla["short_abandon_s"] = float(rng.choice([0, 5, 30]))
+        desk["vendors"]["v"]["sla"] = sla
     return desk
 
 

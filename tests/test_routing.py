@@ -157,6 +157,7 @@ def test_overflow_lets_the_vendor_answer_contacts_waiting_longer_than_after_wait
         "wait_answered_s": 90,
         "abandoned": 0,
         "taken_back": 0,
+        "abandoned_short": 0,
     }
 
 
@@ -179,6 +180,7 @@ def test_an_overflowed_contact_answered_in_house_is_taken_back_from_the_vendor()
         "wait_answered_s": 0,
         "abandoned": 1,
         "taken_back": 1,
+        "abandoned_short": 0,
     }
 
 

@@ -86,6 +86,7 @@ from ccsim.engine.totals import (
     G_TRANSFERS_OFFERED,
     G_TRANSFERS_WAITING_END,
     G_TRANSFERS_WITHIN,
+    G_VOICE_HANDLE_S,
     HANDLE_S,
     HANDLED,
     ISSUES,
@@ -103,7 +104,6 @@ from ccsim.engine.totals import (
     SELF_SERVED,
     SERVING_END,
     SVC_STATS,
-    V_ABANDONED,
     V_OFFERED,
     VENDOR_STATS,
     WAIT_ABN,
@@ -114,8 +114,10 @@ from ccsim.engine.totals import (
     ScriptedContact,
     book_first_resolved,
     book_handling,
+    book_vendor_abandon,
     book_vendor_answer,
     vendor_rows,
+    vendor_terms,
     wait_bin,
 )
 from ccsim.scenario import Scenario
@@ -191,6 +193,7 @@ class ContactCenter(HeapGroups):
         self.channels = [ChannelState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
         self.groups = [GroupState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
         self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), k_all)
+        self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
         for ch in self.channels:
             ch.arrival_cbs = [self._cb_arrive]
         for g in self.groups:
@@ -470,6 +473,7 @@ class ContactCenter(HeapGroups):
             c.vrow = self.vendor_rows[queue.vendor][ch.index][k]
             c.vrow[V_OFFERED] += 1
             c.t_v = now
+            c.v_within, c.v_short = self.vendor_terms[queue.vendor][ch.index]
         self._queue_or_start(c, queue)
         if overflow is not None and c.state == WAITING:
             self._after(after, OverflowEvent(c, c.token, overflow), self._overflow)
@@ -525,6 +529,7 @@ class ContactCenter(HeapGroups):
         c.vrow = self.vendor_rows[vendor_q.vendor][c.ch.index][self._bucket(self.env.now)]
         c.vrow[V_OFFERED] += 1
         c.t_v = self.env.now
+        c.v_within, c.v_short = self.vendor_terms[vendor_q.vendor][c.ch.index]
         for g in vendor_q.groups:
             agent = self._free_agent(g, c.ch)
             if agent is not None:
@@ -541,7 +546,7 @@ class ContactCenter(HeapGroups):
             row[ABANDONED] += 1
             row[WAIT_ABN] += t - c.t_q
             if c.vrow is not None:
-                c.vrow[V_ABANDONED] += 1
+                book_vendor_abandon(c.vrow, t - c.t_v, c.v_short)
         else:
             c.trow[G_TRANSFERS_ABANDONED] += 1
         if self.trace is not None:
@@ -631,7 +636,7 @@ class ContactCenter(HeapGroups):
         if c.stage == ENTRY:
             self._answered(ch, c.row, c.hist, t_q, now)
             if c.vrow is not None:
-                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, ch.target_s)
+                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, c.v_within)
         else:
             wait = now - t_q
             if wait > 0:
@@ -1043,6 +1048,8 @@ class ContactCenter(HeapGroups):
         groups[..., G_HANDLE_S] = by_group[..., S_HANDLE_S]
         groups[..., G_RESOLVED] = by_group[..., S_FIRST_RES] + by_group[..., S_LATER_RES]
         groups[..., G_ESCALATED] = by_group[..., S_ESCALATED]
+        voice = [ch.index for ch in self.channels if ch.spec.kind == "voice"]  # handle time on voice channels
+        groups[..., G_VOICE_HANDLE_S] = svc[:, :, voice, S_HANDLE_S].sum(axis=2)
         channels[..., ANSWERED] = hist.sum(axis=2)
         channels[..., ISSUES] = channels[..., OFFERED] - channels[..., REPEATS] - channels[..., REDIALS]
         channels[..., ARRIVALS] = channels[..., OFFERED] + channels[..., CONTAINED]

@@ -38,7 +38,7 @@ class HeapGroups:
         c.state = SERVING
         self._answered(c.ch, c.row, c.hist, c.t_q, now)
         if c.vrow is not None:  # an overflowed contact answered in-house: taken back from the vendor
-            book_vendor_answer(c.vrow, q.vendor, now - c.t_v, c.ch.target_s)
+            book_vendor_answer(c.vrow, q.vendor, now - c.t_v, c.v_within)
         h = c.base_s * q.factors[g.index]
         heapreplace(g.free, now + h)
         self._heap_account(c, g, now, now + h, h)

@@ -90,6 +90,7 @@ from ccsim.engine.totals import (
     G_TRANSFERS_OFFERED,
     G_TRANSFERS_WAITING_END,
     G_TRANSFERS_WITHIN,
+    G_VOICE_HANDLE_S,
     GROUP_STATS,
     HANDLE_S,
     HANDLED,
@@ -102,7 +103,6 @@ from ccsim.engine.totals import (
     REPEATS,
     SELF_SERVED,
     SERVING_END,
-    V_ABANDONED,
     V_OFFERED,
     VENDOR_STATS,
     WAIT_ABN,
@@ -111,8 +111,10 @@ from ccsim.engine.totals import (
     WITHIN,
     RunTotals,
     ScriptedContact,
+    book_vendor_abandon,
     book_vendor_answer,
     vendor_rows,
+    vendor_terms,
     wait_bin,
 )
 from ccsim.scenario import REALTIME_KINDS, Scenario
@@ -178,6 +180,8 @@ class Contact:
         self.trow: list | None = None  # after an escalation: the receiving group's row
         self.vrow: list | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
         self.t_v = 0.0  # ... and when
+        self.v_within = 0.0  # ... the vendor's answer time for it (``answered_within``)
+        self.v_short = -INF  # ... and its short-abandon allowance (-inf: none)
         self.t_q = 0.0  # when it joined its (latest) queue
         self.queue: Queue | None = None  # the queue it joined (entry, vendor or transfer)
         self.queues: list[Queue] = []  # the queues it waits in now (two after an overflow)
@@ -255,6 +259,7 @@ class ChannelState:
         self.spec = spec
         self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: nobody abandons
         self.target_s = spec.answer_within_s  # the service level's answer target
+        self.voice = spec.kind == "voice"  # its handle time counts in the groups' voice_handle_s
         self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
         self.slowdown = spec.concurrency_slowdown
         types = spec.contact_types or {}
@@ -384,6 +389,7 @@ class ReferenceModel:
         # agent groups, routing and staffing
         self.groups = [AgentGroup(i, n_, s, n) for i, (n_, s) in enumerate(scenario.agent_groups.items())]
         self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), n)
+        self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
         by_name = {g.name: g for g in self.groups}
         for g in self.groups:
             if g.spec.escalation is not None:
@@ -727,6 +733,7 @@ class ReferenceModel:
         c.vrow = self.vendor_rows[vendor][c.ch.index][self.bucket(self.env.now)]
         c.vrow[V_OFFERED] += 1
         c.t_v = self.env.now
+        c.v_within, c.v_short = self.vendor_terms[vendor][c.ch.index]
 
     def overflow(self, c: Contact, vendor_q: Queue) -> None:
         """The contact also waits for the vendor's agents (the first agent to take it wins)."""
@@ -752,7 +759,7 @@ class ReferenceModel:
             c.row[ABANDONED] += 1
             c.row[WAIT_ABN] += t - c.t_q
             if c.vrow is not None:
-                c.vrow[V_ABANDONED] += 1
+                book_vendor_abandon(c.vrow, t - c.t_v, c.v_short)
         else:
             c.trow[G_TRANSFERS_ABANDONED] += 1
         self.log("abandon", c, c.queue.name if c.queue else "", t=t)
@@ -790,7 +797,7 @@ class ReferenceModel:
                 row[WITHIN] += 1
             c.hist[wait_bin(wait)] += 1
             if c.vrow is not None:  # a vendor was offered it: answered by the vendor, or taken back
-                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, ch.target_s)
+                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, c.v_within)
         else:  # an escalated contact: counted at the receiving group
             c.trow[G_TRANSFERS] += 1
             c.trow[G_TRANSFER_WAIT] += wait
@@ -897,6 +904,8 @@ class ReferenceModel:
         crow[HANDLE_S] += handle
         grow[G_HANDLED] += 1
         grow[G_HANDLE_S] += handle
+        if ch.voice:
+            grow[G_VOICE_HANDLE_S] += handle
         self.log("complete", c, g.name)
         if ch.chat_k:  # the chat leaves the agent's hands (before an escalation gives it to another agent)
             self.catch_up(agent)

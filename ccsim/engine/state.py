@@ -66,6 +66,8 @@ class Contact:
         "token",
         "trow",
         "u_out",
+        "v_short",
+        "v_within",
         "vrow",
         "work_s",
     )
@@ -96,6 +98,8 @@ class Contact:
         self.work_s = 0.0  # chat contacts: work left at normal speed
         self.vrow: list | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
         self.t_v = 0.0  # ... and when
+        self.v_within = 0.0  # ... the vendor's answer time for it (``answered_within``)
+        self.v_short = -INF  # ... and its short-abandon allowance (-inf: none)
 
 
 class Agent:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ccsim.scenario import Scenario
 
 __all__ = [
     "CH_STATS",
@@ -24,8 +28,10 @@ __all__ = [
     "ScriptedContact",
     "book_first_resolved",
     "book_handling",
+    "book_vendor_abandon",
     "book_vendor_answer",
     "vendor_rows",
+    "vendor_terms",
     "wait_bin",
 ]
 
@@ -57,10 +63,20 @@ CH_STATS = (
 )
 #: What each vendor got of each channel, per interval of the vendor offer (its SLA is judged on
 #: them): contacts sent to the vendor (routed to it, or overflowed), answered by its agents
-#: (within the channel's answer target, and their waits from the vendor offer), hung up while
-#: waiting for it, and taken back (an overflowed contact answered in-house after all).
-VENDOR_STATS = ("offered", "answered", "answered_within", "wait_answered_s", "abandoned", "taken_back")
-V_OFFERED, V_ANSWERED, V_WITHIN, V_WAIT, V_ABANDONED, V_TAKEN_BACK = range(len(VENDOR_STATS))
+#: (within the SLA's ``answer_within_s``, else the channel's answer target, and their waits
+#: from the vendor offer), hung up while waiting for it, and taken back (an overflowed contact
+#: answered in-house after all); ``abandoned_short``: of the hang-ups, those within the SLA's
+#: ``short_abandon_s`` of the vendor offer (not counted against the vendor; 0 without one).
+VENDOR_STATS = (
+    "offered",
+    "answered",
+    "answered_within",
+    "wait_answered_s",
+    "abandoned",
+    "taken_back",
+    "abandoned_short",
+)
+V_OFFERED, V_ANSWERED, V_WITHIN, V_WAIT, V_ABANDONED, V_TAKEN_BACK, V_ABANDONED_SHORT = range(len(VENDOR_STATS))
 
 GROUP_STATS = (
     "handled",
@@ -76,6 +92,7 @@ GROUP_STATS = (
     "transfer_wait_s",  # sum of waits of the answered ones
     "transfers_abandoned",  # ... that hung up waiting for this group
     "transfers_waiting_at_end",  # ... still waiting when the run ends
+    "voice_handle_s",  # the part of handle_s spent on voice channels (same handlings, same intervals)
 )
 # Counted during the run per (group, channel, interval) and summed into both the channel and
 # the group statistics at the end (so the hot loop updates one row, not two).
@@ -120,6 +137,7 @@ S_HANDLED, S_HANDLE_S, S_FIRST_RES, S_FIRST_OTHER, S_LATER_RES, S_ESCALATED = ra
     G_TRANSFER_WAIT,
     G_TRANSFERS_ABANDONED,
     G_TRANSFERS_WAITING_END,
+    G_VOICE_HANDLE_S,
 ) = range(len(GROUP_STATS))
 
 #: Lower edges of the wait histogram bins (seconds): 2 s up to 2 min, 10 s up to 10 min,
@@ -234,12 +252,42 @@ def vendor_rows(n_vendors: int, n_channels: int, n_intervals: int) -> list:
     ]
 
 
-def book_vendor_answer(vrow: list, queue_vendor: int | None, wait: float, target_s: float) -> None:
-    """An entry contact that a vendor was offered is answered: by the vendor's agents, or taken back."""
+def vendor_terms(scenario: Scenario) -> list[list[tuple[float, float]]]:
+    """What each vendor's contacts of each channel are counted against: ``[vendor][channel]``.
+
+    ``(answer_within_s, short_abandon_s)``: the SLA's answer time, else the channel's answer
+    target (``answered_within``), and the SLA's short-abandon allowance, else ``-inf`` (no
+    hang-up is short: ``abandoned_short`` stays 0).
+    """
+    terms = []
+    for vendor in scenario.vendors.values():
+        sla = vendor.sla
+        within = sla.answer_within_s if sla is not None else None
+        short = sla.short_abandon_s if sla is not None and sla.short_abandon_s is not None else -math.inf
+        terms.append([(ch.answer_within_s if within is None else within, short) for ch in scenario.channels.values()])
+    return terms
+
+
+def book_vendor_answer(vrow: list, queue_vendor: int | None, wait: float, within_s: float) -> None:
+    """An entry contact that a vendor was offered is answered: by the vendor's agents, or taken back.
+
+    ``wait`` is counted from the vendor offer; ``within_s`` is the vendor's answer time for the
+    channel (:func:`vendor_terms`).
+    """
     if queue_vendor is None:
         vrow[V_TAKEN_BACK] += 1
         return
     vrow[V_ANSWERED] += 1
     vrow[V_WAIT] += wait
-    if wait <= target_s:
+    if wait <= within_s:
         vrow[V_WITHIN] += 1
+
+
+def book_vendor_abandon(vrow: list, wait: float, short_s: float) -> None:
+    """An entry contact hangs up while a vendor was offered it, ``wait`` seconds after the vendor offer.
+
+    ``short_s``: the SLA's short-abandon allowance (:func:`vendor_terms`; ``-inf``: none).
+    """
+    vrow[V_ABANDONED] += 1
+    if wait <= short_s:
+        vrow[V_ABANDONED_SHORT] += 1

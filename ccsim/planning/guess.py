@@ -397,8 +397,9 @@ def in_house_share(scenario: Scenario, channel: str) -> np.ndarray:
 def vendor_targets(scenario: Scenario, vendor: str, channel: str) -> Targets:
     """What a planned vendor group must give the vendor's contacts of a channel.
 
-    The vendor's SLA (its ``min_service_level`` at the channel's answer target, ``max_asa_s``,
-    and ``min_answer_rate`` as an abandonment of at most 1 - it), else the channel's targets.
+    The vendor's SLA (its ``min_service_level`` at its own ``answer_within_s``, else the
+    channel's answer target, ``max_asa_s``, and ``min_answer_rate`` as an abandonment of at most
+    1 - it), else the channel's targets.
     """
     ch = scenario.channels[channel]
     sla = scenario.vendors[vendor].sla
@@ -406,7 +407,7 @@ def vendor_targets(scenario: Scenario, vendor: str, channel: str) -> Targets:
         return ch.targets
     return Targets(
         min_service_level=sla.min_service_level,
-        answer_within_s=ch.answer_within_s,
+        answer_within_s=ch.answer_within_s if sla.answer_within_s is None else sla.answer_within_s,
         max_asa_s=sla.max_asa_s,
         max_abandon_rate=None if sla.min_answer_rate is None else 1.0 - sla.min_answer_rate,
     )

@@ -305,8 +305,8 @@ def _vendor_misses(
 
     Judged as the in-house channels are: voice and chat per interval (of the vendor offer),
     email and SNS per day; the contacts the vendor was sent (an overflowed one taken back
-    in-house is not its), answered within the channel's answer target, their waits and the
-    answered share.
+    in-house is not its), answered within the SLA's answer time (else the channel's answer
+    target), their waits and the answered share.
     """
     if result.vendor_sums is None:
         return []

@@ -637,8 +637,13 @@ def compare(a: SimulationResult, b: SimulationResult) -> Comparison:
         )
     if a.channel_names != b.channel_names:
         raise CcsimError(f"compare: the results have different channels ({a.channel_names} and {b.channel_names})")
-    if a.interval_labels != b.interval_labels or not np.array_equal(a.measured, b.measured):
-        raise CcsimError("compare: the results have different calendars (or warm-ups); compare runs of one calendar")
+    if a.interval_labels != b.interval_labels:
+        raise CcsimError("compare: the results have different calendars; compare runs of one calendar")
+    if not np.array_equal(a.measured, b.measured):
+        raise CcsimError(
+            "compare: the results have different warm-ups (simulation.warmup_min); paired KPI differences need "
+            "the same measured intervals: give every variant the same warm-up"
+        )
     common = np.intersect1d(a.replication_ids, b.replication_ids)
     if common.size == 0:
         raise CcsimError("compare: no replication number is in both results")

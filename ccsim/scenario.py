@@ -60,6 +60,7 @@ from ccsim.fields import (
 )
 from ccsim.problems import merge, problems_from_validation, short
 from ccsim.shift_types import Scheduling
+from ccsim.weeks import DAYS_PER_MONTH  # days in a month, for contact rates per month (365.25 / 12)
 
 __all__ = [
     "DEFAULT_ANSWER_WITHIN_S",
@@ -103,9 +104,6 @@ MAX_CONTACTS_PER_INTERVAL = 10_000_000
 MAX_CONTACTS_PER_DAY = 100_000_000
 #: Largest customer base of a channel.
 MAX_CUSTOMERS = 10_000_000_000
-
-#: Days in a month for monthly costs and contact rates (365.25 / 12).
-DAYS_PER_MONTH = 30.4375
 
 
 # --------------------------------------------------------------------------- calendar

@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
 from ccsim.results import Comparison, SimulationResult, compare
-from ccsim.scenario import DAYS_PER_MONTH, Scenario
+from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
 from ccsim.volume import scale_volume  # the one volume scale (ccsim plan, sweep and compare)
 
@@ -80,10 +81,11 @@ class VariantRun:
 
     @property
     def offered_per_month(self) -> float:
-        """The mean contacts offered per month."""
-        days = self.scenario.calendar.days * float(np.mean(self.result.measured))  # warm-up left out
-        months = days / DAYS_PER_MONTH if self.costs is None else self.costs.months
-        return float(np.mean(self.result.replication_values("offered", channel="all"))) / months
+        """The mean contacts offered per month (a month of the weekdays the run stands for)."""
+        from ccsim.economics.months import billing_months
+
+        offered = self.result.channel_sums[..., CH_STATS.index("offered")].sum(axis=1)
+        return float(np.mean(billing_months(self.result, self.scenario).by_replication(offered)))
 
 
 @dataclass(frozen=True)
@@ -356,12 +358,8 @@ def _cost_differences(a: VariantRun, b: VariantRun) -> dict[str, dict[str, float
     rows = {r["name"]: r for r in paired_cost_difference(a.costs, b.costs).rows}
     items = [k for k in rows if k in a.costs.items or k in b.costs.items]
     out: dict[str, dict[str, float | None]] = {}
-    for name in [*items, "per_month"]:
-        row, scale = rows[name], (1.0 if name == "per_month" else 1.0 / a.costs.months)
-        out[name] = {
-            "diff": None if row["diff"] is None else row["diff"] * scale,
-            "diff_ci95": None if row["diff_ci95"] is None else row["diff_ci95"] * scale,
-        }
+    for name in [*items, "per_month"]:  # items are per month
+        out[name] = {"diff": rows[name]["diff"], "diff_ci95": rows[name]["diff_ci95"]}
     return out
 
 
@@ -372,6 +370,8 @@ def _payback(a: VariantRun, b: VariantRun) -> Any:
         return None
 
     p = payback(a.costs, b.costs)
+    if p is None:  # equal one-off costs: nothing to pay back
+        return None
     names = {a.costs.label: a.name, b.costs.label: b.name}
     return replace(p, invest=names.get(p.invest, p.invest), other=names.get(p.other, p.other))
 

@@ -15,8 +15,8 @@ import pytest
 from ccsim import CcsimError, scenario_from_dict
 from ccsim.outputs import comparison_html, comparison_tables, comparison_text, comparison_xlsx
 from ccsim.results import mean_ci
-from ccsim.scenario import DAYS_PER_MONTH
 from ccsim.variants import BASE, compare_variants, scale_volume
+from ccsim.weeks import DAYS_PER_MONTH
 
 DESK = {
     "name": "small desk",
@@ -180,6 +180,28 @@ def test_tables_text_and_the_workbook_hold_the_same_numbers(cmp):
     assert cell.number_format == "0.0%" and 0 <= cell.value <= 1
 
 
+def test_every_cost_figure_is_the_same_in_text_json_html_and_the_workbook(cmp):
+    openpyxl = pytest.importorskip("openpyxl")
+    from ccsim.outputs.data import comparison_dict
+
+    text, html, data = comparison_text(cmp), comparison_html(cmp), comparison_dict(cmp)
+    wb = openpyxl.load_workbook(io.BytesIO(comparison_xlsx(cmp)))
+    ws = wb["Costs"]
+    header = [c.value for c in ws[1]]
+    sheet = {(r[0], r[1]): r[header.index("per month [JPY]")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    for run in cmp.runs:
+        summary = run.costs.summary()
+        # one source: the cost result's summary; JSON carries it whole
+        assert data["variants"][run.name]["cost"]["per_month"]["mean"] == pytest.approx(summary["per_month"]["mean"])
+        for item, figures in summary["items"].items():
+            assert data["variants"][run.name]["cost"]["items"][item]["per_month"] == pytest.approx(figures["per_month"])
+            assert sheet[(run.name, item)] == pytest.approx(figures["per_month"])
+            shown = f"{figures['per_month']:,.0f}"
+            assert shown in text and shown in html, (run.name, item, shown)
+        assert sheet[(run.name, "total")] == pytest.approx(summary["per_month"]["mean"])
+        assert f"{summary['per_month']['mean']:,.0f}" in text and f"{summary['per_month']['mean']:,.0f}" in html
+
+
 def test_the_html_report_is_self_contained_and_deterministic(cmp):
     page = comparison_html(cmp)
     assert page == comparison_html(cmp)
@@ -272,8 +294,8 @@ def test_a_vendor_group_with_staffing_plan_is_planned_before_it_is_priced_by_the
     assert run.plan is not None and run.plan.met and run.plan.planned_groups == ("acme_agents",)
     hours = run.plan.staffing["acme_agents"].sum()  # one-hour intervals
     assert hours > 0 and run.result.channel("phone")["service_level"] >= 0.7
-    per_hour = run.costs.replication_values("vendor.acme.agent_hours")
-    assert np.allclose(per_hour, 3000 * hours)  # the run's planned vendor hours, at the vendor's price
+    per_hour = run.costs.replication_values("vendor.acme.agent_hours")  # a month
+    assert np.allclose(per_hour * run.costs.months, 3000 * hours)  # the run's planned vendor hours, at its price
 
 
 # --------------------------------------------------------------------------- the command

@@ -6,6 +6,7 @@ import copy
 import io
 import re
 
+import numpy as np
 import pytest
 
 from ccsim import scenario_from_dict, simulate
@@ -111,3 +112,21 @@ def test_a_vendor_sla_names_each_promise_in_its_unit():
     assert _promise("min_service_level", 0.8) == "min_service_level 80 %"
     assert _promise("max_asa_s", 30) == "max_asa_s 30 s"
     assert _promise("max_asa_s", 14400) == "max_asa_s 4 h"
+
+
+def test_a_vendor_sla_is_shown_with_the_answer_time_and_terms_it_is_judged_on():
+    from ccsim.economics import SlaOutcome
+    from ccsim.outputs.tables import _sla_text
+
+    def outcome(**terms):
+        return SlaOutcome("x", {"min_service_level": 0.8, "max_asa_s": 30}, *([np.zeros(1)] * 6), terms=terms)
+
+    own = outcome(answer_within_s={"all": 30.0}, service_level_basis="offered", short_abandon_s=None)
+    assert _sla_text(own) == "min_service_level 80 % within 30 s, max_asa_s 30 s"
+    channel = outcome(
+        answer_within_s={"phone": 20.0, "email": 86400.0}, service_level_basis="answered", short_abandon_s=5
+    )
+    assert _sla_text(channel) == (
+        "min_service_level 80 % within 20 s (phone), 24 h (email) of those answered, max_asa_s 30 s, "
+        "hang-ups within 5 s not counted"
+    )

@@ -200,7 +200,10 @@ def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_ma
     sat = [c for c in s.shifts if c.day_label == "sat"]
     assert sat and all(c.shift_type == "part" and "10:00" <= c.start <= "11:00" for c in sat)
     # hiring, recounted by hand from the shifts: a run of fri and sat stands for one week's fri and sat
-    assert s.week_text == "a week = the run's fri to sat (sun, mon, tue, wed, thu closed)"
+    assert (
+        s.week_text
+        == "a week = the run's fri to sat (sun, mon, tue, wed, thu open but not simulated: counted as closed)"
+    )
     for h in s.hiring:
         mine = [c for c in s.shifts if c.shift_type == h.contract]
         n = sum(c.count for c in mine)

@@ -19,7 +19,7 @@ from ccsim.loader import load_model
 from ccsim.planning import Scheduling, read_requirements_csv, schedule
 from ccsim.planning.shift_plots import plot_coverage
 from ccsim.planning.shift_report import schedule_dict, schedule_text
-from ccsim.planning.shifts import week_basis
+from ccsim.weeks import week_basis
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -718,7 +718,18 @@ def test_a_run_shorter_than_a_week_stands_for_its_weekdays_and_contracts_group_s
     assert s.week_text == "a week = the run's mon to fri (sat, sun closed)" and s.weeks == 1.0
     (h,) = s.hiring
     assert (h.contract, h.shift_types, h.shifts_per_week, h.people, h.fte) == ("half", ("early", "late"), 10.0, 2, 1.0)
-    assert week_basis(14, "mon") == (2.0, "a week = the run's 14 days x 7 / 14")
+    two = week_basis(14, "mon")
+    assert (two.weeks, two.text) == (2.0, "a week = the run's 14 days x 7 / 14")
+    # ten days from a Monday: Monday to Wednesday twice, so each counts half, the others whole
+    ten = week_basis(10, "mon")
+    assert ten.per_day.tolist() == [0.5, 0.5, 0.5, 1, 1, 1, 1, 0.5, 0.5, 0.5] and ten.week_days == 7
+    assert ten.text == "a week = each weekday once, its mean over the run's 10 days"
+    # a warm-up of half of the only Monday: its measured half counts twice
+    cut = week_basis(7, "mon", share=[0.5, 1, 1, 1, 1, 1, 1])
+    assert cut.per_day.tolist() == [2, 1, 1, 1, 1, 1, 1] and cut.week_days == 7
+    # a typical day of a desk open Monday to Friday stands for five days a week
+    typical = week_basis(1, "mon", open_weekdays=["mon", "tue", "wed", "thu", "fri"])
+    assert typical.per_day.tolist() == [5] and typical.month_days == pytest.approx(5 * 30.4375 / 7)
     with pytest.raises(ValueError, match="contract 'half' has 5 shifts per person per week on early but 4 on late"):
         shifts(
             {

@@ -61,8 +61,11 @@ def _paired(a: CostResult, b: CostResult) -> tuple[np.ndarray, np.ndarray]:
             f"the cost results have different seeds ({a.seed} and {b.seed}); paired differences need common "
             "random numbers: simulate both setups with the same seed"
         )
-    if not math.isclose(a.horizon_days, b.horizon_days):
-        raise CcsimError(f"the cost results cover different horizons ({a.horizon_days:g} and {b.horizon_days:g} days)")
+    if a.weekdays != b.weekdays:
+        raise CcsimError(
+            f"the cost results stand for months of different weekdays ({', '.join(a.weekdays)} and "
+            f"{', '.join(b.weekdays)}); simulate both over the same weekdays"
+        )
     if a.currency != b.currency:
         raise CcsimError(f"the cost results are in different currencies ({a.currency} and {b.currency})")
     common = np.intersect1d(a.replication_ids, b.replication_ids)
@@ -74,14 +77,16 @@ def _paired(a: CostResult, b: CostResult) -> tuple[np.ndarray, np.ndarray]:
 def paired_cost_difference(a: CostResult, b: CostResult) -> CostComparison:
     """Per cost figure, ``b - a`` and its paired 95 % confidence interval.
 
-    Replication ``i`` of ``a`` is paired with replication ``i`` of ``b``: with the same seed
-    both setups met the same contacts (common random numbers), so the difference varies less
-    than either cost (as in :func:`ccsim.compare` for KPIs).
+    Billing month ``i`` of ``a`` is paired with billing month ``i`` of ``b``: with the same
+    seed both setups met the same contacts (common random numbers), so the difference varies
+    less than either cost (as in :func:`ccsim.compare` for KPIs). Items are per month; runs
+    with different warm-ups or lengths compare, as long as their months count the same
+    weekdays.
 
     Raises
     ------
     ccsim.CcsimError
-        When the seeds, horizons or currencies differ, or no replication is in both.
+        When the seeds, weekdays or currencies differ, or no replication is in both.
     """
     ia, ib = _paired(a, b)
     rows = []
@@ -117,15 +122,15 @@ class Payback:
     other : str
         The other setup.
     extra_one_off : float
-        One-off cost of ``invest`` - that of ``other`` (>= 0).
+        One-off cost of ``invest`` - that of ``other`` (> 0).
     monthly_saving : float
         Mean running cost per month of ``other`` - that of ``invest`` (paired when the seeds
         agree; the one-off costs' amortization is not part of it).
     monthly_saving_ci95 : float or None
         Its 95 % half-width (paired differences; None with one pair, or unpaired results).
     break_even_months : float or None
-        ``extra_one_off / monthly_saving``: 0 when nothing extra is paid up front; None when
-        ``invest`` never pays back (it saves nothing per month).
+        ``extra_one_off / monthly_saving``; None when ``invest`` never pays back (it saves
+        nothing per month).
     month : int or None
         The first whole month at whose end ``invest`` has cost no more in total:
         ``ceil(break_even_months)``; None when never.
@@ -140,35 +145,30 @@ class Payback:
     month: int | None
 
 
-def payback(a: CostResult, b: CostResult) -> Payback:
+def payback(a: CostResult, b: CostResult) -> Payback | None:
     """The payback month of the setup with the higher one-off cost against the other.
 
     Cumulative cost after ``n`` months is ``one_off + n x running per month`` (running per
     month without the amortized one-off costs). The setup with the higher one-off cost pays
-    back in month ``ceil(extra one-off / monthly saving)``. With the same seed the monthly
-    saving is the mean of the paired per-replication savings; otherwise the difference of
-    the means (no interval).
+    back in month ``ceil(extra one-off / monthly saving)``, never when it saves nothing per
+    month. With equal one-off costs there is nothing to pay back: None. With the same seed
+    the monthly saving is the mean of the paired per-month savings; otherwise the difference
+    of the means (no interval).
     """
-    first, second = (a, b) if a.one_off_total >= b.one_off_total else (b, a)
-    if first.one_off_total == second.one_off_total:  # equal up front: the cheaper to run "invests"
-        if np.nanmean(first.running / first.months) > np.nanmean(second.running / second.months):
-            first, second = second, first
+    if a.currency != b.currency:
+        raise CcsimError(f"the cost results are in different currencies ({a.currency} and {b.currency})")
+    if math.isclose(a.one_off_total, b.one_off_total, rel_tol=1e-12, abs_tol=1e-9):
+        return None
+    first, second = (a, b) if a.one_off_total > b.one_off_total else (b, a)
     extra = first.one_off_total - second.one_off_total
-    if first.currency != second.currency:
-        raise CcsimError(f"the cost results are in different currencies ({first.currency} and {second.currency})")
     if first.seed == second.seed:
         i_first, i_second = _paired(first, second)
-        saving = second.running[i_second] / second.months - first.running[i_first] / first.months
+        saving = second.running_per_month[i_second] - first.running_per_month[i_first]
         mean_arr, half_arr = mean_ci(saving)
         mean, half = float(mean_arr), _py(half_arr)
     else:
-        mean = float(np.nanmean(second.running / second.months) - np.nanmean(first.running / first.months))
+        mean = float(np.nanmean(second.running_per_month) - np.nanmean(first.running_per_month))
         half = None
-    if extra <= 0:
-        months: float | None = 0.0
-    elif mean > 0:
-        months = extra / mean
-    else:
-        months = None
+    months = extra / mean if mean > 0 else None
     month = None if months is None else math.ceil(months - 1e-12)
     return Payback(first.label, second.label, extra, mean, half, months, month)

@@ -1,10 +1,11 @@
-"""Costs of a simulated setup, computed per replication from that replication's own counts.
+"""Costs of a simulated setup per month, computed from each replication's own counts.
 
-Every cost item and formula is defined once, in ``docs/costs.md``. In short: each replication's
-measured horizon, scaled to a month of :data:`ccsim.scenario.DAYS_PER_MONTH` days, is one
-billing month; items with thresholds (included contacts, minimum commitments, SLA penalties
-and bonuses) are priced on that replication's monthly counts, never on the mean, and only
-then summarised over replications (mean and 95 % confidence interval, as the KPIs are).
+Every cost item and formula is defined once, in ``docs/costs.md``. In short: a month holds
+each weekday the run simulated 30.4375 / 7 times (:mod:`ccsim.weeks`). In-house items are a
+month of each replication's days; a vendor's charges, with their thresholds (included
+contacts, minimum commitments, SLA penalties and bonuses), are priced on billing months
+composed of whole simulated days (:mod:`ccsim.economics.months`), never on the mean, and only
+then summarised over months (mean and 95 % confidence interval, as the KPIs are).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.economics.months import billing_months
 from ccsim.economics.sla import SlaOutcome, judge_sla
 from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
-from ccsim.fields import minutes_of_day
+from ccsim.fields import WEEKDAYS, minutes_of_day
 from ccsim.results import SimulationResult, mean_ci
-from ccsim.scenario import DAYS_PER_MONTH, WEEKDAYS, Costs, Scenario
+from ccsim.scenario import Costs, Scenario
+from ccsim.weeks import WEEKS_PER_MONTH
 
 __all__ = ["UNITS", "CostResult", "costs", "night_share", "weekend_mask"]
 
@@ -60,7 +63,7 @@ def weekend_mask(starts_s: np.ndarray, start_weekday: str, weekend_days: tuple[s
 
 @dataclass(frozen=True, eq=False)
 class CostResult:
-    """What a simulated setup costs: every item in every replication, and summaries of them.
+    """What a simulated setup costs a month: every item in every billing month, and summaries.
 
     Attributes
     ----------
@@ -71,15 +74,26 @@ class CostResult:
     currency : str
         ``costs.currency``.
     replication_ids : numpy.ndarray
-        Replication numbers, in array order.
+        Replication numbers, in array order: billing month ``k`` is replication ``k``'s month
+        (its in-house items) and the month composed from its days first (vendor items).
     horizon_days : float
-        Calendar days the figures cover: simulated days x measured intervals / intervals.
+        Days measured: simulated days less the warm-up.
+    month_days : float
+        Days in the month the run stands for: 30.4375 / 7 of each weekday it stands for
+        (30.4375 for every weekday, 21.74 for Monday to Friday).
     months : float
-        ``horizon_days / DAYS_PER_MONTH``: a monthly figure is the horizon figure / months.
+        The measured horizon in such months (``horizon_days / month_days`` for a run of whole
+        weeks or days): a horizon figure is the monthly one x ``months``.
+    week : str
+        What the run stands for, in words (``a week = the run's mon to fri (sat, sun closed)``).
+    weekdays : tuple of str
+        The weekdays the monthly figures count.
+    not_simulated : tuple of str
+        Weekdays the calendar opens but the run did not simulate (left out of the month).
     items : dict
-        ``{item: numpy array (replications,)}``: each cost item over the horizon, in report
-        order (``in_house.wages``, ``vendor.NAME.monthly_fee``, ..., ``one_off.amortized``). The
-        items add up to :attr:`total`. SLA penalties are negative.
+        ``{item: numpy array (months,)}``: each cost item per month, in report order
+        (``in_house.wages``, ``vendor.NAME.monthly_fee``, ..., ``one_off.amortized``). The
+        items add up to the monthly total. SLA penalties are negative.
     one_off : dict
         ``{item: amount}``: one-off costs (``in_house.setup``, ``transition``,
         ``vendor.NAME.setup_fee``), not part of the running cost.
@@ -87,10 +101,13 @@ class CostResult:
         ``costs.setup_amortization_months``: the one-off costs spread over this many months as
         the item ``one_off.amortized``.
     counts : dict
-        ``{answered, offered, issues_resolved, productive_hours: array}`` per replication: the
+        ``{answered, offered, issues_resolved, productive_hours: array}`` per month: the
         denominators of the unit costs (:data:`UNITS`).
     sla : dict
-        ``{vendor: SlaOutcome}`` for every vendor with an SLA.
+        ``{vendor: SlaOutcome}`` for every vendor with an SLA, per billing month.
+    fte : numpy.ndarray
+        In-house full-time equivalents per replication: paid hours a week /
+        ``fte_hours_per_week``, a week holding each weekday simulated once.
     notes : tuple of str
         What the figures leave out, in words.
     """
@@ -101,12 +118,17 @@ class CostResult:
     currency: str
     replication_ids: np.ndarray
     horizon_days: float
+    month_days: float
     months: float
+    week: str
+    weekdays: tuple[str, ...]
+    not_simulated: tuple[str, ...]
     items: dict[str, np.ndarray] = field(repr=False)
     one_off: dict[str, float]
     amortization_months: int | None
     counts: dict[str, np.ndarray] = field(repr=False)
     sla: dict[str, SlaOutcome] = field(repr=False)
+    fte: np.ndarray = field(repr=False)
     notes: tuple[str, ...] = ()
 
     @property
@@ -115,14 +137,26 @@ class CostResult:
         return self.scenario + (f" [{self.variant}]" if self.variant else "")
 
     @property
+    def per_month(self) -> np.ndarray:
+        """Total cost per month, per billing month (every item, amortized one-off included)."""
+        if not self.items:
+            return np.zeros(len(self.replication_ids))
+        return np.sum([v for v in self.items.values()], axis=0)
+
+    @property
+    def running_per_month(self) -> np.ndarray:
+        """Running cost per month: the total without the amortized one-off costs."""
+        return self.per_month - self.items.get("one_off.amortized", 0.0)
+
+    @property
     def total(self) -> np.ndarray:
-        """Total cost over the horizon per replication (every item, amortized one-off included)."""
-        return np.sum([v for v in self.items.values()], axis=0) if self.items else np.zeros(len(self.replication_ids))
+        """Total cost over the measured horizon: per month x :attr:`months`."""
+        return self.per_month * self.months
 
     @property
     def running(self) -> np.ndarray:
-        """Running cost over the horizon per replication: the total without the amortized one-off costs."""
-        return self.total - self.items.get("one_off.amortized", 0.0)
+        """Running cost over the measured horizon: running per month x :attr:`months`."""
+        return self.running_per_month * self.months
 
     @property
     def one_off_total(self) -> float:
@@ -130,11 +164,11 @@ class CostResult:
         return float(sum(self.one_off.values()))
 
     def replication_values(self, name: str) -> np.ndarray:
-        """One value per replication of an item or a total.
+        """One value per billing month of an item (per month) or a total.
 
-        ``name`` is an item (:attr:`items`), ``total`` or ``running`` (over the horizon),
-        ``per_month`` or ``running_per_month``, or a unit cost (:data:`UNITS`: total / count,
-        NaN where the count is 0).
+        ``name`` is an item (:attr:`items`, per month), ``per_month`` or
+        ``running_per_month``, ``total`` or ``running`` (over the horizon), or a unit cost
+        (:data:`UNITS`: the month's total / the month's count, NaN where the count is 0).
         """
         if name in self.items:
             return self.items[name].copy()
@@ -143,25 +177,27 @@ class CostResult:
         if name == "running":
             return self.running
         if name == "per_month":
-            return self.total / self.months
+            return self.per_month
         if name == "running_per_month":
-            return self.running / self.months
+            return self.running_per_month
         if name in UNITS:
             count = self.counts[UNITS[name][0]]
             with np.errstate(invalid="ignore", divide="ignore"):
-                return np.where(count > 0, self.total / np.where(count > 0, count, 1.0), np.nan)
+                return np.where(count > 0, self.per_month / np.where(count > 0, count, 1.0), np.nan)
         valid = [*self.items, "total", "running", "per_month", "running_per_month", *UNITS]
         raise CcsimError(f"no cost item {name!r} (valid: {', '.join(valid)})")
 
     def summary(self) -> dict[str, Any]:
         """Mean and 95 % half-width of every figure, as plain JSON-ready data (None: undefined).
 
-        Keys: ``currency``, ``replications``, ``horizon_days``, ``months``, ``horizon_total``,
-        ``per_month``, ``running_per_month``, the unit costs (``per_contact``, ...), each as
-        ``{"mean", "ci95"}``; ``items`` (``{item: {"horizon", "horizon_ci95", "per_month",
-        "per_month_ci95"}}``); ``one_off`` and ``one_off_total``; ``amortization_months``;
-        ``sla`` (per vendor: promises, ``breach_probability`` and its ``breach_ci95`` as
-        ``[low, high]``, periods judged, and the mean figures); ``notes``.
+        Keys: ``currency``, ``replications``, ``horizon_days``, ``month_days``, ``months``,
+        ``week`` (the rule in words), ``weekdays``, ``not_simulated``, ``fte``,
+        ``horizon_total``, ``per_month``, ``running_per_month``, the unit costs
+        (``per_contact``, ...), each as ``{"mean", "ci95"}``; ``items`` (``{item: {"per_month",
+        "per_month_ci95", "horizon", "horizon_ci95"}}``); ``one_off`` and ``one_off_total``;
+        ``amortization_months``; ``sla`` (per vendor: promises and the terms they are judged
+        on, ``breach_probability`` and its ``breach_ci95`` as ``[low, high]``, billing months
+        judged, and the mean figures); ``notes``.
         """
 
         def stat(values: np.ndarray) -> dict[str, float | None]:
@@ -172,21 +208,26 @@ class CostResult:
             "currency": self.currency,
             "replications": len(self.replication_ids),
             "horizon_days": self.horizon_days,
+            "month_days": self.month_days,
             "months": self.months,
+            "week": self.week,
+            "weekdays": list(self.weekdays),
+            "not_simulated": list(self.not_simulated),
+            "fte": stat(self.fte),
             "horizon_total": stat(self.total),
-            "per_month": stat(self.total / self.months),
-            "running_per_month": stat(self.running / self.months),
+            "per_month": stat(self.per_month),
+            "running_per_month": stat(self.running_per_month),
         }
         for unit in UNITS:
             out[unit] = stat(self.replication_values(unit))
         items = {}
         for name, values in self.items.items():
-            h, m = stat(values), stat(values / self.months)
+            m, h = stat(values), stat(values * self.months)
             items[name] = {
-                "horizon": h["mean"],
-                "horizon_ci95": h["ci95"],
                 "per_month": m["mean"],
                 "per_month_ci95": m["ci95"],
+                "horizon": h["mean"],
+                "horizon_ci95": h["ci95"],
             }
         out["items"] = items
         out["one_off"] = dict(self.one_off)
@@ -197,6 +238,7 @@ class CostResult:
             p, low, high = s.breach_probability
             sla[v] = {
                 "promises": dict(s.promises),
+                "terms": dict(s.terms),
                 "periods_judged": int(s.judged.sum()),
                 "breach_probability": p,
                 "breach_ci95": None if p is None else [low, high],
@@ -213,10 +255,6 @@ class CostResult:
 def _py(x: Any) -> float | None:
     x = float(x)
     return x if math.isfinite(x) else None
-
-
-def _horizon_days(result: SimulationResult, scenario: Scenario) -> float:
-    return scenario.calendar.days * float(np.count_nonzero(result.measured)) / len(result.interval_labels)
 
 
 def _check(result: SimulationResult, scenario: Scenario) -> None:
@@ -239,7 +277,7 @@ def _check(result: SimulationResult, scenario: Scenario) -> None:
 
 
 def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
-    """Every cost item of a simulated setup, per replication, with the one-off costs apart.
+    """Every cost item of a simulated setup per month, per billing month, with the one-off costs apart.
 
     Parameters
     ----------
@@ -252,8 +290,9 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
     Returns
     -------
     CostResult
-        Items per replication over the horizon (``result.measured`` intervals), the one-off
-        costs, unit-cost denominators and every vendor SLA per billing period.
+        Items per month over the measured intervals (``result.measured``): in-house items a
+        month of each replication, vendor items and SLAs on billing months composed of whole
+        simulated days; the one-off costs, unit-cost denominators and every vendor SLA.
 
     Raises
     ------
@@ -262,85 +301,89 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
     """
     _check(result, scenario)
     c = scenario.costs
-    days = _horizon_days(result, scenario)
-    per_month = DAYS_PER_MONTH / days  # horizon -> one month
-    weeks = days / 7.0
-    m = result.measured
+    months = billing_months(result, scenario)
+    week = months.week
     reps = len(result.replication_ids)
-    gsum = result.group_sums.sum(axis=2, where=m[None, None, :, None])  # (replications, groups, stats)
-    csum = result.channel_sums.sum(axis=2, where=m[None, None, :, None])
     groups = list(scenario.agent_groups.items())
     in_house = [i for i, (_, g) in enumerate(groups) if g.vendor is None]
     items: dict[str, np.ndarray] = {}
     notes: list[str] = []
+    if week.not_simulated:
+        notes.append(
+            f"a month here counts only the weekdays simulated ({', '.join(week.weekdays)}): "
+            f"{', '.join(week.not_simulated)} open but not simulated"
+        )
 
-    # ---------------------------------------------------------------- in-house
+    # ---------------------------------------------------------------- in-house: a month of each replication
     starts = np.asarray(result.interval_starts_s, dtype=float)
     night = night_share(starts, result.interval_s, c.night_start, c.night_end) if c.night_premium else 0.0
     weekend = weekend_mask(starts, result.start_weekday, c.weekend_days) if c.weekend_premium else 0.0
     uplift = c.night_premium * night + c.weekend_premium * weekend  # per interval
     sched = result.group_sums[..., _G["scheduled_s"]]  # (replications, groups, intervals)
+    paid = np.zeros((reps, len(starts)))  # in-house paid hours per interval
     wages = np.zeros(reps)
     premium = np.zeros(reps)
-    paid_h = np.zeros(reps)
     for i in in_house:
         g = groups[i][1]
         wage = g.cost_per_hour if g.cost_per_hour is not None else c.wage_per_hour
-        paid = np.where(m, sched[:, i], 0.0) / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
-        paid_h += paid.sum(axis=1)
-        wages += wage * paid.sum(axis=1)
-        premium += wage * (paid * uplift).sum(axis=1)
-    fte = paid_h / (c.fte_hours_per_week * weeks)
+        hours = sched[:, i] / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
+        paid += hours
+        wages += wage * months.by_replication(hours)
+        premium += wage * months.by_replication(hours * uplift)
+    paid_month = months.by_replication(paid)
+    fte = paid_month / WEEKS_PER_MONTH / c.fte_hours_per_week
     if in_house:
         items["in_house.wages"] = wages
         if c.night_premium or c.weekend_premium:
             items["in_house.night_weekend_premium"] = premium
         if c.agents_per_supervisor is not None:
-            items["in_house.supervision"] = paid_h / c.agents_per_supervisor * c.supervisor_wage_per_hour
+            items["in_house.supervision"] = paid_month / c.agents_per_supervisor * c.supervisor_wage_per_hour
         if c.benefits_share:
             items["in_house.benefits"] = c.benefits_share * (wages + premium + items.get("in_house.supervision", 0.0))
         if c.seat_per_month or c.tools_per_seat_per_month:
             seats = _seats(result, scenario, c, fte)
             if c.seat_per_month:
-                items["in_house.seats"] = seats * c.seat_per_month / per_month
+                items["in_house.seats"] = seats * c.seat_per_month
             if c.tools_per_seat_per_month:
-                items["in_house.tools"] = seats * c.tools_per_seat_per_month / per_month
+                items["in_house.tools"] = seats * c.tools_per_seat_per_month
         if c.telecom_per_handled_minute:
-            items["in_house.telecom"] = (
-                _voiceminutes_of_day(result, scenario, gsum, csum, in_house) * c.telecom_per_handled_minute
-            )
+            minutes = _voice_minutes(result, scenario, in_house)  # (replications, intervals)
+            items["in_house.telecom"] = months.by_replication(minutes) * c.telecom_per_handled_minute
         if c.hiring_training_per_agent and c.monthly_attrition:
-            items["in_house.hiring_training"] = c.monthly_attrition * fte * c.hiring_training_per_agent / per_month
+            items["in_house.hiring_training"] = c.monthly_attrition * fte * c.hiring_training_per_agent
 
-    # ---------------------------------------------------------------- vendors
-    slas = judge_sla(result, scenario)
+    # ---------------------------------------------------------------- vendors: composed billing months
+    slas = judge_sla(result, scenario, months)
     one_off: dict[str, float] = {}
     if c.setup:
         one_off["in_house.setup"] = c.setup
     if c.transition:
         one_off["transition"] = c.transition
+    gs = result.group_sums
     for v, vendor in scenario.vendors.items():
         p = vendor.pricing
         mine = [i for i, (_, g) in enumerate(groups) if g.vendor == v]
-        tot = gsum[:, mine].sum(axis=1)  # (replications, stats)
-        shr = np.array([groups[i][1].shrinkage for i in mine])
-        vendor_paid_h = (gsum[:, mine, _G["scheduled_s"]] / (1.0 - shr)).sum(axis=1) / 3600.0
-        handled_month = tot[:, _G["handled"]] * per_month
-        month: dict[str, np.ndarray] = {}  # this vendor's charges per month, per replication
+
+        def month_of(stat: str, mine: list[int] = mine) -> np.ndarray:
+            return months.composed(gs[:, mine][..., _G[stat]].sum(axis=1))
+
+        shr = np.array([groups[i][1].shrinkage for i in mine]).reshape(1, -1, 1)
+        vendor_paid_h = months.composed((gs[:, mine][..., _G["scheduled_s"]] / (1.0 - shr)).sum(axis=1)) / 3600.0
+        month: dict[str, np.ndarray] = {}  # this vendor's charges per billing month
         if p.monthly_fee:
             month["monthly_fee"] = np.full(reps, p.monthly_fee)
         if p.per_contact:
-            month["contacts"] = p.per_contact * np.maximum(0.0, handled_month - p.included_contacts)
+            month["contacts"] = p.per_contact * np.maximum(0.0, month_of("handled") - p.included_contacts)
         if p.per_handled_minute:
-            month["handled_minutes"] = p.per_handled_minute * tot[:, _G["handle_s"]] / 60.0 * per_month
+            month["handled_minutes"] = p.per_handled_minute * month_of("handle_s") / 60.0
         if p.per_agent_hour:
-            month["agent_hours"] = p.per_agent_hour * tot[:, _G["scheduled_s"]] / 3600.0 * per_month
+            month["agent_hours"] = p.per_agent_hour * month_of("scheduled_s") / 3600.0
         if p.per_productive_hour:
-            month["productive_hours"] = p.per_productive_hour * tot[:, _G["busy_s"]] / 3600.0 * per_month
+            month["productive_hours"] = p.per_productive_hour * month_of("busy_s") / 3600.0
         if p.per_fte_per_month:
-            month["fte"] = p.per_fte_per_month * vendor_paid_h / (c.fte_hours_per_week * weeks)
+            month["fte"] = p.per_fte_per_month * vendor_paid_h / WEEKS_PER_MONTH / c.fte_hours_per_week
         if p.per_resolved_contact:
-            month["resolved_contacts"] = p.per_resolved_contact * tot[:, _G["resolved"]] * per_month
+            month["resolved_contacts"] = p.per_resolved_contact * month_of("resolved")
         charges = np.sum(list(month.values()), axis=0) if month else np.zeros(reps)
         if p.minimum_monthly:
             month["minimum_top_up"] = np.maximum(0.0, p.minimum_monthly - charges)
@@ -357,24 +400,20 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
             ]
             if unjudged:
                 notes.append(f"vendor {v}: the SLA leaves out {', '.join(unjudged)}")
-            if vendor.routing.mode == "overflow":
-                notes.append(
-                    f"vendor {v}: the SLA is judged on the contacts sent while no in-house agent is on duty; "
-                    "contacts overflowed while in-house agents are on duty are not counted per vendor"
-                )
         for name, values in month.items():
-            items[f"vendor.{v}.{name}"] = values / per_month
+            items[f"vendor.{v}.{name}"] = values
         if p.setup_fee:
             one_off[f"vendor.{v}.setup_fee"] = p.setup_fee
     amort = c.setup_amortization_months
     if amort is not None and one_off:
-        items["one_off.amortized"] = np.full(reps, sum(one_off.values()) / amort / per_month)
+        items["one_off.amortized"] = np.full(reps, sum(one_off.values()) / amort)
 
+    cs = result.channel_sums
     counts = {
-        "answered": csum[:, :, _C["answered"]].sum(axis=1),
-        "offered": csum[:, :, _C["offered"]].sum(axis=1),
-        "issues_resolved": csum[:, :, _C["issues_resolved"]].sum(axis=1),
-        "productive_hours": gsum[:, :, _G["busy_s"]].sum(axis=1) / 3600.0,
+        "answered": months.by_replication(cs[..., _C["answered"]].sum(axis=1)),
+        "offered": months.by_replication(cs[..., _C["offered"]].sum(axis=1)),
+        "issues_resolved": months.by_replication(cs[..., _C["issues_resolved"]].sum(axis=1)),
+        "productive_hours": months.by_replication(gs[..., _G["busy_s"]].sum(axis=1)) / 3600.0,
     }
     return CostResult(
         scenario=result.scenario,
@@ -382,19 +421,24 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
         seed=result.seed,
         currency=c.currency,
         replication_ids=np.asarray(result.replication_ids).copy(),
-        horizon_days=days,
-        months=days / DAYS_PER_MONTH,
+        horizon_days=week.measured_days,
+        month_days=week.month_days,
+        months=months.months,
+        week=week.text,
+        weekdays=week.weekdays,
+        not_simulated=week.not_simulated,
         items=items,
         one_off=one_off,
         amortization_months=amort,
         counts=counts,
         sla=slas,
+        fte=fte,
         notes=tuple(notes),
     )
 
 
 def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarray) -> np.ndarray:
-    """Seats per replication: the most in-house agents on duty at once, or FTE rounded up."""
+    """Seats per replication: the most in-house agents on duty at once, or the desk's FTE rounded up."""
     if c.seat_basis == "fte":
         return np.ceil(fte - 1e-9)
     on_duty = sum(
@@ -406,29 +450,15 @@ def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarr
     return np.full(len(result.replication_ids), peak)
 
 
-def _voiceminutes_of_day(
-    result: SimulationResult, scenario: Scenario, gsum: np.ndarray, csum: np.ndarray, in_house: list[int]
-) -> np.ndarray:
-    """In-house handled minutes of voice contacts per replication.
+def _voice_minutes(result: SimulationResult, scenario: Scenario, in_house: list[int]) -> np.ndarray:
+    """Minutes in-house agents handled voice contacts, per replication and interval.
 
-    A group that handles voice channels only counts all its handle time; one with no voice
-    skill none; a group mixing voice with other channels counts the share its voice channels
-    have of the handle time of all the channels it serves (the simulation counts handle time
-    per group and per channel, not per both).
+    Each group's own: the engines count the handle time of voice handlings per group
+    (``voice_handle_s``), so a group mixing calls with email counts only its calls.
     """
-    kinds = {name: ch.kind for name, ch in scenario.channels.items()}
-    index = {name: i for i, name in enumerate(result.channel_names)}
-    groups = list(scenario.agent_groups.values())
-    out = np.zeros(gsum.shape[0])
-    for i in in_house:
-        chans = sorted({s.split("/", 1)[0] for s in groups[i].skills})
-        voice = [ch for ch in chans if kinds[ch] == "voice"]
-        if not voice:
-            continue
-        handle = gsum[:, i, _G["handle_s"]]
-        if len(voice) < len(chans):
-            of_voice = csum[:, [index[ch] for ch in voice], _C["handle_s"]].sum(axis=1)
-            of_all = csum[:, [index[ch] for ch in chans], _C["handle_s"]].sum(axis=1)
-            handle = handle * np.where(of_all > 0, of_voice / np.where(of_all > 0, of_all, 1.0), 0.0)
-        out += handle / 60.0
-    return out
+    gs = result.group_sums
+    if "voice_handle_s" in _G and gs.shape[-1] > _G["voice_handle_s"]:
+        return gs[:, in_house][..., _G["voice_handle_s"]].sum(axis=1) / 60.0
+    raise CcsimError(  # pragma: no cover - results of this version always count it
+        "costs: the result has no voice handle time per group (simulated by an older ccsim); simulate it again"
+    )

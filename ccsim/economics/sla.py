@@ -1,11 +1,12 @@
-"""Vendor SLAs judged per billing period: which contacts each vendor received, and whether it kept its promises.
+"""Vendor SLAs judged per billing month: which contacts each vendor received, and whether it kept its promises.
 
-A billing period is one replication: the replication's measured horizon, scaled to a month,
-stands for one billing month (docs/costs.md). The SLA is judged on that replication's counts
-of the contacts the vendor received, pooled over its channels: answered / offered, answered
-within the channel's answer target / offered, and the waits of the answered contacts; the
-answer rate and ASA over the vendor's voice and chat channels only, when it has some (an
-email backlog's hours would swamp the seconds of a queue).
+A billing period is a month of contacts: a billing month composed of whole simulated days
+(:mod:`ccsim.economics.months`, docs/costs.md). The SLA is judged on that month's counts of
+the contacts the vendor received, pooled over its channels: answered / offered, answered
+within the SLA's own answer time (else the channel's) / offered (or / answered, as the
+contract says; hang-ups within its short-abandon allowance left out), and the waits of the
+answered contacts; the answer rate and ASA over the vendor's voice and chat channels only,
+when it has some (an email backlog's hours would swamp the seconds of a queue).
 
 The engines count, per vendor, every contact routed or overflowed to it (whole channel,
 share, outside hours, overflow), answered by its agents (within the channel's answer target,
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from ccsim.economics.months import BillingMonths, billing_months
 from ccsim.engine.totals import CH_STATS, VENDOR_STATS
 from ccsim.results import TARGET_SLACK, SimulationResult
 from ccsim.scenario import REALTIME_KINDS, Scenario
@@ -43,17 +45,23 @@ class SlaOutcome:
     promises : dict
         ``{min_answer_rate | min_service_level | max_asa_s: value}`` as the scenario gives them.
     judged : numpy.ndarray
-        Bool per replication: the vendor received contacts in scope (an SLA with nothing to
+        Bool per billing month: the vendor received contacts in scope (an SLA with nothing to
         judge is neither breached nor rewarded).
     breached : numpy.ndarray
-        Bool per replication: a promise was missed.
+        Bool per billing month: a promise was missed.
     answer_rate, service_level, asa_s : numpy.ndarray
-        The vendor's figures per replication over the contacts in scope (NaN: undefined).
+        The vendor's figures per billing month over the contacts in scope (NaN: undefined).
     offered : numpy.ndarray
-        Contacts in scope per replication.
+        Contacts in scope per billing month (short abandons left out).
     scope : dict
         ``{channel: how the scope was chosen}`` (``every interval``, ``intervals without an
         in-house agent on duty``, or ``not judged: ...``).
+    terms : dict
+        How it is judged: ``answer_within_s`` (``{"all": s}`` for the SLA's own answer time,
+        else ``{channel: s}``), ``service_level_basis`` (``offered`` or ``answered``) and
+        ``short_abandon_s`` (None: every hang-up counts).
+    breach_ci95 : tuple of float or None
+        The 95 % interval of the breach probability (see :attr:`breach_probability`).
     """
 
     vendor: str
@@ -65,11 +73,21 @@ class SlaOutcome:
     asa_s: np.ndarray = field(repr=False)
     offered: np.ndarray = field(repr=False)
     scope: dict[str, str] = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)
+    breach_ci95: tuple[float, float] | None = None
 
     @property
     def breach_probability(self) -> tuple[float | None, float | None, float | None]:
-        """Share of billing periods breached and its exact 95 % interval: ``(p, low, high)``."""
-        return breach_probability(self.breached, self.judged)
+        """Share of billing months breached and its 95 % interval: ``(p, low, high)``.
+
+        The interval is :attr:`breach_ci95` when the months were judged by :func:`judge_sla`
+        (the wider of the exact binomial interval and a bootstrap over replications), else
+        the exact binomial one.
+        """
+        p, low, high = breach_probability(self.breached, self.judged)
+        if p is not None and self.breach_ci95 is not None:
+            low, high = self.breach_ci95
+        return p, low, high
 
 
 def breach_probability(breached: np.ndarray, judged: np.ndarray | None = None) -> tuple:
@@ -153,74 +171,170 @@ def sla_scope(result: SimulationResult, scenario: Scenario) -> dict[str, tuple[n
 
 
 def _vendor_counts(result: SimulationResult, vendor: str) -> dict[str, np.ndarray] | None:
-    """Per replication, what a vendor was sent and did (the engines' per-vendor sums), or None."""
+    """Per replication and interval, what a vendor was sent and did (the engines' per-vendor sums), or None."""
     if result.vendor_sums is None or vendor not in result.vendor_names:
         return None
     v = result.vendor_sums[:, result.vendor_names.index(vendor)]  # (replications, channels, intervals, stats)
-    v = v * result.measured[None, None, :, None]
     realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
     sent = v[..., _V["offered"]] - v[..., _V["taken_back"]]  # an overflowed contact answered in-house: not the vendor's
+    short = v[..., _V["abandoned_short"]] if "abandoned_short" in _V else np.zeros_like(sent)
     rt = realtime if (sent[:, realtime].sum() > 0 if realtime.any() else False) else np.ones_like(realtime)
     return {
-        "offered": sent.sum(axis=(1, 2)),
-        "within": v[..., _V["answered_within"]].sum(axis=(1, 2)),
-        "rt_offered": sent[:, rt].sum(axis=(1, 2)),
-        "answered": v[:, rt][..., _V["answered"]].sum(axis=(1, 2)),
-        "wait": v[:, rt][..., _V["wait_answered_s"]].sum(axis=(1, 2)),
+        "offered": sent.sum(axis=1),
+        "short": short.sum(axis=1),
+        "within": v[..., _V["answered_within"]].sum(axis=1),
+        "answered_all": v[..., _V["answered"]].sum(axis=1),
+        "rt_offered": sent[:, rt].sum(axis=1),
+        "rt_short": short[:, rt].sum(axis=1),
+        "answered": v[:, rt][..., _V["answered"]].sum(axis=1),
+        "wait": v[:, rt][..., _V["wait_answered_s"]].sum(axis=1),
     }
 
 
-def judge_sla(result: SimulationResult, scenario: Scenario) -> dict[str, SlaOutcome]:
-    """Every vendor SLA in every replication (billing period); vendors without an SLA are left out.
+def _cell_counts(result: SimulationResult, cells: np.ndarray) -> dict[str, np.ndarray]:
+    """Per replication and interval, the channel sums of the (channel, interval) cells in scope."""
+    sums = result.channel_sums  # (replications, channels, intervals, stats)
+    realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
+    rt_cells = cells & realtime[:, None] if (cells & realtime[:, None]).any() else cells
+
+    def total(stat: str, where: np.ndarray) -> np.ndarray:
+        return (sums[..., _C[stat]] * where).sum(axis=1)
+
+    zero = np.zeros((sums.shape[0], sums.shape[2]))
+    return {
+        "offered": total("offered", cells),
+        "short": zero,
+        "within": total("answered_within", cells),
+        "answered_all": total("answered", cells),
+        "rt_offered": total("offered", rt_cells),
+        "rt_short": zero,
+        "answered": total("answered", rt_cells),
+        "wait": total("wait_answered_s", rt_cells),
+    }
+
+
+@dataclass(frozen=True)
+class _Figures:
+    judged: np.ndarray
+    breached: np.ndarray
+    answer_rate: np.ndarray
+    service_level: np.ndarray
+    asa_s: np.ndarray
+    offered: np.ndarray
+
+
+def _judge(sla, month: dict[str, np.ndarray]) -> _Figures:
+    """The SLA's figures and verdict in each billing month, from that month's counts."""
+    offered = month["offered"] - month["short"]  # short abandons do not count, by contract
+    rt_offered = month["rt_offered"] - month["rt_short"]
+    answered, within, wait = month["answered"], month["within"], month["wait"]
+    over = month["answered_all"] if sla.service_level_basis == "answered" else offered
+    with np.errstate(invalid="ignore", divide="ignore"):
+        answer_rate = np.where(rt_offered > 0, answered / np.where(rt_offered > 0, rt_offered, 1.0), np.nan)
+        service_level = np.where(over > 0, within / np.where(over > 0, over, 1.0), np.nan)
+        asa = np.where(answered > 0, wait / np.where(answered > 0, answered, 1.0), np.nan)
+    judged = month["offered"] > 1e-9
+    breached = np.zeros(len(offered), dtype=bool)
+    if sla.min_answer_rate is not None:
+        breached |= judged & (rt_offered > 0) & (answer_rate < sla.min_answer_rate - TARGET_SLACK)
+    if sla.min_service_level is not None:
+        breached |= judged & (over > 0) & (service_level < sla.min_service_level - TARGET_SLACK)
+    if sla.max_asa_s is not None:
+        # nobody answered at all: the ASA promise is missed too
+        breached |= judged & (rt_offered > 0) & ((answered <= 0) | (asa > sla.max_asa_s * (1 + TARGET_SLACK)))
+    return _Figures(judged, breached, answer_rate, service_level, asa, offered)
+
+
+#: Resamples of the replications behind the breach probability's bootstrap interval.
+BOOTSTRAP_RESAMPLES = 200
+
+
+def judge_sla(
+    result: SimulationResult, scenario: Scenario, months: BillingMonths | None = None
+) -> dict[str, SlaOutcome]:
+    """Every vendor SLA in every billing month; vendors without an SLA are left out.
 
     The counts are the engines' per-vendor sums: every contact routed or overflowed to the
     vendor (an overflowed contact answered in-house after all is left out), its waits counted
-    from the vendor offer. (Results without them, built by hand, fall back on the channel
-    cells in which the vendor receives every contact: :func:`sla_scope`.)
+    from the vendor offer, answers within the SLA's own ``answer_within_s`` (else the
+    channel's). (Results without them, built by hand, fall back on the channel cells in which
+    the vendor receives every contact: :func:`sla_scope`.) They are summed over each composed
+    billing month (:class:`ccsim.economics.months.BillingMonths`) and judged there.
     """
+    months = billing_months(result, scenario) if months is None else months
     scopes = sla_scope(result, scenario)
-    sums = result.channel_sums  # (replications, channels, intervals, stats)
     out = {}
     for v, vendor in scenario.vendors.items():
         sla = vendor.sla
         if sla is None:
             continue
         mask, how = scopes[v]
-        cells = mask & result.measured[None, :]
-        # answer rate and ASA over the real-time channels only when the vendor has some (as
-        # the all row of kpis.md: no averaging of seconds with an email backlog's hours)
-        realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
-        rt_cells = cells & realtime[:, None] if (cells & realtime[:, None]).any() else cells
         counts = _vendor_counts(result, v)
         if counts is not None:
-            offered, within, rt_offered = counts["offered"], counts["within"], counts["rt_offered"]
-            answered, wait = counts["answered"], counts["wait"]
             how = {
                 ch: "every contact sent to the vendor (routed or overflowed; taken back ones left out)"
                 for ch in vendor.routing.channels
             }
         else:
-            offered = (sums[..., _C["offered"]] * cells).sum(axis=(1, 2))
-            within = (sums[..., _C["answered_within"]] * cells).sum(axis=(1, 2))
-            rt_offered = (sums[..., _C["offered"]] * rt_cells).sum(axis=(1, 2))
-            answered = (sums[..., _C["answered"]] * rt_cells).sum(axis=(1, 2))
-            wait = (sums[..., _C["wait_answered_s"]] * rt_cells).sum(axis=(1, 2))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            answer_rate = np.where(rt_offered > 0, answered / np.maximum(rt_offered, 1), np.nan)
-            service_level = np.where(offered > 0, within / np.maximum(offered, 1), np.nan)
-            asa = np.where(answered > 0, wait / np.maximum(answered, 1), np.nan)
-        judged = offered > 0
-        breached = np.zeros(len(offered), dtype=bool)
-        promises = {}
-        if sla.min_answer_rate is not None:
-            promises["min_answer_rate"] = sla.min_answer_rate
-            breached |= judged & (rt_offered > 0) & (answer_rate < sla.min_answer_rate - TARGET_SLACK)
-        if sla.min_service_level is not None:
-            promises["min_service_level"] = sla.min_service_level
-            breached |= judged & (service_level < sla.min_service_level - TARGET_SLACK)
-        if sla.max_asa_s is not None:
-            promises["max_asa_s"] = sla.max_asa_s
-            # nobody answered at all: the ASA promise is missed too
-            breached |= judged & (rt_offered > 0) & ((answered == 0) | (asa > sla.max_asa_s * (1 + TARGET_SLACK)))
-        out[v] = SlaOutcome(v, promises, judged, breached, answer_rate, service_level, asa, offered, dict(how))
+            counts = _cell_counts(result, mask & result.measured[None, :])
+        per_day = {name: months.per_day(values) for name, values in counts.items()}
+        figures = _judge(sla, {name: months.compose_days(d) for name, d in per_day.items()})
+        ci = _bootstrap(sla, per_day, months, figures, result.seed)
+        promises = {
+            name: getattr(sla, name)
+            for name in ("min_answer_rate", "min_service_level", "max_asa_s")
+            if getattr(sla, name) is not None
+        }
+        out[v] = SlaOutcome(
+            v,
+            promises,
+            figures.judged,
+            figures.breached,
+            figures.answer_rate,
+            figures.service_level,
+            figures.asa_s,
+            figures.offered,
+            dict(how),
+            terms=_terms(sla, scenario, vendor),
+            breach_ci95=ci,
+        )
     return out
+
+
+def _terms(sla, scenario: Scenario, vendor) -> dict:
+    """How the SLA is judged: its answer time (its own, else each channel's), basis, short abandons."""
+    answer = (
+        {"all": sla.answer_within_s}
+        if sla.answer_within_s is not None
+        else {ch: scenario.channels[ch].answer_within_s for ch in vendor.routing.channels}
+    )
+    return {
+        "answer_within_s": answer,
+        "service_level_basis": sla.service_level_basis,
+        "short_abandon_s": sla.short_abandon_s,
+    }
+
+
+def _bootstrap(sla, per_day: dict, months: BillingMonths, figures: _Figures, seed: int) -> tuple[float, float] | None:
+    """95 % interval of the breach probability: the wider of the exact binomial one and a bootstrap.
+
+    Composed billing months share simulated days when the run is shorter than a month, so
+    they are not independent; resampling the replications (their days whole) and composing
+    the months again shows how much the share of breached months would vary.
+    """
+    p, low, high = breach_probability(figures.breached, figures.judged)
+    if p is None:
+        return None
+    n = len(figures.judged)
+    if n > 1:
+        rng = np.random.default_rng([int(seed), 0x51A])
+        shares = []
+        for _ in range(BOOTSTRAP_RESAMPLES):
+            again = months.resampled(rng.integers(0, n, size=n))
+            f = _judge(sla, {name: again.compose_days(d) for name, d in per_day.items()})
+            if f.judged.any():
+                shares.append(float((f.breached & f.judged).sum() / f.judged.sum()))
+        if shares:
+            low = min(low, float(np.quantile(shares, 0.025)))
+            high = max(high, float(np.quantile(shares, 0.975)))
+    return low, high

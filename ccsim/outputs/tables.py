@@ -306,14 +306,14 @@ def _costs(cmp: VariantComparison, currency: str) -> Table:
             continue
         months = r.costs.months
         for item, values in r.costs.items.items():
-            mean, half = _stat(np.asarray(values) / months)
+            mean, half = _stat(np.asarray(values))
             rows.append(
                 {
                     "variant": r.name,
                     "item": item,
                     "per_month": mean,
                     "per_month_ci95": half,
-                    "horizon": _stat(values)[0],
+                    "horizon": _stat(np.asarray(values) * months)[0],
                 }
             )
         mean, half = _stat(r.costs.replication_values("per_month"))
@@ -336,7 +336,8 @@ def _costs(cmp: VariantComparison, currency: str) -> Table:
         Column("horizon", "over the simulated horizon", "money", currency),
         Column("one_off", "one-off", "money", currency),
     ]
-    note = "Per month: the simulated horizon scaled to a 30.4375-day month (docs/costs.md)."
+    weeks = sorted({r.costs.week for r in cmp.runs if r.costs is not None})
+    note = "Per month: each weekday the run stands for, 30.4375 / 7 times; " + "; ".join(weeks) + " (docs/costs.md)."
     return Table("Costs", "Cost items", columns, rows, note)
 
 
@@ -365,6 +366,33 @@ def _promise(name: str, value: float) -> str:
     return f"{name} {value:g}"
 
 
+def _sla_text(s) -> str:
+    """An SLA's promises with the terms they are judged on.
+
+    ``min_service_level 80 % within 30 s, max_asa_s 30 s`` (the SLA's own answer time, else
+    each channel's), then ``over answered`` and ``hang-ups within 5 s not counted`` where the
+    contract says so.
+    """
+    from ccsim.report import duration
+
+    terms = s.terms or {}
+    parts = []
+    for k, v in s.promises.items():
+        text = _promise(k, v)
+        if k == "min_service_level" and terms.get("answer_within_s"):
+            within = terms["answer_within_s"]
+            if set(within) == {"all"}:
+                text += f" within {duration(within['all'])}"
+            else:
+                text += " within " + ", ".join(f"{duration(t)} ({ch})" for ch, t in within.items() if t is not None)
+            if terms.get("service_level_basis") == "answered":
+                text += " of those answered"
+        parts.append(text)
+    if terms.get("short_abandon_s"):
+        parts.append(f"hang-ups within {duration(terms['short_abandon_s'])} not counted")
+    return ", ".join(parts)
+
+
 def _sla(cmp: VariantComparison) -> Table:
     rows = []
     for r in cmp.runs:
@@ -376,7 +404,7 @@ def _sla(cmp: VariantComparison) -> Table:
                 {
                     "variant": r.name,
                     "vendor": vendor,
-                    "promises": ", ".join(_promise(k, v) for k, v in s.promises.items()),
+                    "promises": _sla_text(s),
                     "breach_probability": _num(p),
                     "breach_low": _num(low),
                     "breach_high": _num(high),
@@ -387,12 +415,16 @@ def _sla(cmp: VariantComparison) -> Table:
         Column("variant", "variant"),
         Column("vendor", "vendor"),
         Column("promises", "SLA"),
-        Column("breach_probability", "probability of a breach in a billing period", "share"),
+        Column("breach_probability", "probability of a breach in a billing month", "share"),
         Column("breach_low", "CI95 low", "share"),
         Column("breach_high", "CI95 high", "share"),
-        Column("periods", "periods judged", "count"),
+        Column("periods", "billing months judged", "count"),
     ]
-    return Table("SLA", "Vendor SLAs: how likely a billing period breaches them", columns, rows)
+    note = (
+        "Billing months composed of whole simulated days (docs/costs.md); the interval is the wider of the "
+        "exact binomial one and a bootstrap over replications."
+    )
+    return Table("SLA", "Vendor SLAs: how likely a billing month breaches them", columns, rows, note)
 
 
 def _differences(cmp: VariantComparison) -> Table:

@@ -9,13 +9,14 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import yaml
 
 from ccsim.planning.plan import Plan
 from ccsim.planning.roster import max_on_duty
 from ccsim.planning.shift_report import hiring_dicts, hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
-from ccsim.planning.shifts import DAYS_PER_MONTH
 from ccsim.volume import factors, volume_field
+from ccsim.weeks import DAYS_PER_MONTH, calendar_week
 
 __all__ = [
     "plan_dict",
@@ -82,11 +83,16 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
+def _per_day(staffing, days: int) -> np.ndarray:
+    """Agents on duty per interval, summed per day of the run."""
+    return np.asarray(staffing, dtype=float).reshape(days, -1).sum(axis=1)
+
+
 def plan_dict(plan: Plan) -> dict[str, Any]:
     """The plan as plain JSON-ready data (None for undefined values)."""
     cal, costs = plan.scenario.calendar, plan.scenario.costs
     interval_h = cal.interval_s / 3600.0
-    weeks = cal.days / 7.0
+    week = calendar_week(cal)  # how often a week holds each day of the run (docs/costs.md)
     groups = {}
     for g in plan.planned_groups:
         spec = plan.scenario.agent_groups[g]
@@ -103,7 +109,10 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
             "sipp": [int(x) for x in plan.sipp[g]],
             "agent_hours_on_duty": on_duty,
             "agent_hours_paid": paid,
-            "fte": paid / (costs.fte_hours_per_week * weeks),
+            "fte": float(week.per_week(_per_day(plan.staffing[g], cal.days)))
+            * interval_h
+            / (1.0 - spec.shrinkage)
+            / costs.fte_hours_per_week,
             "labour_cost": paid * wage if wage else None,
             "peak_agents": int(plan.staffing[g].max(initial=0)),
             "analytic_agent_hours": float(plan.analytic[g].sum()) * interval_h,
@@ -278,8 +287,8 @@ def plan_text(plan: Plan) -> str:
     days = plan.scenario.calendar.days
     lines.append(
         f"  (hours and labour cost over the run, {days} day{'s' if days != 1 else ''}; paid hours with the group's "
-        f"shrinkage; FTE = paid hours x 7 / {days} day{'s' if days != 1 else ''} / "
-        f"{plan.scenario.costs.fte_hours_per_week:g} h a week)"
+        f"shrinkage; FTE = paid hours a week / {plan.scenario.costs.fte_hours_per_week:g} h, "
+        f"{calendar_week(plan.scenario.calendar).text})"
     )
     n = len(plan.result.interval_labels)
     sipp = (

@@ -30,6 +30,7 @@ from ccsim.planning.shifts import Schedule, paid_the_wage, schedule
 from ccsim.results import SimulationResult
 from ccsim.scenario import staffing_per_interval
 from ccsim.simulation import MAX_CONTACTS, simulate
+from ccsim.weeks import open_weekdays
 
 __all__ = ["Roster", "max_on_duty", "plan_roster"]
 
@@ -231,6 +232,7 @@ def plan_roster(
                 group=g,
                 max_on_duty=bound[g],
                 shrinkage=sc.agent_groups[g].shrinkage,
+                open_weekdays=open_weekdays(cal),
                 time_limit_s=time_limit_s,
                 gap=gap,
             )

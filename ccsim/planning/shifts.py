@@ -33,8 +33,9 @@ from ccsim.fields import minutes_of_day
 from ccsim.planning.shift_milp import build, coverable, grid_min
 from ccsim.scenario import MAX_AGENTS, WEEKDAYS
 from ccsim.shift_types import Scheduling, clock
+from ccsim.weeks import DAYS_PER_MONTH, WEEKS_PER_MONTH, week_basis
 
-__all__ = ["DAYS_PER_MONTH", "Hire", "Schedule", "ShiftChoice", "paid_the_wage", "schedule", "week_basis"]
+__all__ = ["DAYS_PER_MONTH", "Hire", "Schedule", "ShiftChoice", "paid_the_wage", "schedule"]
 
 #: Largest time grid (slots) a schedule may have: a year of 5-minute slots.
 MAX_SLOTS = 366 * 288
@@ -42,8 +43,6 @@ MAX_SLOTS = 366 * 288
 MAX_REQUIRED = MAX_AGENTS
 #: Most MILP variables (candidate shifts and their break starts) a schedule may have.
 MAX_VARIABLES = 2_000_000
-#: Days in a month (365.25 / 12), as in docs/costs.md: a month is 30.4375 / 7 weeks.
-DAYS_PER_MONTH = 30.4375
 #: Weight of an agent-hour on duty where nobody is needed, per unit of the cheapest hourly cost:
 #: breaks ties between rosters of equal cost without changing which cost is least.
 IDLE_WEIGHT = 1e-6
@@ -102,7 +101,7 @@ class Hire:
     shifts : int
         Shifts of the contract in the schedule (the whole run).
     shifts_per_week : float
-        Shifts of the contract in a week (see :func:`week_basis`), at work: without shrinkage.
+        Shifts of the contract in a week (see :func:`ccsim.weeks.week_basis`), at work: without shrinkage.
     shifts_per_person_per_week : int
         Shifts one person on the contract works in a week.
     busiest_day : int
@@ -131,32 +130,6 @@ class Hire:
     fte: float
     cost_per_week: float
     cost_per_month: float
-
-
-def week_basis(days: int, start_weekday: str = "mon") -> tuple[float, str]:
-    """How many weeks a run of ``days`` days stands for, and that rule in words.
-
-    A single day is a typical day: a week is 7 of it. A run of 2 to 6 days stands for those
-    weekdays of one week, the desk closed on the others (Monday to Friday is a week's
-    weekdays). A run of 7 days or more is ``days / 7`` weeks (its average week).
-
-    Returns
-    -------
-    weeks : float
-        The run's figures / ``weeks`` are a week's.
-    text : str
-        What a week is, for reports.
-    """
-    first = WEEKDAYS.index(start_weekday)
-    if days == 1:
-        return 1.0 / 7.0, "a week = 7 x the run's typical day"
-    if days < 7:
-        last = WEEKDAYS[(first + days - 1) % 7]
-        closed = [WEEKDAYS[(first + d) % 7] for d in range(days, 7)]
-        return 1.0, f"a week = the run's {start_weekday} to {last} ({', '.join(closed)} closed)"
-    if days == 7:
-        return 1.0, "a week = the run's 7 days"
-    return days / 7.0, f"a week = the run's {days} days x 7 / {days}"
 
 
 @dataclass(frozen=True)
@@ -220,7 +193,7 @@ class Schedule:
     shrinkage : float
         Share of paid time not at work (absence, training) used for the hiring figures.
     weeks : float
-        Weeks the run stands for (:func:`week_basis`).
+        Weeks the run stands for (:func:`ccsim.weeks.week_basis`).
     week_text : str
         That rule in words.
     hiring : tuple of Hire
@@ -388,6 +361,7 @@ def schedule(
     max_on_duty=None,
     shrinkage: float = 0.0,
     wage: float | None = None,
+    open_weekdays=None,
     time_limit_s: float = 60.0,
     gap: float = 0.0,
 ) -> Schedule:
@@ -437,6 +411,10 @@ def schedule(
         Cost per paid hour of the shift types without their own ``cost_per_hour``
         (:func:`paid_the_wage`); without it their hours cost 0, and the schedule says so
         (:attr:`Schedule.unpriced`).
+    open_weekdays : iterable of str, optional
+        The weekdays the desk opens, for the hiring figures' week (:func:`ccsim.weeks.week_basis`):
+        a single day stands for each of them; a shorter run names those it leaves out. Default:
+        a single day stands for 7, and the weekdays a run leaves out are taken as closed.
     time_limit_s : float, default 60
         Seconds HiGHS may search; the best roster found is returned, not proven optimal.
     gap : float, default 0
@@ -703,6 +681,7 @@ def schedule(
         shrinkage=shrinkage,
         wage=wage,
         paid_wage=paid_wage,
+        open_weekdays=None if open_weekdays is None else tuple(open_weekdays),
     )
     solved = _Solved(
         x=x,
@@ -729,9 +708,12 @@ def _variables(types, days: int, first_weekday: int) -> int:
     return total
 
 
-def _hiring(chosen, shifts: Scheduling, types, days: int, start_weekday: str, shrinkage: float):
-    """People to hire, FTE and cost per week and month, per contract (see :class:`Hire`)."""
-    weeks, _ = week_basis(days, start_weekday)
+def _hiring(chosen, shifts: Scheduling, types, days: int, week, shrinkage: float):
+    """People to hire, FTE and cost per week and month, per contract (see :class:`Hire`).
+
+    A week's figure counts each day of the run as often as a week holds it (``week``, a
+    :class:`ccsim.weeks.WeekBasis`): a typical day 7 times, Monday to Friday once each.
+    """
     keep = 1.0 - shrinkage
     contracts: dict[str, list[str]] = {}
     for name in types:
@@ -740,17 +722,20 @@ def _hiring(chosen, shifts: Scheduling, types, days: int, start_weekday: str, sh
     for contract, names in contracts.items():
         mine = [s for s in chosen if s.shift_type in names]
         per_day = np.zeros(days, dtype=np.int64)
+        paid_day, cost_day = np.zeros(days), np.zeros(days)
         for s in mine:
             per_day[s.day] += s.count
+            paid_day[s.day] += s.paid_hours
+            cost_day[s.day] += s.cost
         count = int(per_day.sum())
         per_person = shifts.shifts_per_week_of(names[0])
-        per_week = count / weeks
+        per_week = float(week.per_week(per_day))
         people = max(
             math.ceil(per_week / keep / per_person - 1e-9),
             math.ceil(int(per_day.max(initial=0)) / keep - 1e-9),
         )
-        paid = float(sum(s.paid_hours for s in mine)) / keep / weeks
-        cost = float(sum(s.cost for s in mine)) / keep / weeks
+        paid = float(week.per_week(paid_day)) / keep
+        cost = float(week.per_week(cost_day)) / keep
         out.append(
             Hire(
                 contract=contract,
@@ -763,7 +748,7 @@ def _hiring(chosen, shifts: Scheduling, types, days: int, start_weekday: str, sh
                 paid_hours_per_week=paid,
                 fte=paid / shifts.fte_hours_per_week,
                 cost_per_week=cost,
-                cost_per_month=cost * DAYS_PER_MONTH / 7.0,
+                cost_per_month=cost * WEEKS_PER_MONTH,
             )
         )
     return tuple(out)
@@ -788,6 +773,7 @@ class _Setup:
     shrinkage: float
     wage: float | None
     paid_wage: tuple[str, ...]
+    open_weekdays: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -843,8 +829,8 @@ def _result(model, setup: _Setup, solved: _Solved) -> Schedule:
             )
         )
     chosen.sort(key=lambda s: (s.start_min, s.shift_type))
-    hiring = _hiring(chosen, shifts, setup.types, days, start_weekday, setup.shrinkage)
-    weeks, week_text = week_basis(days, start_weekday)
+    week = week_basis(days, start_weekday, open_weekdays=setup.open_weekdays)
+    hiring = _hiring(chosen, shifts, setup.types, days, week, setup.shrinkage)
     return Schedule(
         status="optimal" if solved.proven else "time_limit",
         proven_optimal=solved.proven,
@@ -869,8 +855,8 @@ def _result(model, setup: _Setup, solved: _Solved) -> Schedule:
         uncoverable=solved.uncoverable,
         max_on_duty=None if setup.max_on_duty is None else setup.max_on_duty.copy(),
         shrinkage=float(setup.shrinkage),
-        weeks=weeks,
-        week_text=week_text,
+        weeks=week.weeks,
+        week_text=week.text,
         hiring=hiring,
         currency=shifts.currency,
         days=days,

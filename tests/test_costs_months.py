@@ -1,0 +1,112 @@
+"""Monthly figures by simulation: billing months composed of days against whole simulated months,
+and a weekday-only run against a whole week (docs/costs.md, "Month, week and billing month").
+
+Theory, not pinned numbers: a month of contacts varies less than a week scaled to a month, so an
+SLA judged on composed months must breach as often as one judged on months simulated whole, and
+clearly less often than one judged on weeks; a desk closed at weekends costs the same a month
+whether its run is five days or seven.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+from scipy import stats
+
+import ccsim
+from ccsim.economics import costs
+from ccsim.economics.months import billing_months
+from ccsim.engine.totals import GROUP_STATS
+
+DESK = {
+    "name": "sla desk",
+    "calendar": {"interval_min": 60, "open": "09:00", "close": "17:00", "days": 7},
+    "channels": {
+        "phone": {
+            "kind": "voice",
+            "volume": {"per_day": 100},
+            "handle_time": {"dist": "exponential", "mean_s": 240},
+            "patience": {"dist": "exponential", "mean_s": 60},
+        }
+    },
+    "agent_groups": {"v": {"skills": ["phone"], "staffing": 2, "vendor": "x"}},
+    "vendors": {
+        "x": {
+            "routing": {"mode": "whole_channel", "channels": ["phone"]},
+            "pricing": {"per_contact": 100},
+            "sla": {"min_answer_rate": 0.5, "penalty": 1000},
+        }
+    },
+}
+
+
+def desk(days, min_answer_rate=0.5):
+    data = copy.deepcopy(DESK)
+    data["calendar"]["days"] = days
+    data["vendors"]["x"]["sla"]["min_answer_rate"] = min_answer_rate
+    return ccsim.scenario_from_dict(data)
+
+
+def share_ci(k, n):
+    """A share and its normal-approximation standard error."""
+    p = k / n
+    return p, math.sqrt(max(p * (1 - p), 1 / n) / n)
+
+
+def test_composed_billing_months_breach_as_often_as_months_simulated_whole():
+    # the promise: the 10th percentile of monthly answer rates, from months simulated whole (seed 1)
+    pilot = costs(ccsim.simulate(desk(28), replications=100, seed=1), desk(28))
+    promise = float(np.quantile(pilot.sla["x"].answer_rate, 0.10))
+    # months simulated whole: 28-day runs, each billing month its own replication's days (seed 2)
+    whole = costs(ccsim.simulate(desk(28, promise), replications=100, seed=2), desk(28, promise)).sla["x"]
+    # months composed of one-week runs: as many simulated days (seed 3)
+    weeks_run = ccsim.simulate(desk(7, promise), replications=400, seed=3)
+    composed = costs(weeks_run, desk(7, promise)).sla["x"]
+    p_whole, se_whole = share_ci(int(whole.breached.sum()), 100)
+    # composed months share days: their standard error is that of the 400 x 7 / 30.4375 = 92 months of data
+    p_comp, _ = share_ci(int(composed.breached.sum()), 400)
+    se_comp = math.sqrt(max(p_comp * (1 - p_comp), 1 / 92) / 92)
+    z = stats.norm.ppf(0.995)
+    assert abs(p_comp - p_whole) < z * math.hypot(se_whole, se_comp), (p_comp, p_whole)
+    # a week scaled to a month (the old billing period) breaches far more often: its answer rate
+    # varies about sqrt(30.4375 / 7) = 2.1 times as much
+    sent = weeks_run.replication_values("answer_rate", channel="phone")
+    p_week, se_week = share_ci(int((sent < promise).sum()), 400)
+    assert p_week - p_comp > z * math.hypot(se_week, se_comp), (p_week, p_comp)
+
+
+def closed_at_weekends(days):
+    data = copy.deepcopy(DESK)
+    data["calendar"].update(days=days, day_of_week_factors={"sat": 0, "sun": 0})
+    data["agent_groups"]["staff"] = {"skills": ["phone"], "staffing": 1}
+    data["vendors"]["x"]["routing"] = {"mode": "overflow", "after_wait_s": 30, "channels": ["phone"]}
+    data["vendors"]["x"]["pricing"] = {"per_contact": 300, "monthly_fee": 20000}
+    data["costs"] = {"wage_per_hour": 2000, "telecom_per_handled_minute": 5, "seat_per_month": 30000}
+    return ccsim.scenario_from_dict(data)
+
+
+def test_a_weekday_only_run_and_a_whole_week_cost_the_same_a_month():
+    five = costs(ccsim.simulate(closed_at_weekends(5), replications=40, seed=5), closed_at_weekends(5))
+    seven = costs(ccsim.simulate(closed_at_weekends(7), replications=40, seed=6), closed_at_weekends(7))
+    assert five.weekdays == seven.weekdays == ("mon", "tue", "wed", "thu", "fri")
+    assert five.week == "a week = the run's mon to fri (sat, sun closed)" and not five.notes
+    # staffing: the same paid hours a month exactly; FTE of 8 paid hours a weekday: 40 a week
+    assert np.allclose(five.items["in_house.wages"], seven.items["in_house.wages"])
+    assert np.allclose(five.fte, 1.0)
+    # telecom: a month of each replication, independent replications
+    t = stats.ttest_ind(five.items["in_house.telecom"], seven.items["in_house.telecom"], equal_var=False)
+    assert t.pvalue > 0.001, (five.items["in_house.telecom"].mean(), seven.items["in_house.telecom"].mean())
+    # the vendor's composed months share days, so their spread understates the mean's; its
+    # standard error is that of a month of each replication (the same days, each once)
+    z = stats.norm.ppf(0.9995)
+    means, errors = [], []
+    for cr, sc, seed in ((five, closed_at_weekends(5), 5), (seven, closed_at_weekends(7), 6)):
+        res = ccsim.simulate(sc, replications=40, seed=seed)
+        handled = res.group_sums[:, list(sc.agent_groups).index("v"), :, GROUP_STATS.index("handled")]
+        monthly = 300 * billing_months(res, sc).by_replication(handled)
+        means.append(cr.items["vendor.x.contacts"].mean())
+        errors.append(monthly.std(ddof=1) / math.sqrt(len(monthly)))
+        assert abs(means[-1] - monthly.mean()) < z * errors[-1]
+    assert abs(means[0] - means[1]) < z * math.hypot(*errors), means

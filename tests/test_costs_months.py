@@ -13,6 +13,7 @@ import copy
 import math
 
 import numpy as np
+import pytest
 from scipy import stats
 
 import ccsim
@@ -110,3 +111,15 @@ def test_a_weekday_only_run_and_a_whole_week_cost_the_same_a_month():
         errors.append(monthly.std(ddof=1) / math.sqrt(len(monthly)))
         assert abs(means[-1] - monthly.mean()) < z * errors[-1]
     assert abs(means[0] - means[1]) < z * math.hypot(*errors), means
+
+
+def test_the_launch_desk_of_the_docs_costs_its_five_weekdays_a_month():
+    # docs/costs.md, "A weekday-only run": staffing is given, so the wages are exact
+    from pathlib import Path
+
+    sc = ccsim.load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "launch_sizing.yaml")
+    cr = costs(ccsim.simulate(sc, replications=2, seed=1), sc)
+    horizon = cr.items["in_house.wages"] * cr.months
+    assert horizon == pytest.approx([3725357.14] * 2, abs=0.01)  # 5 days of paid hours x the wage
+    assert round(float(cr.items["in_house.wages"][0])) == 16198651 == round(3725357 * 30.4375 / 7)
+    assert cr.not_simulated == ("sat", "sun")

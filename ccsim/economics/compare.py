@@ -17,7 +17,7 @@ __all__ = ["CostComparison", "Payback", "paired_cost_difference", "payback"]
 TOTALS = ("total", "running", "per_month", "running_per_month", *UNITS)
 
 
-def _py(x: float) -> float | None:
+def _py(x: float | np.ndarray) -> float | None:
     x = float(x)
     return x if math.isfinite(x) else None
 

@@ -51,7 +51,7 @@ def night_share(starts_s: np.ndarray, interval_s: float, night_start: str, night
     if ns == ne:
         return np.zeros_like(t0)
     spans = [(ns, ne)] if ns < ne else [(ns, 86400.0), (0.0, ne), (86400.0, 86400.0 + ne)]
-    return sum(overlap(a, b) for a, b in spans) / interval_s
+    return np.sum([overlap(a, b) for a, b in spans], axis=0) / interval_s
 
 
 def weekend_mask(starts_s: np.ndarray, start_weekday: str, weekend_days: tuple[str, ...]) -> np.ndarray:
@@ -388,9 +388,8 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
         if p.minimum_monthly:
             month["minimum_top_up"] = np.maximum(0.0, p.minimum_monthly - charges)
             charges = charges + month["minimum_top_up"]
-        sla = slas.get(v)
-        if sla is not None:
-            terms = vendor.sla
+        sla, terms = slas.get(v), vendor.sla
+        if sla is not None and terms is not None:
             if terms.penalty or terms.penalty_share:
                 month["sla_penalty"] = -np.where(sla.breached, terms.penalty + terms.penalty_share * charges, 0.0)
             if terms.bonus:

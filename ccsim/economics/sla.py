@@ -139,7 +139,9 @@ def sla_scope(result: SimulationResult, scenario: Scenario) -> dict[str, tuple[n
         ``{vendor: (mask of shape (channels, intervals), {channel: how})}``.
     """
     n = len(result.interval_labels)
-    out = {v: (np.zeros((len(result.channel_names), n), dtype=bool), {}) for v in scenario.vendors}
+    out: dict[str, tuple[np.ndarray, dict[str, str]]] = {
+        v: (np.zeros((len(result.channel_names), n), dtype=bool), {}) for v in scenario.vendors
+    }
     for c, channel in enumerate(result.channel_names):
         remaining = np.ones(n, dtype=bool)
         mixed = False

@@ -814,6 +814,13 @@ def test_a_plan_csv_with_bad_cells_names_file_line_and_column(tmp_path):
         f"{path}, line 5, column a_planned: must be a number >= 0, got 'x'",
         f"{path}, line 6, column a_max_on_duty: must be a number >= 0 or empty, got '-1'",
     ]
+    # a label that is neither a day nor a time: one problem for the cell, not a crash
+    path = write(tmp_path / "plan.csv", "interval,label,a_planned\n0,day 1 08:00,1\n1,garbage,1\n")
+    with pytest.raises(CcsimError) as err:
+        read_requirements_csv(path)
+    assert str(err.value).splitlines() == [
+        f"{path}, line 3, column label: must be a day and a time of day, as day 1 08:00, got 'garbage'"
+    ]
     path = write(tmp_path / "plan.csv", "interval,label,a_planned,a_max_on_duty\n0,day 2 08:00,1,0\n")
     with pytest.raises(
         CcsimError, match=r"plan.csv: no intervals on day 1: the days must follow each other from day 1$"

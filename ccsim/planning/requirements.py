@@ -48,6 +48,10 @@ _TIME_COLUMNS = ("start", "interval_start", "time")
 _DAY_COLUMNS = ("day", "date")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+#: A row's day, by the kind of the day column: a date, a run day ``("day", N)`` (0-based), a
+#: weekday (0 = Monday), or None without a day column.
+_DayKey = datetime.date | tuple[str, int] | int | None
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -107,7 +111,7 @@ def _time(text: str) -> int | None:
     return minute if minute < 1440 else None
 
 
-def _day(text: str) -> tuple[str, object] | None:
+def _day(text: str) -> tuple[str, _DayKey] | None:
     t = text.strip().lower()
     day, _, weekday = t.partition(" (")  # "day 3" or "day 3 (wed)", as ccsim plan labels intervals
     run_day = day.split()
@@ -167,6 +171,7 @@ def read_requirements_csv(
         problems.append((line, f"{path}, line {line}, {message}"))
 
     bound_col = None
+    dcol: str | None
     if start_weekday is not None and start_weekday not in WEEKDAYS:
         raise CcsimError(f"start_weekday: must be one of {', '.join(WEEKDAYS)}, got {start_weekday!r}")
     planned = [c[: -len("_planned")] for c in header if c.endswith("_planned") and len(c) > len("_planned")]
@@ -188,12 +193,13 @@ def read_requirements_csv(
         bound_col = f"{group}_max_on_duty" if f"{group}_max_on_duty" in header else None
     elif "volume" in header and ("scheduled_agents" in header or "agents" in header):
         need = "scheduled_agents" if "scheduled_agents" in header else "agents"
-        tcol = next((c for c in _TIME_COLUMNS if c in header), None)
-        if tcol is None:
+        time_col = next((c for c in _TIME_COLUMNS if c in header), None)
+        if time_col is None:
             raise CcsimError(
                 f"{path}: a ccsim erlang result needs a column with each interval's start HH:MM "
                 f"({', '.join(_TIME_COLUMNS)}), found columns {header}"
             )
+        tcol = time_col
         dcol = next((c for c in _DAY_COLUMNS if c in header), None)
     else:
         for j, name in enumerate(header):
@@ -222,10 +228,10 @@ def read_requirements_csv(
             return time if want_time else day
         return text
 
-    rows = []  # (line, day key, minute, required)
+    rows: list[tuple[int, _DayKey, int, float]] = []  # (line, day key, minute, required)
     named: list[tuple[int, int, int, str]] = []  # a run day's weekday in its label: (line, day, weekday, text)
-    bounds: dict[tuple[object, int], float] = {}
-    kinds = set()
+    bounds: dict[tuple[_DayKey, int], float] = {}
+    kinds: set[str] = set()
     for line, row in records:
         ok = True
         want_time = True
@@ -235,23 +241,24 @@ def read_requirements_csv(
             what = "a day and a time of day, as day 1 08:00" if split_label else "a time of day HH:MM (00:00 to 23:59)"
             problem(line, f"column {tcol}: must be {what}, got {got!r}")
             ok = False
-        day: object = None
+        day: _DayKey = None
         if dcol is not None:
             want_time = False
             found = _day(cell(row, dcol))
-            if found is None and (ok or not split_label):  # a plan's label: one problem per cell
-                problem(
-                    line,
-                    f"column {dcol}: must be a weekday (mon ... sun), a date YYYY-MM-DD or day N, got "
-                    f"{cell(row, dcol)!r}",
-                )
+            if found is None:
+                if ok or not split_label:  # a plan's label: one problem per cell
+                    problem(
+                        line,
+                        f"column {dcol}: must be a weekday (mon ... sun), a date YYYY-MM-DD or day N, got "
+                        f"{cell(row, dcol)!r}",
+                    )
                 ok = False
             else:
-                kinds.add(found[0])
-                day = found[1]
-                weekday = _run_weekday(cell(row, dcol)) if found[0] == "run day" else None
-                if weekday is not None:
-                    named.append((line, found[1][1], weekday, cell(row, dcol)))
+                kind, day = found
+                kinds.add(kind)
+                weekday = _run_weekday(cell(row, dcol)) if isinstance(day, tuple) else None
+                if isinstance(day, tuple) and weekday is not None:
+                    named.append((line, day[1], weekday, cell(row, dcol)))
         text = cell(row, need)
         try:
             value = float(text)
@@ -278,12 +285,12 @@ def read_requirements_csv(
             if math.isnan(most) or most < 0:
                 problem(line, f"column {bound_col}: must be a number >= 0 or empty, got {cell(row, bound_col)!r}")
                 ok = False
-        if ok:
+        if ok and start is not None:  # start is None only where ok is False
             rows.append((line, day, start, value))
             bounds[(day, start)] = most
     if len(kinds) > 1:
         raise CcsimError(f"{path}: column {dcol}: give weekdays or dates, not both")
-    seen: dict[tuple[object, int], int] = {}
+    seen: dict[tuple[_DayKey, int], int] = {}
     for line, day, start, _ in rows:
         first = seen.setdefault((day, start), line)
         if first != line:
@@ -292,23 +299,23 @@ def read_requirements_csv(
         raise _problems(path, sorted(problems))
 
     # the days, in order, without a missing one
+    order: dict[_DayKey, int]
+    labels: tuple[str, ...]
     if kinds == {"date"}:
-        dates = sorted({d for _, d, _, _ in rows})
+        dates = sorted({d for _, d, _, _ in rows if isinstance(d, datetime.date)})  # every day is one
         order = {d: i for i, d in enumerate(dates)}
-        for a, b in itertools.pairwise(dates):
-            if (b - a).days != 1:
+        for earlier, later in itertools.pairwise(dates):
+            if (later - earlier).days != 1:
                 one = datetime.timedelta(days=1)
-                gap = f"{a + one}" if (b - a).days == 2 else f"{a + one} to {b - one}"
+                gap = f"{earlier + one}" if (later - earlier).days == 2 else f"{earlier + one} to {later - one}"
                 raise CcsimError(f"{path}: no intervals on {gap}: the dates must follow each other")
         labels = tuple(d.isoformat() for d in dates)
         start_weekday = WEEKDAYS[dates[0].weekday()]
     elif kinds == {"run day"}:
-        numbers = sorted({d[1] for _, d, _, _ in rows})
-        missing = sorted(set(range(numbers[-1] + 1)) - set(numbers))
-        if missing:
-            raise CcsimError(
-                f"{path}: no intervals on day {missing[0] + 1}: the days must follow each other from day 1"
-            )
+        numbers = sorted({d[1] for _, d, _, _ in rows if isinstance(d, tuple)})  # every day is one
+        absent = sorted(set(range(numbers[-1] + 1)) - set(numbers))
+        if absent:
+            raise CcsimError(f"{path}: no intervals on day {absent[0] + 1}: the days must follow each other from day 1")
         if named:  # "day 1 (tue)": the labels say which weekday day 1 is
             line0, day0, wd0, _ = named[0]
             first_wd = (wd0 - day0) % 7
@@ -334,16 +341,16 @@ def read_requirements_csv(
         )
     elif kinds == {"weekday"}:
         firsts: list[int] = []
-        for _, d, _, _ in rows:
-            if d not in firsts:
-                firsts.append(d)
+        for _, key, _, _ in rows:
+            if isinstance(key, int) and key not in firsts:  # every day is a weekday number
+                firsts.append(key)
         present = set(firsts)
         first = firsts[0]
         span = [(first + i) % 7 for i in range(len(present))]
         if set(span) != present:
-            missing = next(WEEKDAYS[(first + i) % 7] for i in range(7) if (first + i) % 7 not in present)
+            absent_day = next(WEEKDAYS[(first + i) % 7] for i in range(7) if (first + i) % 7 not in present)
             raise CcsimError(
-                f"{path}: no intervals on {missing}: the weekdays must follow each other from {WEEKDAYS[first]}"
+                f"{path}: no intervals on {absent_day}: the weekdays must follow each other from {WEEKDAYS[first]}"
             )
         order = {d: i for i, d in enumerate(span)}
         labels = tuple(WEEKDAYS[d] for d in span)
@@ -393,11 +400,11 @@ def _problems(path: Path, problems: list[tuple[int, str]]) -> CcsimError:
     return CcsimError("\n".join(lines))
 
 
-def _where(day: object, start: int) -> str:
+def _where(day: _DayKey, start: int) -> str:
     return f"{_label(day)} {clock(start)}".strip()
 
 
-def _label(day: object) -> str:
+def _label(day: _DayKey) -> str:
     if isinstance(day, datetime.date):
         return day.isoformat()
     if isinstance(day, tuple):

@@ -572,7 +572,7 @@ def test_reference_documents_every_key():
             if isinstance(obj, type)
             and issubclass(obj, BaseModel)
             and obj.model_fields
-            and obj.__module__ == mod.__name__
+            and (obj.__module__ == mod.__name__ or obj.__module__.startswith(mod.__name__ + "."))
         ]
         missing = [f"{m.__name__}.{f}" for m in models for f in m.model_fields if f"`{f}`" not in doc]
         assert not missing, (doc_name, missing)

@@ -51,6 +51,8 @@ class DistFit:
     def spec(self, digits: int = 4) -> dict:
         """The scenario distribution, e.g. ``{"dist": "lognormal", "mean_s": 301.2, "cv": 0.61}``."""
         out: dict = {"dist": self.dist, "mean_s": _round(self.mean_s, digits)}
+        if self.shape is None:  # exponential: no shape_name either
+            return out
         if self.shape_name == "cv":
             out["cv"] = _round(min(max(self.shape, 0.001), 100.0), digits)
         elif self.shape_name == "shape":
@@ -92,6 +94,8 @@ def _round(x: float, digits: int) -> float:
 def _frozen(dist: str, mean: float, second: float | None):
     if dist == "exponential":
         return stats.expon(scale=mean)
+    if second is None:
+        raise ValueError(f"{dist} needs its cv or shape")
     if dist == "lognormal":
         sigma = math.sqrt(math.log1p(second**2))
         return stats.lognorm(s=sigma, scale=mean * math.exp(-(sigma**2) / 2))

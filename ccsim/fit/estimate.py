@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from scipy import stats
@@ -165,8 +166,8 @@ class Parameters:
     opening_hours: dict[str, tuple[float, float]]
     channels: dict[str, ChannelFit]
     dates_used: int
-    first_date: object
-    last_date: object
+    first_date: date
+    last_date: date
     rows_used: int
     log: ContactLog
 

@@ -310,7 +310,7 @@ class _Reader:
         self.columns_seen.update(out)
         return out
 
-    def _chunk(self, rows: list[list[str]], lines_list: list[int], cols: dict[str, int], width: int, file: str):
+    def _chunk(self, rows: list[list[str]], lines_list: list[int], cols: dict[str, int], width: int, file: str) -> None:
         m = self.m
         lines = np.asarray(lines_list, dtype=np.int64)
         self.rows_read += sum(1 for r in rows if any(c.strip() for c in r))
@@ -332,8 +332,9 @@ class _Reader:
             return
         table = list(zip(*good, strict=True))
 
-        def col(key: str) -> list[str] | None:
-            return table[cols[key]] if key in cols else None
+        def col(key: str) -> tuple[str, ...]:
+            """The cells of a column the log has (``key in cols``: the mapping and _columns see to it)."""
+            return table[cols[key]]
 
         n = len(good)
         ok = np.ones(n, dtype=bool)
@@ -403,6 +404,7 @@ class _Reader:
             wait = _numbers(col("wait_s"))
             wait_col, wait_cells = "wait_s", list(col("wait_s"))
         else:
+            assert answer_t is not None and end_t is not None  # without wait_s the mapping needs answer and end
             wait = np.where(answered, answer_t - base, end_t - base)
             wait_col = "answer"
             wait_cells = [a if o == ANSWERED else e for a, e, o in zip(col("answer"), col("end"), out, strict=True)]
@@ -410,6 +412,7 @@ class _Reader:
             handle = _numbers(col("handle_s"))
             handle_col, handle_cells = "handle_s", list(col("handle_s"))
         else:
+            assert end_t is not None  # without handle_s the mapping needs end
             start = answer_t if answer_t is not None else base + wait
             handle = end_t - start
             handle_col, handle_cells = "end", list(col("end"))
@@ -425,10 +428,10 @@ class _Reader:
             ids = col("contact_id")
             dup = np.zeros(n, dtype=bool)
             seen = self.seen_ids
-            for i in np.flatnonzero(ok):
-                cid = ids[i]
+            for k in np.flatnonzero(ok):
+                cid = ids[k]
                 if cid in seen:
-                    dup[i] = True
+                    dup[k] = True
                 else:
                     seen.add(cid)
             drop(dup, "duplicate contact id", "contact_id", list(ids))
@@ -448,7 +451,7 @@ class _Reader:
             ("group", self.group_codes),
             ("customer_id", self.customer_codes),
         ):
-            values = col(key)
+            values = col(key) if key in cols else None
             if values is None:
                 self._put(key, np.full(len(keep), -1, dtype=np.int32 if key != "customer_id" else np.int64))
                 continue

@@ -44,6 +44,15 @@ Outcome = Literal["answered", "abandoned", "before_queue", "contained", "drop"]
 Kind = Literal["voice", "chat", "email", "sns"]
 Column = str | None
 
+#: The default outcome mapping (a log as the simulator writes it).
+_OUTCOMES: dict[str, Outcome] = {
+    "answered": "answered",
+    "abandoned": "abandoned",
+    "contained": "contained",
+    "waiting": "drop",  # the simulator's log: still waiting, or in self-service, when the run stopped
+    "unfinished": "drop",
+}
+
 
 class Columns(Strict):
     """The log's column names (``null``: the log has no such column)."""
@@ -116,13 +125,7 @@ class Mapping(Strict):
     delimiter: str = Field(",", min_length=1, max_length=1, description="the CSV delimiter")
     encoding: str = Field("utf-8", description="the file's text encoding (utf-8, cp932, shift_jis, ...)")
     outcomes: dict[str, Outcome] = Field(
-        default_factory=lambda: {
-            "answered": "answered",
-            "abandoned": "abandoned",
-            "contained": "contained",
-            "waiting": "drop",  # the simulator's log: still waiting, or in self-service, when the run stopped
-            "unfinished": "drop",
-        },
+        default_factory=lambda: dict(_OUTCOMES),
         description="the log's outcome value (case ignored) -> answered, abandoned, before_queue, contained or drop",
     )
     channels: Channels = Field(default_factory=Channels, description="how queues become channels")

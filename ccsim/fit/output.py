@@ -142,7 +142,7 @@ def _ci(lo_hi: tuple[float, float] | None, unit: str = "") -> str:
 def _fit_note(fit: DurationFit, what: str) -> str:
     b = fit.best
     others = ", ".join(f"{f.dist} {f.aic - b.aic:+.0f}" for f in fit.fits[1:])
-    shape = f", {b.shape_name} {_r(b.shape, 3):g} ({_ci(b.shape_ci)})" if b.shape_name else ""
+    shape = f", {b.shape_name} {_r(b.shape, 3):g} ({_ci(b.shape_ci)})" if b.shape is not None else ""
     cens = f" and {fit.n_censored:,} censored" if fit.n_censored else ""
     return (
         f"{what}: maximum likelihood on {fit.n_observed:,} values{cens}; {b.dist} has the lowest AIC "

@@ -17,12 +17,12 @@ from ccsim.fit.logs import LOW_DAY_SHARE
 __all__ = ["report_text"]
 
 
-def _hhmm(seconds: float) -> str:
+def _hhmm(seconds: float | np.integer) -> str:
     m = round(seconds / 60)
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
-def _g(x: float, digits: int = 4) -> str:
+def _g(x: float | None, digits: int = 4) -> str:
     if x is None or not math.isfinite(x):
         return "n/a"
     return f"{x:.{digits}g}"
@@ -118,8 +118,8 @@ def report_text(params: Parameters, *, per_interval: bool = True) -> str:
         out.append(
             f"exceptional days (below {LOW_DAY_SHARE:.0%} of the weekday's median, or a closed weekday), {what}:"
         )
-        for d in c.excluded_days:
-            out.append(f"  {d.date} {d.weekday}: {d.contacts:,} contacts, median {_g(d.weekday_median)} ({d.why})")
+        for ex in c.excluded_days:
+            out.append(f"  {ex.date} {ex.weekday}: {ex.contacts:,} contacts, median {_g(ex.weekday_median)} ({ex.why})")
     else:
         out.append("no exceptional days")
     out.append(
@@ -138,11 +138,11 @@ def report_text(params: Parameters, *, per_interval: bool = True) -> str:
             out.append(f"  {t.name}: {arr.daily_mean[t.name]:.1f} contacts a day [{lo:.1f}, {hi:.1f}]")
         means = ", ".join(f"{WEEKDAYS[w]} {arr.weekday_daily_mean[w]:.1f}" for w in range(7) if arr.weekday_dates[w])
         out.append(f"  mean per weekday: {means}")
-        d = arr.dispersion
+        disp = arr.dispersion
         out.append(
-            f"  over-dispersion: daily counts' variance / mean = {_g(d.variance_to_mean, 3)} within weekdays "
-            f"(1 for Poisson arrivals; chi-square p = {_g(d.p_value, 3)}, {d.dof} dof); overdispersion_cv "
-            f"{_g(d.overdispersion_cv, 3)}. Above 1, days vary more than chance alone (campaigns, weather, "
+            f"  over-dispersion: daily counts' variance / mean = {_g(disp.variance_to_mean, 3)} within weekdays "
+            f"(1 for Poisson arrivals; chi-square p = {_g(disp.p_value, 3)}, {disp.dof} dof); overdispersion_cv "
+            f"{_g(disp.overdispersion_cv, 3)}. Above 1, days vary more than chance alone (campaigns, weather, "
             "a trend); the scenario draws each day's volume with that spread."
         )
         if ch.handle is not None:
@@ -179,7 +179,7 @@ def report_text(params: Parameters, *, per_interval: bool = True) -> str:
         if r is not None:
             out.append(
                 f"redials: {r.redialled:,} of {r.abandoned:,} abandoning customers came back "
-                f"({100 * r.probability:.1f} %{_ci(tuple(100 * v for v in r.probability_ci))} %)"
+                f"({100 * r.probability:.1f} %{_ci((100 * r.probability_ci[0], 100 * r.probability_ci[1]))} %)"
                 f" within {log.redial_window_s / 3600:g} h"
             )
             if r.delay is not None:

@@ -37,6 +37,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ccsim.distributions import MAX_TIME_S, shown
 from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.files import read_csv_records
@@ -60,7 +62,7 @@ _VOLUME_SOURCES = ("per_interval", "per_day", "customers", "profile")
 _VOLUME_KEYS = (*_VOLUME_SOURCES, "contacts_per_customer_per_month", "contacts_per_customer_per_day")
 
 
-def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> dict[str, dict[str, list[float]]]:
+def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str | None]) -> dict[str, dict[str, list[float]]]:
     """Read a forecast file for a calendar.
 
     Parameters
@@ -70,7 +72,7 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
     calendar : ccsim.scenario.Calendar
         The scenario's calendar (its interval grid and days).
     channels : dict
-        ``{channel name: kind}`` of the scenario.
+        ``{channel name: kind}`` of the scenario (None: a channel whose kind is not known).
 
     Returns
     -------
@@ -115,9 +117,9 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
     # volume may not go where the calendar closes the desk: a run's own values (a day column) on
     # their day; a day repeated every day of the run, where the desk is closed on all of them
     run_open = calendar.open_intervals().reshape(calendar.days, per_day)
-    is_open = run_open.ravel() if "day" in col else run_open.any(axis=0)
+    is_open = np.asarray(run_open.ravel() if "day" in col else run_open.any(axis=0))
     seen: dict[tuple[str, int], int] = {}
-    out: dict[str, dict[str, list[float | None]]] = {}
+    out: dict[str, dict[str, list[float]]] = {}  # a column's values: nan until read
     first_line: dict[tuple[str, str], tuple[int, bool]] = {}  # (channel, column): (line, blank)
     for line, row in records:
 
@@ -204,7 +206,7 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
                     line, col[name], f"column volume: {text} contacts in {_closed(calendar, channel, day, start, col)}"
                 )
             else:
-                values.setdefault(name, [None] * (days * per_day))[k] = value
+                values.setdefault(name, [math.nan] * (days * per_day))[k] = value
     for (channel, name), (line, blank) in first_line.items():
         if name == "volume" and blank:
             problem(line, col["volume"], f"column volume: must be a number, got a blank for {channel}")
@@ -228,8 +230,8 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str]) -> d
     if problems:
         listed = [Problem("", m) for _, _, m in sorted(problems, key=lambda p: p[:2])]
         if len(listed) > MAX_PROBLEMS:
-            more = len(listed) - MAX_PROBLEMS
-            listed = [*listed[:MAX_PROBLEMS], Problem("", f"and {more} more problem{'s' if more > 1 else ''}")]
+            extra = len(listed) - MAX_PROBLEMS
+            listed = [*listed[:MAX_PROBLEMS], Problem("", f"and {extra} more problem{'s' if extra > 1 else ''}")]
         raise ScenarioError(source, listed)
     return {ch: {name: [float(v) for v in vals] for name, vals in values.items()} for ch, values in out.items()}
 
@@ -283,23 +285,25 @@ def apply_forecasts(data: Any, yaml_path: Path, line_of: Any = None) -> Any:
     out = dict(data)
     problems: list[Problem] = []
     calendar = _calendar(data.get("calendar"))
-    if _file(data) is not None and calendar is not None:
+    file = _file(data)
+    if file is not None and calendar is not None:
         out["channels"] = _fill(
-            data, _file(data), yaml_path.parent, calendar, ("forecast", "file"), problems, line_of, replace=False
+            data, file, yaml_path.parent, calendar, ("forecast", "file"), problems, line_of, replace=False
         )
     variants = data.get("variants")
     if isinstance(variants, dict):
         new_variants = dict(variants)
         for vname, variant in variants.items():
             overrides = variant.get("overrides") if isinstance(variant, dict) else None
-            if not isinstance(overrides, dict) or _file(overrides) is None:
+            over_file = _file(overrides) if isinstance(overrides, dict) else None
+            if not isinstance(overrides, dict) or over_file is None:
                 continue
             merged = merge(data, overrides)
             cal = _calendar(merged.get("calendar"))
             if cal is None:
                 continue
             loc = ("variants", vname, "overrides", "forecast", "file")
-            filled = _fill(merged, _file(overrides), yaml_path.parent, cal, loc, problems, line_of, replace=True)
+            filled = _fill(merged, over_file, yaml_path.parent, cal, loc, problems, line_of, replace=True)
             new_over = dict(overrides)
             new_over["channels"] = {
                 name: merge(overrides.get("channels", {}).get(name) or {}, filled[name]) if name in filled else ch
@@ -338,7 +342,9 @@ def _fill(
     replace: bool,
 ) -> dict:
     """The channels of ``data`` with the forecast's numbers (only changed channels when ``replace``)."""
-    channels = data.get("channels") if isinstance(data.get("channels"), dict) else {}
+    channels = data.get("channels")
+    if not isinstance(channels, dict):
+        channels = {}
     kinds = {name: ch.get("kind") if isinstance(ch, dict) else None for name, ch in channels.items()}
     path = base_dir / file
     try:
@@ -352,10 +358,12 @@ def _fill(
     for name, values in forecast.items():
         ch = dict(channels.get(name) or {})
         change: dict[str, Any] = {}
-        volume = ch.get("volume") if isinstance(ch.get("volume"), dict) else {}
+        volume = ch.get("volume")
+        if not isinstance(volume, dict):
+            volume = {}
         given = [k for k in _VOLUME_SOURCES if volume.get(k) is not None]
         if given and not replace:
-            at = ("channels", name, "volume", given[0])
+            at: tuple[str, ...] = ("channels", name, "volume", given[0])
             problems.append(
                 Problem(
                     ".".join(map(str, at)),

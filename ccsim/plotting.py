@@ -16,7 +16,8 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -95,7 +96,9 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def _series(rows: list[dict], key: str, name: str, kpi: str) -> tuple[list[int], list[float], list[float]]:
+def _series(
+    rows: Sequence[Mapping[str, Any]], key: str, name: str, kpi: str
+) -> tuple[list[int], list[float], list[float]]:
     sel = [r for r in rows if r[key] == name]
     x = [r["interval"] for r in sel]
     y = [_nan(r[kpi]) for r in sel]
@@ -109,7 +112,12 @@ def _clock(seconds: float) -> str:
 
 
 def _average_day(
-    rows: list[dict], key: str, name: str, kpi: str, result: SimulationResult, weekly: bool | None = None
+    rows: Sequence[Mapping[str, Any]],
+    key: str,
+    name: str,
+    kpi: str,
+    result: SimulationResult,
+    weekly: bool | None = None,
 ) -> tuple[list[float], dict[str, tuple[list[float], list[float], list[float]]]]:
     """Times of day, and per line (all days, or each weekday): mean, lowest and highest day."""
     first = _WEEKDAYS.index(result.start_weekday)
@@ -153,7 +161,7 @@ def _time_axis(
 
 def _draw(
     ax: Axes,
-    rows: list[dict],
+    rows: Sequence[Mapping[str, Any]],
     key: str,
     name: str,
     kpi: str,
@@ -275,7 +283,14 @@ def plot_occupancy(result: SimulationResult, ax: Axes | None = None) -> Axes:
 
 
 def _lines(
-    rows: list[dict], key: str, kpi: str, ax: Axes | None, result: SimulationResult, *, ylabel: str, title: str
+    rows: Sequence[Mapping[str, Any]],
+    key: str,
+    kpi: str,
+    ax: Axes | None,
+    result: SimulationResult,
+    *,
+    ylabel: str,
+    title: str,
 ) -> Axes:
     """One line per channel or group (``key``) of a KPI over the intervals (or the average day)."""
     ax = _axes(ax)
@@ -537,5 +552,6 @@ def plot_variant_intervals(cmp: VariantComparison, channel: str | None = None, a
 def figure_png(ax: Axes) -> bytes:
     """The figure of ``ax`` as PNG bytes (no timestamp: the same result gives the same bytes)."""
     buf = io.BytesIO()
-    ax.figure.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    fig = ax.figure.figure  # the root Figure (ax.figure is a SubFigure for an axes of one)
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
     return buf.getvalue()

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS
 from ccsim.results import SimulationResult
@@ -96,10 +98,10 @@ def duration(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def _labels(rows: list[dict]) -> dict[str, str]:
+def _labels(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """KPI labels; the service level names its answer target (``service level (20 s)``)."""
     labels = dict(_LABELS)
-    targets = {r.get("answer_within_s") for r in rows if r.get("answer_within_s") is not None}
+    targets = {r["answer_within_s"] for r in rows if r.get("answer_within_s") is not None}
     if len(targets) == 1:
         labels["service_level"] = f"service level ({duration(targets.pop())})"
     elif targets:
@@ -107,7 +109,7 @@ def _labels(rows: list[dict]) -> dict[str, str]:
     return labels
 
 
-def _units(rows: list[dict], key: str, kpi: str, answer_within_s: dict | None) -> list[str | None]:
+def _units(rows: Sequence[Mapping[str, Any]], key: str, kpi: str, answer_within_s: dict | None) -> list[str | None]:
     """The unit of each cell of one KPI's row: one unit per KPI in a table.
 
     Hours for the waits of a channel answered in hours; for the other cells one unit for the
@@ -123,7 +125,9 @@ def _units(rows: list[dict], key: str, kpi: str, answer_within_s: dict | None) -
     return ["h" if h else unit for h in hours]
 
 
-def _table(rows: list[dict], key: str, kpis: tuple[str, ...], answer_within_s: dict | None = None) -> list[str]:
+def _table(
+    rows: Sequence[Mapping[str, Any]], key: str, kpis: tuple[str, ...], answer_within_s: dict | None = None
+) -> list[str]:
     names = [str(r[key]) for r in rows]
     shown = [k for k in kpis if any(r.get(k) not in (None, 0, 0.0) for r in rows)]
     cells = [
@@ -200,7 +204,7 @@ def result_json(result: SimulationResult) -> str:
     return json.dumps(data, indent=2, default=_clean, allow_nan=False)
 
 
-def csv_table(rows: list[dict], float_format: str | None = None) -> str:
+def csv_table(rows: Sequence[Mapping[str, Any]], float_format: str | None = None) -> str:
     """Rows (dicts with the same keys) as CSV text; undefined values are empty cells.
 
     Parameters

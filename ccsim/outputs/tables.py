@@ -9,6 +9,7 @@ values out of the :class:`~ccsim.variants.VariantComparison`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +102,7 @@ TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 HOURS_TARGET_S = 3600.0
 
 
-def hours_channel(answer_within_s: dict[str, float | None], channel: str) -> bool:
+def hours_channel(answer_within_s: Mapping[str, float | None], channel: str) -> bool:
     """Whether a channel's waits are shown in hours: its answer target is an hour or more.
 
     ``all`` is, when every channel's is.

@@ -255,6 +255,7 @@ def compare_variants(
     baseline = names[0] if baseline is None else baseline
     if baseline not in names:
         raise CcsimError(f"--baseline: {baseline!r} is not among the variants compared ({', '.join(names)})")
+    _same_run(bases, baseline)
     scales = sorted({1.0, *(float(s) for s in volume_scales)})
     for s in scales:
         if not (np.isfinite(s) and s > 0):
@@ -280,6 +281,28 @@ def compare_variants(
                 raise KeyboardInterrupt
             runs.append(VariantRun(name, scale, sc, res, cost_of(res, sc) if cost_of else None, plan))
     return comparison_of(scenario.name, runs, names, baseline, scales)
+
+
+def _same_run(bases: dict[str, Scenario], baseline: str) -> None:
+    """Refuse, before anything is simulated, variants whose runs cannot be paired with the baseline's.
+
+    KPI differences pair the same measured intervals (the calendar and the warm-up), and the
+    monthly costs months of the same weekdays.
+    """
+    base = bases[baseline]
+    for name, sc in bases.items():
+        if name == baseline:
+            continue
+        pairs = [("simulation.warmup_min", sc.simulation.warmup_min, base.simulation.warmup_min)]
+        mine_cal, base_cal = sc.calendar.model_dump(), base.calendar.model_dump()
+        pairs += [(f"calendar.{k}", mine_cal[k], base_cal.get(k)) for k in mine_cal]
+        for path, mine, theirs in pairs:
+            if mine != theirs:
+                raise CcsimError(
+                    f"variant {name}: {path} is {mine!r}, the baseline {baseline}'s {theirs!r}; ccsim compare pairs "
+                    "every variant with the baseline over the same days and measured intervals: give the variants "
+                    "one calendar and warm-up"
+                )
 
 
 def comparison_of(

@@ -112,6 +112,7 @@ def week_basis(
     *,
     share: Sequence[float] | np.ndarray | None = None,
     open_weekdays: Iterable[str] | None = None,
+    alike: Iterable[str] | None = None,
 ) -> WeekBasis:
     """How many times a week holds each day of a run of ``days`` days, and that rule in words.
 
@@ -126,6 +127,10 @@ def week_basis(
     open_weekdays : iterable of str, optional
         The weekdays the calendar opens (default: all seven). A typical day stands for these;
         a longer run names those it did not simulate (unknown: they are taken as closed).
+    alike : iterable of str, optional
+        For a one-day run: the open weekdays like the simulated day (the same hours, volume
+        factor, agent groups at work and premiums). The typical day stands for these only;
+        the other open weekdays are named as not simulated. Default: every open weekday.
 
     Returns
     -------
@@ -137,13 +142,18 @@ def week_basis(
     opened = [d for d in WEEKDAYS if open_weekdays is None or d in set(open_weekdays)] or list(WEEKDAYS)
     per_day = np.zeros(days)
     if days == 1:
+        like = [d for d in opened if alike is None or d in set(alike) or d == weekday_of_day[0]]
+        unlike = [d for d in opened if d not in like]
         if measured[0] > 0:
-            per_day[0] = len(opened) / measured[0]
-        if len(opened) == 7:
+            per_day[0] = len(like) / measured[0]
+        if len(like) == 7:
             text = "a week = 7 x the run's typical day"
         else:
-            text = f"a week = {len(opened)} x the run's typical day (the open weekdays: {_span(opened)})"
-        return WeekBasis(per_day, measured, weekday_of_day, tuple(opened), (), text)
+            text = f"a week = {len(like)} x the run's typical day ({_span(like)}"
+            if unlike:
+                text += f"; {', '.join(unlike)} open but unlike it, not simulated: counted as closed"
+            text += ")"
+        return WeekBasis(per_day, measured, weekday_of_day, tuple(like), tuple(unlike), text)
     of_weekday = {w: float(sum(m for m, d in zip(measured, weekday_of_day, strict=True) if d == w)) for w in WEEKDAYS}
     for d, w in enumerate(weekday_of_day):
         if measured[d] > 0:
@@ -163,6 +173,9 @@ def week_basis(
             text = f"a week = the run's {days} days x 7 / {days}"
         else:
             text = f"a week = each weekday once, its mean over the run's {days} days"
+        shut = [w for w in WEEKDAYS if known and w not in opened]
+        if shut:
+            text += f" ({', '.join(shut)} closed)"
     else:
         parts = []
         if closed:
@@ -180,14 +193,35 @@ def open_weekdays(calendar) -> tuple[str, ...]:
     return tuple(d for d in WEEKDAYS if calendar.weekday_hours(d) is not None)
 
 
-def calendar_week(calendar, measured: np.ndarray | None = None) -> WeekBasis:
+def calendar_week(
+    calendar, measured: np.ndarray | None = None, groups: Iterable | None = None, weekend_days: Iterable[str] = ()
+) -> WeekBasis:
     """The :class:`WeekBasis` of a scenario's run: its days, first weekday, open weekdays and warm-up.
 
     ``measured`` is the per-interval mask of measured intervals (``SimulationResult.measured``);
-    default: every interval.
+    default: every interval. A one-day run stands for the open weekdays like its day: the
+    same hours and ``day_of_week_factors``, the same agent ``groups`` at work (their
+    ``weekdays``), and on the same side of ``weekend_days`` (the weekend premium).
     """
     per_day = calendar.intervals_per_day_value
     share = None
     if measured is not None:
         share = np.asarray(measured, dtype=float).reshape(calendar.days, per_day).mean(axis=1)
-    return week_basis(calendar.days, calendar.start_weekday, share=share, open_weekdays=open_weekdays(calendar))
+    day = calendar.start_weekday
+    factors = calendar.day_of_week_factors or {}
+    weekend = set(weekend_days)
+
+    def working(w: str) -> tuple:
+        return tuple(g.weekdays is None or w in g.weekdays for g in (groups or ()))
+
+    alike = [
+        w
+        for w in open_weekdays(calendar)
+        if calendar.weekday_hours(w) == calendar.weekday_hours(day)
+        and factors.get(w, 1.0) == factors.get(day, 1.0)
+        and working(w) == working(day)
+        and (w in weekend) == (day in weekend)
+    ]
+    return week_basis(
+        calendar.days, calendar.start_weekday, share=share, open_weekdays=open_weekdays(calendar), alike=alike
+    )

@@ -112,6 +112,22 @@ def test_bad_requests_are_one_line(kwargs, message):
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"simulation": {"warmup_min": 60}}, "variant late: simulation.warmup_min is 60.0, the baseline lean's 0.0;"),
+        ({"calendar": {"days": 2}}, "variant late: calendar.days is 2, the baseline lean's 1;"),
+    ],
+)
+def test_variants_on_another_calendar_or_warm_up_are_refused_before_anything_runs(override, message):
+    data = copy.deepcopy(DESK)
+    data["variants"]["late"] = {"overrides": override}
+    ran = []
+    with pytest.raises(CcsimError) as info:
+        compare_variants(scenario_from_dict(data), ["lean", "late"], progress=ran.append)
+    assert str(info.value).startswith(message) and "\n" not in str(info.value) and not ran
+
+
 def test_the_base_scenario_is_a_variant_named_base():
     sc = desk(variants={})
     out = compare_variants(sc, replications=2)

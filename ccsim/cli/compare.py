@@ -403,7 +403,7 @@ def _output_files(cmp, data: dict, html: str) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {"comparison.json": json.dumps(data, indent=2)}
     for table in comparison_tables(cmp):
         name = table.name.lower().replace(" ", "_").replace("-", "_")
-        files[f"{name}.csv"] = csv_table([{c.title: row.get(c.key) for c in table.columns} for row in table.rows])
+        files[f"{name}.csv"] = csv_table([{c.csv_title: row.get(c.key) for c in table.columns} for row in table.rows])
     files["report.html"] = html
     if any(r.costs is not None for r in cmp.runs):
         files["costs.png"] = plotting.figure_png(plotting.plot_variant_costs(cmp))

@@ -155,7 +155,10 @@ def _compose(week: WeekBasis, day_of_interval: np.ndarray, measured: np.ndarray,
 def billing_months(result: SimulationResult, scenario: Scenario) -> BillingMonths:
     """The billing months of a simulation of ``scenario`` (one per replication, in array order)."""
     cal = scenario.calendar
-    week = calendar_week(cal, result.measured)
+    c = scenario.costs
+    week = calendar_week(
+        cal, result.measured, scenario.agent_groups.values(), c.weekend_days if c.weekend_premium else ()
+    )
     day_of_interval = (np.asarray(result.interval_starts_s, dtype=float) // 86400.0).astype(np.int64)
     order = np.arange(len(result.replication_ids))
     return _compose(week, day_of_interval, np.asarray(result.measured, dtype=bool), order)

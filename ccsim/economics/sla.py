@@ -2,11 +2,12 @@
 
 A billing period is a month of contacts: a billing month composed of whole simulated days
 (:mod:`ccsim.economics.months`, docs/costs.md). The SLA is judged on that month's counts of
-the contacts the vendor received, pooled over its channels: answered / offered, answered
-within the SLA's own answer time (else the channel's) / offered (or / answered, as the
-contract says; hang-ups within its short-abandon allowance left out), and the waits of the
-answered contacts; the answer rate and ASA over the vendor's voice and chat channels only,
-when it has some (an email backlog's hours would swamp the seconds of a queue).
+the contacts the vendor received, pooled over its voice and chat channels when it has some
+(else over all its channels: an email backlog's hours would swamp the seconds of a queue, and
+an answer time in seconds is not an email's): answered / offered, answered within the SLA's
+own answer time (else the channel's) / offered (or / answered, as the contract says;
+hang-ups within its short-abandon allowance left out), and the waits of the answered
+contacts.
 
 The engines count, per vendor, every contact routed or overflowed to it (whole channel,
 share, outside hours, overflow), answered by its agents (within the channel's answer target,
@@ -184,8 +185,8 @@ def _vendor_counts(result: SimulationResult, vendor: str) -> dict[str, np.ndarra
     return {
         "offered": sent.sum(axis=1),
         "short": short.sum(axis=1),
-        "within": v[..., _V["answered_within"]].sum(axis=1),
-        "answered_all": v[..., _V["answered"]].sum(axis=1),
+        "within": v[:, rt][..., _V["answered_within"]].sum(axis=1),
+        "answered_all": v[:, rt][..., _V["answered"]].sum(axis=1),
         "rt_offered": sent[:, rt].sum(axis=1),
         "rt_short": short[:, rt].sum(axis=1),
         "answered": v[:, rt][..., _V["answered"]].sum(axis=1),
@@ -206,8 +207,8 @@ def _cell_counts(result: SimulationResult, cells: np.ndarray) -> dict[str, np.nd
     return {
         "offered": total("offered", cells),
         "short": zero,
-        "within": total("answered_within", cells),
-        "answered_all": total("answered", cells),
+        "within": total("answered_within", rt_cells),
+        "answered_all": total("answered", rt_cells),
         "rt_offered": total("offered", rt_cells),
         "rt_short": zero,
         "answered": total("answered", rt_cells),
@@ -230,7 +231,8 @@ def _judge(sla, month: dict[str, np.ndarray]) -> _Figures:
     offered = month["offered"] - month["short"]  # short abandons do not count, by contract
     rt_offered = month["rt_offered"] - month["rt_short"]
     answered, within, wait = month["answered"], month["within"], month["wait"]
-    over = month["answered_all"] if sla.service_level_basis == "answered" else offered
+    # like the answer rate and ASA, over the voice and chat channels when the vendor has some
+    over = month["answered_all"] if sla.service_level_basis == "answered" else rt_offered
     with np.errstate(invalid="ignore", divide="ignore"):
         answer_rate = np.where(rt_offered > 0, answered / np.where(rt_offered > 0, rt_offered, 1.0), np.nan)
         service_level = np.where(over > 0, within / np.where(over > 0, over, 1.0), np.nan)

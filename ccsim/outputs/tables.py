@@ -46,7 +46,8 @@ class Column:
     """A column: its key in the rows, its header, its unit and how its values are shown.
 
     ``kind`` is ``text``, ``count`` (whole or fractional counts), ``share`` (0..1, shown as a
-    percent), ``money`` (in the currency), ``seconds`` (a measured time, held in seconds and
+    percent), ``money`` (in the currency, whole), ``unit_money`` (in the currency, with cents:
+    a cost per contact or per hour), ``seconds`` (a measured time, held in seconds and
     shown in ``unit``: ``s``, ``min`` or ``h``), ``duration`` (a threshold such as an answer
     target, the same but shown as ``30 s``, ``8 h``), ``number``, ``scale``, ``time`` (a time of
     day, ``HH:MM``) or ``date`` (a :class:`datetime.date`).
@@ -62,6 +63,11 @@ class Column:
         """The header with its unit, e.g. ``cost per month [JPY]`` (a workbook's numbers need it)."""
         unit = self.unit or {"share": "%", "seconds": "s", "duration": "s"}.get(self.kind, "")
         return f"{self.header} [{unit}]" if unit else self.header
+
+    @property
+    def csv_title(self) -> str:
+        """The header of a CSV file, whose shares are fractions: ``service level [0-1]``."""
+        return f"{self.header} [0-1]" if self.kind == "share" else self.title
 
     @property
     def label(self) -> str:
@@ -201,6 +207,8 @@ def _summary(cmp: VariantComparison, currency: str) -> Table:
             row["per_month"], row["per_month_ci95"] = _stat(r.costs.replication_values("per_month"))
             row["per_contact"], _ = _stat(r.costs.replication_values("per_contact"))
             row["one_off"] = r.costs.one_off_total
+            if hasattr(r.costs, "fte") and any(g.vendor is None for g in r.scenario.agent_groups.values()):
+                row["fte"] = float(np.mean(r.costs.fte))
         row["planned"] = "yes" if r.plan is not None else ""
         rows.append(row)
     columns = [
@@ -214,8 +222,9 @@ def _summary(cmp: VariantComparison, currency: str) -> Table:
         columns += [
             Column("per_month", "cost per month", "money", currency),
             Column("per_month_ci95", "cost per month, CI95 ±", "money", currency),
-            Column("per_contact", "cost per contact answered", "money", currency),
+            Column("per_contact", "cost per contact answered", "unit_money", currency),
             Column("one_off", "one-off costs", "money", currency),
+            Column("fte", "in-house FTE", "count"),
         ]
     if any(r.plan is not None for r in cmp.runs):
         columns.append(Column("planned", "staffing planned"))
@@ -352,7 +361,7 @@ def _unit_costs(cmp: VariantComparison, currency: str) -> Table:
         for unit in units:
             row[unit] = _stat(r.costs.replication_values(unit))[0]
         rows.append(row)
-    columns = [Column("variant", "variant")] + [Column(u, u.replace("_", " "), "money", currency) for u in units]
+    columns = [Column("variant", "variant")] + [Column(u, u.replace("_", " "), "unit_money", currency) for u in units]
     return Table("Unit costs", "Unit costs", columns, rows)
 
 
@@ -425,6 +434,8 @@ def _sla(cmp: VariantComparison) -> Table:
         "Billing months composed of whole simulated days (docs/costs.md); the interval is the wider of the "
         "exact binomial one and a bootstrap over replications."
     )
+    if any(r["breach_high"] is not None and r["breach_high"] - r["breach_low"] > 0.5 for r in rows):
+        note += " An interval wider than 50 points says too few replications: simulate more (--replications)."
     return Table("SLA", "Vendor SLAs: how likely a billing month breaches them", columns, rows, note)
 
 
@@ -481,8 +492,9 @@ def _paybacks(cmp: VariantComparison, currency: str) -> Table:
                 "invest": p.invest,
                 "other": p.other,
                 "extra_one_off": p.extra_one_off,
-                "monthly_saving": p.monthly_saving,
-                "monthly_saving_ci95": p.monthly_saving_ci95,
+                # the dearer setup to run saves nothing: no "saving" to show, only "never"
+                "monthly_saving": p.monthly_saving if p.monthly_saving > 0 else None,
+                "monthly_saving_ci95": p.monthly_saving_ci95 if p.monthly_saving > 0 else None,
                 "months": p.break_even_months,
                 "month": p.month if p.month is not None else "never",
             }

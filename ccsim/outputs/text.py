@@ -35,6 +35,8 @@ def format_value(column: Column, value: Any) -> str:
         return f"{100 * value:.1f} %"
     if kind == "money":
         return f"{value:,.0f}"
+    if kind == "unit_money":
+        return f"{value:,.2f}"
     if kind in ("seconds", "duration"):
         unit = column.unit or ("s" if abs(value) < 600 else "min")
         return f"{time_number(value, unit, threshold=kind == 'duration')} {unit}"

@@ -22,6 +22,7 @@ __all__ = ["comparison_xlsx"]
 _FORMATS = {
     "share": "0.0%",
     "money": "#,##0",
+    "unit_money": "#,##0.00",
     "seconds": "0.0",
     "count": "#,##0.0",
     "scale": "0.00",

@@ -83,6 +83,13 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
+def _week(plan: Plan):
+    """What a week of the plan's run is (:func:`ccsim.weeks.calendar_week`)."""
+    sc = plan.scenario
+    c = sc.costs
+    return calendar_week(sc.calendar, None, sc.agent_groups.values(), c.weekend_days if c.weekend_premium else ())
+
+
 def _per_day(staffing, days: int) -> np.ndarray:
     """Agents on duty per interval, summed per day of the run."""
     return np.asarray(staffing, dtype=float).reshape(days, -1).sum(axis=1)
@@ -92,7 +99,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     """The plan as plain JSON-ready data (None for undefined values)."""
     cal, costs = plan.scenario.calendar, plan.scenario.costs
     interval_h = cal.interval_s / 3600.0
-    week = calendar_week(cal)  # how often a week holds each day of the run (docs/costs.md)
+    week = _week(plan)  # how often a week holds each day of the run (docs/costs.md)
     groups = {}
     for g in plan.planned_groups:
         spec = plan.scenario.agent_groups[g]
@@ -288,7 +295,7 @@ def plan_text(plan: Plan) -> str:
     lines.append(
         f"  (hours and labour cost over the run, {days} day{'s' if days != 1 else ''}; paid hours with the group's "
         f"shrinkage; FTE = paid hours a week / {plan.scenario.costs.fte_hours_per_week:g} h, "
-        f"{calendar_week(plan.scenario.calendar).text})"
+        f"{_week(plan).text})"
     )
     n = len(plan.result.interval_labels)
     sipp = (

@@ -8,6 +8,7 @@ from a CSV file, and returns plain rows (dicts) that the CLI prints or writes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def evaluate_intervals(
     max_abandon_rate=None,
     max_blocking=None,
     shrinkage=0.0,
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Metrics for given agents, or required agents for targets, one row per interval.
 
     Erlang C by default, Erlang A with ``patience_s``, Erlang B (blocked contacts are lost)
@@ -124,7 +125,7 @@ def evaluate_intervals(
     pat = None if patience_s is None else np.broadcast_to(np.asarray(patience_s, dtype=float), vol.shape)
     rows = []
     for i in range(vol.size):
-        row: dict[str, object] = {
+        row: dict[str, Any] = {
             "volume": float(vol[i]),
             "rate_per_hour": float(rate[i] * 3600.0),
             "aht_s": float(aht[i]),
@@ -146,7 +147,7 @@ def _status(missed: list[str]) -> str:
     return "MISSED: " + ", ".join(missed) if missed else "met"
 
 
-def _erlang_b_rows(vol, rate, aht, agents, max_blocking, shrinkage) -> list[dict[str, object]]:
+def _erlang_b_rows(vol, rate, aht, agents, max_blocking, shrinkage) -> list[dict[str, Any]]:
     load = rate * aht
     sized = erlang.required_trunks(load, max_blocking, shrinkage=shrinkage)
     # no contacts, none lost: an empty interval needs no trunk (as required_agents gives 0 agents)
@@ -161,7 +162,7 @@ def _erlang_b_rows(vol, rate, aht, agents, max_blocking, shrinkage) -> list[dict
     rows = []
     for i in range(vol.size):
         carried = float(load[i] * (1.0 - blocking[i]))
-        row: dict[str, object] = {
+        row: dict[str, Any] = {
             "volume": float(vol[i]),
             "rate_per_hour": float(rate[i] * 3600.0),
             "aht_s": float(aht[i]),
@@ -271,11 +272,11 @@ def read_interval_csv(path: str | Path) -> tuple[list[str], list[dict[str, str]]
         try:
             check(col, values[parsed])
         except InputError:
-            for i in np.flatnonzero(parsed):
+            for k in np.flatnonzero(parsed):
                 try:
-                    check(col, values[i])
+                    check(col, values[k])
                 except InputError as exc:
-                    problem(records[i][0], j, f"column {col}: {exc.rule}, got {records[i][1][j].strip()}")
+                    problem(records[k][0], j, f"column {col}: {exc.rule}, got {records[k][1][j].strip()}")
         numeric[col] = values
     if problems:
         raise CcsimError("\n".join(message for _, _, message in sorted(problems, key=lambda p: p[:2])))
@@ -291,7 +292,7 @@ def rows_for_csv(
     agents: int | None = None,
     notes: list[str] | None = None,
     **kwargs,
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Evaluate every interval of a CSV file; errors name the file, line and column.
 
     Parameters

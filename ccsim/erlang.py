@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
 from ccsim.checks import fraction, nonnegative, positive, whole
@@ -61,7 +63,8 @@ def _shrinkage(value: object) -> np.ndarray:
     return fraction("shrinkage", value, low_open=False, high_open=True)
 
 
-def _scalar_out(arrays: dict[str, np.ndarray], scalar: bool) -> dict[str, object]:
+def _scalar_out(arrays: dict[str, np.ndarray], scalar: bool) -> dict[str, Any]:
+    """The metrics as floats for scalar inputs, else as arrays."""
     if scalar:
         return {k: (v.item() if isinstance(v, np.ndarray) else v) for k, v in arrays.items()}
     return arrays
@@ -73,7 +76,7 @@ def _flat(*arrays: np.ndarray) -> tuple[tuple[int, ...], list[np.ndarray]]:
     return shape, [np.broadcast_to(np.asarray(a, float), shape).ravel() for a in arrays]
 
 
-def _is_scalar(*values: object) -> bool:
+def _is_scalar(*values: npt.ArrayLike) -> bool:
     return all(np.ndim(v) == 0 for v in values)
 
 

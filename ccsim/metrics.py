@@ -118,7 +118,7 @@ def channel_kpis(sums: np.ndarray, hist: np.ndarray | None, interval_s: float | 
         return sums[..., _C[name]]
 
     offered, answered, abandoned = c("offered"), c("answered"), c("abandoned")
-    kpis = {
+    kpis: dict[str, np.ndarray] = {
         "offered": offered,
         "answered": answered,
         "abandoned": abandoned,
@@ -128,7 +128,10 @@ def channel_kpis(sums: np.ndarray, hist: np.ndarray | None, interval_s: float | 
         "service_level": _ratio(c("answered_within"), offered),
         "asa_s": _ratio(c("wait_answered_s"), answered),
         "mean_wait_all_s": _ratio(c("wait_answered_s") + c("wait_abandoned_s"), answered + abandoned),
-        "wait_p90_s": wait_quantile(hist, 0.9, c("answered_at_once")) if hist is not None else None,
+    }
+    if hist is not None:
+        kpis["wait_p90_s"] = wait_quantile(hist, 0.9, c("answered_at_once"))
+    kpis |= {
         "aht_s": _ratio(c("handle_s"), c("handled")),
         "first_contact_resolution": _ratio(c("first_resolved"), c("first_handled")),
         "resolution_rate": _ratio(c("issues_resolved"), c("issues")),
@@ -140,8 +143,6 @@ def channel_kpis(sums: np.ndarray, hist: np.ndarray | None, interval_s: float | 
         "waiting_at_end": c("waiting_at_end"),
         "in_service_at_end": c("in_service_at_end"),
     }
-    if hist is None:
-        del kpis["wait_p90_s"]
     return kpis
 
 

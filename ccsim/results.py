@@ -144,7 +144,7 @@ def mean_ci(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, half
 
 
-def _py(x: float) -> float | None:
+def _py(x: float | np.ndarray) -> float | None:
     x = float(x)
     return x if math.isfinite(x) else None
 
@@ -458,7 +458,9 @@ class SimulationResult:
         out = []
         for i, name in enumerate(names):
             kpis = self._interval_kpis(key == "channel", i)
-            summary = {kpi: mean_ci(values) for kpi, values in kpis.items()}  # each (intervals,)
+            summary: dict[str, tuple[np.ndarray, np.ndarray | None]] = {
+                kpi: mean_ci(values) for kpi, values in kpis.items()
+            }  # each (intervals,)
             if p90 is not None:
                 summary["wait_p90_s"] = (p90[i], None)
             hidden = self.hidden(name, key)

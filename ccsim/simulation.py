@@ -22,6 +22,7 @@ from ccsim.engine.totals import RunTotals
 from ccsim.errors import CcsimError
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import Scenario
+from ccsim.streams import fresh_seed
 
 __all__ = [
     "MAX_CONTACTS",
@@ -81,7 +82,7 @@ def _check_size(scenario: Scenario, reps: int, max_contacts: float) -> None:
     per_channel = expected_contacts(scenario)
     total = sum(per_channel.values()) * reps
     if total > max_contacts:
-        biggest = max(per_channel, key=per_channel.get)
+        biggest = max(per_channel, key=lambda name: per_channel[name])
         raise CcsimError(
             f"{_volume_field(scenario, biggest)}: the run would simulate about {total:.2g} contacts "
             f"({reps} replications; limit {max_contacts:.2g}); raise it with --max-contacts "
@@ -223,7 +224,7 @@ def simulate(
     if seed is None:
         seed = sc.simulation.seed
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % 2**32)
+        seed = fresh_seed()
     seed = _check_whole("seed", seed, 0)
     if executor is not None and not callable(getattr(executor, "map", None)):
         raise CcsimError(f"executor: must have a map method like concurrent.futures.Executor, got {executor!r}")
@@ -359,6 +360,7 @@ class _Kept:
         self.traces: dict[int, Any] = {}
 
     def add(self, run: RunTotals, replication: int) -> None:
+        assert run.vendors is not None  # both engines count the vendors' offer
         if self.count == 0:
             n = self.reps
             self.channels = np.empty((n, *run.channels.shape))

@@ -18,10 +18,17 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["BATCH", "Batch", "stream", "stream_key"]
+__all__ = ["BATCH", "Batch", "fresh_seed", "stream", "stream_key"]
 
 #: Values drawn per refill of a batch.
 BATCH = 4096
+
+
+def fresh_seed() -> int:
+    """A seed for a run given none: fresh entropy from the operating system, below 2**32."""
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)  # drawn from the OS (numpy types it int | Sequence[int] | None)
+    return entropy % 2**32
 
 
 def stream_key(source: str) -> int:

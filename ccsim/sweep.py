@@ -30,6 +30,7 @@ from ccsim.errors import CcsimError, ScenarioError
 from ccsim.metrics import CHANNEL_KPIS
 from ccsim.results import TARGETS, SimulationResult
 from ccsim.scenario import Scenario
+from ccsim.streams import fresh_seed
 from ccsim.volume import ALL, factors, scale_volume, volume_field
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def _range(text: str, item: str) -> list[int | float]:
     count = math.floor((stop - start) / step + 1e-9) + 1
     if count > MAX_POINTS:
         raise CcsimError(f"{text}: the range {item.strip()} has {count} values (at most {MAX_POINTS:,})")
-    if all(isinstance(v, int) for v in (start, stop, step)):
+    if isinstance(start, int) and isinstance(stop, int) and isinstance(step, int):
         return list(range(start, stop + 1, step))
     digits = max(_decimals(m.group(1)), _decimals(m.group(5)), _decimals(m.group(10) or "1"))
     return [round(start + i * step, digits + 6) for i in range(count)]
@@ -580,7 +581,7 @@ def sweep(
     limit = MAX_CONTACTS if max_contacts is None else max_contacts
     _check_size([sc for _, sc in points], int(reps), limit)
     seed = scenario.simulation.seed if seed is None else seed
-    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed  # drawn once for all
+    seed = fresh_seed() if seed is None else seed  # drawn once for all
     total = len(points) * int(reps)
     done: list[SweepPoint] = []
     interrupted = False

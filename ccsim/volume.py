@@ -114,6 +114,7 @@ def scale_volume(scenario: Scenario, scale: float | Mapping[str, float]) -> Scen
         elif v.per_day is not None:
             new = {"per_day": v.per_day * f}
         else:
+            assert v.customers is not None  # a volume gives per_interval, per_day or customers
             new = {"customers": v.customers * f}
         changes[name] = {"volume": new}
     if not changes:
@@ -178,5 +179,5 @@ def expected_work(scenario: Scenario, replications: float) -> tuple[float, str]:
     from ccsim.simulation import expected_contacts
 
     per_channel = expected_contacts(scenario)
-    busiest = max(per_channel, key=per_channel.get)
+    busiest = max(per_channel, key=lambda name: per_channel[name])
     return sum(per_channel.values()) * replications, volume_field(scenario, busiest)

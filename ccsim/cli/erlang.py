@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ccsim.cli.common import flag, fraction, number, whole
 from ccsim.errors import CcsimError
@@ -69,12 +70,12 @@ def _targets(args: argparse.Namespace) -> dict[str, float | None]:
     return {name: getattr(args, name) for name in _TARGET_FLAGS}
 
 
-def _json_row(row: dict[str, object]) -> dict[str, object]:
+def _json_row(row: dict[str, Any]) -> dict[str, Any]:
     """JSON has no inf or NaN: an unbounded or undefined value becomes null."""
     return {k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in row.items()}
 
 
-def _to_json(rows: Sequence[dict[str, object]]) -> str:
+def _to_json(rows: Sequence[dict[str, Any]]) -> str:
     return json.dumps([_json_row(r) for r in rows], indent=2)
 
 
@@ -163,13 +164,13 @@ def _secs(x: float) -> str:
     return "n/a" if math.isnan(x) else ("unbounded (unstable)" if math.isinf(x) else f"{x:.1f} s")
 
 
-def _missed(row: dict[str, object]) -> set[str]:
+def _missed(row: dict[str, Any]) -> set[str]:
     """The targets a row misses (none when the agents were sized for them)."""
     status = str(row.get("targets", "met"))
     return set(status.removeprefix("MISSED: ").split(", ")) if status.startswith("MISSED") else set()
 
 
-def _single_table(args: argparse.Namespace, row: dict[str, object]) -> str:
+def _single_table(args: argparse.Namespace, row: dict[str, Any]) -> str:
     if args.max_blocking is not None:
         model = "Erlang B (M/G/n/n: blocked contacts are lost)"
     elif args.patience_s is not None:
@@ -219,7 +220,7 @@ def _single_table(args: argparse.Namespace, row: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def _totals(rows: list[dict[str, object]], interval_s: float) -> str:
+def _totals(rows: list[dict[str, Any]], interval_s: float) -> str:
     """One line over all intervals: contacts, peak agents, agent-hours, targets met."""
     hours = interval_s / 3600.0
     text = (
@@ -234,7 +235,7 @@ def _totals(rows: list[dict[str, object]], interval_s: float) -> str:
     return text
 
 
-def _emit_batch(args: argparse.Namespace, rows: list[dict[str, object]], interval_s: float) -> int:
+def _emit_batch(args: argparse.Namespace, rows: list[dict[str, Any]], interval_s: float) -> int:
     from ccsim.files import write_atomic
     from ccsim.report import csv_table
 
@@ -255,7 +256,7 @@ def _emit_batch(args: argparse.Namespace, rows: list[dict[str, object]], interva
     return 0
 
 
-def _batch_table(rows: list[dict[str, object]]) -> str:
+def _batch_table(rows: list[dict[str, Any]]) -> str:
     cols = [k for k in rows[0] if k not in ("rate_per_hour", "mean_queue_len")]
     cells = [[_cell(r[k]) for k in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]

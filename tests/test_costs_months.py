@@ -123,3 +123,20 @@ def test_the_launch_desk_of_the_docs_costs_its_five_weekdays_a_month():
     assert horizon == pytest.approx([3725357.14] * 2, abs=0.01)  # 5 days of paid hours x the wage
     assert round(float(cr.items["in_house.wages"][0])) == 16198651 == round(3725357 * 30.4375 / 7)
     assert cr.not_simulated == ("sat", "sun")
+
+
+def test_the_half_width_of_composed_months_matches_the_spread_between_seeds():
+    # per-contact pricing on one-week runs: composed months share days, so the spread of their
+    # values understates the uncertainty of their mean; CostResult.mean_ci widens it by
+    # sqrt(overlap). Judged against the standard deviation of the mean over 40 seeds.
+    sc = closed_at_weekends(7)
+    means, halves = [], []
+    for seed in range(40):
+        cr = costs(ccsim.simulate(sc, replications=20, seed=100 + seed), sc)
+        mean, half = cr.mean_ci("vendor.x.contacts")
+        means.append(mean)
+        halves.append(half / stats.t.ppf(0.975, 19))  # the standard error it implies
+    assert cr.overlap > 4
+    ratio = float(np.mean(halves)) / float(np.std(means, ddof=1))
+    # the spread of 40 means is known to about +-25 % (chi-square, 39 degrees of freedom)
+    assert 0.65 < ratio < 1.5, ratio

@@ -98,6 +98,9 @@ def paired_cost_difference(a: CostResult, b: CostResult) -> CostComparison:
         y = b.items[name][ib] if name in b.items else zero_b if is_item else b.replication_values(name)[ib]
         d = y - x
         mean, half = mean_ci(d)
+        # months composed of shared days: the half-width widened as CostResult.mean_ci does
+        if (a.composed or b.composed) and (name in a.composed or name in b.composed or not is_item):
+            half = half * math.sqrt(max(a.overlap, b.overlap))
         rows.append(
             {
                 "name": name,
@@ -165,6 +168,8 @@ def payback(a: CostResult, b: CostResult) -> Payback | None:
         i_first, i_second = _paired(first, second)
         saving = second.running_per_month[i_second] - first.running_per_month[i_first]
         mean_arr, half_arr = mean_ci(saving)
+        if first.composed or second.composed:  # months composed of shared days (CostResult.mean_ci)
+            half_arr = half_arr * math.sqrt(max(first.overlap, second.overlap))
         mean, half = float(mean_arr), _py(half_arr)
     else:
         mean = float(np.nanmean(second.running_per_month) - np.nanmean(first.running_per_month))

@@ -110,6 +110,12 @@ class CostResult:
         ``fte_hours_per_week``, a week holding each weekday simulated once.
     notes : tuple of str
         What the figures leave out, in words.
+    composed : tuple of str
+        The items priced on composed billing months (a vendor's).
+    overlap : float
+        How many replications a composed billing month draws its days from, on average (1 for
+        a run of a month or more): the months share days, so a half-width of a figure holding
+        a composed item is widened by its square root (:meth:`mean_ci`).
     """
 
     scenario: str
@@ -130,6 +136,8 @@ class CostResult:
     sla: dict[str, SlaOutcome] = field(repr=False)
     fte: np.ndarray = field(repr=False)
     notes: tuple[str, ...] = ()
+    composed: tuple[str, ...] = ()
+    overlap: float = 1.0
 
     @property
     def label(self) -> str:
@@ -187,6 +195,18 @@ class CostResult:
         valid = [*self.items, "total", "running", "per_month", "running_per_month", *UNITS]
         raise CcsimError(f"no cost item {name!r} (valid: {', '.join(valid)})")
 
+    def mean_ci(self, name: str) -> tuple[float, float]:
+        """Mean over billing months of a figure (:meth:`replication_values`) and its 95 % half-width.
+
+        The Student t half-width of the months' values; for a figure holding an item priced on
+        composed billing months (an item in :attr:`composed`, or a total or unit cost when there
+        is one) widened by the square root of :attr:`overlap`, as the months share days.
+        """
+        mean, half = mean_ci(self.replication_values(name))
+        if self.composed and (name in self.composed or name not in self.items):
+            half = half * math.sqrt(self.overlap)
+        return float(mean), float(half)
+
     def summary(self) -> dict[str, Any]:
         """Mean and 95 % half-width of every figure, as plain JSON-ready data (None: undefined).
 
@@ -200,9 +220,9 @@ class CostResult:
         judged, and the mean figures); ``notes``.
         """
 
-        def stat(values: np.ndarray) -> dict[str, float | None]:
-            mean, half = mean_ci(values)
-            return {"mean": _py(mean), "ci95": _py(half)}
+        def stat(name: str, scale: float = 1.0) -> dict[str, float | None]:
+            mean, half = self.mean_ci(name)
+            return {"mean": _py(mean * scale), "ci95": _py(half * scale)}
 
         out: dict[str, Any] = {
             "currency": self.currency,
@@ -213,16 +233,16 @@ class CostResult:
             "week": self.week,
             "weekdays": list(self.weekdays),
             "not_simulated": list(self.not_simulated),
-            "fte": stat(self.fte),
-            "horizon_total": stat(self.total),
-            "per_month": stat(self.per_month),
-            "running_per_month": stat(self.running_per_month),
+            "fte": {"mean": _py(mean_ci(self.fte)[0]), "ci95": _py(mean_ci(self.fte)[1])},
+            "horizon_total": stat("total"),
+            "per_month": stat("per_month"),
+            "running_per_month": stat("running_per_month"),
         }
         for unit in UNITS:
-            out[unit] = stat(self.replication_values(unit))
+            out[unit] = stat(unit)
         items = {}
-        for name, values in self.items.items():
-            m, h = stat(values), stat(values * self.months)
+        for name in self.items:
+            m, h = stat(name), stat(name, self.months)
             items[name] = {
                 "per_month": m["mean"],
                 "per_month_ci95": m["ci95"],
@@ -354,6 +374,7 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
 
     # ---------------------------------------------------------------- vendors: composed billing months
     slas = judge_sla(result, scenario, months)
+    composed: list[str] = []
     one_off: dict[str, float] = {}
     if c.setup:
         one_off["in_house.setup"] = c.setup
@@ -401,6 +422,7 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
                 notes.append(f"vendor {v}: the SLA leaves out {', '.join(unjudged)}")
         for name, values in month.items():
             items[f"vendor.{v}.{name}"] = values
+            composed.append(f"vendor.{v}.{name}")
         if p.setup_fee:
             one_off[f"vendor.{v}.setup_fee"] = p.setup_fee
     amort = c.setup_amortization_months
@@ -433,6 +455,8 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
         sla=slas,
         fte=fte,
         notes=tuple(notes),
+        composed=tuple(composed),
+        overlap=months.overlap,
     )
 
 

@@ -81,6 +81,14 @@ class BillingMonths:
         return len(self.week.per_day)
 
     @property
+    def overlap(self) -> float:
+        """How many replications a composed month draws its days from, on average."""
+        if self.picks.size == 0:
+            return 1.0
+        reps = np.where(self.weights > 0, self.picks // self.days, -1)
+        return float(np.mean([len(set(row[row >= 0].tolist())) for row in reps]))
+
+    @property
     def months(self) -> float:
         """The run's measured horizon in months of the kind it stands for."""
         return self.week.months

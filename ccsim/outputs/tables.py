@@ -165,6 +165,14 @@ def _stat(values: np.ndarray) -> tuple[float | None, float | None]:
     return _num(mean), _num(half)
 
 
+def _cost_stat(costs: Any, name: str) -> tuple[float | None, float | None]:
+    """A cost figure's mean and 95 % half-width, as the cost result computes them (one place)."""
+    if hasattr(costs, "mean_ci"):
+        mean, half = costs.mean_ci(name)
+        return _num(mean), _num(half)
+    return _stat(costs.replication_values(name))
+
+
 def _status_counts(run: VariantRun) -> str:
     statuses = [t.status for t in run.result.targets]
     if not statuses:
@@ -204,8 +212,8 @@ def _summary(cmp: VariantComparison, currency: str) -> Table:
             "offered_per_month": r.offered_per_month,
         }
         if r.costs is not None:
-            row["per_month"], row["per_month_ci95"] = _stat(r.costs.replication_values("per_month"))
-            row["per_contact"], _ = _stat(r.costs.replication_values("per_contact"))
+            row["per_month"], row["per_month_ci95"] = _cost_stat(r.costs, "per_month")
+            row["per_contact"], _ = _cost_stat(r.costs, "per_contact")
             row["one_off"] = r.costs.one_off_total
             if hasattr(r.costs, "fte") and any(g.vendor is None for g in r.scenario.agent_groups.values()):
                 row["fte"] = float(np.mean(r.costs.fte))
@@ -316,7 +324,7 @@ def _costs(cmp: VariantComparison, currency: str) -> Table:
             continue
         months = r.costs.months
         for item, values in r.costs.items.items():
-            mean, half = _stat(np.asarray(values))
+            mean, half = _cost_stat(r.costs, item)
             rows.append(
                 {
                     "variant": r.name,
@@ -326,7 +334,7 @@ def _costs(cmp: VariantComparison, currency: str) -> Table:
                     "horizon": _stat(np.asarray(values) * months)[0],
                 }
             )
-        mean, half = _stat(r.costs.replication_values("per_month"))
+        mean, half = _cost_stat(r.costs, "per_month")
         rows.append(
             {
                 "variant": r.name,
@@ -359,7 +367,7 @@ def _unit_costs(cmp: VariantComparison, currency: str) -> Table:
             continue
         row: dict[str, Any] = {"variant": r.name}
         for unit in units:
-            row[unit] = _stat(r.costs.replication_values(unit))[0]
+            row[unit] = _cost_stat(r.costs, unit)[0]
         rows.append(row)
     columns = [Column("variant", "variant")] + [Column(u, u.replace("_", " "), "unit_money", currency) for u in units]
     return Table("Unit costs", "Unit costs", columns, rows)

@@ -3,6 +3,8 @@
 - :mod:`ccsim.engine.reference`: the SimPy model written the way SimPy teaches (processes,
   ``yield``), for reading and as the oracle the fast engine is proven against;
 - :mod:`ccsim.engine.fast`: the same model as plain event callbacks with shortcuts, the default;
+- :mod:`ccsim.engine.setup`: the channels, agent groups, random streams and staffing both
+  build before a run; :mod:`ccsim.engine.rules`: the decisions both apply (shared by both);
 - :mod:`ccsim.engine.routing`: where contacts go (shared by both);
 - :mod:`ccsim.engine.totals`: what a replication counts (shared by both, and by
   :mod:`ccsim.metrics`, which therefore does not import an engine).

@@ -16,7 +16,8 @@ Events are scheduled with the public ``Environment.schedule(event, priority, del
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import simpy
 
@@ -31,9 +32,11 @@ __all__ = [
     "IntervalEvent",
     "OverflowEvent",
     "PullEvent",
+    "Schedule",
     "ScriptEvent",
     "SelfServiceEvent",
     "pending",
+    "scheduler",
 ]
 
 #: SimPy's priority of ordinary events: events at the same time run in the order they were
@@ -52,7 +55,20 @@ class Event:
     _ok = True  # read by Environment.step after the callbacks: the event succeeded
 
     def __init__(self) -> None:
-        self.callbacks: list | None = None
+        self.callbacks: list[Callable[[Any], None]] | None = None
+
+
+#: ``schedule(event, priority, delay)``: :meth:`simpy.Environment.schedule` taking these events.
+Schedule = Callable[["Event", int, float], None]
+
+
+def scheduler(env: simpy.Environment) -> Schedule:
+    """The environment's ``schedule``, typed for the events here.
+
+    SimPy's type hints ask for a :class:`simpy.Event`; its scheduler uses only what
+    :class:`Event` has (see the module documentation).
+    """
+    return cast(Schedule, env.schedule)
 
 
 def pending(ev: Event | None) -> bool:

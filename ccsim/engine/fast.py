@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import gc
 import math
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from heapq import heapreplace
 from typing import Any
@@ -35,7 +34,6 @@ import numpy as np
 import simpy
 
 from ccsim.distributions import Deterministic, Empirical
-from ccsim.engine.draws import FreshDraws, own_handle_draws
 from ccsim.engine.events import (
     NORMAL,
     URGENT,
@@ -45,24 +43,37 @@ from ccsim.engine.events import (
     OverflowEvent,
     ScriptEvent,
     SelfServiceEvent,
+    scheduler,
 )
 from ccsim.engine.heap import HeapGroups
-from ccsim.engine.intervals import Intervals, availability_steps
+from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue, Routing
+from ccsim.engine.rules import (
+    ESCALATED_OUTCOME,
+    RESOLVED_OUTCOME,
+    book_abandon,
+    book_transfer_answer,
+    catch_up,
+    chat_pace,
+    escalate,
+    free_agent,
+    handle_work,
+    offer_to_vendor,
+    outcome,
+)
+from ccsim.engine.setup import OutcomeDraws, link_groups, run_streams, staffing_steps
 from ccsim.engine.state import ABANDONED as ABANDONED_C
+from ccsim.engine.state import CONTAINED as CONTAINED_C
 from ccsim.engine.state import (
-    CALLBACK,
     DONE,
     ENTRY,
     SERVING,
-    TRANSFER,
     WAITING,
     Agent,
     ChannelState,
     Contact,
     GroupState,
 )
-from ccsim.engine.state import CONTAINED as CONTAINED_C
 from ccsim.engine.totals import (
     ABANDONED,
     ANSWERED,
@@ -79,13 +90,7 @@ from ccsim.engine.totals import (
     G_HANDLED,
     G_PRESENT,
     G_RESOLVED,
-    G_SCHED,
-    G_TRANSFER_WAIT,
-    G_TRANSFERS,
-    G_TRANSFERS_ABANDONED,
-    G_TRANSFERS_OFFERED,
     G_TRANSFERS_WAITING_END,
-    G_TRANSFERS_WITHIN,
     G_VOICE_HANDLE_S,
     HANDLE_S,
     HANDLED,
@@ -104,7 +109,6 @@ from ccsim.engine.totals import (
     SELF_SERVED,
     SERVING_END,
     SVC_STATS,
-    V_OFFERED,
     VENDOR_STATS,
     WAIT_ABN,
     WAIT_ANS,
@@ -112,16 +116,16 @@ from ccsim.engine.totals import (
     WITHIN,
     RunTotals,
     ScriptedContact,
+    TraceEntry,
     book_first_resolved,
     book_handling,
-    book_vendor_abandon,
     book_vendor_answer,
     vendor_rows,
     vendor_terms,
     wait_bin,
 )
 from ccsim.scenario import Scenario
-from ccsim.streams import BATCH, Batch, stream
+from ccsim.streams import BATCH
 
 __all__ = ["ContactCenter"]
 
@@ -178,81 +182,39 @@ class ContactCenter(HeapGroups):
         self.cur_open_end = self.ends[0]
         self.cur_end = self.bucket_start[1] if k_all > 1 else self.horizon  # end of the interval's bucket
         self.staff_change_at = 0.0  # set by each interval tick
-        self._schedule = self.env.schedule
+        self._schedule = scheduler(self.env)
         # bound methods made once (each attribute access would make a new one)
         self._cb_arrive = self._arrive
         self._cb_complete = self._complete
         self._pull_cbs = [self._heap_pull]
-        self.trace: list | None = [] if trace else None
+        self.trace: list[TraceEntry] | None = [] if trace else None
         self.ended = False  # the run is over: contacts who hang up now are counted, nothing is booked
         self._next_id = 0
 
-        def rng(source: str) -> np.random.Generator:
-            return stream(seed, replication, source)
-
-        self.channels = [ChannelState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.channels.items())]
-        self.groups = [GroupState(i, n, spec, k_all) for i, (n, spec) in enumerate(scenario.agent_groups.items())]
+        # channels with their random streams and arrival rates, agent groups, routing and
+        # staffing: set up as in the reference model (ccsim.engine.setup)
+        rng = run_streams(seed, replication)
+        self.channels = [
+            ChannelState(i, name, spec, iv, cal, rng, seed, replication)
+            for i, (name, spec) in enumerate(scenario.channels.items())
+        ]
+        self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
+        self.groups = [
+            GroupState(i, name, spec, k_all, len(self.channels), len(SVC_STATS))
+            for i, (name, spec) in enumerate(scenario.agent_groups.items())
+        ]
         self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), k_all)
         self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
         for ch in self.channels:
             ch.arrival_cbs = [self._cb_arrive]
-        for g in self.groups:
-            g.svc = [[[0.0] * len(SVC_STATS) for _ in self.channels] for _ in range(k_all)]
-            g.cur_svc = g.svc[0]
-        by_name = {g.name: g for g in self.groups}
-        for g in self.groups:
-            if g.spec.escalation is not None:
-                g.target = by_name[g.spec.escalation.to]
         self.routing = routing(scenario, self.groups)
+        link_groups(self.groups, self.routing, self.channels)
+        # agents answering: staffing x availability, a fraction as one agent for part of the interval
+        self.staffing, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
         # the fast path knows each channel's queue in advance: only with the default decisions
         custom_route = type(self.routing).route is not Routing.route
-        chat_channels = {c.index for c in self.channels if c.chat_k}
-        for g in self.groups:
-            g.levels = self.routing.levels[g.index]
-            g.chat_levels = [
-                lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv
-            ]
-        plan = scenario.staffing_plan(staffing)
-        self.staffing = [plan[g.name] for g in self.groups]
-        # agents answering: staffing x availability, a fraction as one agent for part of the interval
-        self.at_start, self.drops = availability_steps(
-            self.staffing,
-            [g.spec.availability_per_interval(cal) for g in self.groups],
-            self.starts,
-            cal.interval_s,
-        )
-        for g, plan in zip(self.groups, self.staffing, strict=True):
-            for k in range(k_all):
-                g.rows[k][G_SCHED] = float(plan[k]) * cal.interval_s
-
-        res = scenario.resolution
-        self.repeat_p = res.repeat_probability
-        self.repeat_u = Batch(rng("repeat/decision"), lambda r, n: r.random(n))
-        self.repeat_delay = Batch(rng("repeat/delay"), res.repeat_delay.sample)
-        self.outcome_later = Batch(rng("outcome/later"), lambda r, n: r.random(n))
         for ch in self.channels:
-            spec, name = ch.spec, ch.name
-            ch.fresh = FreshDraws(spec, seed, replication, name)
-            ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
-            if spec.patience is not None:
-                ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample)
-            else:
-                ch.patience_later = None
-            ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, n: r.random(n))
-            ch.h_scale = spec.handle_scale(cal).tolist()
-            ch.p_scale = spec.patience_scale(cal).tolist()
-            ss = spec.self_service
-            ch.containment = ss.containment if ss is not None else 0.0
-            ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
-            if spec.redial is not None:
-                ch.redial_p = spec.redial.probability
-                ch.redial_u = Batch(rng(f"redial/decision/{name}"), lambda r, n: r.random(n))
-                ch.redial_delay = Batch(rng(f"redial/delay/{name}"), spec.redial.delay.sample)
-            else:
-                ch.redial_p = 0.0
-            ch.segments = iv.arrival_segments(spec.volume, cal, rng(f"overdispersion/{name}"))
-        for ch in self.channels:
-            ch.own_fresh, ch.own_later = own_handle_draws(self.routing, ch.index, ch.name, rng)
+            ch.draw_own_handles(self.routing, rng)
             ch.fast = (
                 ch.own_fresh is None
                 and not custom_route
@@ -294,6 +256,8 @@ class ContactCenter(HeapGroups):
         self._schedule(ev, URGENT, when - self.env.now)
 
     def _log(self, event: str, c: Contact | None, where: str = "") -> None:
+        """Add an event to the trace (called only when one is kept)."""
+        assert self.trace is not None
         self.trace.append((self.env.now, event, c.id if c is not None else None, c.ch.name if c else "", where))
 
     # ------------------------------------------------------------------ arrivals
@@ -359,7 +323,7 @@ class ContactCenter(HeapGroups):
             if ch.own_fresh is not None:
                 c.hu = ch.own_fresh.next()
             if len(ch.ctypes) > 1:
-                c.ctype = ch.ctypes[min(bisect_right(ch.ctype_cum, u_type), len(ch.ctypes) - 1)]
+                c.ctype = ch.contact_type(u_type)
             self._reach(c, u_route, u_ss)
             return
         # fast path: no self-service, vendor, contact types, chat, redials or trace
@@ -470,12 +434,10 @@ class ContactCenter(HeapGroups):
         if self.trace is not None:
             self._log("offer", c, queue.name)
         if queue.vendor is not None:  # sent to a vendor: counted for its SLA
-            c.vrow = self.vendor_rows[queue.vendor][ch.index][k]
-            c.vrow[V_OFFERED] += 1
-            c.t_v = now
-            c.v_within, c.v_short = self.vendor_terms[queue.vendor][ch.index]
+            v = queue.vendor
+            offer_to_vendor(c, v, self.vendor_rows[v][ch.index][k], self.vendor_terms[v][ch.index], now)
         self._queue_or_start(c, queue)
-        if overflow is not None and c.state == WAITING:
+        if overflow is not None and after is not None and c.state == WAITING:
             self._after(after, OverflowEvent(c, c.token, overflow), self._overflow)
 
     # ------------------------------------------------------------------ queueing
@@ -488,7 +450,7 @@ class ContactCenter(HeapGroups):
                     self._heap_start(c, g, queue, now)
                     return
                 continue
-            agent = self._free_agent(g, c.ch)
+            agent = free_agent(g, c.ch)
             if agent is not None:
                 self._start(c, agent, queue)
                 return
@@ -501,15 +463,6 @@ class ContactCenter(HeapGroups):
         ch = c.ch
         if ch.eager and c.deadline < INF and not queue.callback:
             self._after(c.deadline - self.env.now, ContactEvent(c, c.token), self._patience_over)
-
-    def _free_agent(self, g: GroupState, ch: ChannelState) -> Agent | None:
-        if g.idle:
-            return g.idle.pop()
-        if ch.chat_k and g.partial:
-            for i, agent in enumerate(g.partial):
-                if len(agent.chats) < ch.chat_k:
-                    return g.partial.pop(i)
-        return None
 
     def _patience_over(self, ev) -> None:
         c = ev.contact
@@ -525,13 +478,12 @@ class ContactCenter(HeapGroups):
         vendor_q = ev.queue
         if self.trace is not None:
             self._log("overflow", c, vendor_q.name)
+        assert c.queue is not None and vendor_q.vendor is not None, "an overflow leaves an entry queue for a vendor's"
         c.overflow_queues = (c.queue, vendor_q)  # it waits in both; the first agent wins
-        c.vrow = self.vendor_rows[vendor_q.vendor][c.ch.index][self._bucket(self.env.now)]
-        c.vrow[V_OFFERED] += 1
-        c.t_v = self.env.now
-        c.v_within, c.v_short = self.vendor_terms[vendor_q.vendor][c.ch.index]
+        now, v, i = self.env.now, vendor_q.vendor, c.ch.index
+        offer_to_vendor(c, v, self.vendor_rows[v][i][self._bucket(now)], self.vendor_terms[v][i], now)
         for g in vendor_q.groups:
-            agent = self._free_agent(g, c.ch)
+            agent = free_agent(g, c.ch)
             if agent is not None:
                 self._start(c, agent, vendor_q)
                 return
@@ -540,19 +492,11 @@ class ContactCenter(HeapGroups):
     def _abandon(self, c: Contact, t: float) -> None:
         c.state = ABANDONED_C
         ch = c.ch
-        self._spread_open(ch.rows, QUEUE_S, c.t_q, t)
-        if c.stage == ENTRY:
-            row = c.row
-            row[ABANDONED] += 1
-            row[WAIT_ABN] += t - c.t_q
-            if c.vrow is not None:
-                book_vendor_abandon(c.vrow, t - c.t_v, c.v_short)
-        else:
-            c.trow[G_TRANSFERS_ABANDONED] += 1
+        book_abandon(c, t, self._spread_open)  # its waiting time, the abandonment where it counts
         if self.trace is not None:
             self.trace.append((t, "abandon", c.id, ch.name, c.queue.name if c.queue else ""))
-        if ch.redial_p and not self.ended and ch.redial_u.next() < ch.redial_p:
-            when = self._open_after(t, ch.redial_delay.next())
+        if ch.redial_p and not self.ended:
+            when = ch.redial_at(t, self._open_after)
             if when is not None:
                 self._after(when - self.env.now, ContactEvent(c), self._redial)
 
@@ -568,7 +512,7 @@ class ContactCenter(HeapGroups):
         c.first = old.first
         c.issue_row = old.issue_row
         ch = c.ch
-        c.deadline = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
+        c.deadline = ch.later_patience(self.cur)
         self._reach(c, ch.u_later.next(), 1.0)
 
     def _next_waiting(self, items, now: float) -> Contact | None:
@@ -587,8 +531,7 @@ class ContactCenter(HeapGroups):
         """The next contact for a freed agent of ``g`` (documented routing order)."""
         now = self.env.now
         for level in levels:
-            best = None
-            best_q = None
+            best: tuple[Contact, Queue] | None = None
             for q in level:
                 items = q.items
                 while items:
@@ -600,13 +543,12 @@ class ContactCenter(HeapGroups):
                         items.popleft()
                         self._abandon(c, c.deadline)
                         continue
-                    if best is None or c.t_q < best.t_q:
-                        best = c
-                        best_q = q
+                    if best is None or c.t_q < best[0].t_q:
+                        best = c, q
                     break
             if best is not None:
-                best_q.items.popleft()
-                return best, best_q
+                best[1].items.popleft()
+                return best
         return None
 
     # ------------------------------------------------------------------ service
@@ -641,18 +583,10 @@ class ContactCenter(HeapGroups):
             wait = now - t_q
             if wait > 0:
                 self._spread_open(ch.rows, QUEUE_S, t_q, now)
-            trow = c.trow  # the receiving group's row of the interval of the escalation
-            trow[G_TRANSFERS] += 1
-            trow[G_TRANSFER_WAIT] += wait
-            if wait <= ch.target_s:
-                trow[G_TRANSFERS_WITHIN] += 1
+            book_transfer_answer(c, wait)
         if self.trace is not None:
             self._log("answer", c, g.name)
-        own = queue.own
-        if own is not None and g.index in own:
-            work = own[g.index].ppf(c.hu)  # the group's own handle time for these contacts
-        else:
-            work = c.base_s * queue.factors[g.index]
+        work = handle_work(c, g, queue)  # the skill's factor, or the group's own handle time
         if ch.chat_k:
             c.queue = queue
             c.agent = agent
@@ -671,7 +605,7 @@ class ContactCenter(HeapGroups):
         if not chats:
             agent.busy_since = now
         c.work_s = work
-        self._chat_progress(agent, now)
+        catch_up(agent, now)
         chats.append(c)
         self._chat_reschedule(agent, c.ch, now, only=None if c.ch.slowdown else c)
         if len(chats) < c.ch.chat_k:  # a free slot: the next waiting chat, if any, else wait for one
@@ -692,18 +626,11 @@ class ContactCenter(HeapGroups):
                 else:
                     g.partial.append(agent)
 
-    def _chat_progress(self, agent: Agent, now: float) -> None:
-        elapsed = now - agent.t_upd
-        if elapsed > 0:
-            for c in agent.chats:
-                c.work_s -= elapsed / agent.factor
-        agent.t_upd = now
-
     def _chat_reschedule(self, agent: Agent, ch: ChannelState, now: float, only: Contact | None) -> None:
-        agent.factor = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
+        agent.pace = chat_pace(len(agent.chats), ch.slowdown)
         for c in agent.chats if only is None else (only,):
             c.token += 1
-            self._after(max(c.work_s, 0.0) * agent.factor, ContactEvent(c, c.token), self._complete_chat)
+            self._after(max(c.work_s, 0.0) * agent.pace, ContactEvent(c, c.token), self._complete_chat)
 
     def _complete(self, ev) -> None:
         """An agent finishes a (non-chat) contact (hot path)."""
@@ -716,7 +643,7 @@ class ContactCenter(HeapGroups):
         handle = now - t0
         svc = g.cur_svc[ch.index]
         book_handling(svc, handle)
-        if self.trace is None and c.first and c.u_out < g.resolve_p:  # _outcome's common case
+        if self.trace is None and c.first and c.u_out < g.resolve_p:  # rules.outcome's common case, inlined
             book_first_resolved(svc, c.issue_row)
         else:
             if self.trace is not None:
@@ -744,7 +671,7 @@ class ContactCenter(HeapGroups):
             self._log("complete", c, g.name)
         # the chat leaves the agent's hands before its outcome: an escalated chat may be answered
         # at once elsewhere, and must not carry this agent's progress with it
-        self._chat_progress(agent, now)
+        catch_up(agent, now)
         agent.chats.remove(c)
         self._outcome(c, g, svc, now)
         if agent.chats:
@@ -767,15 +694,14 @@ class ContactCenter(HeapGroups):
         self._spread(g.rows, G_BUSY, agent.busy_since, now)
         self._free(agent)
 
-    def _outcome(self, c: Contact, g: GroupState, svc: list, now: float) -> None:
-        """Resolved, escalated or unresolved, after a handling (``svc``: the service row)."""
+    def _outcome(self, c: Contact, g: GroupState, svc: list[float], now: float) -> None:
+        """Resolved, escalated or unresolved, after a handling (``svc``: the service row).
+
+        The rule is :func:`ccsim.engine.rules.outcome`; this counts it.
+        """
         first = c.first
-        if first:
-            u = c.u_out
-            c.first = False
-        else:
-            u = self.outcome_later.next()
-        if u < g.resolve_p:
+        result = outcome(c, g, self.outcomes.later)
+        if result is RESOLVED_OUTCOME:
             if first:
                 book_first_resolved(svc, c.issue_row)
             else:
@@ -787,43 +713,29 @@ class ContactCenter(HeapGroups):
             return
         if first:
             svc[S_FIRST_OTHER] += 1
-        if u < g.resolve_p + g.escalate_p:
+        if result is ESCALATED_OUTCOME:
             svc[S_ESCALATED] += 1
             self._escalate(c, g)
             return
         if self.trace is not None:
             self._log("unresolved", c, g.name)
-        if self.repeat_p and self.repeat_u.next() < self.repeat_p:
-            when = self._open_after(now, self.repeat_delay.next())
-            if when is not None:
-                self._after(when - now, ContactEvent(c), self._repeat)
+        when = self.outcomes.repeat_at(now, self._open_after)
+        if when is not None:
+            self._after(when - now, ContactEvent(c), self._repeat)
 
     def _escalate(self, c: Contact, g: GroupState) -> None:
-        esc = g.spec.escalation
-        callback = esc.mode == "callback"
-        queue = self.routing.escalation_queue(g.target.index, c.ch.index, c.ctype, callback)
-        ch = c.ch
         if c.overflow_queues is not None:  # answered from one of two queues: its entry in the other is stale
             for q in c.overflow_queues:
                 if c in q.items:
                     q.items.remove(c)
             c.overflow_queues = None
-        c.stage = CALLBACK if callback else TRANSFER
-        c.base_s = ch.handle_later.next() * ch.h_scale[self.cur]
-        if ch.own_later is not None:
-            c.hu = ch.own_later.next()
-        now = self.env.now
-        c.trow = g.target.rows[self.cur]
-        c.trow[G_TRANSFERS_OFFERED] += 1
-        c.t_q = now
-        patience = None if callback else ch.patience_later
-        c.deadline = now + patience.next() * ch.p_scale[self.cur] if patience is not None else INF
+        queue = escalate(c, g, self.routing, self.cur, self.env.now)  # its queue, handle time, patience
         c.token += 1
         if self.trace is not None:
             self._log("escalate", c, queue.name)
         self._queue_or_start(c, queue)
 
-    def _repeat(self, ev) -> None:
+    def _repeat(self, ev: ContactEvent) -> None:
         old = ev.contact
         c = self._new_contact(old.ch)
         c.kind = "repeat"
@@ -832,11 +744,9 @@ class ContactCenter(HeapGroups):
         c.ctype = old.ctype
         c.issue_row = old.issue_row
         ch = c.ch
-        c.base_s = ch.handle_later.next() * ch.h_scale[self.cur]
-        if ch.own_later is not None:
-            c.hu = ch.own_later.next()
+        ch.redraw_handle(c, self.cur)
         c.u_out = 1.0
-        c.deadline = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
+        c.deadline = ch.later_patience(self.cur)
         self._reach(c, ch.u_later.next(), 1.0)
 
     def _free(self, agent: Agent) -> None:
@@ -1028,7 +938,7 @@ class ContactCenter(HeapGroups):
                 serving = agent.chats if agent.chats else ([agent.contact] if id(agent) not in idle else [])
                 for c in serving:
                     if c is not None and c.state == SERVING and c.stage == ENTRY:
-                        (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
+                        c.offered_row()[SERVING_END] += 1
                 if serving:
                     self._spread(g.rows, G_BUSY, agent.busy_since, end)
         if self.trace is not None:  # lazily detected abandonments were logged late

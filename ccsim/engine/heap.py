@@ -13,9 +13,14 @@ every shortcut here.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from heapq import heapify, heappop, heappush, heapreplace
+from typing import TYPE_CHECKING
 
-from ccsim.engine.events import NORMAL, HeapOutcomeEvent, PullEvent, pending
+import simpy
+
+from ccsim.engine.events import NORMAL, Event, HeapOutcomeEvent, PullEvent, Schedule, pending
 from ccsim.engine.routing import Queue
 from ccsim.engine.state import SERVING, ChannelState, Contact, GroupState
 from ccsim.engine.totals import (
@@ -33,6 +38,25 @@ __all__ = ["HeapGroups"]
 class HeapGroups:
     """The heap-group methods of :class:`ccsim.engine.fast.ContactCenter` (a mixin; see the module)."""
 
+    # what these methods use of ContactCenter (declared for the type checker; set there)
+    env: simpy.Environment
+    horizon: float
+    cur_end: float
+    _pull_cbs: list[Callable[[PullEvent], None]]
+    _schedule: Schedule
+    _bucket: Callable[[float], int]
+    _spread: Callable[[list[list[float]], int, float, float], None]
+
+    if TYPE_CHECKING:  # pragma: no cover
+
+        def _answered(self, ch: ChannelState, row: list[float], hist: list[int], t_q: float, now: float) -> None: ...
+
+        def _after(self, delay: float, ev: Event, callback: Callable[[HeapOutcomeEvent], None]) -> None: ...
+
+        def _outcome(self, c: Contact, g: GroupState, svc: list[float], now: float) -> None: ...
+
+        def _next_waiting(self, items: deque[Contact], now: float) -> Contact | None: ...
+
     def _heap_start(self, c: Contact, g: GroupState, q: Queue, now: float) -> None:
         """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
         c.state = SERVING
@@ -47,7 +71,7 @@ class HeapGroups:
         """Book a heap-group handling from ``now`` to ``end`` when it starts."""
         ch = c.ch
         if end >= self.horizon:  # still in service when the run ends (nothing is processed at its end)
-            (c.row if c.row is not None else c.issue_row)[SERVING_END] += 1
+            c.offered_row()[SERVING_END] += 1
             self._spread(g.rows, G_BUSY, now, self.horizon)
             return
         resolved = c.first and c.u_out < g.resolve_p
@@ -73,7 +97,7 @@ class HeapGroups:
         book_handling(svc, h)
         book_first_resolved(svc, issue_row)
 
-    def _heap_outcome(self, ev) -> None:
+    def _heap_outcome(self, ev: HeapOutcomeEvent) -> None:
         """The end of a heap-group handling whose outcome is decided then."""
         self._outcome(ev.contact, ev.group, ev.service_row, self.env.now)
 
@@ -88,7 +112,7 @@ class HeapGroups:
         ev.callbacks = self._pull_cbs
         self._schedule(ev, NORMAL, when - self.env.now)
 
-    def _heap_pull(self, ev) -> None:
+    def _heap_pull(self, ev: PullEvent) -> None:
         """Free agents of a heap group answer the waiting contacts they can.
 
         A pull event, or called directly with a stand-in event; schedules the next pull at the
@@ -100,6 +124,7 @@ class HeapGroups:
         g.pull_pending = False
         now = self.env.now
         q = g.single
+        assert q is not None, "a heap group has one queue"
         items = q.items
         free = g.free
         while items and free and free[0] <= now:
@@ -138,7 +163,9 @@ class HeapGroups:
             for _ in range(diff):
                 heappush(free, now)
                 g.present += 1
-            if g.single.items:  # the new agents answer at once, as they would on the general path
+            if (
+                g.single is not None and g.single.items
+            ):  # the new agents answer at once, as they would on the general path
                 g.pull_token += 1
                 now_ev = PullEvent(g)  # a stand-in for a pull event, processed right now
                 now_ev.token = g.pull_token

@@ -56,23 +56,31 @@ rule, first booked first), as in the fast engine:
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import simpy
 
-from ccsim.engine.draws import FreshDraws, own_handle_draws
-from ccsim.engine.intervals import Intervals, availability_steps
+from ccsim.engine import rules
+from ccsim.engine.draws import FreshDraws
+from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue, Routing
+from ccsim.engine.rules import ENTRY, ESCALATED_OUTCOME, NO_HIST, NO_ROW, RESOLVED_OUTCOME
+from ccsim.engine.setup import (
+    ChannelSetup,
+    GroupSetup,
+    OutcomeDraws,
+    Streams,
+    link_groups,
+    run_streams,
+    staffing_steps,
+)
 from ccsim.engine.totals import (
-    ABANDONED,
     ANSWERED,
     ARRIVALS,
     AT_ONCE,
     BACKLOG,
-    CH_STATS,
     CONTAINED,
     ESCALATED,
     FIRST,
@@ -83,42 +91,32 @@ from ccsim.engine.totals import (
     G_HANDLED,
     G_PRESENT,
     G_RESOLVED,
-    G_SCHED,
-    G_TRANSFER_WAIT,
-    G_TRANSFERS,
-    G_TRANSFERS_ABANDONED,
-    G_TRANSFERS_OFFERED,
     G_TRANSFERS_WAITING_END,
-    G_TRANSFERS_WITHIN,
     G_VOICE_HANDLE_S,
-    GROUP_STATS,
     HANDLE_S,
     HANDLED,
     ISSUES,
     ISSUES_RES,
-    N_BINS,
     OFFERED,
     QUEUE_S,
     REDIALS,
     REPEATS,
     SELF_SERVED,
     SERVING_END,
-    V_OFFERED,
     VENDOR_STATS,
-    WAIT_ABN,
     WAIT_ANS,
     WAITING_END,
     WITHIN,
     RunTotals,
     ScriptedContact,
-    book_vendor_abandon,
+    TraceEntry,
     book_vendor_answer,
     vendor_rows,
     vendor_terms,
     wait_bin,
 )
-from ccsim.scenario import REALTIME_KINDS, Scenario
-from ccsim.streams import Batch, stream
+from ccsim.scenario import AgentGroup as GroupSpec
+from ccsim.scenario import Calendar, Channel, Scenario
 
 __all__ = ["ReferenceModel"]
 
@@ -126,8 +124,8 @@ INF = math.inf
 
 # where a contact is in its attempt
 IN_SELF_SERVICE, WAITING, SERVING, DONE = "self-service", "waiting", "serving", "done"
-# which kind of queue it waits in: a new contact's queue, or after an escalation
-ENTRY, TRANSFER, CALLBACK = "entry", "transfer", "callback"
+# which kind of queue it waits in (ccsim.engine.rules): a new contact's ENTRY queue, or after an
+# escalation a TRANSFER or CALLBACK queue
 
 
 # --------------------------------------------------------------------------- records
@@ -160,7 +158,7 @@ class Contact:
         When it hangs up if still waiting (``inf``: never).
     """
 
-    def __init__(self, cid: int, ch: ChannelState, kind: str, base_s: float, u_out: float, patience_s: float):
+    def __init__(self, cid: int, ch: ChannelState, kind: str, base_s: float, u_out: float, patience_s: float) -> None:
         self.id = cid
         self.ch = ch
         self.kind = kind
@@ -174,23 +172,23 @@ class Contact:
         self.deadline = INF
         self.state = IN_SELF_SERVICE
         self.stage = ENTRY
-        self.issue_row: list | None = None  # stats row of the interval its issue was first offered
-        self.row: list | None = None  # stats row of the interval it was offered
-        self.hist: list | None = None  # wait histogram of that interval
-        self.trow: list | None = None  # after an escalation: the receiving group's row
-        self.vrow: list | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
+        self.issue_row: list[float] | None = None  # stats row of the interval its issue was first offered
+        self.row = NO_ROW  # stats row of the interval it was offered
+        self.hist = NO_HIST  # wait histogram of that interval
+        self.trow = NO_ROW  # after an escalation: the receiving group's row
+        self.vrow: list[float] | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
         self.t_v = 0.0  # ... and when
         self.v_within = 0.0  # ... the vendor's answer time for it (``answered_within``)
         self.v_short = -INF  # ... and its short-abandon allowance (-inf: none)
         self.t_q = 0.0  # when it joined its (latest) queue
         self.queue: Queue | None = None  # the queue it joined (entry, vendor or transfer)
         self.queues: list[Queue] = []  # the queues it waits in now (two after an overflow)
-        self.answered: simpy.Event | None = None  # succeeds when an agent takes it
+        self.answered: simpy.Event | None = None  # succeeds when an agent takes it (made when it is offered)
         self.agent: Agent | None = None
         self.t_start = 0.0  # when its handling started
         self.work_s = 0.0  # handling work left (chat: at the agent's last change of pace)
         self.process: simpy.Process | None = None  # chat: the process waiting for its end
-        self.done: simpy.Event | None = None  # the end of its handling, booked when it starts (chat: at each pace)
+        self.done: simpy.Timeout | None = None  # the end of its handling, booked when it starts (chat: at each pace)
 
 
 class Agent:
@@ -222,60 +220,35 @@ class Agent:
         self.paced_at = 0.0
 
 
-class AgentGroup:
-    """An agent group: who is present, who is idle, and its statistics rows.
+class AgentGroup(GroupSetup[Agent]):
+    """An agent group: who is present, who is idle, its queues and statistics rows.
 
-    The routing policy reads ``index``, ``name``, ``spec`` and :meth:`on_duty`.
+    The fields both engines share are described in :class:`ccsim.engine.setup.GroupSetup`; the
+    routing policy reads ``index``, ``name``, ``spec``, ``scheduled`` and :meth:`on_duty`.
     """
 
-    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
-        self.index = index
-        self.name = name
-        self.spec = spec
-        self.agents: list[Agent] = []  # present
-        self.idle: list[Agent] = []  # present, with no contact (the last to become idle is taken first)
-        self.partial: list[Agent] = []  # chat agents with a free chat slot, in the order they got one
-        self.owed = 0  # agents due to go home as soon as they finish their contact
-        self.scheduled = 0  # agents on duty by the staffing plan now (availability aside: routing asks)
+    def __init__(self, index: int, name: str, spec: GroupSpec, n_intervals: int) -> None:
+        super().__init__(index, name, spec, n_intervals)
         self.counted_until = 0.0  # presence is counted up to here
-        self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
-        self.resolve_p = spec.resolve_probability
-        self.escalate_p = spec.escalation_probability
-        self.target: AgentGroup | None = None  # escalation target
-        self.levels: list[list[Queue]] = []  # its queues by skill priority, best first
-        self.chat_levels: list[list[Queue]] = []  # the same, chat queues only
-
-    def on_duty(self) -> int:
-        """Agents on duty (present and not due to leave)."""
-        return len(self.agents) - self.owed
 
 
-class ChannelState:
-    """A channel: its settings, random streams and statistics rows."""
+class ChannelState(ChannelSetup):
+    """A channel: its settings, random streams and statistics rows (see :class:`ChannelSetup`)."""
 
-    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
-        self.index = index
-        self.name = name
-        self.spec = spec
-        self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: nobody abandons
-        self.target_s = spec.answer_within_s  # the service level's answer target
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        spec: Channel,
+        intervals: Intervals,
+        cal: Calendar,
+        rng: Streams,
+        seed: int,
+        replication: int,
+    ) -> None:
+        super().__init__(index, name, spec, intervals, cal, rng, seed, replication)
         self.voice = spec.kind == "voice"  # its handle time counts in the groups' voice_handle_s
-        self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
-        self.slowdown = spec.concurrency_slowdown
-        types = spec.contact_types or {}
-        self.ctypes = list(types) or [None]
-        self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
-        self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
-        self.hists = [[0] * N_BINS for _ in range(n_intervals)]
-        self.in_self_service = 0
-        # (start, end, rate, interval) of every interval with arrivals
-        self.segments: list[tuple[float, float, float, int]] = []
-
-    def contact_type(self, u: float) -> str | None:
-        """The contact type of a contact with contact-type draw ``u``."""
-        if len(self.ctypes) == 1:
-            return self.ctypes[0]
-        return self.ctypes[min(bisect_right(self.ctype_cum, u), len(self.ctypes) - 1)]
+        self.new_contacts = NewContacts(self.fresh)
 
 
 class NewContacts:
@@ -286,10 +259,10 @@ class NewContacts:
     time, the patience, and four uniforms (outcome, routing, contact type, self-service).
     """
 
-    def __init__(self, spec, seed: int, replication: int, name: str) -> None:
-        self.draws = FreshDraws(spec, seed, replication, name)
-        self.first_gap = self.draws.first_gap  # before the first arrival
-        self.batch: list[tuple] = []
+    def __init__(self, draws: FreshDraws) -> None:
+        self.draws = draws
+        self.first_gap = draws.first_gap  # before the first arrival
+        self.batch: list[tuple[float, float, float, float, float, float, float]] = []
         self.i = 0
 
     def next(self) -> tuple[float, float, float, float, float, float, float]:
@@ -341,8 +314,7 @@ class ReferenceModel:
         self.scenario = scenario
         self.env = simpy.Environment()
         cal = scenario.calendar
-        n_day, days = cal.intervals_per_day_value, cal.days
-        self.n = n = n_day * days
+        self.n = n = cal.intervals
         # Interval k is open from starts[k] to ends[k]; its statistics "bucket" runs on to the
         # next interval start (so the last interval of a day also holds the night after it).
         # Time spans are added to the intervals they cover by ccsim.engine.intervals, which the
@@ -352,67 +324,28 @@ class ReferenceModel:
         self.bucket, self.open_after = iv.bucket, iv.open_after
         self.spread, self.spread_open = iv.spread, iv.spread_open
         self.cur = 0  # the interval in progress: the last one the clock started
-        self.trace: list | None = [] if trace else None
+        self.trace: list[TraceEntry] | None = [] if trace else None
         self.contacts_so_far = 0
         self.script = list(script) if script is not None else None
 
-        def rng(source: str) -> np.random.Generator:
-            return stream(seed, replication, source)
-
-        # channels, their random streams and arrival rates
-        self.channels = [ChannelState(i, n_, s, n) for i, (n_, s) in enumerate(scenario.channels.items())]
-        for ch in self.channels:
-            spec, name = ch.spec, ch.name
-            ch.fresh = NewContacts(spec, seed, replication, name)
-            ch.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
-            ch.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample) if spec.patience else None
-            ch.u_later = Batch(rng(f"draws-later/{name}"), lambda r, size: r.random(size))
-            # a forecast's per-interval handle time and patience: factors on the channel's draws
-            ch.h_scale = spec.handle_scale(cal).tolist()
-            ch.p_scale = spec.patience_scale(cal).tolist()
-            ss = spec.self_service
-            ch.containment = ss.containment if ss is not None else 0.0
-            ch.ss_time = Batch(rng(f"self-service/{name}"), ss.time.sample) if ss is not None else None
-            ch.redial_p = spec.redial.probability if spec.redial is not None else 0.0
-            if spec.redial is not None:
-                ch.redial_u = Batch(rng(f"redial/decision/{name}"), lambda r, size: r.random(size))
-                ch.redial_delay = Batch(rng(f"redial/delay/{name}"), spec.redial.delay.sample)
-            ch.segments = iv.arrival_segments(spec.volume, cal, rng(f"overdispersion/{name}"))
-
-        # outcomes after a handling
-        res = scenario.resolution
-        self.repeat_p = res.repeat_probability
-        self.repeat_u = Batch(rng("repeat/decision"), lambda r, size: r.random(size))
-        self.repeat_delay = Batch(rng("repeat/delay"), res.repeat_delay.sample)
-        self.outcome_later = Batch(rng("outcome/later"), lambda r, size: r.random(size))
-
-        # agent groups, routing and staffing
-        self.groups = [AgentGroup(i, n_, s, n) for i, (n_, s) in enumerate(scenario.agent_groups.items())]
+        # channels with their random streams and arrival rates, agent groups, routing and
+        # staffing: set up as in the fast engine (ccsim.engine.setup)
+        rng = run_streams(seed, replication)
+        self.channels = [
+            ChannelState(i, name, spec, iv, cal, rng, seed, replication)
+            for i, (name, spec) in enumerate(scenario.channels.items())
+        ]
+        self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
+        self.groups = [AgentGroup(i, name, spec, n) for i, (name, spec) in enumerate(scenario.agent_groups.items())]
         self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), n)
         self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
-        by_name = {g.name: g for g in self.groups}
-        for g in self.groups:
-            if g.spec.escalation is not None:
-                g.target = by_name[g.spec.escalation.to]
         self.routing = routing(scenario, self.groups)
         for ch in self.channels:  # uniforms for groups with their own handle time
-            ch.own_fresh, ch.own_later = own_handle_draws(self.routing, ch.index, ch.name, rng)
-        chat_channels = {ch.index for ch in self.channels if ch.chat_k}
-        for g in self.groups:
-            g.levels = self.routing.levels[g.index]
-            g.chat_levels = [
-                lv for lv in ([q for q in level if q.channel in chat_channels] for level in g.levels) if lv
-            ]
-        plan = scenario.staffing_plan(staffing)
-        self.plan = [plan[g.name] for g in self.groups]
+            ch.draw_own_handles(self.routing, rng)
+        link_groups(self.groups, self.routing, self.channels)
         # agents answering: staffing x availability, a fraction as one agent for the first part of
         # the interval (the same steps as the fast engine's)
-        self.at_start, self.drops = availability_steps(
-            self.plan, [g.spec.availability_per_interval(cal) for g in self.groups], self.starts, cal.interval_s
-        )
-        for g, agents in zip(self.groups, self.plan, strict=True):
-            for k in range(n):
-                g.rows[k][G_SCHED] = float(agents[k]) * cal.interval_s
+        self.plan, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
 
     # ------------------------------------------------------------------ running
 
@@ -515,7 +448,7 @@ class ReferenceModel:
         """
         env = self.env
         segments = ch.segments
-        j, t, e = 0, 0.0, ch.fresh.first_gap
+        j, t, e = 0, 0.0, ch.new_contacts.first_gap
         while True:
             while j < len(segments):  # walk the rates until e is used up
                 start, end, rate, k = segments[j]
@@ -530,7 +463,7 @@ class ReferenceModel:
             else:
                 return  # no more arrivals in the run
             yield env.timeout(t + e / rate - env.now)
-            gap, handle_s, patience_s, u_out, u_route, u_type, u_ss = ch.fresh.next()
+            gap, handle_s, patience_s, u_out, u_route, u_type, u_ss = ch.new_contacts.next()
             t, e = env.now, gap
             if t + e / rate < end:  # the next arrival is in this interval (the fast engine's arithmetic)
                 t, e = t + e / rate, 0.0
@@ -569,10 +502,9 @@ class ReferenceModel:
                 c = self.new_contact(ch, "redial", old.base_s, old.u_out, 0.0)
                 c.hu, c.first = old.hu, old.first
             else:  # a repeat contact: a new handle time (this interval's), and never a first handling
-                c = self.new_contact(ch, "repeat", ch.handle_later.next() * ch.h_scale[self.cur], 1.0, 0.0)
-                if ch.own_later is not None:
-                    c.hu = ch.own_later.next()
-            c.patience_s = ch.patience_later.next() * ch.p_scale[self.cur] if ch.patience_later is not None else INF
+                c = self.new_contact(ch, "repeat", 0.0, 1.0, 0.0)
+                ch.redraw_handle(c, self.cur)
+            c.patience_s = ch.later_patience(self.cur)
             c.ctype, c.issue_row = old.ctype, old.issue_row
             c.root = old.root if old.root is not None else old.id  # the customer's first contact
             u_route, u_ss = ch.u_later.next(), 1.0
@@ -631,11 +563,12 @@ class ReferenceModel:
                     self.abandon(c, env.now)
                     return self.redial(c, env.now)
             # 5. handling
-            agent = c.agent
+            agent, done = c.agent, c.done
+            assert agent is not None and done is not None, "an answered contact has its agent and end"
             if ch.chat_k:
                 yield from self.chat(c)
             else:
-                yield c.done  # booked when the agent answered
+                yield done  # booked when the agent answered
             # 6. outcome
             again = self.handling_ends(c, agent)
             if c.state not in (WAITING, SERVING):  # resolved or unresolved
@@ -648,7 +581,7 @@ class ReferenceModel:
         """Give the contact to the first group of the queue with a free agent, or queue it."""
         c.answered = self.env.event()
         for g in queue.groups:
-            agent = self.free_agent(g, c.ch)
+            agent = rules.free_agent(g, c.ch)
             if agent is not None:
                 self.answer(c, agent, queue)
                 return
@@ -656,16 +589,6 @@ class ReferenceModel:
         c.queue = queue
         c.queues = [queue]
         queue.items.append(c)
-
-    def free_agent(self, g: AgentGroup, ch: ChannelState) -> Agent | None:
-        """An idle agent of the group or, for a chat, an agent with a free chat slot."""
-        if g.idle:
-            return g.idle.pop()
-        if ch.chat_k:
-            for i, agent in enumerate(g.partial):
-                if len(agent.chats) < ch.chat_k:
-                    return g.partial.pop(i)
-        return None
 
     def next_contact(self, g: AgentGroup, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
         """The contact a freed agent of ``g`` takes (documented routing order).
@@ -676,13 +599,13 @@ class ReferenceModel:
         """
         now = self.env.now
         for level in levels:
-            best = best_q = None
+            best: tuple[Contact, Queue] | None = None
             for q in level:
                 head = next((c for c in q.items if c.deadline > now), None)
-                if head is not None and (best is None or head.t_q < best.t_q):
-                    best, best_q = head, q
+                if head is not None and (best is None or head.t_q < best[0].t_q):
+                    best = head, q
             if best is not None:
-                return best, best_q
+                return best
         return None
 
     def agent_free(self, agent: Agent) -> None:
@@ -710,37 +633,39 @@ class ReferenceModel:
         With vendor overflow, after ``after`` seconds the contact also joins the vendor's queue.
         """
         env = self.env
-        events = [c.answered]
+        answered = c.answered
+        assert answered is not None, "offered contacts have an answered event"
+        events: list[simpy.Event] = [answered]
         patience = None
         if c.deadline < INF:
             patience = env.timeout(c.deadline - env.now)
             events.append(patience)
-        if overflow is not None:
+        if overflow is not None and after is not None:
             events.append(env.timeout(after))
         while True:
             yield env.any_of(events) if len(events) > 1 else events[0]
-            if c.answered.triggered:
+            if answered.triggered:
                 return True
             if patience is not None and patience.processed:
                 return False
             # the overflow timer: the vendor's agents may answer it too
             events.pop()
-            if c.deadline > env.now:
+            if c.deadline > env.now and overflow is not None:
                 self.overflow(c, overflow)
 
     def vendor_offer(self, c: Contact, vendor: int) -> None:
         """A vendor is offered the contact (routed to it, or overflowed): counted for its SLA."""
-        c.vrow = self.vendor_rows[vendor][c.ch.index][self.bucket(self.env.now)]
-        c.vrow[V_OFFERED] += 1
-        c.t_v = self.env.now
-        c.v_within, c.v_short = self.vendor_terms[vendor][c.ch.index]
+        now, i = self.env.now, c.ch.index
+        row = self.vendor_rows[vendor][i][self.bucket(now)]
+        rules.offer_to_vendor(c, vendor, row, self.vendor_terms[vendor][i], now)
 
     def overflow(self, c: Contact, vendor_q: Queue) -> None:
         """The contact also waits for the vendor's agents (the first agent to take it wins)."""
         self.log("overflow", c, vendor_q.name)
+        assert vendor_q.vendor is not None, "an overflow queue is a vendor's"
         self.vendor_offer(c, vendor_q.vendor)
         for g in vendor_q.groups:
-            agent = self.free_agent(g, c.ch)
+            agent = rules.free_agent(g, c.ch)
             if agent is not None:
                 self.answer(c, agent, vendor_q)
                 return
@@ -749,29 +674,17 @@ class ReferenceModel:
 
     def abandon(self, c: Contact, t: float) -> None:
         """The customer hangs up at ``t`` and leaves the queue."""
-        ch = c.ch
         c.state = DONE
         for q in c.queues:
             q.items.remove(c)
         c.queues = []
-        self.spread_open(ch.rows, QUEUE_S, c.t_q, t)
-        if c.stage == ENTRY:
-            c.row[ABANDONED] += 1
-            c.row[WAIT_ABN] += t - c.t_q
-            if c.vrow is not None:
-                book_vendor_abandon(c.vrow, t - c.t_v, c.v_short)
-        else:
-            c.trow[G_TRANSFERS_ABANDONED] += 1
+        rules.book_abandon(c, t, self.spread_open)  # its waiting time, the abandonment where it counts
         self.log("abandon", c, c.queue.name if c.queue else "", t=t)
 
-    def redial(self, c: Contact, t: float):
+    def redial(self, c: Contact, t: float) -> tuple[str, float] | None:
         """Whether (and when) a customer who hung up at ``t`` calls again: ``("redial", when)`` or None."""
-        ch = c.ch
-        if ch.redial_p and ch.redial_u.next() < ch.redial_p:
-            when = self.open_after(t, ch.redial_delay.next())
-            if when is not None:
-                return "redial", when
-        return None
+        when = c.ch.redial_at(t, self.open_after)
+        return ("redial", when) if when is not None else None
 
     # ------------------------------------------------------------------ 5. handling
 
@@ -799,18 +712,11 @@ class ReferenceModel:
             if c.vrow is not None:  # a vendor was offered it: answered by the vendor, or taken back
                 book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, c.v_within)
         else:  # an escalated contact: counted at the receiving group
-            c.trow[G_TRANSFERS] += 1
-            c.trow[G_TRANSFER_WAIT] += wait
-            if wait <= ch.target_s:
-                c.trow[G_TRANSFERS_WITHIN] += 1
+            rules.book_transfer_answer(c, wait)
         self.log("answer", c, g.name)
         c.agent = agent
         c.t_start = now
-        own = queue.own
-        if own is not None and g.index in own:
-            work = own[g.index].ppf(c.hu)  # the group's own handle time for these contacts
-        else:
-            work = c.base_s * queue.factors[g.index]
+        work = rules.handle_work(c, g, queue)  # the skill's factor, or the group's own handle time
         if ch.chat_k:
             self.chat_starts(c, agent, work)
         else:
@@ -818,6 +724,7 @@ class ReferenceModel:
             agent.contact = c
             agent.busy_since = now
             c.done = self.env.timeout(work)  # booked now, as the agent starts
+        assert c.answered is not None, "offered contacts have an answered event"
         c.answered.succeed()
 
     def chat(self, c: Contact):
@@ -841,7 +748,7 @@ class ReferenceModel:
         if not agent.chats:
             agent.busy_since = self.env.now
         c.work_s = work
-        self.catch_up(agent)
+        rules.catch_up(agent, self.env.now)
         agent.chats.append(c)
         self.set_pace(agent, c.ch, only=None if c.ch.slowdown else c)
         if len(agent.chats) < c.ch.chat_k:
@@ -866,22 +773,13 @@ class ReferenceModel:
                 else:
                     g.partial.append(agent)
 
-    def catch_up(self, agent: Agent) -> None:
-        """Bring the work left of the agent's chats up to now, at the pace they had."""
-        now = self.env.now
-        elapsed = now - agent.paced_at
-        if elapsed > 0:
-            for c in agent.chats:
-                c.work_s -= elapsed / agent.pace
-        agent.paced_at = now
-
     def set_pace(self, agent: Agent, ch: ChannelState, only: Contact | None) -> None:
         """Each of m chats runs at 1 / (1 + slowdown (m - 1)) of the normal speed.
 
         The chats whose pace changed (all, or ``only`` the new one when there is no slowdown)
         get their end booked again, and are told.
         """
-        agent.pace = 1.0 + ch.slowdown * max(len(agent.chats) - 1, 0)
+        agent.pace = rules.chat_pace(len(agent.chats), ch.slowdown)
         for other in agent.chats if only is None else (only,):
             other.done = self.env.timeout(max(other.work_s, 0.0) * agent.pace)
             if other.process is not None:  # waiting for its old end: wake it to wait for the new one
@@ -908,7 +806,7 @@ class ReferenceModel:
             grow[G_VOICE_HANDLE_S] += handle
         self.log("complete", c, g.name)
         if ch.chat_k:  # the chat leaves the agent's hands (before an escalation gives it to another agent)
-            self.catch_up(agent)
+            rules.catch_up(agent, self.env.now)
             agent.chats.remove(c)
         again = self.outcome(c, g)
         if ch.chat_k:
@@ -918,16 +816,19 @@ class ReferenceModel:
             self.agent_free(agent)
         return again
 
-    def outcome(self, c: Contact, g: AgentGroup):
-        """Resolved, escalated or unresolved, after a handling by group ``g``."""
+    def outcome(self, c: Contact, g: AgentGroup) -> tuple[str, float] | None:
+        """Resolved, escalated or unresolved, after a handling by group ``g``.
+
+        The rule is :func:`ccsim.engine.rules.outcome`; this counts it. Returns the customer's
+        next attempt (``("repeat", when)``), or None.
+        """
         ch, now = c.ch, self.env.now
         crow, grow = ch.rows[self.cur], g.rows[self.cur]
         first = c.first
-        u = c.u_out if first else self.outcome_later.next()
-        c.first = False
+        result = rules.outcome(c, g, self.outcomes.later)
         if first:
             crow[FIRST] += 1
-        if u < g.resolve_p:
+        if result is RESOLVED_OUTCOME:
             if first:
                 crow[FIRST_RES] += 1
             grow[G_RESOLVED] += 1
@@ -936,35 +837,19 @@ class ReferenceModel:
             c.state = DONE
             self.log("resolved", c, g.name)
             return None
-        if u < g.resolve_p + g.escalate_p:
+        if result is ESCALATED_OUTCOME:
             crow[ESCALATED] += 1
             grow[G_ESCALATED] += 1
             self.escalate(c, g)
             return None
         c.state = DONE
         self.log("unresolved", c, g.name)
-        if self.repeat_p and self.repeat_u.next() < self.repeat_p:
-            when = self.open_after(now, self.repeat_delay.next())
-            if when is not None:
-                return "repeat", when
-        return None
+        when = self.outcomes.repeat_at(now, self.open_after)
+        return ("repeat", when) if when is not None else None
 
     def escalate(self, c: Contact, g: AgentGroup) -> None:
         """Transfer (the customer waits again, with a fresh patience) or callback (a ticket)."""
-        ch, now = c.ch, self.env.now
-        callback = g.spec.escalation.mode == "callback"
-        queue = self.routing.escalation_queue(g.target.index, ch.index, c.ctype, callback)
-        c.stage = CALLBACK if callback else TRANSFER
-        c.base_s = ch.handle_later.next() * ch.h_scale[self.cur]  # the target group's handle time is drawn anew
-        if ch.own_later is not None:
-            c.hu = ch.own_later.next()
-        c.trow = g.target.rows[self.cur]
-        c.trow[G_TRANSFERS_OFFERED] += 1
-        c.t_q = now
-        if not callback and ch.patience_later is not None:
-            c.deadline = now + ch.patience_later.next() * ch.p_scale[self.cur]
-        else:
-            c.deadline = INF
+        queue = rules.escalate(c, g, self.routing, self.cur, self.env.now)  # its queue, handle time, patience
         self.log("escalate", c, queue.name)
         self.offer(c, queue)
 

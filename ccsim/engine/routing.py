@@ -92,6 +92,11 @@ class Queue:
         return f"Queue({self.name!r}, {len(self.items)} waiting)"
 
 
+def _contact_types(scenario: Scenario, channel: str) -> list[str | None]:
+    """A channel's contact types, or ``[None]`` when it has none."""
+    return [*(scenario.channels[channel].contact_types or {})] or [None]
+
+
 class Routing:
     """The routing policy of one scenario (see the module documentation for the order).
 
@@ -122,7 +127,7 @@ class Routing:
                     (vendor.routing.mode, v, vendor.routing.share, vendor.routing.after_wait_s)
                 )
         for ch, name in enumerate(self.channel_names):
-            for ctype in list(scenario.channels[name].contact_types or {}) or [None]:
+            for ctype in _contact_types(scenario, name):
                 self._entry[(ch, ctype)] = self._build_entry(ch, ctype)
                 for rule in self.vendor_rules.get(ch, []):
                     self._vendor[(rule[1], ch, ctype)] = self._build_vendor(rule[1], ch, ctype)
@@ -132,7 +137,7 @@ class Routing:
                 continue
             target = next(t for t in groups if t.name == esc.to)
             for ch, name in enumerate(self.channel_names):
-                for ctype in list(scenario.channels[name].contact_types or {}) or [None]:
+                for ctype in _contact_types(scenario, name):
                     key = (target.index, ch, ctype, esc.mode == "callback")
                     if key not in self._transfer and self._skill(target, ch, ctype) is not None:
                         kind = "callback" if esc.mode == "callback" else "transfer"
@@ -217,7 +222,7 @@ class Routing:
             if mode == "whole_channel":
                 return vq, None, None
             if mode == "share":
-                if u_route < share:
+                if share is not None and u_route < share:
                     return vq, None, None
             elif mode == "outside_hours":  # nobody on duty by the plan (availability aside)
                 if not any(g.scheduled for g in entry.groups):

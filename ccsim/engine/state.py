@@ -8,13 +8,15 @@ classes hold no logic beyond drawing a channel's next batch of contacts.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
-import numpy as np
-
-from ccsim.engine.events import ArrivalEvent, DoneEvent
+from ccsim.engine.events import ArrivalEvent, DoneEvent, PullEvent
+from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue
-from ccsim.engine.totals import CH_STATS, GROUP_STATS, N_BINS
-from ccsim.scenario import REALTIME_KINDS
+from ccsim.engine.rules import CALLBACK, ENTRY, NO_HIST, NO_ROW, TRANSFER
+from ccsim.engine.setup import ChannelSetup, GroupSetup, Streams
+from ccsim.scenario import AgentGroup, Calendar, Channel
 from ccsim.streams import BATCH
 
 __all__ = [
@@ -32,10 +34,9 @@ __all__ = [
     "GroupState",
 ]
 
-#: A contact's state.
+#: A contact's state. Its stage (ENTRY, TRANSFER, CALLBACK) is shared with the reference
+#: model: see :mod:`ccsim.engine.rules`.
 WAITING, SERVING, DONE, ABANDONED, CONTAINED = range(5)
-#: A contact's stage: new (entry queue), escalated by transfer, or escalated as a callback ticket.
-ENTRY, TRANSFER, CALLBACK = range(3)
 INF = math.inf
 
 
@@ -72,7 +73,7 @@ class Contact:
         "work_s",
     )
 
-    def __init__(self, ch: ChannelState, base_s: float, u_out: float, issue_row: list | None) -> None:
+    def __init__(self, ch: ChannelState, base_s: float, u_out: float, issue_row: list[float] | None) -> None:
         self.ch = ch
         self.base_s = base_s  # handle time before the group's factor
         self.hu = 0.5  # the quantile of its handle time at a group with its own distribution
@@ -87,86 +88,76 @@ class Contact:
         self.token = 0  # bumped when a scheduled event for it becomes stale
         self.agent: Agent | None = None  # chat contacts: the agent running the chat
         self.queue: Queue | None = None  # the queue it waits in
-        self.overflow_queues: tuple | None = None  # overflowed: the two queues it waited in
-        self.row: list | None = None  # the stats row of the interval offered
-        self.hist: list | None = None  # the wait histogram of that interval
-        self.trow: list | None = None  # escalated: the receiving group's row, interval of the escalation
+        self.overflow_queues: tuple[Queue, Queue] | None = None  # overflowed: the two queues it waited in
+        self.row = NO_ROW  # the stats row of the interval offered (NO_ROW: not offered yet)
+        self.hist = NO_HIST  # the wait histogram of that interval
+        self.trow = NO_ROW  # escalated: the receiving group's row, interval of the escalation
         self.ctype: str | None = None  # contact type
         self.t_q = 0.0  # when it joined its current queue
         self.deadline = INF  # when it hangs up if still waiting
         self.t_start = 0.0  # chat contacts: when the chat started
         self.work_s = 0.0  # chat contacts: work left at normal speed
-        self.vrow: list | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
+        self.vrow: list[float] | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
         self.t_v = 0.0  # ... and when
         self.v_within = 0.0  # ... the vendor's answer time for it (``answered_within``)
         self.v_short = -INF  # ... and its short-abandon allowance (-inf: none)
+
+    def offered_row(self) -> list[float]:
+        """The stats row of the interval it was offered (answered at once on the fast path: its issue's)."""
+        row = self.row if self.row is not NO_ROW else self.issue_row
+        assert row is not None, "a contact in service was offered"
+        return row
 
 
 class Agent:
     """One agent on duty (or finishing a contact after the shift)."""
 
-    __slots__ = ("busy_since", "chats", "contact", "done", "done_cbs", "factor", "group", "t_upd")
+    __slots__ = ("busy_since", "chats", "contact", "done", "done_cbs", "group", "pace", "paced_at")
 
-    def __init__(self, group: GroupState, on_done) -> None:
+    def __init__(self, group: GroupState, on_done: Callable[[DoneEvent], None]) -> None:
         self.group = group
-        self.contact = None
+        self.contact: Contact | None = None
         # the agent's completion event, scheduled again for every contact it handles (SimPy
         # swaps out only the callbacks reference when it processes an event)
         self.done = DoneEvent(self)
         self.done_cbs = [on_done]
         self.busy_since = 0.0
         self.chats: list[Contact] = []
-        self.factor = 1.0
-        self.t_upd = 0.0
+        self.pace = 1.0  # chats: how much longer each takes with the current load
+        self.paced_at = 0.0  # chats: when their work left was last brought up to date
 
 
-class GroupState:
-    """One agent group during a run: its agents (or free times), queues and statistics rows."""
+class GroupState(GroupSetup[Agent]):
+    """One agent group during a run: its agents (or free times), queues and statistics rows.
+
+    The fields both engines share are described in :class:`ccsim.engine.setup.GroupSetup`.
+    """
 
     __slots__ = (
-        "agents",
-        "chat_levels",
         "cur_row",
         "cur_svc",
-        "escalate_p",
         "free",
         "heap",
-        "idle",
-        "index",
         "leaving",
-        "levels",
-        "name",
-        "owed",
-        "partial",
         "pres_t",
         "present",
         "pull_ev",
         "pull_pending",
         "pull_token",
-        "resolve_p",
-        "rows",
-        "scheduled",
         "single",
-        "spec",
         "svc",
-        "target",
     )
 
-    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
-        self.index = index
-        self.name = name
-        self.spec = spec
-        self.agents: list[Agent] = []  # present: on duty, or finishing after the shift
-        self.idle: list[Agent] = []
-        self.partial: list[Agent] = []  # chat agents with a free slot
+    def __init__(
+        self, index: int, name: str, spec: AgentGroup, n_intervals: int, n_channels: int, svc_stats: int
+    ) -> None:
+        super().__init__(index, name, spec, n_intervals)
         self.present = 0  # heap groups only (their agents are free times, not Agent objects)
-        self.owed = 0  # agents to send home as soon as they finish
-        self.scheduled = 0  # agents on duty by the staffing plan now (availability aside: routing asks)
         self.pres_t = 0.0
-        self.rows = [[0.0] * len(GROUP_STATS) for _ in range(n_intervals)]
         self.cur_row = self.rows[0]
-        self.svc: list[list[list[float]]] = []  # [interval][channel] -> SVC_STATS, set by the model
-        self.cur_svc: list[list[float]] = []
+        # [interval][channel] -> SVC_STATS: handlings counted by channel, summed up at the end
+        self.svc = [[[0.0] * svc_stats for _ in range(n_channels)] for _ in range(n_intervals)]
+        self.cur_svc = self.svc[0]
         # A "heap group" (one plain entry queue) keeps its agents as free times instead of
         # Agent objects: see ContactCenter._heap_start.
         self.heap = False
@@ -174,12 +165,7 @@ class GroupState:
         self.leaving: list[float] = []  # min-heap: agents going home when their contact ends
         self.pull_pending = False
         self.pull_token = 0
-        self.pull_ev = None
-        self.resolve_p = spec.resolve_probability
-        self.escalate_p = spec.escalation_probability
-        self.levels: list[list[Queue]] = []
-        self.chat_levels: list[list[Queue]] = []
-        self.target: GroupState | None = None  # escalation target group
+        self.pull_ev: PullEvent | None = None
         self.single: Queue | None = None  # the group's only queue, if it has one (set by the model)
 
     def on_duty(self) -> int:
@@ -187,73 +173,47 @@ class GroupState:
         return len(self.free) if self.heap else len(self.agents) - self.owed
 
 
-class ChannelState:
-    """One channel during a run: its arrival segments, random draws and statistics rows."""
+class ChannelState(ChannelSetup):
+    """One channel during a run: its arrival segments, random draws and statistics rows.
+
+    The fields both engines share are described in :class:`ccsim.engine.setup.ChannelSetup`.
+    """
 
     __slots__ = (
         "arrival",
         "arrival_cbs",
-        "backlog",
-        "chat_k",
-        "containment",
-        "ctype_cum",
-        "ctypes",
         "cur_hist",
         "cur_row",
         "eager",
         "entry",
         "fast",
-        "fresh",
         "gaps",
-        "h_scale",
-        "handle_later",
         "handles",
-        "hists",
         "i",
-        "in_self_service",
-        "index",
-        "name",
-        "own_fresh",
-        "own_later",
-        "p_scale",
-        "patience_later",
         "patiences",
-        "redial_delay",
-        "redial_p",
-        "redial_u",
-        "rows",
         "seg",
         "seg_end",
         "seg_h",
         "seg_p",
         "seg_rate",
-        "segments",
-        "slowdown",
-        "spec",
-        "ss_time",
-        "target_s",
-        "u_later",
         "u_outs",
         "u_rest",
     )
 
-    def __init__(self, index: int, name: str, spec, n_intervals: int) -> None:
-        self.index = index
-        self.name = name
-        self.spec = spec
-        self.backlog = spec.kind not in REALTIME_KINDS  # email and SNS: a backlog, nobody abandons
-        self.target_s = spec.answer_within_s  # the service level's answer target
-        self.rows = [[0.0] * len(CH_STATS) for _ in range(n_intervals)]
-        self.hists = [[0] * N_BINS for _ in range(n_intervals)]
-        self.in_self_service = 0
-        self.eager = spec.redial is not None and spec.redial.probability > 0
-        self.segments: list[tuple[float, float, float, int]] = []
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        spec: Channel,
+        intervals: Intervals,
+        cal: Calendar,
+        rng: Streams,
+        seed: int,
+        replication: int,
+    ) -> None:
+        super().__init__(index, name, spec, intervals, cal, rng, seed, replication)
+        self.eager = spec.redial is not None and spec.redial.probability > 0  # real abandonment events
         self.seg = 0
-        self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
-        self.slowdown = spec.concurrency_slowdown
-        types = spec.contact_types or {}
-        self.ctypes = list(types) or [None]
-        self.ctype_cum = np.cumsum(list(types.values())).tolist() if types else [1.0]
         self.gaps: list[float] = []
         self.handles: list[float] = []
         self.patiences: list[float] = []
@@ -263,15 +223,12 @@ class ChannelState:
         self.seg_end = -INF  # end of the arrival segment in use (none yet)
         self.seg_rate = 1.0
         self.seg_h = self.seg_p = 1.0  # handle-time and patience factors of that segment's interval
-        self.h_scale: list[float] = []  # per interval: the forecast's handle-time factor
-        self.p_scale: list[float] = []  # and patience factor
-        self.own_fresh = self.own_later = None  # uniforms for groups with their own handle time
         self.entry: Queue | None = None  # the only queue, on the fast path
         self.fast = False
         self.cur_row = self.rows[0]
         self.cur_hist = self.hists[0]
         self.arrival = ArrivalEvent(self)  # the channel's next-arrival event, scheduled again and again
-        self.arrival_cbs: list = []
+        self.arrival_cbs: list[Callable[[Any], None]] = []
 
     def refill(self) -> None:
         """Draw the next batch of new contacts (see :class:`ccsim.engine.draws.FreshDraws`)."""

@@ -26,6 +26,7 @@ __all__ = [
     "WAIT_BIN_EDGES",
     "RunTotals",
     "ScriptedContact",
+    "TraceEntry",
     "book_first_resolved",
     "book_handling",
     "book_vendor_abandon",
@@ -215,6 +216,10 @@ class ScriptedContact:
     contact_type: str | None = None
     routing_u: float = 1.0
     own_u: float = 0.5
+
+
+#: One trace line: ``(time_s, event, contact id, channel, where)``.
+TraceEntry = tuple[float, str, int | None, str, str]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -61,9 +61,10 @@ def _share_type(**bounds: float) -> Any:
                 raise ValueError(f"must be {op} {bound:g}, got {short(value)}")
         return share
 
-    number = Annotated[float, Field(**bounds)]
+    constraints: dict[str, Any] = dict(bounds)  # Field's gt/ge/lt/le keywords
+    number = Annotated[float, Field(**constraints)]
     percent = Annotated[str, Field(pattern=PERCENT_PATTERN)]
-    return Annotated[float, Field(**bounds), BeforeValidator(parse, json_schema_input_type=number | percent)]
+    return Annotated[float, Field(**constraints), BeforeValidator(parse, json_schema_input_type=number | percent)]
 
 
 #: A probability or share in [0, 1]: ``0.3`` or ``"30%"``.
@@ -124,7 +125,7 @@ class Strict(BaseModel):
                 object.__setattr__(self, name, _freeze(value))
         return self
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Strict:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy; with ``update``, fields replaced and the copy validated like the original."""
         if not update:
             return super().model_copy(deep=deep)

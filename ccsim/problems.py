@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 __all__ = ["merge", "problems_from_validation", "short"]
 
@@ -71,7 +72,7 @@ def short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _rule(err: dict) -> str:
+def _rule(err: ErrorDetails) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     simple = {
         "missing": "is required",

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from ccsim.fields import WEEKDAYS, Name, NonNegative, Slowdown, Strict, Weekday, minutes_of_day
+from ccsim.fields import Name, NonNegative, Slowdown, Strict, Weekday, minutes_of_day
 
 __all__ = ["Break", "Cap", "Premium", "Scheduling", "ShiftType", "clock"]
 
@@ -27,6 +27,8 @@ MAX_SHIFT_MIN = 36 * 60
 _Minutes = Annotated[int, Field(ge=1, le=MAX_SHIFT_MIN)]
 _Offset = Annotated[int, Field(ge=0, le=MAX_SHIFT_MIN)]
 _Count = Annotated[int, Field(ge=0, le=10_000_000)]
+#: Every weekday, Monday first (ccsim.fields.WEEKDAYS, typed as the weekdays fields hold them).
+_EVERY_DAY: tuple[Weekday, ...] = get_args(Weekday)
 
 
 def clock(minute: int) -> str:
@@ -69,7 +71,7 @@ class ShiftType(Strict):
         "crosses midnight)",
     )
     start_step_min: _Minutes = Field(60, description="minutes between possible starts")
-    weekdays: tuple[Weekday, ...] = Field(WEEKDAYS, min_length=1, description="weekdays on which the shift may start")
+    weekdays: tuple[Weekday, ...] = Field(_EVERY_DAY, min_length=1, description="weekdays on which the shift may start")
     breaks: tuple[Break, ...] = Field((), description="breaks and meals, in the order they are taken")
     cost_per_hour: NonNegative = Field(0.0, description="cost per paid hour")
     cost_per_shift: NonNegative = Field(0.0, description="fixed cost per shift worked")
@@ -167,7 +169,7 @@ class Premium(Strict):
     premium: Slowdown = Field(description="extra share of cost_per_hour paid for these hours (0.25 or 25%)")
     start: str = Field("00:00", description="start of the hours HH:MM (night: e.g. 22:00)")
     end: str = Field("24:00", description="end of the hours HH:MM; before the start, they cross midnight")
-    weekdays: tuple[Weekday, ...] = Field(WEEKDAYS, min_length=1, description="weekdays the premium applies on")
+    weekdays: tuple[Weekday, ...] = Field(_EVERY_DAY, min_length=1, description="weekdays the premium applies on")
 
     @field_validator("start", "end")
     @classmethod
@@ -183,7 +185,7 @@ class Cap(Strict):
     start: str = Field("00:00", description="first time of day the cap applies HH:MM")
     end: str = Field("24:00", description="time of day the cap ends HH:MM; before the start, it crosses midnight")
     weekdays: tuple[Weekday, ...] = Field(
-        WEEKDAYS, min_length=1, description="weekdays the cap applies on (each interval by its own weekday)"
+        _EVERY_DAY, min_length=1, description="weekdays the cap applies on (each interval by its own weekday)"
     )
 
     @field_validator("start", "end")

@@ -24,6 +24,7 @@ from ccsim.errors import CcsimError
 from ccsim.results import Comparison, SimulationResult, compare
 from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
+from ccsim.streams import fresh_seed
 from ccsim.volume import scale_volume  # the one volume scale (ccsim plan, sweep and compare)
 
 __all__ = [
@@ -175,8 +176,8 @@ class VariantComparison:
     @property
     def cheapest(self) -> str | None:
         """The cheapest variant (by mean monthly cost) that meets every target, or None."""
-        able = [r for r in self.runs if r.targets_met and r.monthly_cost is not None]
-        return min(able, key=lambda r: r.monthly_cost).name if able else None
+        able = [(r.name, cost) for r in self.runs if r.targets_met and (cost := r.monthly_cost) is not None]
+        return min(able, key=lambda name_cost: name_cost[1])[0] if able else None
 
 
 def _unknown(what: str, name: str, known: Sequence[str]) -> str:
@@ -261,7 +262,7 @@ def compare_variants(
         if not (np.isfinite(s) and s > 0):
             raise CcsimError(f"--volume-scale: every scale must be a number > 0, got {s:g}")
     seed = scenario.simulation.seed if seed is None else seed
-    seed = int(np.random.SeedSequence().entropy % 2**32) if seed is None else seed  # drawn once for all
+    seed = fresh_seed() if seed is None else seed  # drawn once for all
     reps = scenario.simulation.replications if replications is None else replications
     cost_of = costs if costs is not None else _default_costs()
     if prepare is None:
@@ -293,7 +294,9 @@ def _same_run(bases: dict[str, Scenario], baseline: str) -> None:
     for name, sc in bases.items():
         if name == baseline:
             continue
-        pairs = [("simulation.warmup_min", sc.simulation.warmup_min, base.simulation.warmup_min)]
+        pairs: list[tuple[str, Any, Any]] = [
+            ("simulation.warmup_min", sc.simulation.warmup_min, base.simulation.warmup_min)
+        ]
         mine_cal, base_cal = sc.calendar.model_dump(), base.calendar.model_dump()
         pairs += [(f"calendar.{k}", mine_cal[k], base_cal.get(k)) for k in mine_cal]
         for path, mine, theirs in pairs:
@@ -350,7 +353,7 @@ def comparison_of(
     )
 
 
-def _default_costs() -> Callable[[SimulationResult, Scenario], Any]:
+def _default_costs() -> Callable[[SimulationResult, Scenario], Any] | None:
     try:
         from ccsim.economics import costs
     except ImportError:  # pragma: no cover - the economics package is part of ccsim

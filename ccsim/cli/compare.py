@@ -267,7 +267,7 @@ class Runs:
         names = [n for n in self.names if (n, ref) in by]
         scales = [s for s in self.scales if all((n, s) in by for n in names)]
         self.shown = [by[(n, s)] for s in scales for n in names]
-        base = baseline if baseline in names else names[0]
+        base = baseline if baseline is not None and baseline in names else names[0]
         main = [by[(n, ref)] for n in names]
         runs = main + [by[(n, s)] for s in scales if s != ref for n in names]
         return comparison_of(self.scenario.name, runs, names, base, scales, reference=ref)
@@ -342,7 +342,7 @@ def _show(args, cmp, runs: Runs, html_path, xlsx_path, out, *, partial: bool) ->
     try:
         from ccsim.files import write_atomic
 
-        html = None
+        html = ""  # made only when written
         if html_path is not None or out is not None:
             html = _mark_html(comparison_html(cmp), note)
         if html_path is not None:

@@ -29,10 +29,11 @@ class OutDir:
             raise CcsimError(f"--out: {self.path} exists and is not a folder")
         try:
             if self.path.is_dir():
-                self.previous = self._read_manifest()
-                if self.previous is None:
+                previous = self._read_manifest()
+                if previous is None:
                     self._refuse_if_not_empty()
-                    self.previous = []
+                    previous = []
+                self.previous = previous
             else:
                 self.path.mkdir(parents=True)
                 self.previous = []

@@ -156,7 +156,6 @@ def sweep_text(result) -> str:
     from ccsim.report import duration
 
     rows = result.rows
-    res0 = result.points[0].result if result.points else None
     variant = f", variant {result.variant}" if result.variant else ""
     head = [
         f"{result.scenario}{variant}: sweep of {result.grid_size} grid point{'s' if result.grid_size != 1 else ''}, "
@@ -167,6 +166,7 @@ def sweep_text(result) -> str:
         head.append(f"interrupted: {len(result.points)} of {result.grid_size} points simulated")
     if not rows:
         return "\n".join(head)
+    res0 = result.points[0].result  # rows come from the points simulated
     columns: list[tuple[str, str]] = [(p, ".".join(p.split(".")[-2:])) for p in result.params]
     channels = res0.channel_names + (["all"] if len(res0.channel_names) > 1 else [])
     for ch in channels:

@@ -152,7 +152,7 @@ def handle_means(scenario: Scenario, group: str, channel: str) -> np.ndarray:
     ch = scenario.channels[channel]
     cal = scenario.calendar
     skills = scenario.agent_groups[group].skills
-    keys = [k for k in skills if k == channel or k.startswith(channel + "/")] or [None]
+    keys: list[str | None] = [k for k in skills if k == channel or k.startswith(channel + "/")] or [None]
     means = []
     for key in keys:
         skill = skills[key] if key is not None else None
@@ -333,20 +333,20 @@ def analytic_staffing(
                 load = rate * aht
                 agents = _backlog_agents(ch, rate, aht, starts, ends)
             at = _on_duty(scenario, name, order, volume)
-            for k in np.flatnonzero(agents):
-                staffing[at[k]][k] += agents[k]
+            for j in np.flatnonzero(agents):
+                staffing[at[j]][j] += agents[j]
             parts.append((group, rate, aht, load, agents, tuple(at)))
             _escalations(scenario, name, ch, group, rate, starts, ends, time_varying, staffing)
-        group, _, aht, _, _, at = parts[0]
+        group, _, aht, _, _, first_at = parts[0]
         load = np.sum([p[3] for p in parts], axis=0)
         agents = np.sum([p[4] for p in parts], axis=0)
-        needs[name] = ChannelNeed(name, group, channel_rate, aht, load, agents, at, tuple(p[5] for p in parts))
+        needs[name] = ChannelNeed(name, group, channel_rate, aht, load, agents, first_at, tuple(p[5] for p in parts))
     _vendor_guess(scenario, starts, ends, time_varying, staffing)
     for name in staffing:
-        group = scenario.agent_groups[name]
-        if group.vendor is None or group.staffing == "plan":
+        spec = scenario.agent_groups[name]
+        if spec.vendor is None or spec.staffing == "plan":
             # agents on duty answer only their availability's share of the time
-            avail = group.availability_per_interval(scenario.calendar)
+            avail = spec.availability_per_interval(scenario.calendar)
             with np.errstate(divide="ignore", invalid="ignore"):
                 needed = np.where(avail > 0, np.ceil(staffing[name] / np.where(avail > 0, avail, 1.0) - 1e-9), 0)
             staffing[name] = np.where(works(scenario, name), needed, 0).astype(np.int64)

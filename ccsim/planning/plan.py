@@ -280,11 +280,11 @@ def _idle(result: SimulationResult, scenario: Scenario, planned: tuple[str, ...]
     gcol = {name: i for i, name in enumerate(GROUP_STATS)}
     ch = result.channel_sums  # (replications, channels, intervals, stats)
     seen = (ch[..., col["offered"]] > 0) | (ch[..., col["queue_s"]] > 0) | (ch[..., col["backlog_end"]] > 0)
-    seen = seen.any(axis=0)  # (channels, intervals)
+    seen = np.asarray(seen.any(axis=0))  # (channels, intervals)
     carried = np.zeros_like(seen)
     carried[:, 1:] = ((ch[:, :, :-1, col["queue_s"]] > 0) | (ch[:, :, :-1, col["backlog_end"]] > 0)).any(axis=0)
     channel_busy = seen | carried
-    transfers = (result.group_sums[..., gcol["transfers_offered"]] > 0).any(axis=0)  # (groups, intervals)
+    transfers = np.asarray((result.group_sums[..., gcol["transfers_offered"]] > 0).any(axis=0))  # (groups, intervals)
     transfers[:, 1:] |= transfers[:, :-1].copy()
     index = {name: i for i, name in enumerate(result.channel_names)}
     out = {}
@@ -429,8 +429,8 @@ def _check_targets(
 def _transfer_target(scenario: Scenario, group: str) -> float | None:
     """The service level a group must give escalations: the highest its channels ask for."""
     channels = {key.split("/")[0] for key in scenario.agent_groups[group].skills}
-    levels = [scenario.channels[c].targets.min_service_level for c in channels if c in scenario.channels]
-    levels = [v for v in levels if v is not None]
+    given = [scenario.channels[c].targets.min_service_level for c in channels if c in scenario.channels]
+    levels = [v for v in given if v is not None]
     return max(levels) if levels else None
 
 

@@ -823,7 +823,7 @@ def _result(model, setup: _Setup, solved: _Solved) -> Schedule:
                 start_min=c.start,
                 shift_type=c.name,
                 count=int(x[j]),
-                breaks=tuple(tuple(sorted(b.items())) for b in by_shift.get(j, [])),
+                breaks=tuple(tuple(sorted(b.items())) for b in by_shift.get(int(j), [])),
                 paid_hours=float(x[j] * c.spec.paid_min / 60.0),
                 cost=float(x[j] * model.cost[j] + break_cost[j]),
             )

@@ -84,7 +84,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names as if imported eag
     )
     from ccsim.errors import CcsimError, ScenarioError
     from ccsim.loader import load_scenario, scenario_from_dict
-    from ccsim.planning import Plan, plan
+    from ccsim.planning.plan import Plan, plan  # the function, not the submodule of its name
     from ccsim.results import Comparison, SimulationResult, compare
     from ccsim.scenario import Scenario
     from ccsim.simulation import run_replication, simulate

@@ -51,6 +51,7 @@ from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.rules import (
     ESCALATED_OUTCOME,
     RESOLVED_OUTCOME,
+    DeskRules,
     book_abandon,
     book_transfer_answer,
     catch_up,
@@ -132,7 +133,7 @@ __all__ = ["ContactCenter"]
 INF = math.inf
 
 
-class ContactCenter(HeapGroups):
+class ContactCenter(HeapGroups, DeskRules[GroupState]):
     """One SimPy run of a scenario's desk.
 
     Parameters
@@ -174,8 +175,8 @@ class ContactCenter(HeapGroups):
         self.n_intervals = k_all = n_day * days
         self.intervals = iv = Intervals(cal)
         self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
-        self._bucket, self._open_after = iv.bucket, iv.open_after
-        self._spread, self._spread_open = iv.spread, iv.spread_open
+        self.bucket, self.open_after = iv.bucket, iv.open_after
+        self.spread, self.spread_open = iv.spread, iv.spread_open
         self.cur = 0
         self.cur_start = 0.0
         self.cur_open_start = self.starts[0]  # opening hours of the current interval
@@ -254,11 +255,6 @@ class ContactCenter(HeapGroups):
         """Schedule an interval start or closing time at ``when``, before anything else due then."""
         ev.callbacks = [callback]
         self._schedule(ev, URGENT, when - self.env.now)
-
-    def _log(self, event: str, c: Contact | None, where: str = "") -> None:
-        """Add an event to the trace (called only when one is kept)."""
-        assert self.trace is not None
-        self.trace.append((self.env.now, event, c.id if c is not None else None, c.ch.name if c else "", where))
 
     # ------------------------------------------------------------------ arrivals
 
@@ -364,7 +360,7 @@ class ContactCenter(HeapGroups):
                 self._heap_account(c, g, start, end, h)
                 return
             idle = g.idle
-            if idle:  # answered at once: what _start does for a wait of 0
+            if idle:  # answered at once: what answer() does for a wait of 0
                 agent = idle.pop()
                 c = Contact(ch, base, u_out, row)
                 c.state = SERVING
@@ -393,14 +389,14 @@ class ContactCenter(HeapGroups):
         ch = c.ch
         row = ch.rows[self.cur]
         if self.trace is not None:
-            self._log("arrive", c, c.kind if c.root is None else f"{c.kind} of {c.root}")
+            self.log("arrive", c, c.kind if c.root is None else f"{c.kind} of {c.root}")
         if ch.ss_time is not None and c.kind == "fresh":
             row[SELF_SERVED] += 1
             if u_ss < ch.containment:
                 row[CONTAINED] += 1
                 c.state = CONTAINED_C
                 if self.trace is not None:
-                    self._log("contained", c)
+                    self.log("contained", c)
                 return
             delay = ch.ss_time.next()
             if delay > 0:
@@ -417,7 +413,7 @@ class ContactCenter(HeapGroups):
         """The contact joins an agent queue: it is offered."""
         ch = c.ch
         now = self.env.now
-        k = self.cur if self.starts[self.cur] <= now < self.ends[self.cur] else self._bucket(now)
+        k = self.cur if self.starts[self.cur] <= now < self.ends[self.cur] else self.bucket(now)
         row = ch.rows[k]
         row[OFFERED] += 1
         c.row = row
@@ -432,7 +428,7 @@ class ContactCenter(HeapGroups):
         c.deadline += now
         queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
         if self.trace is not None:
-            self._log("offer", c, queue.name)
+            self.log("offer", c, queue.name)
         if queue.vendor is not None:  # sent to a vendor: counted for its SLA
             v = queue.vendor
             offer_to_vendor(c, v, self.vendor_rows[v][ch.index][k], self.vendor_terms[v][ch.index], now)
@@ -452,7 +448,7 @@ class ContactCenter(HeapGroups):
                 continue
             agent = free_agent(g, c.ch)
             if agent is not None:
-                self._start(c, agent, queue)
+                self.answer(c, agent, queue)
                 return
         c.queue = queue
         c.state = WAITING
@@ -477,26 +473,26 @@ class ContactCenter(HeapGroups):
             return  # hung up before: dropped lazily from its queue
         vendor_q = ev.queue
         if self.trace is not None:
-            self._log("overflow", c, vendor_q.name)
+            self.log("overflow", c, vendor_q.name)
         assert c.queue is not None and vendor_q.vendor is not None, "an overflow leaves an entry queue for a vendor's"
         c.overflow_queues = (c.queue, vendor_q)  # it waits in both; the first agent wins
         now, v, i = self.env.now, vendor_q.vendor, c.ch.index
-        offer_to_vendor(c, v, self.vendor_rows[v][i][self._bucket(now)], self.vendor_terms[v][i], now)
+        offer_to_vendor(c, v, self.vendor_rows[v][i][self.bucket(now)], self.vendor_terms[v][i], now)
         for g in vendor_q.groups:
             agent = free_agent(g, c.ch)
             if agent is not None:
-                self._start(c, agent, vendor_q)
+                self.answer(c, agent, vendor_q)
                 return
         vendor_q.items.append(c)
 
     def _abandon(self, c: Contact, t: float) -> None:
         c.state = ABANDONED_C
         ch = c.ch
-        book_abandon(c, t, self._spread_open)  # its waiting time, the abandonment where it counts
+        book_abandon(c, t, self.spread_open)  # its waiting time, the abandonment where it counts
         if self.trace is not None:
             self.trace.append((t, "abandon", c.id, ch.name, c.queue.name if c.queue else ""))
         if ch.redial_p and not self.ended:
-            when = ch.redial_at(t, self._open_after)
+            when = ch.redial_at(t, self.open_after)
             if when is not None:
                 self._after(when - self.env.now, ContactEvent(c), self._redial)
 
@@ -527,7 +523,7 @@ class ContactCenter(HeapGroups):
             return c
         return None
 
-    def _pull(self, g: GroupState, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
+    def next_contact(self, g: GroupState, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
         """The next contact for a freed agent of ``g`` (documented routing order)."""
         now = self.env.now
         for level in levels:
@@ -560,7 +556,7 @@ class ContactCenter(HeapGroups):
             if t_q >= self.cur_open_start and now <= self.cur_open_end:
                 ch.cur_row[QUEUE_S] += wait
             else:
-                self._spread_open(ch.rows, QUEUE_S, t_q, now)
+                self.spread_open(ch.rows, QUEUE_S, t_q, now)
             row[WAIT_ANS] += wait
         else:
             row[AT_ONCE] += 1
@@ -568,7 +564,7 @@ class ContactCenter(HeapGroups):
             row[WITHIN] += 1
         hist[int(wait * 0.5) if wait < 120.0 else wait_bin(wait)] += 1
 
-    def _start(self, c: Contact, agent: Agent, queue: Queue) -> None:
+    def answer(self, c: Contact, agent: Agent, queue: Queue) -> None:
         """An agent answers a contact (hot path)."""
         now = self.env.now
         g = agent.group
@@ -582,16 +578,16 @@ class ContactCenter(HeapGroups):
         else:
             wait = now - t_q
             if wait > 0:
-                self._spread_open(ch.rows, QUEUE_S, t_q, now)
+                self.spread_open(ch.rows, QUEUE_S, t_q, now)
             book_transfer_answer(c, wait)
         if self.trace is not None:
-            self._log("answer", c, g.name)
+            self.log("answer", c, g.name)
         work = handle_work(c, g, queue)  # the skill's factor, or the group's own handle time
         if ch.chat_k:
             c.queue = queue
             c.agent = agent
             c.t_start = now
-            self._start_chat(c, agent, work)
+            self.chat_starts(c, agent, work)  # DeskRules
             return
         agent.busy_since = now
         agent.contact = c
@@ -599,34 +595,8 @@ class ContactCenter(HeapGroups):
         ev.callbacks = agent.done_cbs
         self._schedule(ev, NORMAL, work)
 
-    def _start_chat(self, c: Contact, agent: Agent, work: float) -> None:
-        now = self.env.now
-        chats = agent.chats
-        if not chats:
-            agent.busy_since = now
-        c.work_s = work
-        catch_up(agent, now)
-        chats.append(c)
-        self._chat_reschedule(agent, c.ch, now, only=None if c.ch.slowdown else c)
-        if len(chats) < c.ch.chat_k:  # a free slot: the next waiting chat, if any, else wait for one
-            g = agent.group
-            nxt = self._pull(g, g.chat_levels) if not g.owed else None
-            if nxt is not None:
-                self._start(nxt[0], agent, nxt[1])
-            else:
-                g.partial.append(agent)
-
-    def _reopen_chat_slots(self, g: GroupState) -> None:
-        """Nobody of ``g`` is due to leave any more: its chat agents take chats again."""
-        for agent in list(g.agents):
-            if agent.chats and agent not in g.partial and len(agent.chats) < agent.chats[0].ch.chat_k:
-                nxt = self._pull(g, g.chat_levels)
-                if nxt is not None:
-                    self._start(nxt[0], agent, nxt[1])  # and the next ones while slots are free
-                else:
-                    g.partial.append(agent)
-
-    def _chat_reschedule(self, agent: Agent, ch: ChannelState, now: float, only: Contact | None) -> None:
+    def set_pace(self, agent: Agent, ch: ChannelState, only: Contact | None) -> None:
+        """Book the end of the agent's chats (or ``only`` the new one) again, at the new pace."""
         agent.pace = chat_pace(len(agent.chats), ch.slowdown)
         for c in agent.chats if only is None else (only,):
             c.token += 1
@@ -647,13 +617,13 @@ class ContactCenter(HeapGroups):
             book_first_resolved(svc, c.issue_row)
         else:
             if self.trace is not None:
-                self._log("complete", c, g.name)
+                self.log("complete", c, g.name)
             self._outcome(c, g, svc, now)
         if t0 >= self.cur_start:
             g.cur_row[G_BUSY] += now - t0
         else:
-            self._spread(g.rows, G_BUSY, t0, now)
-        self._free(agent)
+            self.spread(g.rows, G_BUSY, t0, now)
+        self.agent_free(agent)
 
     def _complete_chat(self, ev) -> None:
         c = ev.contact
@@ -668,31 +638,13 @@ class ContactCenter(HeapGroups):
         svc = g.cur_svc[ch.index]
         book_handling(svc, handle)
         if self.trace is not None:
-            self._log("complete", c, g.name)
+            self.log("complete", c, g.name)
         # the chat leaves the agent's hands before its outcome: an escalated chat may be answered
         # at once elsewhere, and must not carry this agent's progress with it
         catch_up(agent, now)
         agent.chats.remove(c)
         self._outcome(c, g, svc, now)
-        if agent.chats:
-            if ch.slowdown:
-                self._chat_reschedule(agent, ch, now, only=None)
-            if g.owed:  # this agent is due to leave: no new chats
-                if agent in g.partial:
-                    g.partial.remove(agent)
-                return
-            nxt = self._pull(g, g.chat_levels)
-            if nxt is not None:
-                if agent in g.partial:
-                    g.partial.remove(agent)
-                self._start(nxt[0], agent, nxt[1])
-            elif agent not in g.partial:
-                g.partial.append(agent)
-            return
-        if agent in g.partial:
-            g.partial.remove(agent)
-        self._spread(g.rows, G_BUSY, agent.busy_since, now)
-        self._free(agent)
+        self.chat_ends(c, agent)  # DeskRules
 
     def _outcome(self, c: Contact, g: GroupState, svc: list[float], now: float) -> None:
         """Resolved, escalated or unresolved, after a handling (``svc``: the service row).
@@ -709,7 +661,7 @@ class ContactCenter(HeapGroups):
                 if c.issue_row is not None:
                     c.issue_row[ISSUES_RES] += 1
             if self.trace is not None:
-                self._log("resolved", c, g.name)
+                self.log("resolved", c, g.name)
             return
         if first:
             svc[S_FIRST_OTHER] += 1
@@ -718,8 +670,8 @@ class ContactCenter(HeapGroups):
             self._escalate(c, g)
             return
         if self.trace is not None:
-            self._log("unresolved", c, g.name)
-        when = self.outcomes.repeat_at(now, self._open_after)
+            self.log("unresolved", c, g.name)
+        when = self.outcomes.repeat_at(now, self.open_after)
         if when is not None:
             self._after(when - now, ContactEvent(c), self._repeat)
 
@@ -732,7 +684,7 @@ class ContactCenter(HeapGroups):
         queue = escalate(c, g, self.routing, self.cur, self.env.now)  # its queue, handle time, patience
         c.token += 1
         if self.trace is not None:
-            self._log("escalate", c, queue.name)
+            self.log("escalate", c, queue.name)
         self._queue_or_start(c, queue)
 
     def _repeat(self, ev: ContactEvent) -> None:
@@ -749,35 +701,30 @@ class ContactCenter(HeapGroups):
         c.deadline = ch.later_patience(self.cur)
         self._reach(c, ch.u_later.next(), 1.0)
 
-    def _free(self, agent: Agent) -> None:
+    def agent_free(self, agent: Agent) -> None:
         """An agent has no contact: go home if owed, else take the next contact, else idle."""
         g = agent.group
         if g.owed:
-            g.owed -= 1
-            self._presence(g)
-            g.agents.remove(agent)
-            if self.trace is not None:
-                self.trace.append((self.env.now, "leave", None, "", g.name))
-            if not g.owed:
-                self._reopen_chat_slots(g)
+            self.agent_goes_home(agent)
             return
         q = g.single
         if q is not None:  # one queue: the common case (heap groups have no Agent objects)
             c = self._next_waiting(q.items, self.env.now)
             if c is not None:
-                self._start(c, agent, q)
+                self.answer(c, agent, q)
             else:
                 g.idle.append(agent)
             return
-        nxt = self._pull(g, g.levels)
+        nxt = self.next_contact(g, g.levels)
         if nxt is not None:
-            self._start(nxt[0], agent, nxt[1])
+            self.answer(nxt[0], agent, nxt[1])
         else:
             g.idle.append(agent)
 
     # ------------------------------------------------------------------ staffing
 
-    def _presence(self, g: GroupState) -> None:
+    def count_presence(self, g: GroupState) -> None:
+        """Add the agent-seconds present since the last count to the interval in progress."""
         if g.heap:
             self._heap_presence(g, self.env.now)
             return
@@ -791,7 +738,7 @@ class ContactCenter(HeapGroups):
         if k > 0:
             self._backlog(k - 1)
         for g in self.groups:
-            self._presence(g)
+            self.count_presence(g)
         self.cur = k
         self.cur_start = self.bucket_start[k]
         self.cur_open_start = self.starts[k]
@@ -809,7 +756,7 @@ class ContactCenter(HeapGroups):
             self.trace.append((self.env.now, "interval", None, "", str(k)))
         for g, at_start, plan in zip(self.groups, self.at_start, self.staffing, strict=True):
             g.scheduled = int(plan[k])
-            self._staff(g, at_start[k])
+            self.set_staff(g, at_start[k])
         for t, steps in self.drops[k]:
             ev = IntervalEvent(k)
             ev.steps = steps
@@ -831,43 +778,26 @@ class ContactCenter(HeapGroups):
     def _drop(self, ev) -> None:
         """A fractional agent's share of the interval is over: groups go down to their whole number."""
         for gi, agents in ev.steps:
-            self._staff(self.groups[gi], agents)
+            self.set_staff(self.groups[gi], agents)
         k = ev.k
         self.staff_change_at = min(self.cur_end, self.ends[k], *(t for t, _ in self.drops[k] if t > self.env.now))
 
     def _close(self, ev) -> None:
         for g in self.groups:
             g.scheduled = 0
-            self._presence(g)
-            self._staff(g, 0)
+            self.count_presence(g)
+            self.set_staff(g, 0)
 
-    def _staff(self, g: GroupState, target: int) -> None:
+    def set_staff(self, g: GroupState, target: int) -> None:
+        """Make ``target`` agents of ``g`` on duty (the rule: :meth:`DeskRules.set_staff`)."""
         if g.heap:
             self._heap_staff(g, target)
             return
-        diff = target - g.on_duty()
-        if diff == 0:
-            return
-        if self.trace is not None:
-            self.trace.append((self.env.now, "staff", None, "", f"{g.name}={target}"))
-        self._presence(g)
-        if diff > 0:
-            back = min(g.owed, diff)
-            g.owed -= back
-            diff -= back
-            if back and not g.owed:
-                self._reopen_chat_slots(g)
-            for _ in range(diff):
-                agent = Agent(g, self._cb_complete)
-                g.agents.append(agent)
-                self._free(agent)
-            return
-        while diff < 0 and g.idle:
-            g.agents.remove(g.idle.pop())
-            diff += 1
-            if self.trace is not None:
-                self.trace.append((self.env.now, "leave", None, "", g.name))
-        g.owed += -diff
+        super().set_staff(g, target)
+
+    def new_agent(self, g: GroupState) -> Agent:
+        """A new agent of ``g`` on duty."""
+        return Agent(g, self._cb_complete)
 
     # ------------------------------------------------------------------ run
 
@@ -926,13 +856,13 @@ class ContactCenter(HeapGroups):
                 if c.deadline <= end:
                     self._abandon(c, c.deadline)
                     continue
-                self._spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
+                self.spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
                 if c.stage == ENTRY:
                     c.row[WAITING_END] += 1
                 else:
                     c.trow[G_TRANSFERS_WAITING_END] += 1
         for g in self.groups:
-            self._presence(g)
+            self.count_presence(g)
             idle = set(map(id, g.idle))
             for agent in g.agents:
                 serving = agent.chats if agent.chats else ([agent.contact] if id(agent) not in idle else [])
@@ -940,7 +870,7 @@ class ContactCenter(HeapGroups):
                     if c is not None and c.state == SERVING and c.stage == ENTRY:
                         c.offered_row()[SERVING_END] += 1
                 if serving:
-                    self._spread(g.rows, G_BUSY, agent.busy_since, end)
+                    self.spread(g.rows, G_BUSY, agent.busy_since, end)
         if self.trace is not None:  # lazily detected abandonments were logged late
             self.trace.sort(key=lambda e: e[0])
         channels = np.array([ch.rows for ch in self.channels], dtype=float)

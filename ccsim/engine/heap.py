@@ -44,8 +44,8 @@ class HeapGroups:
     cur_end: float
     _pull_cbs: list[Callable[[PullEvent], None]]
     _schedule: Schedule
-    _bucket: Callable[[float], int]
-    _spread: Callable[[list[list[float]], int, float, float], None]
+    bucket: Callable[[float], int]
+    spread: Callable[[list[list[float]], int, float, float], None]
 
     if TYPE_CHECKING:  # pragma: no cover
 
@@ -72,7 +72,7 @@ class HeapGroups:
         ch = c.ch
         if end >= self.horizon:  # still in service when the run ends (nothing is processed at its end)
             c.offered_row()[SERVING_END] += 1
-            self._spread(g.rows, G_BUSY, now, self.horizon)
+            self.spread(g.rows, G_BUSY, now, self.horizon)
             return
         resolved = c.first and c.u_out < g.resolve_p
         if end < self.cur_end and resolved:
@@ -82,8 +82,8 @@ class HeapGroups:
             g.cur_row[G_BUSY] += h
             svc = g.cur_svc[ch.index]
         else:
-            self._spread(g.rows, G_BUSY, now, end)
-            svc = g.svc[self._bucket(end)][ch.index]
+            self.spread(g.rows, G_BUSY, now, end)
+            svc = g.svc[self.bucket(end)][ch.index]
         book_handling(svc, h)
         if resolved:
             book_first_resolved(svc, c.issue_row)

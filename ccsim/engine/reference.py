@@ -27,6 +27,15 @@ an agent becomes free, staffing changes): :meth:`ReferenceModel.offer`,
 :meth:`ReferenceModel.agent_free`, :meth:`ReferenceModel.next_contact`. Where a contact goes
 is decided by the routing policy (:class:`ccsim.engine.routing.Routing`).
 
+The rules the fast engine applies too are written once, in :mod:`ccsim.engine.rules`, and
+called from here: which free agent answers (``rules.free_agent``), the handling's work
+(``rules.handle_work``), its outcome (``rules.outcome``), an escalation (``rules.escalate``),
+the counts of a vendor offer, an abandonment and a transfer's answer, a chat's pace; and, as
+methods this model inherits (:class:`ccsim.engine.rules.DeskRules`), staffing changes
+(``set_staff``), an agent going home, and chats starting and ending (``chat_starts``,
+``chat_ends``, ``reopen_chat_slots``). Channels, groups and their random streams are set up
+by :mod:`ccsim.engine.setup`.
+
 Statistics are added to one row per interval as things happen (see ``docs/kpis.md``): a
 contact's wait, answer and abandonment in the interval it was offered; handlings in the
 interval in progress when they end; escalations in the receiving group's row of the interval
@@ -278,7 +287,7 @@ class NewContacts:
 # --------------------------------------------------------------------------- the model
 
 
-class ReferenceModel:
+class ReferenceModel(rules.DeskRules[AgentGroup]):
     """One SimPy run of a scenario's desk, written to be read.
 
     Parameters
@@ -363,13 +372,6 @@ class ReferenceModel:
         env.run(until=self.horizon)
         return self.totals()
 
-    def log(self, event: str, c: Contact | None, where: str = "", t: float | None = None) -> None:
-        """Add an event to the trace (when one is kept)."""
-        if self.trace is not None:
-            self.trace.append(
-                (self.env.now if t is None else t, event, c.id if c else None, c.ch.name if c else "", where)
-            )
-
     # ------------------------------------------------------------------ 7. staffing
 
     def clock(self):
@@ -409,28 +411,9 @@ class ReferenceModel:
                 g.scheduled = int(plan[k])  # on duty by the plan (routing asks), answering or not
                 self.set_staff(g, at_start[k])
 
-    def set_staff(self, g: AgentGroup, target: int) -> None:
-        """Make ``target`` agents of ``g`` on duty: new agents start at once, leavers finish first."""
-        diff = target - g.on_duty()
-        if diff == 0:
-            return
-        self.log("staff", None, f"{g.name}={target}")
-        self.count_presence(g)
-        if diff > 0:
-            stay = min(g.owed, diff)  # agents due to leave stay after all
-            g.owed -= stay
-            if stay and not g.owed:
-                self.reopen_chat_slots(g)
-            for _ in range(diff - stay):
-                agent = Agent(g)
-                g.agents.append(agent)
-                self.agent_free(agent)
-            return
-        while diff < 0 and g.idle:  # idle agents leave at once
-            g.agents.remove(g.idle.pop())
-            diff += 1
-            self.log("leave", None, g.name)
-        g.owed += -diff  # the others when their contact in hand ends
+    def new_agent(self, g: AgentGroup) -> Agent:
+        """A new agent of ``g`` on duty."""
+        return Agent(g)
 
     def count_presence(self, g: AgentGroup) -> None:
         """Add the agent-seconds present since the last count to the interval in progress."""
@@ -612,12 +595,7 @@ class ReferenceModel:
         """An agent has no contact: go home if due to, else take the next contact, else idle."""
         g = agent.group
         if g.owed:
-            g.owed -= 1
-            self.count_presence(g)
-            g.agents.remove(agent)
-            self.log("leave", None, g.name)
-            if not g.owed:
-                self.reopen_chat_slots(g)
+            self.agent_goes_home(agent)
             return
         nxt = self.next_contact(g, g.levels)
         if nxt is not None:
@@ -743,36 +721,6 @@ class ReferenceModel:
             c.process = None
             return
 
-    def chat_starts(self, c: Contact, agent: Agent, work: float) -> None:
-        """A chat agent takes one more chat, and the next waiting one while it has a free slot."""
-        if not agent.chats:
-            agent.busy_since = self.env.now
-        c.work_s = work
-        rules.catch_up(agent, self.env.now)
-        agent.chats.append(c)
-        self.set_pace(agent, c.ch, only=None if c.ch.slowdown else c)
-        if len(agent.chats) < c.ch.chat_k:
-            g = agent.group
-            nxt = self.next_contact(g, g.chat_levels) if not g.owed else None
-            if nxt is not None:
-                self.answer(nxt[0], agent, nxt[1])
-            else:
-                g.partial.append(agent)
-
-    def reopen_chat_slots(self, g: AgentGroup) -> None:
-        """Nobody of ``g`` is due to leave any more: its chat agents take chats again.
-
-        While agents of a group are due to leave, its chat agents take no new chats, so that
-        some become free and go home; then those still running chats fill their free slots.
-        """
-        for agent in list(g.agents):
-            if agent.chats and agent not in g.partial and len(agent.chats) < agent.chats[0].ch.chat_k:
-                nxt = self.next_contact(g, g.chat_levels)
-                if nxt is not None:
-                    self.answer(nxt[0], agent, nxt[1])
-                else:
-                    g.partial.append(agent)
-
     def set_pace(self, agent: Agent, ch: ChannelState, only: Contact | None) -> None:
         """Each of m chats runs at 1 / (1 + slowdown (m - 1)) of the normal speed.
 
@@ -852,29 +800,6 @@ class ReferenceModel:
         queue = rules.escalate(c, g, self.routing, self.cur, self.env.now)  # its queue, handle time, patience
         self.log("escalate", c, queue.name)
         self.offer(c, queue)
-
-    def chat_ends(self, c: Contact, agent: Agent) -> None:
-        """A chat has ended: the agent takes another chat, or is free when it has none left."""
-        g, ch = agent.group, c.ch
-        if agent.chats:
-            if ch.slowdown:
-                self.set_pace(agent, ch, only=None)
-            if g.owed:  # an agent of the group is due to leave: no new chats
-                if agent in g.partial:
-                    g.partial.remove(agent)
-                return
-            nxt = self.next_contact(g, g.chat_levels)
-            if nxt is not None:
-                if agent in g.partial:
-                    g.partial.remove(agent)
-                self.answer(nxt[0], agent, nxt[1])
-            elif agent not in g.partial:
-                g.partial.append(agent)
-            return
-        if agent in g.partial:
-            g.partial.remove(agent)
-        self.spread(g.rows, G_BUSY, agent.busy_since, self.env.now)
-        self.agent_free(agent)
 
     # ------------------------------------------------------------------ statistics
 

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+import simpy
 
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.setup import ChannelSetup, GroupSetup
 from ccsim.engine.totals import (
     ABANDONED,
+    G_BUSY,
     G_TRANSFER_WAIT,
     G_TRANSFERS,
     G_TRANSFERS_ABANDONED,
@@ -36,6 +39,7 @@ from ccsim.engine.totals import (
     QUEUE_S,
     V_OFFERED,
     WAIT_ABN,
+    TraceEntry,
     book_vendor_abandon,
 )
 from ccsim.streams import Batch
@@ -49,6 +53,7 @@ __all__ = [
     "RESOLVED_OUTCOME",
     "TRANSFER",
     "UNRESOLVED_OUTCOME",
+    "DeskRules",
     "book_abandon",
     "book_transfer_answer",
     "catch_up",
@@ -243,3 +248,140 @@ def catch_up(agent: ChatAgent, now: float) -> None:
         for c in agent.chats:
             c.work_s -= elapsed / pace
     agent.paced_at = now
+
+
+# --------------------------------------------------------------------------- staffing and chats
+
+
+GroupT = TypeVar("GroupT", bound=GroupSetup[Any])
+
+
+class DeskRules(Generic[GroupT]):
+    """The parts of a run's story both engines tell alike: a mixin of both models.
+
+    Staffing changes (:meth:`set_staff`), an agent going home (:meth:`agent_goes_home`), a chat
+    agent taking one more chat (:meth:`chat_starts`), a chat ending (:meth:`chat_ends`) and
+    chat agents taking chats again (:meth:`reopen_chat_slots`). Each engine provides the
+    mechanics these call: ``answer``, ``next_contact``, ``agent_free``, ``count_presence``,
+    ``set_pace``, ``new_agent``, ``log`` and ``spread`` (the fast engine's heap groups have
+    their own staffing, in :mod:`ccsim.engine.heap`).
+    """
+
+    env: simpy.Environment
+    trace: list[TraceEntry] | None
+    spread: Callable[[list[list[float]], int, float, float], None]
+
+    if TYPE_CHECKING:  # pragma: no cover - what each engine provides
+
+        def answer(self, c: Any, agent: Any, queue: Queue) -> None:
+            """The agent takes the contact, waiting in ``queue``."""
+
+        def next_contact(self, g: GroupT, levels: list[list[Queue]]) -> tuple[Any, Queue] | None:
+            """The waiting contact a freed agent of ``g`` takes, and its queue (documented order)."""
+
+        def agent_free(self, agent: Any) -> None:
+            """The agent has no contact: it goes home, takes the next contact, or idles."""
+
+        def count_presence(self, g: GroupT) -> None:
+            """Count the group's agent-seconds present up to now."""
+
+        def set_pace(self, agent: Any, ch: Any, only: Any) -> None:
+            """The agent's chats take their new pace (``only`` the new chat, without slowdown)."""
+
+        def new_agent(self, g: GroupT) -> Any:
+            """A new agent of ``g``."""
+
+    def log(self, event: str, c: Any, where: str = "", t: float | None = None) -> None:
+        """Add an event to the trace (when one is kept)."""
+        if self.trace is not None:
+            self.trace.append(
+                (self.env.now if t is None else t, event, c.id if c else None, c.ch.name if c else "", where)
+            )
+
+    def set_staff(self, g: GroupT, target: int) -> None:
+        """Make ``target`` agents of ``g`` on duty: new agents start at once, leavers finish first."""
+        diff = target - g.on_duty()
+        if diff == 0:
+            return
+        self.log("staff", None, f"{g.name}={target}")
+        self.count_presence(g)
+        if diff > 0:
+            stay = min(g.owed, diff)  # agents due to leave stay after all
+            g.owed -= stay
+            if stay and not g.owed:
+                self.reopen_chat_slots(g)
+            for _ in range(diff - stay):
+                agent = self.new_agent(g)
+                g.agents.append(agent)
+                self.agent_free(agent)
+            return
+        while diff < 0 and g.idle:  # idle agents leave at once
+            g.agents.remove(g.idle.pop())
+            diff += 1
+            self.log("leave", None, g.name)
+        g.owed += -diff  # the others when their contact in hand ends
+
+    def agent_goes_home(self, agent: Any) -> None:
+        """A freed agent of a group with agents due to leave goes home."""
+        g = agent.group
+        g.owed -= 1
+        self.count_presence(g)
+        g.agents.remove(agent)
+        self.log("leave", None, g.name)
+        if not g.owed:
+            self.reopen_chat_slots(g)
+
+    def chat_starts(self, c: Any, agent: Any, work: float) -> None:
+        """A chat agent takes one more chat, and the next waiting one while it has a free slot."""
+        now = self.env.now
+        chats = agent.chats
+        if not chats:
+            agent.busy_since = now
+        c.work_s = work
+        catch_up(agent, now)
+        chats.append(c)
+        self.set_pace(agent, c.ch, only=None if c.ch.slowdown else c)
+        if len(chats) < c.ch.chat_k:  # a free slot: the next waiting chat, if any, else wait for one
+            g = agent.group
+            nxt = self.next_contact(g, g.chat_levels) if not g.owed else None
+            if nxt is not None:
+                self.answer(nxt[0], agent, nxt[1])
+            else:
+                g.partial.append(agent)
+
+    def chat_ends(self, c: Any, agent: Any) -> None:
+        """A chat has ended (and left the agent's hands): another chat, or the agent is free."""
+        g, ch = agent.group, c.ch
+        if agent.chats:
+            if ch.slowdown:
+                self.set_pace(agent, ch, only=None)
+            if g.owed:  # an agent of the group is due to leave: no new chats
+                if agent in g.partial:
+                    g.partial.remove(agent)
+                return
+            nxt = self.next_contact(g, g.chat_levels)
+            if nxt is not None:
+                if agent in g.partial:
+                    g.partial.remove(agent)
+                self.answer(nxt[0], agent, nxt[1])
+            elif agent not in g.partial:
+                g.partial.append(agent)
+            return
+        if agent in g.partial:
+            g.partial.remove(agent)
+        self.spread(g.rows, G_BUSY, agent.busy_since, self.env.now)
+        self.agent_free(agent)
+
+    def reopen_chat_slots(self, g: GroupT) -> None:
+        """Nobody of ``g`` is due to leave any more: its chat agents take chats again.
+
+        While agents of a group are due to leave, its chat agents take no new chats, so that
+        some become free and go home; then those still running chats fill their free slots.
+        """
+        for agent in list(g.agents):
+            if agent.chats and agent not in g.partial and len(agent.chats) < agent.chats[0].ch.chat_k:
+                nxt = self.next_contact(g, g.chat_levels)
+                if nxt is not None:
+                    self.answer(nxt[0], agent, nxt[1])  # and the next ones while slots are free
+                else:
+                    g.partial.append(agent)

@@ -53,6 +53,7 @@ from ccsim.engine.rules import (
     RESOLVED_OUTCOME,
     DeskRules,
     book_abandon,
+    book_still_waiting,
     book_transfer_answer,
     catch_up,
     chat_pace,
@@ -62,7 +63,7 @@ from ccsim.engine.rules import (
     offer_to_vendor,
     outcome,
 )
-from ccsim.engine.setup import OutcomeDraws, link_groups, run_streams, staffing_steps
+from ccsim.engine.setup import OutcomeDraws, RunStreams, link_groups, staffing_steps
 from ccsim.engine.state import ABANDONED as ABANDONED_C
 from ccsim.engine.state import CONTAINED as CONTAINED_C
 from ccsim.engine.state import (
@@ -91,7 +92,6 @@ from ccsim.engine.totals import (
     G_HANDLED,
     G_PRESENT,
     G_RESOLVED,
-    G_TRANSFERS_WAITING_END,
     G_VOICE_HANDLE_S,
     HANDLE_S,
     HANDLED,
@@ -113,7 +113,6 @@ from ccsim.engine.totals import (
     VENDOR_STATS,
     WAIT_ABN,
     WAIT_ANS,
-    WAITING_END,
     WITHIN,
     RunTotals,
     ScriptedContact,
@@ -194,11 +193,8 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
 
         # channels with their random streams and arrival rates, agent groups, routing and
         # staffing: set up as in the reference model (ccsim.engine.setup)
-        rng = run_streams(seed, replication)
-        self.channels = [
-            ChannelState(i, name, spec, iv, cal, rng, seed, replication)
-            for i, (name, spec) in enumerate(scenario.channels.items())
-        ]
+        rng = RunStreams(seed, replication, cal, iv)
+        self.channels = [ChannelState(i, name, spec, rng) for i, (name, spec) in enumerate(scenario.channels.items())]
         self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
         self.groups = [
             GroupState(i, name, spec, k_all, len(self.channels), len(SVC_STATS))
@@ -211,7 +207,7 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
         self.routing = routing(scenario, self.groups)
         link_groups(self.groups, self.routing, self.channels)
         # agents answering: staffing x availability, a fraction as one agent for part of the interval
-        self.staffing, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
+        self.plan, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
         # the fast path knows each channel's queue in advance: only with the default decisions
         custom_route = type(self.routing).route is not Routing.route
         for ch in self.channels:
@@ -754,9 +750,7 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
             g.cur_svc = g.svc[k]
         if self.trace is not None:
             self.trace.append((self.env.now, "interval", None, "", str(k)))
-        for g, at_start, plan in zip(self.groups, self.at_start, self.staffing, strict=True):
-            g.scheduled = int(plan[k])
-            self.set_staff(g, at_start[k])
+        self.staff_interval(k)
         for t, steps in self.drops[k]:
             ev = IntervalEvent(k)
             ev.steps = steps
@@ -777,16 +771,12 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
 
     def _drop(self, ev) -> None:
         """A fractional agent's share of the interval is over: groups go down to their whole number."""
-        for gi, agents in ev.steps:
-            self.set_staff(self.groups[gi], agents)
+        self.fraction_leaves(ev.steps)
         k = ev.k
         self.staff_change_at = min(self.cur_end, self.ends[k], *(t for t, _ in self.drops[k] if t > self.env.now))
 
-    def _close(self, ev) -> None:
-        for g in self.groups:
-            g.scheduled = 0
-            self.count_presence(g)
-            self.set_staff(g, 0)
+    def _close(self, ev: IntervalEvent) -> None:
+        self.closing_time()
 
     def set_staff(self, g: GroupState, target: int) -> None:
         """Make ``target`` agents of ``g`` on duty (the rule: :meth:`DeskRules.set_staff`)."""
@@ -856,11 +846,7 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
                 if c.deadline <= end:
                     self._abandon(c, c.deadline)
                     continue
-                self.spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
-                if c.stage == ENTRY:
-                    c.row[WAITING_END] += 1
-                else:
-                    c.trow[G_TRANSFERS_WAITING_END] += 1
+                book_still_waiting(c, end, self.spread_open)
         for g in self.groups:
             self.count_presence(g)
             idle = set(map(id, g.idle))

@@ -80,9 +80,8 @@ from ccsim.engine.setup import (
     ChannelSetup,
     GroupSetup,
     OutcomeDraws,
-    Streams,
+    RunStreams,
     link_groups,
-    run_streams,
     staffing_steps,
 )
 from ccsim.engine.totals import (
@@ -100,7 +99,6 @@ from ccsim.engine.totals import (
     G_HANDLED,
     G_PRESENT,
     G_RESOLVED,
-    G_TRANSFERS_WAITING_END,
     G_VOICE_HANDLE_S,
     HANDLE_S,
     HANDLED,
@@ -114,7 +112,6 @@ from ccsim.engine.totals import (
     SERVING_END,
     VENDOR_STATS,
     WAIT_ANS,
-    WAITING_END,
     WITHIN,
     RunTotals,
     ScriptedContact,
@@ -125,7 +122,7 @@ from ccsim.engine.totals import (
     wait_bin,
 )
 from ccsim.scenario import AgentGroup as GroupSpec
-from ccsim.scenario import Calendar, Channel, Scenario
+from ccsim.scenario import Scenario
 
 __all__ = ["ReferenceModel"]
 
@@ -241,23 +238,8 @@ class AgentGroup(GroupSetup[Agent]):
         self.counted_until = 0.0  # presence is counted up to here
 
 
-class ChannelState(ChannelSetup):
-    """A channel: its settings, random streams and statistics rows (see :class:`ChannelSetup`)."""
-
-    def __init__(
-        self,
-        index: int,
-        name: str,
-        spec: Channel,
-        intervals: Intervals,
-        cal: Calendar,
-        rng: Streams,
-        seed: int,
-        replication: int,
-    ) -> None:
-        super().__init__(index, name, spec, intervals, cal, rng, seed, replication)
-        self.voice = spec.kind == "voice"  # its handle time counts in the groups' voice_handle_s
-        self.new_contacts = NewContacts(self.fresh)
+#: A channel: its settings, random streams and statistics rows (shared with the fast engine).
+ChannelState = ChannelSetup
 
 
 class NewContacts:
@@ -339,11 +321,8 @@ class ReferenceModel(rules.DeskRules[AgentGroup]):
 
         # channels with their random streams and arrival rates, agent groups, routing and
         # staffing: set up as in the fast engine (ccsim.engine.setup)
-        rng = run_streams(seed, replication)
-        self.channels = [
-            ChannelState(i, name, spec, iv, cal, rng, seed, replication)
-            for i, (name, spec) in enumerate(scenario.channels.items())
-        ]
+        rng = RunStreams(seed, replication, cal, iv)
+        self.channels = [ChannelState(i, name, spec, rng) for i, (name, spec) in enumerate(scenario.channels.items())]
         self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
         self.groups = [AgentGroup(i, name, spec, n) for i, (name, spec) in enumerate(scenario.agent_groups.items())]
         self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), n)
@@ -392,14 +371,10 @@ class ReferenceModel(rules.DeskRules[AgentGroup]):
         for k, mark, when, steps in marks:
             yield when
             if mark == "drop":
-                for gi, agents in steps:
-                    self.set_staff(self.groups[gi], agents)
+                self.fraction_leaves(steps)
                 continue
             if mark == "close":
-                for g in self.groups:  # closing time: everybody goes home after the contact in hand
-                    g.scheduled = 0
-                    self.count_presence(g)
-                    self.set_staff(g, 0)
+                self.closing_time()  # everybody goes home after the contact in hand
                 continue
             if k > 0:
                 self.backlog_snapshot(k - 1)
@@ -407,9 +382,7 @@ class ReferenceModel(rules.DeskRules[AgentGroup]):
                 self.count_presence(g)
             self.cur = k
             self.log("interval", None, str(k))
-            for g, at_start, plan in zip(self.groups, self.at_start, self.plan, strict=True):
-                g.scheduled = int(plan[k])  # on duty by the plan (routing asks), answering or not
-                self.set_staff(g, at_start[k])
+            self.staff_interval(k)
 
     def new_agent(self, g: AgentGroup) -> Agent:
         """A new agent of ``g`` on duty."""
@@ -431,7 +404,8 @@ class ReferenceModel(rules.DeskRules[AgentGroup]):
         """
         env = self.env
         segments = ch.segments
-        j, t, e = 0, 0.0, ch.new_contacts.first_gap
+        new_contacts = NewContacts(ch.fresh)
+        j, t, e = 0, 0.0, new_contacts.first_gap
         while True:
             while j < len(segments):  # walk the rates until e is used up
                 start, end, rate, k = segments[j]
@@ -446,7 +420,7 @@ class ReferenceModel(rules.DeskRules[AgentGroup]):
             else:
                 return  # no more arrivals in the run
             yield env.timeout(t + e / rate - env.now)
-            gap, handle_s, patience_s, u_out, u_route, u_type, u_ss = ch.new_contacts.next()
+            gap, handle_s, patience_s, u_out, u_route, u_type, u_ss = new_contacts.next()
             t, e = env.now, gap
             if t + e / rate < end:  # the next arrival is in this interval (the fast engine's arithmetic)
                 t, e = t + e / rate, 0.0
@@ -825,11 +799,7 @@ class ReferenceModel(rules.DeskRules[AgentGroup]):
                 if c.deadline <= end:  # hung up at the very end
                     self.abandon(c, c.deadline)
                     continue
-                self.spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
-                if c.stage == ENTRY:
-                    c.row[WAITING_END] += 1
-                else:
-                    c.trow[G_TRANSFERS_WAITING_END] += 1
+                rules.book_still_waiting(c, end, self.spread_open)
         for g in self.groups:
             self.count_presence(g)
             for agent in g.agents:

@@ -10,7 +10,8 @@ rules. What is here:
 - the outcome of a handling (:func:`outcome`): resolved, escalated or unresolved;
 - an escalation's new queue, handle time, patience and counts (:func:`escalate`);
 - a vendor offer (:func:`offer_to_vendor`), an abandonment's counts (:func:`book_abandon`), a
-  transfer's answer counts (:func:`book_transfer_answer`);
+  transfer's answer counts (:func:`book_transfer_answer`), a contact still waiting when the run
+  ends (:func:`book_still_waiting`);
 - a chat agent's pace (:func:`chat_pace`, :func:`catch_up`).
 
 The fast engine keeps a few of these inlined where a function call would cost measurable time
@@ -24,6 +25,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+import numpy as np
 import simpy
 
 from ccsim.engine.routing import Queue, Routing
@@ -35,10 +37,12 @@ from ccsim.engine.totals import (
     G_TRANSFERS,
     G_TRANSFERS_ABANDONED,
     G_TRANSFERS_OFFERED,
+    G_TRANSFERS_WAITING_END,
     G_TRANSFERS_WITHIN,
     QUEUE_S,
     V_OFFERED,
     WAIT_ABN,
+    WAITING_END,
     TraceEntry,
     book_vendor_abandon,
 )
@@ -55,6 +59,7 @@ __all__ = [
     "UNRESOLVED_OUTCOME",
     "DeskRules",
     "book_abandon",
+    "book_still_waiting",
     "book_transfer_answer",
     "catch_up",
     "chat_pace",
@@ -189,6 +194,17 @@ def book_abandon(c: Contact, t: float, spread_open: Callable[[list[list[float]],
         c.trow[G_TRANSFERS_ABANDONED] += 1
 
 
+def book_still_waiting(
+    c: Contact, end: float, spread_open: Callable[[list[list[float]], int, float, float], None]
+) -> None:
+    """The run ends at ``end`` while the contact waits: its waiting time, and where it counts."""
+    spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
+    if c.stage == ENTRY:
+        c.row[WAITING_END] += 1
+    else:
+        c.trow[G_TRANSFERS_WAITING_END] += 1
+
+
 # --------------------------------------------------------------------------- after a handling
 
 
@@ -259,7 +275,8 @@ GroupT = TypeVar("GroupT", bound=GroupSetup[Any])
 class DeskRules(Generic[GroupT]):
     """The parts of a run's story both engines tell alike: a mixin of both models.
 
-    Staffing changes (:meth:`set_staff`), an agent going home (:meth:`agent_goes_home`), a chat
+    Staffing changes (:meth:`staff_interval`, :meth:`fraction_leaves`, :meth:`closing_time`,
+    :meth:`set_staff`), an agent going home (:meth:`agent_goes_home`), a chat
     agent taking one more chat (:meth:`chat_starts`), a chat ending (:meth:`chat_ends`) and
     chat agents taking chats again (:meth:`reopen_chat_slots`). Each engine provides the
     mechanics these call: ``answer``, ``next_contact``, ``agent_free``, ``count_presence``,
@@ -270,6 +287,9 @@ class DeskRules(Generic[GroupT]):
     env: simpy.Environment
     trace: list[TraceEntry] | None
     spread: Callable[[list[list[float]], int, float, float], None]
+    groups: list[GroupT]
+    plan: list[np.ndarray]  # agents on duty per group and interval, by the staffing plan
+    at_start: list[list[int]]  # ... answering from each interval's start (availability applied)
 
     if TYPE_CHECKING:  # pragma: no cover - what each engine provides
 
@@ -297,6 +317,24 @@ class DeskRules(Generic[GroupT]):
             self.trace.append(
                 (self.env.now if t is None else t, event, c.id if c else None, c.ch.name if c else "", where)
             )
+
+    def staff_interval(self, k: int) -> None:
+        """Interval ``k`` starts: each group's plan is on duty, its available agents answering."""
+        for g, at_start, plan in zip(self.groups, self.at_start, self.plan, strict=True):
+            g.scheduled = int(plan[k])  # on duty by the plan (routing asks), answering or not
+            self.set_staff(g, at_start[k])
+
+    def fraction_leaves(self, steps: list[tuple[int, int]]) -> None:
+        """A fractional agent's share of the interval ends: ``(group index, agents)`` steps."""
+        for gi, agents in steps:
+            self.set_staff(self.groups[gi], agents)
+
+    def closing_time(self) -> None:
+        """Closing time: everybody goes home after the contact in hand."""
+        for g in self.groups:
+            g.scheduled = 0
+            self.count_presence(g)
+            self.set_staff(g, 0)
 
     def set_staff(self, g: GroupT, target: int) -> None:
         """Make ``target`` agents of ``g`` on duty: new agents start at once, leavers finish first."""

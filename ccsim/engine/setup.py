@@ -29,7 +29,7 @@ from ccsim.engine.totals import CH_STATS, G_SCHED, GROUP_STATS, N_BINS
 from ccsim.scenario import REALTIME_KINDS, AgentGroup, Calendar, Channel, Scenario
 from ccsim.streams import Batch, stream
 
-__all__ = ["ChannelSetup", "GroupSetup", "OutcomeDraws", "Streams", "link_groups", "staffing_steps"]
+__all__ = ["ChannelSetup", "GroupSetup", "OutcomeDraws", "RunStreams", "Streams", "link_groups", "staffing_steps"]
 
 INF = math.inf
 
@@ -39,6 +39,22 @@ Streams = Callable[[str], np.random.Generator]
 
 def _uniforms(rng: np.random.Generator, size: int) -> np.ndarray:
     return rng.random(size)
+
+
+class RunStreams:
+    """One run's calendar and named random streams: ``run(source)`` is the source's generator."""
+
+    __slots__ = ("calendar", "intervals", "replication", "seed")
+
+    def __init__(self, seed: int, replication: int, calendar: Calendar, intervals: Intervals) -> None:
+        self.seed = seed
+        self.replication = replication
+        self.calendar = calendar
+        self.intervals = intervals
+
+    def __call__(self, source: str) -> np.random.Generator:
+        """The generator of a named source in this run (:func:`ccsim.streams.stream`)."""
+        return stream(self.seed, self.replication, source)
 
 
 class HasDraws(Protocol):
@@ -59,6 +75,8 @@ class ChannelSetup:
         Email and SNS: contacts wait as a backlog, nobody abandons.
     target_s : float
         The service level's answer target.
+    voice : bool
+        A voice channel (its handle time counts in the groups' ``voice_handle_s``).
     chat_k : int
         Chats an agent runs at once (0: not a chat channel); ``slowdown`` their slowdown.
     ctypes, ctype_cum
@@ -112,25 +130,18 @@ class ChannelSetup:
         "ss_time",
         "target_s",
         "u_later",
+        "voice",
     )
 
-    def __init__(
-        self,
-        index: int,
-        name: str,
-        spec: Channel,
-        intervals: Intervals,
-        cal: Calendar,
-        rng: Streams,
-        seed: int,
-        replication: int,
-    ) -> None:
+    def __init__(self, index: int, name: str, spec: Channel, run: RunStreams) -> None:
+        rng, cal = run, run.calendar
         n = cal.intervals
         self.index = index
         self.name = name
         self.spec = spec
         self.backlog = spec.kind not in REALTIME_KINDS
         self.target_s = spec.answer_within_s
+        self.voice = spec.kind == "voice"  # its handle time counts in the groups' voice_handle_s
         self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
         self.slowdown = spec.concurrency_slowdown
         types = spec.contact_types or {}
@@ -139,7 +150,7 @@ class ChannelSetup:
         self.rows = [[0.0] * len(CH_STATS) for _ in range(n)]
         self.hists = [[0] * N_BINS for _ in range(n)]
         self.in_self_service = 0
-        self.fresh = FreshDraws(spec, seed, replication, name)
+        self.fresh = FreshDraws(spec, run.seed, run.replication, name)
         self.handle_later = Batch(rng(f"handle-later/{name}"), spec.handle_time.sample)
         self.patience_later = Batch(rng(f"patience-later/{name}"), spec.patience.sample) if spec.patience else None
         self.u_later = Batch(rng(f"draws-later/{name}"), _uniforms)
@@ -152,7 +163,7 @@ class ChannelSetup:
         self.redial_p = redial.probability if redial is not None else 0.0
         self.redial_u = Batch(rng(f"redial/decision/{name}"), _uniforms) if redial is not None else None
         self.redial_delay = Batch(rng(f"redial/delay/{name}"), redial.delay.sample) if redial is not None else None
-        self.segments: list[tuple[float, float, float, int]] = intervals.arrival_segments(
+        self.segments: list[tuple[float, float, float, int]] = run.intervals.arrival_segments(
             spec.volume, cal, rng(f"overdispersion/{name}")
         )
         self.own_fresh: Batch | None = None
@@ -273,15 +284,6 @@ class OutcomeDraws:
         if self.repeat_p and self.repeat_u.next() < self.repeat_p:
             return open_after(now, self.repeat_delay.next())
         return None
-
-
-def run_streams(seed: int, replication: int) -> Streams:
-    """The run's named streams: ``rng(source)``."""
-
-    def rng(source: str) -> np.random.Generator:
-        return stream(seed, replication, source)
-
-    return rng
 
 
 def link_groups(groups: Sequence[GroupSetup[Any]], routing: Routing, channels: Sequence[ChannelSetup]) -> None:

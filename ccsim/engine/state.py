@@ -12,11 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ccsim.engine.events import ArrivalEvent, DoneEvent, PullEvent
-from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue
 from ccsim.engine.rules import CALLBACK, ENTRY, NO_HIST, NO_ROW, TRANSFER
-from ccsim.engine.setup import ChannelSetup, GroupSetup, Streams
-from ccsim.scenario import AgentGroup, Calendar, Channel
+from ccsim.engine.setup import ChannelSetup, GroupSetup, RunStreams
+from ccsim.scenario import AgentGroup, Channel
 from ccsim.streams import BATCH
 
 __all__ = [
@@ -200,18 +199,8 @@ class ChannelState(ChannelSetup):
         "u_rest",
     )
 
-    def __init__(
-        self,
-        index: int,
-        name: str,
-        spec: Channel,
-        intervals: Intervals,
-        cal: Calendar,
-        rng: Streams,
-        seed: int,
-        replication: int,
-    ) -> None:
-        super().__init__(index, name, spec, intervals, cal, rng, seed, replication)
+    def __init__(self, index: int, name: str, spec: Channel, run: RunStreams) -> None:
+        super().__init__(index, name, spec, run)
         self.eager = spec.redial is not None and spec.redial.probability > 0  # real abandonment events
         self.seg = 0
         self.gaps: list[float] = []

@@ -31,7 +31,6 @@ from heapq import heapreplace
 from typing import Any
 
 import numpy as np
-import simpy
 
 from ccsim.distributions import Deterministic, Empirical
 from ccsim.engine.events import (
@@ -46,7 +45,6 @@ from ccsim.engine.events import (
     scheduler,
 )
 from ccsim.engine.heap import HeapGroups
-from ccsim.engine.intervals import Intervals
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.rules import (
     ESCALATED_OUTCOME,
@@ -63,7 +61,7 @@ from ccsim.engine.rules import (
     offer_to_vendor,
     outcome,
 )
-from ccsim.engine.setup import OutcomeDraws, RunStreams, link_groups, staffing_steps
+from ccsim.engine.setup import RunStreams
 from ccsim.engine.state import ABANDONED as ABANDONED_C
 from ccsim.engine.state import CONTAINED as CONTAINED_C
 from ccsim.engine.state import (
@@ -116,15 +114,12 @@ from ccsim.engine.totals import (
     WITHIN,
     RunTotals,
     ScriptedContact,
-    TraceEntry,
     book_first_resolved,
     book_handling,
     book_vendor_answer,
-    vendor_rows,
-    vendor_terms,
     wait_bin,
 )
-from ccsim.scenario import Scenario
+from ccsim.scenario import AgentGroup, Channel, Scenario
 from ccsim.streams import BATCH
 
 __all__ = ["ContactCenter"]
@@ -132,27 +127,12 @@ __all__ = ["ContactCenter"]
 INF = math.inf
 
 
-class ContactCenter(HeapGroups, DeskRules[GroupState]):
+class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
     """One SimPy run of a scenario's desk.
 
-    Parameters
-    ----------
-    scenario : Scenario
-        The validated scenario (a variant already applied).
-    seed : int
-        The run's seed.
-    replication : int
-        Replication number; with the seed it selects the random streams.
-    trace : bool, default False
-        Keep an event log ``(time_s, event, contact id, channel, where)``.
-    script : iterable of ScriptedContact, optional
-        Replace the random arrivals by these contacts (redials and repeats stay random).
-    routing : type, default Routing
-        The routing policy class (see :mod:`ccsim.engine.routing`); a subclass that overrides
-        ``route`` decides where every new contact goes.
-    staffing : mapping, optional
-        ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
-        :meth:`ccsim.Scenario.staffing_plan`).
+    The parameters, and what is set up before the run, are those of
+    :class:`ccsim.engine.setup.RunSetup` (shared with the reference model). A routing subclass
+    that overrides ``route`` decides where every new contact goes (the fast path is then off).
     """
 
     def __init__(
@@ -166,52 +146,25 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
         routing: type[Routing] = Routing,
         staffing: Mapping[str, Any] | None = None,
     ) -> None:
-        self.scenario = scenario
-        self.env = simpy.Environment()
-        cal = scenario.calendar
-        self.interval_s = cal.interval_s
-        n_day, days = cal.intervals_per_day_value, cal.days
-        self.n_intervals = k_all = n_day * days
-        self.intervals = iv = Intervals(cal)
-        self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
-        self.bucket, self.open_after = iv.bucket, iv.open_after
-        self.spread, self.spread_open = iv.spread, iv.spread_open
-        self.cur = 0
+        # channels, agent groups, routing and staffing as in the reference model (RunSetup)
+        super().__init__(scenario, seed, replication, trace=trace, script=script, routing=routing, staffing=staffing)
+        self.interval_s = scenario.calendar.interval_s
         self.cur_start = 0.0
         self.cur_open_start = self.starts[0]  # opening hours of the current interval
         self.cur_open_end = self.ends[0]
-        self.cur_end = self.bucket_start[1] if k_all > 1 else self.horizon  # end of the interval's bucket
+        self.cur_end = self.bucket_start[1] if self.n > 1 else self.horizon  # end of the interval's bucket
         self.staff_change_at = 0.0  # set by each interval tick
         self._schedule = scheduler(self.env)
         # bound methods made once (each attribute access would make a new one)
         self._cb_arrive = self._arrive
         self._cb_complete = self._complete
         self._pull_cbs = [self._heap_pull]
-        self.trace: list[TraceEntry] | None = [] if trace else None
         self.ended = False  # the run is over: contacts who hang up now are counted, nothing is booked
-        self._next_id = 0
-
-        # channels with their random streams and arrival rates, agent groups, routing and
-        # staffing: set up as in the reference model (ccsim.engine.setup)
-        rng = RunStreams(seed, replication, cal, iv)
-        self.channels = [ChannelState(i, name, spec, rng) for i, (name, spec) in enumerate(scenario.channels.items())]
-        self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
-        self.groups = [
-            GroupState(i, name, spec, k_all, len(self.channels), len(SVC_STATS))
-            for i, (name, spec) in enumerate(scenario.agent_groups.items())
-        ]
-        self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), k_all)
-        self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
         for ch in self.channels:
             ch.arrival_cbs = [self._cb_arrive]
-        self.routing = routing(scenario, self.groups)
-        link_groups(self.groups, self.routing, self.channels)
-        # agents answering: staffing x availability, a fraction as one agent for part of the interval
-        self.plan, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
         # the fast path knows each channel's queue in advance: only with the default decisions
         custom_route = type(self.routing).route is not Routing.route
         for ch in self.channels:
-            ch.draw_own_handles(self.routing, rng)
             ch.fast = (
                 ch.own_fresh is None
                 and not custom_route
@@ -238,7 +191,14 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
         for q in self.routing.queues:
             q.heap_groups = [g for g in q.groups if g.heap]
             q.solo = len(q.groups) == 1
-        self.script = list(script) if script is not None else None
+
+    def make_channel(self, index: int, name: str, spec: Channel, run: RunStreams) -> ChannelState:
+        """A channel's state in this engine."""
+        return ChannelState(index, name, spec, run)
+
+    def make_group(self, index: int, name: str, spec: AgentGroup) -> GroupState:
+        """An agent group's state in this engine (with its handlings counted by channel)."""
+        return GroupState(index, name, spec, self.n, len(self.scenario.channels), len(SVC_STATS))
 
     # ------------------------------------------------------------------ scheduling
 
@@ -285,8 +245,8 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
         """A new contact of ``ch`` (numbered when a trace is kept)."""
         c = Contact(ch, base_s, u_out, None)
         if self.trace is not None:
-            c.id = self._next_id
-            self._next_id += 1
+            c.id = self.contacts_so_far
+            self.contacts_so_far += 1
         return c
 
     def _arrive(self, ev) -> None:
@@ -739,7 +699,7 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
         self.cur_start = self.bucket_start[k]
         self.cur_open_start = self.starts[k]
         self.cur_open_end = self.ends[k]
-        self.cur_end = self.bucket_start[k + 1] if k + 1 < self.n_intervals else self.horizon
+        self.cur_end = self.bucket_start[k + 1] if k + 1 < self.n else self.horizon
         # the next moment staffing may change: the next interval, closing time, or a fractional agent leaving
         self.staff_change_at = min(self.cur_end, self.ends[k], *(t for t, _ in self.drops[k]))
         for ch in self.channels:
@@ -755,7 +715,7 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
             ev = IntervalEvent(k)
             ev.steps = steps
             self._schedule_interval(t, ev, self._drop)
-        if k + 1 < self.n_intervals:
+        if k + 1 < self.n:
             if self.starts[k + 1] > self.ends[k]:  # closing time: everybody home after the contact in hand
                 self._schedule_interval(self.ends[k], IntervalEvent(k), self._close)
             self._schedule_interval(self.starts[k + 1], IntervalEvent(k + 1), self._tick)
@@ -836,7 +796,7 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
     def _finish(self) -> RunTotals:
         self.ended = True
         end = self.horizon
-        self._backlog(self.n_intervals - 1)
+        self._backlog(self.n - 1)
         seen: set[int] = set()
         for q in self.routing.queues:
             for c in q.items:
@@ -888,6 +848,6 @@ class ContactCenter(HeapGroups, DeskRules[GroupState]):
             contacts=int(channels[..., ARRIVALS].sum()),
             trace=self.trace,
             vendors=np.array(self.vendor_rows, dtype=float).reshape(
-                len(self.vendor_rows), len(self.channels), self.n_intervals, len(VENDOR_STATS)
+                len(self.vendor_rows), len(self.channels), self.n, len(VENDOR_STATS)
             ),
         )

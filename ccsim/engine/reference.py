@@ -65,24 +65,18 @@ rule, first booked first), as in the fast engine:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 import numpy as np
 import simpy
 
 from ccsim.engine import rules
 from ccsim.engine.draws import FreshDraws
-from ccsim.engine.intervals import Intervals
-from ccsim.engine.routing import Queue, Routing
+from ccsim.engine.routing import Queue
 from ccsim.engine.rules import ENTRY, ESCALATED_OUTCOME, NO_HIST, NO_ROW, RESOLVED_OUTCOME
 from ccsim.engine.setup import (
     ChannelSetup,
     GroupSetup,
-    OutcomeDraws,
     RunStreams,
-    link_groups,
-    staffing_steps,
 )
 from ccsim.engine.totals import (
     ANSWERED,
@@ -115,14 +109,11 @@ from ccsim.engine.totals import (
     WITHIN,
     RunTotals,
     ScriptedContact,
-    TraceEntry,
     book_vendor_answer,
-    vendor_rows,
-    vendor_terms,
     wait_bin,
 )
 from ccsim.scenario import AgentGroup as GroupSpec
-from ccsim.scenario import Scenario
+from ccsim.scenario import Channel
 
 __all__ = ["ReferenceModel"]
 
@@ -269,71 +260,23 @@ class NewContacts:
 # --------------------------------------------------------------------------- the model
 
 
-class ReferenceModel(rules.DeskRules[AgentGroup]):
+class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
     """One SimPy run of a scenario's desk, written to be read.
 
-    Parameters
-    ----------
-    scenario : Scenario
-        The validated scenario (a variant already applied).
-    seed : int
-        The run's seed.
-    replication : int
-        Replication number; with the seed it selects the random streams.
-    trace : bool, default False
-        Keep an event log ``(time_s, event, contact id, channel, where)``.
-    script : iterable of ScriptedContact, optional
-        Replace the random arrivals by these contacts (redials and repeats stay random).
-    routing : type, default Routing
-        The routing policy class (see :mod:`ccsim.engine.routing`).
-    staffing : mapping, optional
-        ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
-        :meth:`ccsim.Scenario.staffing_plan`).
+    ``ReferenceModel(scenario, seed, replication=0, *, trace=False, script=None,
+    routing=Routing, staffing=None)``: the parameters, and what is set up before the run (the
+    calendar's intervals, the channels with their random streams, the agent groups, the routing
+    and the staffing), are those of :class:`ccsim.engine.setup.RunSetup`, shared with the fast
+    engine.
     """
 
-    def __init__(
-        self,
-        scenario: Scenario,
-        seed: int,
-        replication: int = 0,
-        *,
-        trace: bool = False,
-        script: Iterable[ScriptedContact] | None = None,
-        routing: type[Routing] = Routing,
-        staffing: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.scenario = scenario
-        self.env = simpy.Environment()
-        cal = scenario.calendar
-        self.n = n = cal.intervals
-        # Interval k is open from starts[k] to ends[k]; its statistics "bucket" runs on to the
-        # next interval start (so the last interval of a day also holds the night after it).
-        # Time spans are added to the intervals they cover by ccsim.engine.intervals, which the
-        # fast engine uses too.
-        self.intervals = iv = Intervals(cal)
-        self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
-        self.bucket, self.open_after = iv.bucket, iv.open_after
-        self.spread, self.spread_open = iv.spread, iv.spread_open
-        self.cur = 0  # the interval in progress: the last one the clock started
-        self.trace: list[TraceEntry] | None = [] if trace else None
-        self.contacts_so_far = 0
-        self.script = list(script) if script is not None else None
+    def make_channel(self, index: int, name: str, spec: Channel, run: RunStreams) -> ChannelState:
+        """A channel: settings, random streams, statistics rows."""
+        return ChannelState(index, name, spec, run)
 
-        # channels with their random streams and arrival rates, agent groups, routing and
-        # staffing: set up as in the fast engine (ccsim.engine.setup)
-        rng = RunStreams(seed, replication, cal, iv)
-        self.channels = [ChannelState(i, name, spec, rng) for i, (name, spec) in enumerate(scenario.channels.items())]
-        self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
-        self.groups = [AgentGroup(i, name, spec, n) for i, (name, spec) in enumerate(scenario.agent_groups.items())]
-        self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), n)
-        self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
-        self.routing = routing(scenario, self.groups)
-        for ch in self.channels:  # uniforms for groups with their own handle time
-            ch.draw_own_handles(self.routing, rng)
-        link_groups(self.groups, self.routing, self.channels)
-        # agents answering: staffing x availability, a fraction as one agent for the first part of
-        # the interval (the same steps as the fast engine's)
-        self.plan, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
+    def make_group(self, index: int, name: str, spec: GroupSpec) -> AgentGroup:
+        """An agent group: its agents and statistics rows."""
+        return AgentGroup(index, name, spec, self.n)
 
     # ------------------------------------------------------------------ running
 

@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
-
-import numpy as np
-import simpy
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ccsim.engine.routing import Queue, Routing
-from ccsim.engine.setup import ChannelSetup, GroupSetup
+from ccsim.engine.setup import ChannelSetup, ChannelT, GroupSetup, GroupT, RunSetup
 from ccsim.engine.totals import (
     ABANDONED,
     G_BUSY,
@@ -43,7 +40,6 @@ from ccsim.engine.totals import (
     V_OFFERED,
     WAIT_ABN,
     WAITING_END,
-    TraceEntry,
     book_vendor_abandon,
 )
 from ccsim.streams import Batch
@@ -269,11 +265,8 @@ def catch_up(agent: ChatAgent, now: float) -> None:
 # --------------------------------------------------------------------------- staffing and chats
 
 
-GroupT = TypeVar("GroupT", bound=GroupSetup[Any])
-
-
-class DeskRules(Generic[GroupT]):
-    """The parts of a run's story both engines tell alike: a mixin of both models.
+class DeskRules(RunSetup[ChannelT, GroupT]):
+    """The parts of a run's story both engines tell alike: the base class of both models.
 
     Staffing changes (:meth:`staff_interval`, :meth:`fraction_leaves`, :meth:`closing_time`,
     :meth:`set_staff`), an agent going home (:meth:`agent_goes_home`), a chat
@@ -283,13 +276,6 @@ class DeskRules(Generic[GroupT]):
     ``set_pace``, ``new_agent``, ``log`` and ``spread`` (the fast engine's heap groups have
     their own staffing, in :mod:`ccsim.engine.heap`).
     """
-
-    env: simpy.Environment
-    trace: list[TraceEntry] | None
-    spread: Callable[[list[list[float]], int, float, float], None]
-    groups: list[GroupT]
-    plan: list[np.ndarray]  # agents on duty per group and interval, by the staffing plan
-    at_start: list[list[int]]  # ... answering from each interval's start (availability applied)
 
     if TYPE_CHECKING:  # pragma: no cover - what each engine provides
 

@@ -7,7 +7,8 @@
 - :class:`OutcomeDraws`: the run's streams for what happens after a handling (later outcome
   draws, repeat contacts);
 - :func:`link_groups` and :func:`staffing_steps`: escalation targets, skill levels, the
-  staffing plan and the agents answering per interval.
+  staffing plan and the agents answering per interval;
+- :class:`RunSetup`: all of it for one run, the base class of both models.
 
 Every stream is named (:func:`ccsim.streams.stream`), so the order in which they are made does
 not matter: both engines see the same contacts.
@@ -17,19 +18,38 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 import numpy as np
+import simpy
 
 from ccsim.engine.draws import FreshDraws, own_handle_draws
 from ccsim.engine.intervals import Intervals, availability_steps
 from ccsim.engine.routing import Queue, Routing
-from ccsim.engine.totals import CH_STATS, G_SCHED, GROUP_STATS, N_BINS
+from ccsim.engine.totals import (
+    CH_STATS,
+    G_SCHED,
+    GROUP_STATS,
+    N_BINS,
+    ScriptedContact,
+    TraceEntry,
+    vendor_rows,
+    vendor_terms,
+)
 from ccsim.scenario import REALTIME_KINDS, AgentGroup, Calendar, Channel, Scenario
 from ccsim.streams import Batch, stream
 
-__all__ = ["ChannelSetup", "GroupSetup", "OutcomeDraws", "RunStreams", "Streams", "link_groups", "staffing_steps"]
+__all__ = [
+    "ChannelSetup",
+    "GroupSetup",
+    "OutcomeDraws",
+    "RunSetup",
+    "RunStreams",
+    "Streams",
+    "link_groups",
+    "staffing_steps",
+]
 
 INF = math.inf
 
@@ -320,3 +340,84 @@ def staffing_steps(
         for k in range(len(rows)):
             rows[k][G_SCHED] = float(agents[k]) * cal.interval_s
     return plan, at_start, drops
+
+
+ChannelT = TypeVar("ChannelT", bound=ChannelSetup)
+GroupT = TypeVar("GroupT", bound=GroupSetup[Any])
+
+
+class RunSetup(Generic[ChannelT, GroupT]):
+    """What both engines build for one replication of a scenario (the base of both models).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The validated scenario (a variant already applied).
+    seed : int
+        The run's seed.
+    replication : int
+        Replication number; with the seed it selects the random streams.
+    trace : bool, default False
+        Keep an event log ``(time_s, event, contact id, channel, where)``.
+    script : iterable of ScriptedContact, optional
+        Replace the random arrivals by these contacts (redials and repeats stay random).
+    routing : type, default Routing
+        The routing policy class (see :mod:`ccsim.engine.routing`).
+    staffing : mapping, optional
+        ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
+        :meth:`ccsim.Scenario.staffing_plan`).
+
+    Interval ``k`` is open from ``starts[k]`` to ``ends[k]``; its statistics "bucket" runs on to
+    the next interval start (so the last interval of a day also holds the night after it).
+    Time spans are added to the intervals they cover by ``spread`` and ``spread_open``
+    (:class:`ccsim.engine.intervals.Intervals`). Each engine says how it makes a channel and a
+    group (:meth:`make_channel`, :meth:`make_group`).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        replication: int = 0,
+        *,
+        trace: bool = False,
+        script: Iterable[ScriptedContact] | None = None,
+        routing: type[Routing] = Routing,
+        staffing: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        cal = scenario.calendar
+        self.n = cal.intervals
+        self.intervals = iv = Intervals(cal)
+        self.starts, self.ends, self.bucket_start, self.horizon = iv.starts, iv.ends, iv.bucket_start, iv.horizon
+        self.bucket, self.open_after = iv.bucket, iv.open_after
+        self.spread, self.spread_open = iv.spread, iv.spread_open
+        self.cur = 0  # the interval in progress: the last one started
+        self.trace: list[TraceEntry] | None = [] if trace else None
+        self.contacts_so_far = 0  # contacts numbered so far (the fast engine: only with a trace)
+        self.script = list(script) if script is not None else None
+        # channels with their random streams and arrival rates, agent groups, routing, staffing
+        rng = RunStreams(seed, replication, cal, iv)
+        self.channels = [
+            self.make_channel(i, name, spec, rng) for i, (name, spec) in enumerate(scenario.channels.items())
+        ]
+        self.outcomes = OutcomeDraws(scenario, rng)  # outcomes after a handling, repeat contacts
+        self.groups = [self.make_group(i, name, spec) for i, (name, spec) in enumerate(scenario.agent_groups.items())]
+        self.vendor_rows = vendor_rows(len(scenario.vendors), len(self.channels), self.n)
+        self.vendor_terms = vendor_terms(scenario)  # [vendor][channel]: (answer time, short-abandon allowance)
+        self.routing = routing(scenario, self.groups)
+        for ch in self.channels:  # uniforms for groups with their own handle time
+            ch.draw_own_handles(self.routing, rng)
+        link_groups(self.groups, self.routing, self.channels)
+        # agents answering: staffing x availability, a fraction as one agent for the first part of
+        # the interval
+        self.plan, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)
+
+    def make_channel(self, index: int, name: str, spec: Channel, run: RunStreams) -> ChannelT:
+        """The engine's state of a channel."""
+        raise NotImplementedError
+
+    def make_group(self, index: int, name: str, spec: AgentGroup) -> GroupT:
+        """The engine's state of an agent group."""
+        raise NotImplementedError

@@ -170,6 +170,10 @@ def test_the_progress_line_shows_on_a_terminal_only_after_two_seconds(monkeypatc
     monkeypatch.setattr(sys, "stderr", swapped)  # the default stream is the stderr of the moment
     Status(after_s=0)("planning")
     assert swapped.getvalue() == "\rplanning"
+    from ccsim.cli.common import Progress
+
+    Progress(after_s=0)(1, 2)  # the replications' progress line too (it used to fail with no stream)
+    assert "1/2 replications" in swapped.getvalue()
 
 
 # --------------------------------------------------------------------------- plan

@@ -124,7 +124,7 @@ class Progress:
         self._time = time.perf_counter
         self._t0 = self._time()
         self._after = after_s
-        self._stream = stream
+        self._stream = sys.stderr if stream is None else stream  # read now: tests and callers swap it
         self._shown = False
 
     def __call__(self, done: int, total: int) -> None:

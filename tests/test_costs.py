@@ -236,7 +236,12 @@ def test_worked_example_of_the_docs():
     low, high = sla["breach_ci95"]
     assert low <= 0.0126 and high >= 0.9874  # at least the exact binomial interval of 1 in 2
     assert sla["scope"] == {"orders": "every interval"}
-    terms = {"answer_within_s": {"orders": 20.0}, "service_level_basis": "offered", "short_abandon_s": None}
+    terms = {
+        "answer_within_s": {"orders": 20.0},
+        "service_level_basis": "offered",
+        "short_abandon_s": None,
+        "channels": None,
+    }
     assert sla["terms"] == terms
     # payback against a setup without one-off costs running at 2,400,000 a month
     other = hand_costs(running_per_month=[2_400_000, 2_400_000], one_off=0.0, seed=1)
@@ -741,3 +746,26 @@ def test_an_sla_is_judged_on_its_own_terms(terms, short, service_level, breached
     out = costs(res, sc).sla["x"]
     assert out.service_level == pytest.approx([service_level]) and out.breached.tolist() == [breached]
     assert out.terms["answer_within_s"] == {"all": 30.0}
+
+
+def test_an_sla_may_judge_some_of_the_vendors_channels():
+    data = copy.deepcopy(VENDOR_ONLY)
+    data["channels"]["email"] = {"kind": "email", "volume": {"per_day": 10}, "handle_time": PHONE["handle_time"]}
+    data["agent_groups"]["v"]["skills"] = ["phone", "email"]
+    data["vendors"]["x"]["routing"]["channels"] = ["phone", "email"]
+    data["vendors"]["x"]["sla"] = {"min_service_level": 0.9, "channels": ["email"]}
+    sc = ccsim.scenario_from_dict(data)
+    vendors = [
+        {
+            "x": {
+                "phone": {"offered": 10, "answered": 10, "answered_within": 5},
+                "email": {"offered": 20, "answered": 20, "answered_within": 19},
+            }
+        }
+    ]
+    out = costs(make_result(sc, [{}], [{}], vendors=vendors), sc).sla["x"]
+    assert out.service_level == pytest.approx([19 / 20]) and not out.breached[0]  # the calls' 50 % not judged
+    assert out.terms["channels"] == ["email"] and out.terms["answer_within_s"] == {"email": 86400.0}
+    data["vendors"]["x"]["sla"]["channels"] = ["chat"]
+    with pytest.raises(ccsim.ScenarioError, match=r"vendors\.x\.sla\.channels\.0: 'chat' is not a channel the vendor"):
+        ccsim.scenario_from_dict(data)

@@ -173,15 +173,23 @@ def sla_scope(result: SimulationResult, scenario: Scenario) -> dict[str, tuple[n
     return out
 
 
-def _vendor_counts(result: SimulationResult, vendor: str) -> dict[str, np.ndarray] | None:
-    """Per replication and interval, what a vendor was sent and did (the engines' per-vendor sums), or None."""
+def _vendor_counts(
+    result: SimulationResult, vendor: str, judged: tuple[str, ...] | None = None
+) -> dict[str, np.ndarray] | None:
+    """Per replication and interval, what a vendor was sent and did (the engines' per-vendor sums), or None.
+
+    ``judged``: the channels the SLA names; default its voice and chat channels when it was
+    sent some, else all.
+    """
     if result.vendor_sums is None or vendor not in result.vendor_names:
         return None
     v = result.vendor_sums[:, result.vendor_names.index(vendor)]  # (replications, channels, intervals, stats)
     realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
     sent = v[..., _V["offered"]] - v[..., _V["taken_back"]]  # an overflowed contact answered in-house: not the vendor's
-    short = v[..., _V["abandoned_short"]] if "abandoned_short" in _V else np.zeros_like(sent)
+    short = v[..., _V["abandoned_short"]]
     rt = realtime if (sent[:, realtime].sum() > 0 if realtime.any() else False) else np.ones_like(realtime)
+    if judged is not None:
+        rt = np.array([ch in judged for ch in result.channel_names])
     return {
         "offered": sent.sum(axis=1),
         "short": short.sum(axis=1),
@@ -273,14 +281,17 @@ def judge_sla(
         if sla is None:
             continue
         mask, how = scopes[v]
-        counts = _vendor_counts(result, v)
+        counts = _vendor_counts(result, v, sla.channels)
         if counts is not None:
             how = {
                 ch: "every contact sent to the vendor (routed or overflowed; taken back ones left out)"
                 for ch in vendor.routing.channels
             }
         else:
-            counts = _cell_counts(result, mask & result.measured[None, :])
+            cells = mask & result.measured[None, :]
+            if sla.channels:
+                cells = cells & np.array([ch in sla.channels for ch in result.channel_names])[:, None]
+            counts = _cell_counts(result, cells)
         per_day = {name: months.per_day(values) for name, values in counts.items()}
         figures = _judge(sla, {name: months.compose_days(d) for name, d in per_day.items()})
         ci = _bootstrap(sla, per_day, months, figures, result.seed)
@@ -310,12 +321,13 @@ def _terms(sla, scenario: Scenario, vendor) -> dict:
     answer = (
         {"all": sla.answer_within_s}
         if sla.answer_within_s is not None
-        else {ch: scenario.channels[ch].answer_within_s for ch in vendor.routing.channels}
+        else {ch: scenario.channels[ch].answer_within_s for ch in (sla.channels or vendor.routing.channels)}
     )
     return {
         "answer_within_s": answer,
         "service_level_basis": sla.service_level_basis,
         "short_abandon_s": sla.short_abandon_s,
+        "channels": list(sla.channels) if sla.channels else None,
     }
 
 

@@ -408,6 +408,8 @@ def _sla_text(s) -> str:
         parts.append(text)
     if terms.get("short_abandon_s"):
         parts.append(f"hang-ups within {duration(terms['short_abandon_s'])} not counted")
+    if terms.get("channels"):
+        parts.append(f"on {', '.join(terms['channels'])} only")
     return ", ".join(parts)
 
 

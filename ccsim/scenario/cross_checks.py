@@ -172,6 +172,15 @@ def vendor_routing(
                 found.append((loc, f"no agent group of vendor {v} has a skill for channel {ch_name!r}"))
         if not own:
             found.append((("vendors", v), f"vendor {v!r} has no agent group (set vendor: {v} on one)"))
+        for i, ch_name in enumerate(vendor.sla.channels or () if vendor.sla else ()):
+            if ch_name not in vendor.routing.channels:
+                found.append(
+                    (
+                        ("vendors", v, "sla", "channels", i),
+                        f"{ch_name!r} is not a channel the vendor receives (routing.channels: "
+                        f"{', '.join(vendor.routing.channels)})",
+                    )
+                )
     return found
 
 

@@ -65,6 +65,11 @@ class VendorSla(Strict):
     max_asa_s: Annotated[float, Field(gt=0, le=MAX_TIME_S)] | None = Field(
         None, description="average speed of answer the vendor promises, in seconds"
     )
+    channels: tuple[str, ...] | None = Field(
+        None,
+        min_length=1,
+        description="the vendor's channels the SLA judges (default: its voice and chat channels if any, else all)",
+    )
     penalty: Amount = Field(0.0, description="credited to the client per month the SLA is missed")
     penalty_share: Probability = Field(
         0.0, description="share of the month's charges credited to the client when the SLA is missed"

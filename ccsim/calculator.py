@@ -98,7 +98,7 @@ def evaluate_intervals(
             given = ", ".join([*targets, *(["patience_s"] if patience_s is not None else [])])
             raise CcsimError(f"max_blocking: Erlang B has no queue: not with {given}")
         return _erlang_b_rows(vol, rate, aht, agents, max_blocking, shrinkage)
-    size = {"answer_within_s": answer_within_s, "patience_s": patience_s, "shrinkage": shrinkage}
+    size: dict[str, Any] = {"answer_within_s": answer_within_s, "patience_s": patience_s, "shrinkage": shrinkage}
     needed = None
     missed: list[tuple[str, np.ndarray]] = []
     if agents is not None:

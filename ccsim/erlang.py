@@ -531,8 +531,8 @@ class StaffingResult:
         The metrics with ``agents`` on duty.
     """
 
-    agents: object
-    scheduled_agents: object
+    agents: Any  # int, or an array of the input's shape
+    scheduled_agents: Any
     metrics: object
 
 
@@ -615,18 +615,18 @@ def _march_erlang_c(lam, aht, t, start: np.ndarray, meets, max_steps: int = 64) 
 
 
 def required_agents(
-    arrival_rate_per_s,
-    aht_s,
+    arrival_rate_per_s: npt.ArrayLike,
+    aht_s: npt.ArrayLike,
     *,
-    answer_within_s=None,
-    min_service_level=None,
-    max_asa_s=None,
-    max_p_wait=None,
-    max_occupancy=None,
-    patience_s=None,
-    max_abandon_rate=None,
-    shrinkage=0.0,
-):
+    answer_within_s: npt.ArrayLike | None = None,
+    min_service_level: npt.ArrayLike | None = None,
+    max_asa_s: npt.ArrayLike | None = None,
+    max_p_wait: npt.ArrayLike | None = None,
+    max_occupancy: npt.ArrayLike | None = None,
+    patience_s: npt.ArrayLike | None = None,
+    max_abandon_rate: npt.ArrayLike | None = None,
+    shrinkage: npt.ArrayLike = 0.0,
+) -> StaffingResult:
     """The smallest number of agents meeting every target given.
 
     Erlang A (M/M/n+M) when ``patience_s`` is given, else Erlang C (M/M/n). The search finds

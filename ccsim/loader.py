@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from ccsim.errors import Problem, ScenarioError
 from ccsim.forecast import apply_forecasts
@@ -251,7 +252,7 @@ def scenario_json_schema() -> dict[str, Any]:
     return schema
 
 
-def load_model(path: str | Path, model_cls: type, *, what: str = "shifts file") -> Any:
+def load_model(path: str | Path, model_cls: type[BaseModel], *, what: str = "shifts file") -> Any:
     """Read a YAML file into any frozen model (a standalone shifts file, say), errors with lines.
 
     The file is read as a scenario file is (safe YAML 1.2, duplicate keys and alias bombs

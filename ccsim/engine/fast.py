@@ -54,7 +54,6 @@ from ccsim.engine.rules import (
     book_still_waiting,
     book_transfer_answer,
     catch_up,
-    chat_pace,
     escalate,
     free_agent,
     handle_work,
@@ -553,7 +552,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
 
     def set_pace(self, agent: Agent, ch: ChannelState, only: Contact | None) -> None:
         """Book the end of the agent's chats (or ``only`` the new one) again, at the new pace."""
-        agent.pace = chat_pace(len(agent.chats), ch.slowdown)
+        agent.pace = ch.paces[len(agent.chats)]  # setup.chat_paces
         for c in agent.chats if only is None else (only,):
             c.token += 1
             self._after(max(c.work_s, 0.0) * agent.pace, ContactEvent(c, c.token), self._complete_chat)

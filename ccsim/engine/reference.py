@@ -644,7 +644,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
         The chats whose pace changed (all, or ``only`` the new one when there is no slowdown)
         get their end booked again, and are told.
         """
-        agent.pace = rules.chat_pace(len(agent.chats), ch.slowdown)
+        agent.pace = ch.paces[len(agent.chats)]  # 1 + slowdown (chats - 1): setup.chat_paces
         for other in agent.chats if only is None else (only,):
             other.done = self.env.timeout(max(other.work_s, 0.0) * agent.pace)
             if other.process is not None:  # waiting for its old end: wake it to wait for the new one

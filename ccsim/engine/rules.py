@@ -12,7 +12,8 @@ rules. What is here:
 - a vendor offer (:func:`offer_to_vendor`), an abandonment's counts (:func:`book_abandon`), a
   transfer's answer counts (:func:`book_transfer_answer`), a contact still waiting when the run
   ends (:func:`book_still_waiting`);
-- a chat agent's pace (:func:`chat_pace`, :func:`catch_up`).
+- a chat agent's progress at its pace (:func:`catch_up`; the pace itself is
+  :func:`ccsim.engine.setup.chat_paces`).
 
 The fast engine keeps a few of these inlined where a function call would cost measurable time
 on its hot path (a first handling resolved at once, a contact answered by a heap group); the
@@ -58,7 +59,6 @@ __all__ = [
     "book_still_waiting",
     "book_transfer_answer",
     "catch_up",
-    "chat_pace",
     "escalate",
     "free_agent",
     "handle_work",
@@ -245,11 +245,6 @@ def escalate(c: Contact, g: GroupSetup[Any], routing: Routing, k: int, now: floa
 
 
 # --------------------------------------------------------------------------- chats
-
-
-def chat_pace(chats: int, slowdown: float) -> float:
-    """How much longer each of an agent's ``chats`` takes: ``1 + slowdown (chats - 1)``."""
-    return 1.0 + slowdown * max(chats - 1, 0)
 
 
 def catch_up(agent: ChatAgent, now: float) -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "RunSetup",
     "RunStreams",
     "Streams",
+    "chat_paces",
     "link_groups",
     "staffing_steps",
 ]
@@ -77,6 +78,16 @@ class RunStreams:
         return stream(self.seed, self.replication, source)
 
 
+def chat_paces(chat_k: int, slowdown: float) -> list[float]:
+    """A chat agent's pace with ``m`` chats, for ``m`` up to ``chat_k``: ``1 + slowdown (m - 1)``.
+
+    Each of ``m`` chats runs at ``1 / pace`` of the normal speed. A table, so that the engines
+    look the pace up where they would otherwise compute it for every chat that starts or ends
+    (an agent's chats all have the same ``chat_k`` and slowdown: a scenario check).
+    """
+    return [1.0 + slowdown * max(m - 1, 0) for m in range(chat_k + 1)]
+
+
 class HasDraws(Protocol):
     """A contact as the shared set-up sees it: a handle time and its own-distribution quantile."""
 
@@ -99,6 +110,8 @@ class ChannelSetup:
         A voice channel (its handle time counts in the groups' ``voice_handle_s``).
     chat_k : int
         Chats an agent runs at once (0: not a chat channel); ``slowdown`` their slowdown.
+    paces : list of float
+        ``paces[m]``: how much longer each of an agent's ``m`` chats takes (:func:`chat_paces`).
     ctypes, ctype_cum
         Contact types and their cumulative shares (``[None]`` and ``[1.0]`` without types).
     rows, hists
@@ -139,6 +152,7 @@ class ChannelSetup:
         "own_fresh",
         "own_later",
         "p_scale",
+        "paces",
         "patience_later",
         "redial_delay",
         "redial_p",
@@ -164,6 +178,7 @@ class ChannelSetup:
         self.voice = spec.kind == "voice"  # its handle time counts in the groups' voice_handle_s
         self.chat_k = spec.max_concurrent if spec.kind == "chat" else 0
         self.slowdown = spec.concurrency_slowdown
+        self.paces = chat_paces(self.chat_k, self.slowdown)
         types = spec.contact_types or {}
         self.ctypes: list[str | None] = list(types) or [None]
         self.ctype_cum: list[float] = np.cumsum(list(types.values())).tolist() if types else [1.0]

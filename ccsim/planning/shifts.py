@@ -30,7 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.errors import CcsimError
 from ccsim.fields import minutes_of_day
-from ccsim.planning.shift_milp import build, coverable, grid_min
+from ccsim.planning.shift_milp import Model, build, coverable, grid_min
 from ccsim.scenario import MAX_AGENTS, WEEKDAYS
 from ccsim.shift_types import Scheduling, clock
 from ccsim.weeks import DAYS_PER_MONTH, WEEKS_PER_MONTH, week_basis
@@ -431,6 +431,47 @@ def schedule(
         :data:`MAX_VARIABLES`, :data:`MAX_SLOTS`), or no roster at all (minimum counts beyond
         the caps, or none found within the time limit).
     """
+    req, objective = _check_arguments(
+        required, interval_min, start_weekday, objective or shifts.objective, time_limit_s, gap, shrinkage
+    )
+    shifts, paid_wage = paid_the_wage(shifts, wage, group)
+    bound = _max_on_duty(max_on_duty, req)
+    starts = _interval_starts(req, starts_min, interval_min, intervals_per_day, day_start)
+    days, cyclic, first_weekday, day_labels = _calendar(starts, interval_min, days, cyclic, start_weekday, day_labels)
+    labels = tuple(f"{day_labels[s // 1440]} {clock(int(s))}" for s in starts)
+    _check_required_size(req, labels)
+    types = shifts.types_for(group)
+    model = _build_model(types, shifts, starts, interval_min, days, first_weekday, cyclic)
+    problem = _on_the_grid(model, req, starts, interval_min, shifts, types, days, first_weekday, bound)
+    res, took, fell_back, proven = _solve_for(objective, problem, shifts, time_limit_s, gap)
+    setup = _Setup(
+        required=req,
+        required_on_grid=problem.r,
+        slot_of=problem.slot_of,
+        owner=problem.owner,
+        labels=labels,
+        day_labels=tuple(day_labels),
+        interval_min=interval_min,
+        days=days,
+        start_weekday=start_weekday,
+        shifts=shifts,
+        types=types,
+        max_on_duty=bound,
+        shrinkage=shrinkage,
+        wage=wage,
+        paid_wage=paid_wage,
+        open_weekdays=None if open_weekdays is None else tuple(open_weekdays),
+    )
+    return _result(model, setup, _read_solution(res, took, fell_back, proven, objective, problem, time_limit_s))
+
+
+# --------------------------------------------------------------------------- the steps of schedule
+
+
+def _check_arguments(
+    required, interval_min, start_weekday, objective, time_limit_s, gap, shrinkage
+) -> tuple[np.ndarray, Literal["cost", "coverage"]]:
+    """Check the requirement and the plain arguments; the requirement as an array, and the objective."""
     req = np.asarray(required, dtype=float).ravel()
     if req.size == 0:
         raise CcsimError("required: needs at least one interval")
@@ -441,7 +482,6 @@ def schedule(
         raise CcsimError(f"interval_min: must be a whole number of minutes dividing a day, got {interval_min!r}")
     if start_weekday not in WEEKDAYS:
         raise CcsimError(f"start_weekday: must be one of {', '.join(WEEKDAYS)}, got {start_weekday!r}")
-    objective = objective or shifts.objective
     if objective not in ("cost", "coverage"):
         raise CcsimError(f"objective: must be 'cost' or 'coverage', got {objective!r}")
     if not time_limit_s > 0:
@@ -450,15 +490,24 @@ def schedule(
         raise CcsimError(f"gap: must be in [0, 1), got {gap!r}")
     if not 0 <= shrinkage < 1:
         raise CcsimError(f"shrinkage: must be in [0, 1) (a share of paid time), got {shrinkage!r}")
-    shifts, paid_wage = paid_the_wage(shifts, wage, group)
-    bound = None
-    if max_on_duty is not None:
-        bound = np.asarray(max_on_duty, dtype=float).ravel()
-        if bound.shape != req.shape:
-            raise CcsimError(f"max_on_duty: needs one value per interval ({req.size}), got {bound.size}")
-        if np.any(np.isnan(bound) | (bound < 0)):
-            i = int(np.flatnonzero(np.isnan(bound) | (bound < 0))[0])
-            raise CcsimError(f"max_on_duty: must be numbers >= 0 (inf: no bound), got {bound[i]!r} (at index {i})")
+    return req, objective
+
+
+def _max_on_duty(max_on_duty, req: np.ndarray) -> np.ndarray | None:
+    """The most agents on duty per interval as given (None: no bound), checked against the requirement."""
+    if max_on_duty is None:
+        return None
+    bound = np.asarray(max_on_duty, dtype=float).ravel()
+    if bound.shape != req.shape:
+        raise CcsimError(f"max_on_duty: needs one value per interval ({req.size}), got {bound.size}")
+    if np.any(np.isnan(bound) | (bound < 0)):
+        i = int(np.flatnonzero(np.isnan(bound) | (bound < 0))[0])
+        raise CcsimError(f"max_on_duty: must be numbers >= 0 (inf: no bound), got {bound[i]!r} (at index {i})")
+    return bound
+
+
+def _interval_starts(req: np.ndarray, starts_min, interval_min: int, intervals_per_day, day_start: str) -> np.ndarray:
+    """Each interval's start in minutes after midnight of the first day (given, or days of a calendar)."""
     if starts_min is None:
         per_day = intervals_per_day or 1440 // interval_min
         if req.size % per_day:
@@ -466,15 +515,19 @@ def schedule(
         first = minutes_of_day(day_start)
         if first + per_day * interval_min > 1440:
             raise CcsimError(f"intervals_per_day: {per_day} intervals from {day_start} run past midnight")
-        starts = np.array(
+        return np.array(
             [d * 1440 + first + i * interval_min for d in range(req.size // per_day) for i in range(per_day)]
         )
-    else:
-        starts = np.asarray(starts_min, dtype=np.int64).ravel()
-        if starts.shape != req.shape:
-            raise CcsimError(f"starts_min: needs one start per interval ({req.size}), got {starts.size}")
-        if np.any(starts < 0):
-            raise CcsimError("starts_min: must be >= 0 (minutes after midnight of the first day)")
+    starts = np.asarray(starts_min, dtype=np.int64).ravel()
+    if starts.shape != req.shape:
+        raise CcsimError(f"starts_min: needs one start per interval ({req.size}), got {starts.size}")
+    if np.any(starts < 0):
+        raise CcsimError("starts_min: must be >= 0 (minutes after midnight of the first day)")
+    return starts
+
+
+def _calendar(starts: np.ndarray, interval_min: int, days, cyclic, start_weekday: str, day_labels):
+    """The days scheduled, whether the last wraps into the first, the first's weekday, each day's label."""
     need_days = int((starts.max() + interval_min - 1) // 1440 + 1)
     days = need_days if days is None else days
     if days < need_days:
@@ -488,7 +541,11 @@ def schedule(
         ]
     elif len(day_labels) < days:
         raise CcsimError(f"day_labels: needs one label per day ({days}), got {len(day_labels)}")
-    labels = tuple(f"{day_labels[s // 1440]} {clock(int(s))}" for s in starts)
+    return days, cyclic, first_weekday, day_labels
+
+
+def _check_required_size(req: np.ndarray, labels: tuple[str, ...]) -> None:
+    """Refuse a requirement beyond :data:`MAX_REQUIRED` agents in an interval, naming the interval."""
     if np.any(req > MAX_REQUIRED):
         i = int(np.flatnonzero(req > MAX_REQUIRED)[0])
         raise CcsimError(
@@ -496,7 +553,11 @@ def schedule(
             "check that it counts agents (not contacts or seconds), and schedule a larger desk group by group"
         )
 
-    types = shifts.types_for(group)
+
+def _build_model(
+    types, shifts: Scheduling, starts: np.ndarray, interval_min: int, days: int, first_weekday: int, cyclic: bool
+) -> Model:
+    """The MILP's candidate shifts and cover matrix on the time grid, within ccsim's size limits."""
     variables = _variables(types, days, first_weekday)
     if variables > MAX_VARIABLES:
         raise CcsimError(
@@ -510,8 +571,43 @@ def schedule(
         raise CcsimError(f"the schedule has {days * 1440 // grid} time slots of {grid} min; at most {MAX_SLOTS}")
     if np.any(starts % grid):
         raise CcsimError(f"starts_min: every interval must start on the {grid}-minute grid of the shift times")
-    model = build(types, shifts, days=days, first_weekday=first_weekday, grid=grid, cyclic=cyclic)
+    return build(types, shifts, days=days, first_weekday=first_weekday, grid=grid, cyclic=cyclic)
 
+
+@dataclass(frozen=True)
+class _Problem:
+    """The requirement laid on the model's grid, the constraints every objective shares, and the costs."""
+
+    model: Model
+    slot_of: np.ndarray  # the grid slot of each requirement slot
+    owner: np.ndarray  # the interval of each requirement slot
+    r: np.ndarray  # agents required per requirement slot
+    r_eff: np.ndarray  # the same, 0 in the intervals no roster can cover
+    uncoverable: np.ndarray  # those intervals
+    common: list[LinearConstraint]  # breaks taken once, caps, shift counts
+    base: np.ndarray  # the cost of each variable (the paid hours when no cost is given)
+    c_cost: np.ndarray  # the cost with the tie-break on idle agent-hours
+    top: float  # the most agents an interval or a shift type's min_count asks for
+
+    @property
+    def n(self) -> int:
+        """Variables of the model: candidate shifts and break starts."""
+        return int(self.model.cover.shape[1])
+
+    @property
+    def h(self) -> float:
+        """Hours per grid slot."""
+        return self.model.grid / 60.0
+
+    @property
+    def pos(self) -> np.ndarray:
+        """The requirement slots that need somebody (and can have them)."""
+        return self.r_eff > 0
+
+
+def _on_the_grid(model, req, starts, interval_min, shifts, types, days, first_weekday, bound) -> _Problem:
+    """Lay the requirement on the model's grid, and write the constraints and costs every objective shares."""
+    grid = model.grid
     # the requirement on the grid: per slot, which interval it belongs to
     per = interval_min // grid
     slot_of = (starts[:, None] // grid + np.arange(per)[None, :]).ravel()
@@ -519,7 +615,21 @@ def schedule(
     if np.unique(slot_of).size != slot_of.size:
         raise CcsimError("starts_min: two intervals overlap")
     r = req[owner]
+    caps = _caps(model, shifts, first_weekday, bound, slot_of, owner)
+    # intervals no roster can cover: nobody can be on duty in some of their time (no shift type
+    # reaches it, or a cap of 0). They stay short by their whole requirement; the rest is covered.
+    can = coverable(model)[slot_of] & (caps[slot_of] >= 1)
+    uncoverable = np.unique(owner[(r > 0) & ~can])
+    r_eff = np.where(np.isin(owner, uncoverable), 0.0, r)
+    common = _common_constraints(model, types, days, caps)
+    base, c_cost = _costs(model, slot_of, r_eff)
+    top = max(float(np.ceil(r.max(initial=0.0))), max((s.min_count for s in types.values()), default=0))
+    return _Problem(model, slot_of, owner, r, r_eff, uncoverable, common, base, c_cost, top)
 
+
+def _caps(model, shifts: Scheduling, first_weekday: int, bound, slot_of: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """The most agents on duty per grid slot: the shifts' caps and ``max_on_duty`` (inf: no bound)."""
+    grid = model.grid
     caps = np.full(model.slots, np.inf)
     for cap in shifts.caps:
         a, b = minutes_of_day(cap.start), minutes_of_day(cap.end)
@@ -530,15 +640,12 @@ def schedule(
         caps[inside] = np.minimum(caps[inside], cap.max_on_duty)
     if bound is not None:
         caps[slot_of] = np.minimum(caps[slot_of], np.floor(bound[owner]))
+    return caps
 
-    # intervals no roster can cover: nobody can be on duty in some of their time (no shift type
-    # reaches it, or a cap of 0). They stay short by their whole requirement; the rest is covered.
-    can = coverable(model)[slot_of] & (caps[slot_of] >= 1)
-    uncoverable = np.unique(owner[(r > 0) & ~can])
-    r_eff = np.where(np.isin(owner, uncoverable), 0.0, r)
 
+def _common_constraints(model, types, days: int, caps: np.ndarray) -> list[LinearConstraint]:
+    """The constraints of every objective: each break taken once, the caps, the shift counts."""
     n = model.cover.shape[1]
-    h = grid / 60.0
     common: list[LinearConstraint] = []
     # each break of each shift is taken once
     if model.breaks:
@@ -578,10 +685,17 @@ def schedule(
         cols = np.concatenate([np.asarray(js, dtype=np.int64) for js, _, _ in counts])
         a = sparse.csr_array((np.ones(len(cols)), (rows, cols)), shape=(len(counts), n))
         common.append(LinearConstraint(a, [lo for _, lo, _ in counts], [hi for _, _, hi in counts]))
+    return common
 
-    # the cost of each variable (the paid hours when no cost is given), and a tie-break: the
-    # agent-hours on duty where nobody is needed (requirement 0, or outside the requirement),
-    # weighted far below any cost difference (IDLE_WEIGHT of the cheapest hourly cost)
+
+def _costs(model, slot_of: np.ndarray, r_eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The cost of each variable, and that cost with a tie-break on idle agent-hours.
+
+    The cost is the paid hours when no cost is given; the tie-break is the agent-hours on duty
+    where nobody is needed (requirement 0, or outside the requirement), weighted far below any
+    cost difference (:data:`IDLE_WEIGHT` of the cheapest hourly cost).
+    """
+    h = model.grid / 60.0
     base = model.cost.copy()
     if not np.any(base[: model.n_x] > 0):
         base = model.paid_min / 60.0
@@ -592,63 +706,87 @@ def schedule(
     paid_h = model.paid_min[: model.n_x] / 60.0
     hourly = base[: model.n_x][paid_h > 0] / paid_h[paid_h > 0]
     scale = float(hourly[hourly > 0].min()) if np.any(hourly > 0) else 1.0
-    c_cost = base + IDLE_WEIGHT * scale * idle
-    k = int(pos.sum())
-    top = max(float(np.ceil(r.max(initial=0.0))), max((s.min_count for s in types.values()), default=0))
+    return base, base + IDLE_WEIGHT * scale * idle
 
-    def widened(extra: int) -> list[LinearConstraint]:
-        return [
-            LinearConstraint(sparse.hstack([x.A, sparse.csr_array((x.A.shape[0], extra))], format="csr"), x.lb, x.ub)
-            for x in common
-        ]
 
-    def solve_cost():
-        cover = LinearConstraint(model.cover[slot_of[pos], :], r_eff[pos], np.inf)
-        return _solve(model, c_cost, [cover, *common], np.ones(n), Bounds(0, np.inf), time_limit_s, gap)
+def _solve_for(objective: str, p: _Problem, shifts: Scheduling, time_limit_s: float, gap: float):
+    """Solve for the objective; for cost, fall back to the most cover when full cover is infeasible.
 
-    def solve_most_cover():
-        """The most cover (least agent-hours short), then the cheapest roster giving it."""
-        if k == 0:  # nothing to cover: only the counts and caps can have failed
-            res, took = solve_cost()
-            return res, took, res
-        eye = sparse.identity(k, format="csr")
-        cover = LinearConstraint(sparse.hstack([model.cover[slot_of[pos], :], eye], format="csr"), r_eff[pos], np.inf)
-        integrality = np.concatenate([np.ones(n), np.zeros(k)])
-        ub = np.concatenate([np.full(n, 4 * top + 4), np.full(k, np.inf)])
-        c = np.concatenate([np.zeros(n), np.full(k, h)])
-        first, took = _solve(model, c, [cover, *widened(k)], integrality, Bounds(0, ub), time_limit_s, gap)
-        if first.x is None:
-            return first, took, first
-        short = LinearConstraint(
-            np.concatenate([np.zeros(n), np.full(k, h)])[None, :], -np.inf, first.fun * (1 + 1e-9) + 1e-7
-        )
-        c = np.concatenate([c_cost, np.zeros(k)])
-        left = max(time_limit_s - took, 0.1 * time_limit_s)
-        second, more = _solve(model, c, [cover, short, *widened(k)], integrality, Bounds(0, ub), left, gap)
-        return (second if second.x is not None else first), took + more, first
-
-    def solve_coverage():
-        kk = slot_of.size
-        c = np.concatenate([np.zeros(n), np.full(kk, shifts.under_weight * h), np.full(kk, shifts.over_weight * h)])
-        eye = sparse.identity(kk, format="csr")
-        a = sparse.hstack([model.cover[slot_of, :], eye, -eye], format="csr")
-        cover = LinearConstraint(a, r, r)
-        integrality = np.concatenate([np.ones(n), np.zeros(2 * kk)])
-        ub = np.concatenate([np.full(n, 4 * top + 4), np.full(2 * kk, np.inf)])
-        return _solve(model, c, [cover, *widened(2 * kk)], integrality, Bounds(0, ub), time_limit_s, gap)
-
+    Returns the solver's result, the seconds it took, whether it fell back and whether the
+    fallback's first stage (the most cover) is proven.
+    """
     fell_back = False
     proven = True
     if objective == "coverage":
-        res, took = solve_coverage()
+        res, took = _solve_coverage(p, shifts, time_limit_s, gap)
     else:
-        res, took = solve_cost()
-        fell_back = uncoverable.size > 0
+        res, took = _solve_cost(p, time_limit_s, gap)
+        fell_back = p.uncoverable.size > 0
         if res.status == 2:  # infeasible: caps, max_on_duty or maximum counts keep some interval short
             fell_back = True
-            res, took_more, first = solve_most_cover()
+            res, took_more, first = _solve_most_cover(p, time_limit_s, gap)
             took += took_more
             proven = first.status == 0
+    return res, took, fell_back, proven
+
+
+def _widened(common: list[LinearConstraint], extra: int) -> list[LinearConstraint]:
+    """The shared constraints with ``extra`` columns of zeros for the slack variables."""
+    return [
+        LinearConstraint(sparse.hstack([x.A, sparse.csr_array((x.A.shape[0], extra))], format="csr"), x.lb, x.ub)
+        for x in common
+    ]
+
+
+def _solve_cost(p: _Problem, time_limit_s: float, gap: float):
+    """The cheapest roster covering every coverable interval."""
+    pos = p.pos
+    cover = LinearConstraint(p.model.cover[p.slot_of[pos], :], p.r_eff[pos], np.inf)
+    return _solve(p.model, p.c_cost, [cover, *p.common], np.ones(p.n), Bounds(0, np.inf), time_limit_s, gap)
+
+
+def _solve_most_cover(p: _Problem, time_limit_s: float, gap: float):
+    """The most cover (least agent-hours short), then the cheapest roster giving it."""
+    pos, n, h, model = p.pos, p.n, p.h, p.model
+    k = int(pos.sum())
+    if k == 0:  # nothing to cover: only the counts and caps can have failed
+        res, took = _solve_cost(p, time_limit_s, gap)
+        return res, took, res
+    top = p.top
+    eye = sparse.identity(k, format="csr")
+    cover = LinearConstraint(sparse.hstack([model.cover[p.slot_of[pos], :], eye], format="csr"), p.r_eff[pos], np.inf)
+    integrality = np.concatenate([np.ones(n), np.zeros(k)])
+    ub = np.concatenate([np.full(n, 4 * top + 4), np.full(k, np.inf)])
+    c = np.concatenate([np.zeros(n), np.full(k, h)])
+    first, took = _solve(model, c, [cover, *_widened(p.common, k)], integrality, Bounds(0, ub), time_limit_s, gap)
+    if first.x is None:
+        return first, took, first
+    short = LinearConstraint(
+        np.concatenate([np.zeros(n), np.full(k, h)])[None, :], -np.inf, first.fun * (1 + 1e-9) + 1e-7
+    )
+    c = np.concatenate([p.c_cost, np.zeros(k)])
+    left = max(time_limit_s - took, 0.1 * time_limit_s)
+    second, more = _solve(model, c, [cover, short, *_widened(p.common, k)], integrality, Bounds(0, ub), left, gap)
+    return (second if second.x is not None else first), took + more, first
+
+
+def _solve_coverage(p: _Problem, shifts: Scheduling, time_limit_s: float, gap: float):
+    """The least weighted agent-hours short and beyond the requirement."""
+    n, h, kk = p.n, p.h, p.slot_of.size
+    top = p.top
+    c = np.concatenate([np.zeros(n), np.full(kk, shifts.under_weight * h), np.full(kk, shifts.over_weight * h)])
+    eye = sparse.identity(kk, format="csr")
+    a = sparse.hstack([p.model.cover[p.slot_of, :], eye, -eye], format="csr")
+    cover = LinearConstraint(a, p.r, p.r)
+    integrality = np.concatenate([np.ones(n), np.zeros(2 * kk)])
+    ub = np.concatenate([np.full(n, 4 * top + 4), np.full(2 * kk, np.inf)])
+    return _solve(p.model, c, [cover, *_widened(p.common, 2 * kk)], integrality, Bounds(0, ub), time_limit_s, gap)
+
+
+def _read_solution(
+    res, took: float, fell_back: bool, proven: bool, objective: str, p: _Problem, time_limit_s: float
+) -> _Solved:
+    """The shifts chosen and the objective's value, or why there is no roster."""
     if res.x is None:
         if res.status == 2:
             raise CcsimError(
@@ -658,32 +796,14 @@ def schedule(
         raise CcsimError(
             f"no roster found within the time limit of {time_limit_s:g} s ({res.message}): raise time_limit_s"
         )
-    x = np.round(res.x[:n]).astype(np.int64)
+    x = np.round(res.x[: p.n]).astype(np.int64)
     if objective == "coverage":
         value = float(res.fun)
     elif fell_back:
-        value = float(np.maximum(r - model.cover[slot_of, :] @ x.astype(float), 0.0).sum() * h)
+        value = float(np.maximum(p.r - p.model.cover[p.slot_of, :] @ x.astype(float), 0.0).sum() * p.h)
     else:
-        value = float(base @ x)
-    setup = _Setup(
-        required=req,
-        required_on_grid=r,
-        slot_of=slot_of,
-        owner=owner,
-        labels=labels,
-        day_labels=tuple(day_labels),
-        interval_min=interval_min,
-        days=days,
-        start_weekday=start_weekday,
-        shifts=shifts,
-        types=types,
-        max_on_duty=bound,
-        shrinkage=shrinkage,
-        wage=wage,
-        paid_wage=paid_wage,
-        open_weekdays=None if open_weekdays is None else tuple(open_weekdays),
-    )
-    solved = _Solved(
+        value = float(p.base @ x)
+    return _Solved(
         x=x,
         proven=res.status == 0 and proven,
         gap=float(getattr(res, "mip_gap", 0.0) or 0.0),
@@ -691,9 +811,8 @@ def schedule(
         fell_back=fell_back,
         objective="coverage" if fell_back else objective,
         value=value,
-        uncoverable=tuple(int(i) for i in uncoverable),
+        uncoverable=tuple(int(i) for i in p.uncoverable),
     )
-    return _result(model, setup, solved)
 
 
 def _variables(types, days: int, first_weekday: int) -> int:

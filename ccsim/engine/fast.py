@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterable, Mapping
 from heapq import heapreplace
-from typing import Any
+from typing import Unpack
 
 import numpy as np
 
@@ -60,7 +59,7 @@ from ccsim.engine.rules import (
     offer_to_vendor,
     outcome,
 )
-from ccsim.engine.setup import RunStreams
+from ccsim.engine.setup import RunOptions, RunStreams
 from ccsim.engine.state import ABANDONED as ABANDONED_C
 from ccsim.engine.state import CONTAINED as CONTAINED_C
 from ccsim.engine.state import (
@@ -134,19 +133,10 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
     that overrides ``route`` decides where every new contact goes (the fast path is then off).
     """
 
-    def __init__(
-        self,
-        scenario: Scenario,
-        seed: int,
-        replication: int = 0,
-        *,
-        trace: bool = False,
-        script: Iterable[ScriptedContact] | None = None,
-        routing: type[Routing] = Routing,
-        staffing: Mapping[str, Any] | None = None,
-    ) -> None:
+    def __init__(self, scenario: Scenario, seed: int, replication: int = 0, **options: Unpack[RunOptions]) -> None:
         # channels, agent groups, routing and staffing as in the reference model (RunSetup)
-        super().__init__(scenario, seed, replication, trace=trace, script=script, routing=routing, staffing=staffing)
+        super().__init__(scenario, seed, replication, **options)
+        trace = self.trace is not None
         self.interval_s = scenario.calendar.interval_s
         self.cur_start = 0.0
         self.cur_open_start = self.starts[0]  # opening hours of the current interval

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypedDict, TypeVar
 
 import numpy as np
 import simpy
@@ -44,6 +44,7 @@ __all__ = [
     "ChannelSetup",
     "GroupSetup",
     "OutcomeDraws",
+    "RunOptions",
     "RunSetup",
     "RunStreams",
     "Streams",
@@ -355,6 +356,15 @@ def staffing_steps(
         for k in range(len(rows)):
             rows[k][G_SCHED] = float(agents[k]) * cal.interval_s
     return plan, at_start, drops
+
+
+class RunOptions(TypedDict, total=False):
+    """The keyword arguments of a run (:class:`RunSetup`), for engines that pass them on."""
+
+    trace: bool
+    script: Iterable[ScriptedContact] | None
+    routing: type[Routing]
+    staffing: Mapping[str, Any] | None
 
 
 ChannelT = TypeVar("ChannelT", bound=ChannelSetup)

@@ -56,6 +56,7 @@ from ccsim.engine.rules import (
     escalate,
     free_agent,
     handle_work,
+    next_arrival,
     offer_to_vendor,
     outcome,
 )
@@ -206,29 +207,19 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
     def _schedule_arrival(self, ch: ChannelState, t: float, e: float) -> None:
         """Schedule the next fresh arrival, ``e`` unit-rate exponential time after ``t``.
 
-        Walks the piecewise-constant arrival rates (closed hours and empty intervals have none).
+        Called when an arrival falls beyond the current segment (``_arrive`` books the others).
         """
         segs = ch.segments
-        j = ch.seg
-        while j < len(segs):
-            start, end, rate, k = segs[j]
-            if t < start:
-                t = start
-            avail = (end - t) * rate
-            if e < avail:
-                ch.seg = j
-                ch.seg_end = end
-                ch.seg_rate = rate
-                ch.seg_h = ch.h_scale[k]
-                ch.seg_p = ch.p_scale[k]
-                ch.arrival.callbacks = ch.arrival_cbs
-                self._schedule(ch.arrival, NORMAL, t + e / rate - self.env.now)
-                return
-            e -= avail
-            t = end
-            j += 1
+        j, when = next_arrival(segs, ch.seg, t, e)  # the rule: rules.next_arrival
         ch.seg = j
-        ch.seg_end = -INF
+        if j == len(segs):  # no more arrivals in the run
+            ch.seg_end = -INF
+            return
+        _, ch.seg_end, ch.seg_rate, k = segs[j]
+        ch.seg_h = ch.h_scale[k]
+        ch.seg_p = ch.p_scale[k]
+        ch.arrival.callbacks = ch.arrival_cbs
+        self._schedule(ch.arrival, NORMAL, when - self.env.now)
 
     def _new_contact(self, ch: ChannelState, base_s: float = 0.0, u_out: float = 1.0) -> Contact:
         """A new contact of ``ch`` (numbered when a trace is kept)."""

@@ -350,19 +350,11 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
         new_contacts = NewContacts(ch.fresh)
         j, t, e = 0, 0.0, new_contacts.first_gap
         while True:
-            while j < len(segments):  # walk the rates until e is used up
-                start, end, rate, k = segments[j]
-                if t < start:
-                    t = start
-                avail = (end - t) * rate
-                if e < avail:
-                    break
-                e -= avail
-                t = end
-                j += 1
-            else:
+            j, when = rules.next_arrival(segments, j, t, e)  # e used up at the intervals' rates
+            if j == len(segments):
                 return  # no more arrivals in the run
-            yield env.timeout(t + e / rate - env.now)
+            _, end, rate, k = segments[j]
+            yield env.timeout(when - env.now)
             gap, handle_s, patience_s, u_out, u_route, u_type, u_ss = new_contacts.next()
             t, e = env.now, gap
             if t + e / rate < end:  # the next arrival is in this interval (the fast engine's arithmetic)

@@ -5,6 +5,7 @@ The reference model (:mod:`ccsim.engine.reference`) and the fast engine
 tests (``tests/test_engines.py``) then check the mechanics around them, not two copies of the
 rules. What is here:
 
+- when the next new contact arrives (:func:`next_arrival`);
 - which free agent of a group answers a contact (:func:`free_agent`), and how long its handling
   takes there (:func:`handle_work`);
 - the outcome of a handling (:func:`outcome`): resolved, escalated or unresolved;
@@ -62,6 +63,7 @@ __all__ = [
     "escalate",
     "free_agent",
     "handle_work",
+    "next_arrival",
     "offer_to_vendor",
     "outcome",
 ]
@@ -122,6 +124,29 @@ class Group(Protocol):
 
     @property
     def partial(self) -> list[Any]: ...
+
+
+# --------------------------------------------------------------------------- arriving
+
+
+def next_arrival(segments: list[tuple[float, float, float, int]], j: int, t: float, e: float) -> tuple[int, float]:
+    """When the next new contact arrives: ``e`` unit-rate exponential "work" after ``t``.
+
+    The work is used up at each arrival segment's rate (``(start, end, rate, interval)``, from
+    segment ``j`` on), and not at all when the desk is closed. Returns ``(segment, time)``;
+    the segment is ``len(segments)`` (and the time inf) when the run has no more arrivals.
+    """
+    while j < len(segments):
+        start, end, rate, _ = segments[j]
+        if t < start:
+            t = start
+        avail = (end - t) * rate
+        if e < avail:
+            return j, t + e / rate
+        e -= avail
+        t = end
+        j += 1
+    return j, INF
 
 
 # --------------------------------------------------------------------------- answering

@@ -498,7 +498,8 @@ def plan(
     """
     best: dict[str, Any] = {}
     try:
-        return _search(scenario, seed, replications, executor, max_evaluations, progress, shifts, max_contacts, best)
+        search = _Search(scenario, seed, replications, executor, max_evaluations, progress, max_contacts, best)
+        return search.run(shifts)
     except KeyboardInterrupt:
         if "staffing" not in best:
             raise
@@ -516,132 +517,142 @@ def plan(
         raise PlanInterrupted(partial) from None
 
 
-def _search(
-    scenario: Scenario,
-    seed: int | None,
-    replications: int | None,
-    executor: Any,
-    max_evaluations: int,
-    progress: Callable[[str], None] | None,
-    shifts: bool,
-    max_contacts: float,
-    best: dict[str, Any],
-) -> Plan:
-    """The planner's search (see :func:`plan`); every staffing meeting every target is kept in ``best``."""
-    if not isinstance(scenario, Scenario):
-        raise CcsimError(f"plan: expected a Scenario (see ccsim.load_scenario), got {type(scenario).__name__}")
-    seed = scenario.simulation.seed if seed is None else seed
-    seed = 1 if seed is None else seed
-    reps = replications if replications is not None else max(scenario.simulation.replications, MIN_REPLICATIONS)
-    confirm = max(reps, CONFIRM_REPLICATIONS) if replications is None else reps
-    analytic, needs = analytic_staffing(scenario)
-    sipp, _ = analytic_staffing(scenario, time_varying=False)
-    marked = tuple(planned_by_planner(scenario))
-    # the groups with staffing: plan if any, else every in-house group; the others keep theirs
-    planned = marked or tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
-    if marked:
-        current = scenario.staffing_plan(planned_by_planner(scenario))
-        for g in scenario.agent_groups:
-            if g not in planned:
-                analytic[g] = current[g]
-                sipp[g] = current[g]
-    # per part of a channel (its contact types, when language teams answer them) and interval:
-    # the group that answers it first that day
-    entry = {name: need.parts or (need.groups,) for name, need in needs.items()}
-    # a group may take agents where it works and its agents answer at all (availability > 0)
-    cal = scenario.calendar
-    on_duty = {g: answers(scenario, g) for g in planned}
-    state = {"evaluations": 0}
+class _Search:
+    """The planner's search (see :func:`plan`): guess, add until met, remove, confirm.
+
+    Every staffing meeting every target is kept in ``best`` (what Ctrl-C leaves).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None,
+        replications: int | None,
+        executor: Any,
+        max_evaluations: int,
+        progress: Callable[[str], None] | None,
+        max_contacts: float,
+        best: dict[str, Any],
+    ) -> None:
+        if not isinstance(scenario, Scenario):
+            raise CcsimError(f"plan: expected a Scenario (see ccsim.load_scenario), got {type(scenario).__name__}")
+        self.scenario = scenario
+        seed = scenario.simulation.seed if seed is None else seed
+        self.seed: int = 1 if seed is None else seed
+        self.reps = (
+            replications if replications is not None else max(scenario.simulation.replications, MIN_REPLICATIONS)
+        )
+        self.confirm_reps = max(self.reps, CONFIRM_REPLICATIONS) if replications is None else self.reps
+        self.executor = executor
+        self.max_evaluations = max_evaluations
+        self.progress = progress
+        self.max_contacts = max_contacts
+        self.best = best
+        self.evaluations = 0
+        self.notes: list[str] = []
+        self.stopped: str | None = None
+        self.seen: dict[tuple, list[float]] = {}  # per miss, its value each time agents were added for it
+        self.stalled: set[tuple] = set()
+
+    def run(self, shifts: bool) -> Plan:
+        """The plan: the analytic guess, agents added until every target is met, removed, confirmed."""
+        self.guess()
+        self.result, self.misses = self.evaluate(self.staffing)
+        self.floor = _floors(self.scenario, self.planned, self.entry, self.on_duty)
+        self.settle()  # 2. adding
+        if self.misses:
+            self.stopped = self.stopped or "evaluations"
+            return self.finish(shifts)
+        self.remove()  # 3. removing
+        self.confirm()  # 4. confirming
+        return self.finish(shifts)
+
+    def guess(self) -> None:
+        """1. The analytic first guess (and SIPP), the groups to plan and the limits of each."""
+        scenario = self.scenario
+        analytic, needs = analytic_staffing(scenario)
+        sipp, _ = analytic_staffing(scenario, time_varying=False)
+        marked = tuple(planned_by_planner(scenario))
+        # the groups with staffing: plan if any, else every in-house group; the others keep theirs
+        planned = marked or tuple(g for g, spec in scenario.agent_groups.items() if spec.vendor is None)
+        if marked:
+            current = scenario.staffing_plan(planned_by_planner(scenario))
+            for g in scenario.agent_groups:
+                if g not in planned:
+                    analytic[g] = current[g]
+                    sipp[g] = current[g]
+        self.analytic, self.sipp, self.planned = analytic, sipp, planned
+        # per part of a channel (its contact types, when language teams answer them) and interval:
+        # the group that answers it first that day
+        self.entry = {name: need.parts or (need.groups,) for name, need in needs.items()}
+        # a group may take agents where it works and its agents answer at all (availability > 0)
+        self.on_duty = {g: answers(scenario, g) for g in planned}
+        self.limit, self.capped = _limits(scenario, analytic, planned)
+        limit = self.limit
+        self.staffing = {
+            g: np.minimum(v.astype(np.int64), limit[g]) if g in limit else v.copy() for g, v in analytic.items()
+        }
+        if any(np.any(self.staffing[g] < analytic[g]) for g in limit):
+            self.notes.append("the analytic guess exceeds max_agents in some intervals: capped")
 
     def evaluate(
-        staffing: dict[str, np.ndarray], confident: bool = False, replications: int | None = None
+        self, staffing: dict[str, np.ndarray], confident: bool = False, replications: int | None = None
     ) -> tuple[SimulationResult, list[Miss]]:
-        state["evaluations"] += 1
-        n = reps if replications is None else replications
+        """Simulate a staffing and judge it; a staffing meeting every target is kept in ``best``."""
+        self.evaluations += 1
+        n = self.reps if replications is None else replications
         res = simulate(
-            scenario, replications=n, seed=seed, staffing=staffing, executor=executor, max_contacts=max_contacts
+            self.scenario,
+            replications=n,
+            seed=self.seed,
+            staffing=staffing,
+            executor=self.executor,
+            max_contacts=self.max_contacts,
         )
         if res.interrupted:  # Ctrl-C: a search on partial results would mislead
             raise KeyboardInterrupt
-        misses = _check_targets(res, scenario, planned, confident)
+        misses = _check_targets(res, self.scenario, self.planned, confident)
         if not misses:  # what Ctrl-C leaves: the last staffing that met every target
-            best.update(
+            self.best.update(
                 staffing={h: v.copy() for h, v in staffing.items()},
-                analytic=analytic,
-                sipp=sipp,
+                analytic=self.analytic,
+                sipp=self.sipp,
                 result=res,
-                planned_groups=planned,
-                evaluations=state["evaluations"],
+                planned_groups=self.planned,
+                evaluations=self.evaluations,
                 replications=n,
-                seed=seed,
-                notes=list(notes),
+                seed=self.seed,
+                notes=list(self.notes),
             )
-        if progress is not None:
-            progress(
-                f"evaluation {state['evaluations']}: {sum(int(staffing[g].sum()) for g in planned)} "
+        if self.progress is not None:
+            self.progress(
+                f"evaluation {self.evaluations}: {sum(int(staffing[g].sum()) for g in self.planned)} "
                 f"agent-intervals, {len(misses)} misses"
             )
         return res, misses
 
-    def groups_of(miss: Miss) -> list[str]:
+    def groups_of(self, miss: Miss) -> list[str]:
         """The groups a miss adds an agent to: the first of each part of the channel (planned ones)."""
         if miss.where == "group":
             return [miss.name]
         if miss.where == "vendor":
             return [miss.group] if miss.group else []
-        if miss.name in entry:
-            firsts = list(dict.fromkeys(part[miss.interval] for part in entry[miss.name]))
+        if miss.name in self.entry:
+            firsts = list(dict.fromkeys(part[miss.interval] for part in self.entry[miss.name]))
         else:
-            firsts = [entry_group(scenario, miss.name)]
-        chosen = [g for g in firsts if g in planned]
+            firsts = [entry_group(self.scenario, miss.name)]
+        chosen = [g for g in firsts if g in self.planned]
         if chosen:
             return chosen
         able = [  # the channel's first group is not planned: the first planned group with the skill
             g
-            for g in planned
-            if on_duty[g][miss.interval]
-            and any(k == miss.name or k.startswith(miss.name + "/") for k in scenario.agent_groups[g].skills)
+            for g in self.planned
+            if self.on_duty[g][miss.interval]
+            and any(k == miss.name or k.startswith(miss.name + "/") for k in self.scenario.agent_groups[g].skills)
         ]
         return able[:1] if able else firsts[:1]
 
-    notes: list[str] = []
-    stopped: str | None = None
-    limit, capped = _limits(scenario, analytic, planned)
-    staffing = {g: np.minimum(v.astype(np.int64), limit[g]) if g in limit else v.copy() for g, v in analytic.items()}
-    if any(np.any(staffing[g] < analytic[g]) for g in limit):
-        notes.append("the analytic guess exceeds max_agents in some intervals: capped")
-    result, misses = evaluate(staffing)
-
-    def finish() -> Plan:
-        sipp_result = simulate(
-            scenario, replications=reps, seed=seed, staffing=sipp, executor=executor, max_contacts=max_contacts
-        )
-        out = Plan(
-            scenario=scenario,
-            staffing=staffing,
-            analytic=analytic,
-            sipp=sipp,
-            result=result,
-            sipp_result=sipp_result,
-            planned_groups=planned,
-            misses=misses,
-            sipp_misses=_check_targets(sipp_result, scenario, planned),
-            evaluations=state["evaluations"],
-            replications=reps,
-            seed=seed,
-            stopped=stopped,
-            notes=notes,
-        )
-        if shifts and scenario.scheduling is not None and out.met:
-            from ccsim.planning.roster import plan_roster
-
-            out = replace(out, roster=plan_roster(out, executor=executor, max_contacts=max_contacts))
-        return out
-
-    seen: dict[tuple, list[float]] = {}  # per miss, its value each time agents were added for it
-    stalled: set[tuple] = set()
-
-    def add(misses: list[Miss]) -> bool:
+    def add(self, misses: list[Miss]) -> bool:
         """One more agent in every missed interval; False when none could be added.
 
         A miss where no group could take an agent (availability 0, or not working that day) is
@@ -649,63 +660,72 @@ def _search(
         :data:`STALL` agents added for it in a row did not move towards its target (escalations
         raised after closing wait overnight whatever the staffing): no more are added for it.
         """
-        nonlocal stopped
-        grown = False
-        curable = False
-        misses = [m for m in misses if _stall_key(m) not in stalled]
-        for m in {_stall_key(m): m for m in reversed(misses)}.values():  # once each, as first found
-            values = seen.setdefault(_stall_key(m), [])
-            values.append(m.value)
-            upper = m.target_name in ("max_asa_s", "max_abandon_rate")
-            if len(values) > STALL and _gain(values[-STALL - 1], values[-1], upper, m.target) < STALL_GAIN:
-                stalled.add(_stall_key(m))
-                notes.append(
-                    f"{m}: {STALL} more agents did not move it towards the target (escalations raised after "
-                    "closing, say, wait for the opening whatever the staffing): no more are added for it"
-                )
-        misses = [m for m in misses if _stall_key(m) not in stalled]
+        misses = self.unstalled(misses)
         if not misses:
-            stopped = "limit"
+            self.stopped = "limit"
             return False
-        for m in misses:
-            for g in groups_of(m):
-                if g in limit and on_duty[g][m.interval]:
-                    curable = True
-                elif g in planned and works(scenario, g)[m.interval]:
-                    note = f"agent_groups.{g}.availability is 0 in interval {m.label}: no agent of it can answer there"
-                    if note not in notes:
-                        notes.append(note)
-        for g, k in sorted({(g, m.interval) for m in misses for g in groups_of(m)}):
+        self.note_unanswerable(misses)
+        curable = any(g in self.limit and self.on_duty[g][m.interval] for m in misses for g in self.groups_of(m))
+        grown = False
+        staffing, limit, on_duty = self.staffing, self.limit, self.on_duty
+        for g, k in sorted({(g, m.interval) for m in misses for g in self.groups_of(m)}):
             if g in limit and staffing[g][k] < limit[g][k] and on_duty[g][k]:
                 staffing[g][k] += 1
                 grown = True
         grown = grown and curable
         if not grown:
-            stopped = "limit"
+            self.stopped = "limit"
             first = misses[0]
-            g = groups_of(first)[0]
-            if g in capped and staffing[g][first.interval] >= limit[g][first.interval]:
-                notes.append(f"agent_groups.{g}.max_agents ({limit[g][first.interval]}) blocks interval {first.label}")
+            g = self.groups_of(first)[0]
+            if g in self.capped and staffing[g][first.interval] >= limit[g][first.interval]:
+                self.notes.append(
+                    f"agent_groups.{g}.max_agents ({limit[g][first.interval]}) blocks interval {first.label}"
+                )
         return grown
 
-    floor = _floors(scenario, planned, entry, on_duty)
+    def unstalled(self, misses: list[Miss]) -> list[Miss]:
+        """The misses agents may still be added for: a miss :data:`STALL` agents did not move is left."""
+        stalled = self.stalled
+        misses = [m for m in misses if _stall_key(m) not in stalled]
+        for m in {_stall_key(m): m for m in reversed(misses)}.values():  # once each, as first found
+            values = self.seen.setdefault(_stall_key(m), [])
+            values.append(m.value)
+            upper = m.target_name in ("max_asa_s", "max_abandon_rate")
+            if len(values) > STALL and _gain(values[-STALL - 1], values[-1], upper, m.target) < STALL_GAIN:
+                stalled.add(_stall_key(m))
+                self.notes.append(
+                    f"{m}: {STALL} more agents did not move it towards the target (escalations raised after "
+                    "closing, say, wait for the opening whatever the staffing): no more are added for it"
+                )
+        return [m for m in misses if _stall_key(m) not in stalled]
 
-    def empty_idle() -> bool:
+    def note_unanswerable(self, misses: list[Miss]) -> None:
+        """Note once each missed interval where a planned group works but none of its agents can answer."""
+        for m in misses:
+            for g in self.groups_of(m):
+                if g in self.limit and self.on_duty[g][m.interval]:
+                    continue
+                if g in self.planned and works(self.scenario, g)[m.interval]:
+                    note = f"agent_groups.{g}.availability is 0 in interval {m.label}: no agent of it can answer there"
+                    if note not in self.notes:
+                        self.notes.append(note)
+
+    def empty_idle(self) -> bool:
         """Nobody where nothing happened: no contact of the group's channels offered or waiting.
 
         Judged on every replication of the last simulation. Those agents had nothing to do,
         so they go without a trial; True when some went (the desk must be simulated again).
         """
-        quiet = _idle(result, scenario, planned)
+        quiet = _idle(self.result, self.scenario, self.planned)
         cut = False
-        for g in planned:
-            ks = quiet[g] & (staffing[g] > floor[g])
+        for g in self.planned:
+            ks = quiet[g] & (self.staffing[g] > self.floor[g])
             if ks.any():
-                staffing[g][ks] = floor[g][ks]
+                self.staffing[g][ks] = self.floor[g][ks]
                 cut = True
         return cut
 
-    def settle(confident: bool = False, replications: int | None = None) -> None:
+    def settle(self, confident: bool = False, replications: int | None = None) -> None:
         """Add agents until nothing misses (or the limits stop it), nobody where nothing happens.
 
         Confirming (``confident``), a round that must add agents anyway adds them at the near
@@ -714,60 +734,99 @@ def _search(
         most often become the next round's miss, each round a simulation of ``confirm``
         replications.
         """
-        nonlocal result, misses
-        seen.clear()  # a stall is judged within one run of additions, on one number of replications
+        self.seen.clear()  # a stall is judged within one run of additions, on one number of replications
 
         def more(found: list[Miss]) -> list[Miss]:
             if not confident or not found:
                 return found
-            return found + _check_targets(result, scenario, planned, True, guard=CONFIRM_GUARD)
+            return found + _check_targets(self.result, self.scenario, self.planned, True, guard=CONFIRM_GUARD)
 
         while True:
-            while misses and state["evaluations"] < max_evaluations and add(more(misses)):
-                result, misses = evaluate(staffing, confident=confident, replications=replications)
-            if misses or state["evaluations"] >= max_evaluations or not empty_idle():
+            while self.misses and self.evaluations < self.max_evaluations and self.add(more(self.misses)):
+                self.result, self.misses = self.evaluate(self.staffing, confident=confident, replications=replications)
+            if self.misses or self.evaluations >= self.max_evaluations or not self.empty_idle():
                 return
-            result, misses = evaluate(staffing, confident=confident, replications=replications)
+            self.result, self.misses = self.evaluate(self.staffing, confident=confident, replications=replications)
 
-    # 2. adding
-    settle()
-    if misses:
-        stopped = stopped or "evaluations"
-        return finish()
+    def remove(self) -> None:
+        """3. Removing: one agent in every other interval of each group, in rounds until none goes."""
+        changed = True
+        while changed and self.evaluations < self.max_evaluations:
+            changed = False
+            for g in self.planned:
+                for parity in (0, 1):
+                    if self.evaluations >= self.max_evaluations:
+                        break
+                    ks = [
+                        k
+                        for k in range(self.scenario.calendar.intervals)
+                        if k % 2 == parity and self.staffing[g][k] > self.floor[g][k]
+                    ]
+                    if ks and self.remove_some(g, ks):
+                        changed = True
 
-    # 3. removing
-    n_intervals = cal.intervals
-    changed = True
-    while changed and state["evaluations"] < max_evaluations:
-        changed = False
-        for g in planned:
-            for parity in (0, 1):
-                if state["evaluations"] >= max_evaluations:
-                    break
-                ks = [k for k in range(n_intervals) if k % 2 == parity and staffing[g][k] > floor[g][k]]
-                if not ks:
-                    continue
-                keep = ks
-                while True:  # take back the removals at or just before a miss, until nothing misses
-                    trial = {h: v.copy() for h, v in staffing.items()}
-                    trial[g][keep] -= 1
-                    trial_res, trial_misses = evaluate(trial, confident=True)
-                    if not trial_misses or state["evaluations"] >= max_evaluations:
-                        break
-                    bad = {m.interval for m in trial_misses} | {m.interval - 1 for m in trial_misses}
-                    kept = [k for k in keep if k not in bad]
-                    if not kept or kept == keep:  # nothing left, or the misses come from further back
-                        break
-                    keep = kept
-                if trial_misses or not keep:
-                    continue
-                staffing, result, misses = trial, trial_res, []
-                changed = True
-    # 4. confirming: the search's replications can meet a target by chance; the plan is judged
-    # again on more replications, and agents are added where it then misses
-    result, misses = evaluate(staffing, replications=confirm, confident=True)
-    settle(confident=True, replications=confirm)
-    if state["evaluations"] >= max_evaluations:
-        stopped = "evaluations"
-        notes.append(f"stopped after {max_evaluations} evaluations: some agents may still be removable")
-    return finish()
+    def remove_some(self, g: str, ks: list[int]) -> bool:
+        """Remove one agent of ``g`` at each of ``ks``; those at or just before a miss are put back.
+
+        True when some removals stay (the staffing, its simulation and no misses are kept).
+        """
+        keep = ks
+        while True:  # take back the removals at or just before a miss, until nothing misses
+            trial = {h: v.copy() for h, v in self.staffing.items()}
+            trial[g][keep] -= 1
+            trial_res, trial_misses = self.evaluate(trial, confident=True)
+            if not trial_misses or self.evaluations >= self.max_evaluations:
+                break
+            bad = {m.interval for m in trial_misses} | {m.interval - 1 for m in trial_misses}
+            kept = [k for k in keep if k not in bad]
+            if not kept or kept == keep:  # nothing left, or the misses come from further back
+                break
+            keep = kept
+        if trial_misses or not keep:
+            return False
+        self.staffing, self.result, self.misses = trial, trial_res, []
+        return True
+
+    def confirm(self) -> None:
+        """4. Confirming: judged again on more replications, agents added where it then misses.
+
+        The search's replications can meet a target by chance.
+        """
+        self.result, self.misses = self.evaluate(self.staffing, replications=self.confirm_reps, confident=True)
+        self.settle(confident=True, replications=self.confirm_reps)
+        if self.evaluations >= self.max_evaluations:
+            self.stopped = "evaluations"
+            self.notes.append(f"stopped after {self.max_evaluations} evaluations: some agents may still be removable")
+
+    def finish(self, shifts: bool) -> Plan:
+        """The plan found, with the SIPP staffing simulated beside it, and its roster when asked."""
+        scenario = self.scenario
+        sipp_result = simulate(
+            scenario,
+            replications=self.reps,
+            seed=self.seed,
+            staffing=self.sipp,
+            executor=self.executor,
+            max_contacts=self.max_contacts,
+        )
+        out = Plan(
+            scenario=scenario,
+            staffing=self.staffing,
+            analytic=self.analytic,
+            sipp=self.sipp,
+            result=self.result,
+            sipp_result=sipp_result,
+            planned_groups=self.planned,
+            misses=self.misses,
+            sipp_misses=_check_targets(sipp_result, scenario, self.planned),
+            evaluations=self.evaluations,
+            replications=self.reps,
+            seed=self.seed,
+            stopped=self.stopped,
+            notes=self.notes,
+        )
+        if shifts and scenario.scheduling is not None and out.met:
+            from ccsim.planning.roster import plan_roster
+
+            out = replace(out, roster=plan_roster(out, executor=self.executor, max_contacts=self.max_contacts))
+        return out

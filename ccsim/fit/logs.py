@@ -242,6 +242,35 @@ def _safe_name(value: str) -> str:
     return cleaned[:64]
 
 
+class _Chunk:
+    """One chunk's readable rows as columns, and which of them are still kept (the others counted)."""
+
+    def __init__(
+        self, good: list[list[str]], lines: np.ndarray, cols: dict[str, int], file: str, m: Mapping, tally: _Tally
+    ) -> None:
+        self.table = list(zip(*good, strict=True))
+        self.lines = lines
+        self.cols = cols
+        self.file = file
+        self.m = m
+        self.tally = tally
+        self.n = len(good)
+        self.ok = np.ones(self.n, dtype=bool)
+
+    def col(self, key: str) -> tuple[str, ...]:
+        """The cells of a column the log has (``key in cols``: the mapping and _columns see to it)."""
+        return self.table[self.cols[key]]
+
+    def drop(self, mask: np.ndarray, reason: str, column_key: str, values: list[str] | None) -> None:
+        """Drop the rows of ``mask`` still kept, counted under ``reason`` with the first one's value."""
+        bad = mask & self.ok
+        if bad.any():
+            idx = np.flatnonzero(bad)
+            name = getattr(self.m.columns, column_key, None) or column_key
+            self.tally.add(reason, self.file, self.lines[idx], name, [values[idx[0]] if values else ""])
+            self.ok[bad] = False
+
+
 class _Reader:
     """Reads files chunk by chunk into lists of arrays."""
 
@@ -311,7 +340,20 @@ class _Reader:
         return out
 
     def _chunk(self, rows: list[list[str]], lines_list: list[int], cols: dict[str, int], width: int, file: str) -> None:
-        m = self.m
+        """Read one chunk of rows: keep the readable ones, read their columns, drop the bad rows, store the rest."""
+        chunk = self._readable(rows, lines_list, cols, width, file)
+        if chunk is None:
+            return
+        ch, out = self._channels_and_outcomes(chunk)
+        arrival, answer_t, end_t = self._times(chunk, out)
+        selfs, wait, handle = self._durations(chunk, out, arrival, answer_t, end_t)
+        self._drop_duplicates(chunk)
+        self._store(chunk, ch, out, arrival, selfs, wait, handle)
+
+    def _readable(
+        self, rows: list[list[str]], lines_list: list[int], cols: dict[str, int], width: int, file: str
+    ) -> _Chunk | None:
+        """Count the rows read, drop those with another number of cells than the header; None: none left."""
         lines = np.asarray(lines_list, dtype=np.int64)
         self.rows_read += sum(1 for r in rows if any(c.strip() for c in r))
         blank = np.array([not any(c.strip() for c in r) for r in rows], dtype=bool)
@@ -327,116 +369,120 @@ class _Reader:
             )
         keep = ~(wrong | blank)
         good = [r for r, k in zip(rows, keep, strict=True) if k]
-        lines = lines[keep]
         if not good:
-            return
-        table = list(zip(*good, strict=True))
+            return None
+        return _Chunk(good, lines[keep], cols, file, self.m, self.tally)
 
-        def col(key: str) -> tuple[str, ...]:
-            """The cells of a column the log has (``key in cols``: the mapping and _columns see to it)."""
-            return table[cols[key]]
-
-        n = len(good)
-        ok = np.ones(n, dtype=bool)
-
-        def drop(mask: np.ndarray, reason: str, column_key: str, values: list[str] | None) -> None:
-            bad = mask & ok
-            if bad.any():
-                idx = np.flatnonzero(bad)
-                name = getattr(m.columns, column_key, None) or column_key
-                self.tally.add(reason, file, lines[idx], name, [values[idx[0]] if values else ""])
-                ok[bad] = False
-
-        # channels and outcomes
-        raw_ch = col("channel")
-        ch = np.empty(n, dtype=np.int32)
+    def _channels_and_outcomes(self, c: _Chunk) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's channel code and outcome code; rows dropped by the mapping or unmapped go."""
+        raw_ch = c.col("channel")
+        ch = np.empty(c.n, dtype=np.int32)
         for i, value in enumerate(raw_ch):
             code = self.channel_of.get(value)
             if code is None:
                 code = self._channel_code(value)
             ch[i] = code
-        drop(ch < 0, "dropped by the mapping", "channel", list(raw_ch))
-        raw_out = col("outcome")
-        lookup = {k.strip().lower(): OUTCOME_CODES.index(v) if v != "drop" else _DROP for k, v in m.outcomes.items()}
+        c.drop(ch < 0, "dropped by the mapping", "channel", list(raw_ch))
+        raw_out = c.col("outcome")
+        lookup = {
+            k.strip().lower(): OUTCOME_CODES.index(v) if v != "drop" else _DROP for k, v in self.m.outcomes.items()
+        }
         out = np.array([lookup.get(v.strip().lower(), -1) for v in raw_out], dtype=np.int16)
-        drop(out < 0, "unmapped outcome", "outcome", list(raw_out))
-        drop(out == _DROP, "dropped by the mapping", "outcome", list(raw_out))
+        c.drop(out < 0, "unmapped outcome", "outcome", list(raw_out))
+        c.drop(out == _DROP, "dropped by the mapping", "outcome", list(raw_out))
+        return ch, out
 
-        # times
+    def _times(self, c: _Chunk, out: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Arrival, answer and end times in seconds (None: a column the log lacks); unparseable rows go."""
+        m = self.m
         fmt = m.time_format
-        clock_mode = m.columns.date is not None
-        if clock_mode:
-            d, bad = parse_dates(list(col("date")), m.date_format)
-            drop(bad | np.isnan(d), "unparseable time", "date", list(col("date")))
+        d = None
+        if m.columns.date is not None:  # a date column, and clock times of day
+            d, bad = parse_dates(list(c.col("date")), m.date_format)
+            c.drop(bad | np.isnan(d), "unparseable time", "date", list(c.col("date")))
 
-            def when(key: str) -> tuple[np.ndarray, np.ndarray]:
-                return parse_clock(list(col(key)), fmt)
-        else:
-            d = None
-
-            def when(key: str) -> tuple[np.ndarray, np.ndarray]:
-                return parse_datetimes(list(col(key)), fmt)
+        def when(key: str) -> tuple[np.ndarray, np.ndarray]:
+            return parse_clock(list(c.col(key)), fmt) if d is not None else parse_datetimes(list(c.col(key)), fmt)
 
         arrival, bad = when("arrival")
-        drop(bad | np.isnan(arrival), "unparseable time", "arrival", list(col("arrival")))
-        if clock_mode:
+        c.drop(bad | np.isnan(arrival), "unparseable time", "arrival", list(c.col("arrival")))
+        if d is not None:
             arrival = d + arrival
         answered = out == ANSWERED
-        abandoned = out == ABANDONED
-        queued = answered | abandoned
-        selfs = np.full(n, np.nan)
-        if "self_service_s" in cols:
-            selfs = _numbers(col("self_service_s"))
-        base = arrival + np.nan_to_num(selfs)  # when the contact reached the queue
+        queued = answered | (out == ABANDONED)
         answer_t = end_t = None
-        if "answer" in cols:
+        if "answer" in c.cols:
             answer_t, bad = when("answer")
-            drop(bad & answered, "unparseable time", "answer", list(col("answer")))
-            if clock_mode:
+            c.drop(bad & answered, "unparseable time", "answer", list(c.col("answer")))
+            if d is not None:
                 answer_t = _after(d + answer_t, arrival)
-        if "end" in cols:
+        if "end" in c.cols:
             end_t, bad = when("end")
-            drop(bad & queued, "unparseable time", "end", list(col("end")))
-            if clock_mode:
+            c.drop(bad & queued, "unparseable time", "end", list(c.col("end")))
+            if d is not None:
                 ref = arrival if answer_t is None else np.where(np.isnan(answer_t), arrival, answer_t)
                 end_t = _after(d + end_t, ref)
-        if "wait_s" in cols:
-            wait = _numbers(col("wait_s"))
-            wait_col, wait_cells = "wait_s", list(col("wait_s"))
+        return arrival, answer_t, end_t
+
+    def _durations(
+        self, c: _Chunk, out: np.ndarray, arrival: np.ndarray, answer_t: np.ndarray | None, end_t: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Self-service, wait and handle seconds (given, or from the times); missing or negative ones go."""
+        answered = out == ANSWERED
+        queued = answered | (out == ABANDONED)
+        selfs = np.full(c.n, np.nan)
+        if "self_service_s" in c.cols:
+            selfs = _numbers(c.col("self_service_s"))
+        base = arrival + np.nan_to_num(selfs)  # when the contact reached the queue
+        if "wait_s" in c.cols:
+            wait = _numbers(c.col("wait_s"))
+            wait_col, wait_cells = "wait_s", list(c.col("wait_s"))
         else:
             assert answer_t is not None and end_t is not None  # without wait_s the mapping needs answer and end
             wait = np.where(answered, answer_t - base, end_t - base)
             wait_col = "answer"
-            wait_cells = [a if o == ANSWERED else e for a, e, o in zip(col("answer"), col("end"), out, strict=True)]
-        if "handle_s" in cols:
-            handle = _numbers(col("handle_s"))
-            handle_col, handle_cells = "handle_s", list(col("handle_s"))
+            wait_cells = [a if o == ANSWERED else e for a, e, o in zip(c.col("answer"), c.col("end"), out, strict=True)]
+        if "handle_s" in c.cols:
+            handle = _numbers(c.col("handle_s"))
+            handle_col, handle_cells = "handle_s", list(c.col("handle_s"))
         else:
             assert end_t is not None  # without handle_s the mapping needs end
             start = answer_t if answer_t is not None else base + wait
             handle = end_t - start
-            handle_col, handle_cells = "end", list(col("end"))
+            handle_col, handle_cells = "end", list(c.col("end"))
         wait = np.where(np.abs(wait) < 1e-3, 0.0, wait)
         handle = np.where(np.abs(handle) < 1e-3, 0.0, handle)
-        drop(queued & ~(wait >= 0), "missing or negative duration", wait_col, wait_cells)
-        drop(answered & ~(handle >= 0), "missing or negative duration", handle_col, handle_cells)
-        wait = np.where(queued, wait, np.nan)
-        handle = np.where(answered, handle, np.nan)
+        c.drop(queued & ~(wait >= 0), "missing or negative duration", wait_col, wait_cells)
+        c.drop(answered & ~(handle >= 0), "missing or negative duration", handle_col, handle_cells)
+        return selfs, np.where(queued, wait, np.nan), np.where(answered, handle, np.nan)
 
-        # duplicates: the first row of an id is kept
-        if "contact_id" in cols:
-            ids = col("contact_id")
-            dup = np.zeros(n, dtype=bool)
-            seen = self.seen_ids
-            for k in np.flatnonzero(ok):
-                cid = ids[k]
-                if cid in seen:
-                    dup[k] = True
-                else:
-                    seen.add(cid)
-            drop(dup, "duplicate contact id", "contact_id", list(ids))
+    def _drop_duplicates(self, c: _Chunk) -> None:
+        """Drop a row whose contact id was seen before (in any file): the first row of an id is kept."""
+        if "contact_id" not in c.cols:
+            return
+        ids = c.col("contact_id")
+        dup = np.zeros(c.n, dtype=bool)
+        seen = self.seen_ids
+        for k in np.flatnonzero(c.ok):
+            cid = ids[k]
+            if cid in seen:
+                dup[k] = True
+            else:
+                seen.add(cid)
+        c.drop(dup, "duplicate contact id", "contact_id", list(ids))
 
-        keep = np.flatnonzero(ok)
+    def _store(
+        self,
+        c: _Chunk,
+        ch: np.ndarray,
+        out: np.ndarray,
+        arrival: np.ndarray,
+        selfs: np.ndarray,
+        wait: np.ndarray,
+        handle: np.ndarray,
+    ) -> None:
+        """Keep the rows left: their columns as arrays, agents, groups and customers as codes."""
+        keep = np.flatnonzero(c.ok)
         starts = arrival[keep]
         ends = arrival + np.nan_to_num(wait) + np.nan_to_num(handle)
         self.past_midnight += int(np.sum(np.floor(ends[keep] / DAY_S) > np.floor(starts / DAY_S)))
@@ -451,7 +497,7 @@ class _Reader:
             ("group", self.group_codes),
             ("customer_id", self.customer_codes),
         ):
-            values = col(key) if key in cols else None
+            values = c.col(key) if key in c.cols else None
             if values is None:
                 self._put(key, np.full(len(keep), -1, dtype=np.int32 if key != "customer_id" else np.int64))
                 continue

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.errors import CcsimError
 from ccsim.fields import WEEKDAYS
 
 __all__ = ["DAYS_PER_MONTH", "WEEKS_PER_MONTH", "WeekBasis", "calendar_week", "open_weekdays", "week_basis"]
@@ -65,13 +66,15 @@ class WeekBasis:
 
     @property
     def week_days(self) -> float:
-        """Days in the week the run stands for (5 for Monday to Friday)."""
+        """Days in the week the run stands for, closed days it simulated included."""
         return float(np.sum(self.per_day * self.share))
 
     @property
     def month_days(self) -> float:
-        """Days in the month the run stands for: ``week_days x 30.4375 / 7``."""
-        return self.week_days * WEEKS_PER_MONTH
+        """Open days in the month the run stands for: 30.4375 / 7 x its open weekdays (21.74 for Monday to Friday)."""
+        if self.per_day.size == 1:
+            return float(self.per_day[0] * self.share[0]) * WEEKS_PER_MONTH
+        return len(self.weekdays) * WEEKS_PER_MONTH
 
     @property
     def measured_days(self) -> float:
@@ -142,6 +145,11 @@ def week_basis(
     opened = [d for d in WEEKDAYS if open_weekdays is None or d in set(open_weekdays)] or list(WEEKDAYS)
     per_day = np.zeros(days)
     if days == 1:
+        if open_weekdays is not None and weekday_of_day[0] not in opened:
+            raise CcsimError(
+                f"calendar.start_weekday: the run's only day, {weekday_of_day[0]}, is closed: it stands for no "
+                "weekday; start the run on an open weekday"
+            )
         like = [d for d in opened if alike is None or d in set(alike) or d == weekday_of_day[0]]
         unlike = [d for d in opened if d not in like]
         if measured[0] > 0:

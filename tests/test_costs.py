@@ -36,13 +36,13 @@ def held(k):
 
 
 def typical_day_month(per_rep, k):
-    """Billing month k of a typical day (every weekday open) by hand: each weekday's days from
-    replications k, k + 1, ... in turn, weighted 30.4375 / 7 / (days taken)."""
-    n = len(per_rep)
-    return sum(W / h * sum(per_rep[(k + j) % n] for j in range(h)) for h in held(k).values())
-
-
-# --------------------------------------------------------------------------- building results by hand
+    """Billing month k of a typical day (every weekday open) by hand: its days, Monday's first,
+    from replications k, k + 1, ... in turn, each weekday's weighted 30.4375 / 7 / (its days)."""
+    n, j, total = len(per_rep), 0, 0.0
+    for h in held(k).values():
+        total += W / h * sum(per_rep[(k + j + i) % n] for i in range(h))
+        j += h
+    return total
 
 
 def sums(names, **values):
@@ -199,14 +199,17 @@ def test_worked_example_of_the_docs():
         "in_house.hiring_training": 0.05 * 4 * 243500,
     }
     # acme: billing month 1 (January: 5 Mondays, Tuesdays and Wednesdays, 4 of the others) and
-    # month 2 (February of a leap year: 5 Thursdays), each weekday's days from replications
-    # 1, 2, 1, ... (month 1) and 2, 1, 2, ... (month 2)
-    handled = [W * (3 * (3 * 64 + 2 * 96) / 5 + 4 * (64 + 96) / 2), W * (6 * (64 + 96) / 2 + (3 * 96 + 2 * 64) / 5)]
+    # month 2 (February of a leap year: 5 Thursdays), its days from replications 1, 2, 1, ...
+    # (month 1) and 2, 1, 2, ... (month 2), Monday's first
+    handled = [
+        W * ((3 * 64 + 2 * 96) / 5 + (2 * 64 + 3 * 96) / 5 + (3 * 64 + 2 * 96) / 5 + 4 * (64 + 96) / 2),
+        W * (6 * (64 + 96) / 2 + (3 * 96 + 2 * 64) / 5),
+    ]
     assert handled == pytest.approx([typical_day_month([64, 96], 0), typical_day_month([64, 96], 1)])
-    assert handled == pytest.approx([2393.257142857, 2448.914285714])
+    assert handled == pytest.approx([2421.085714286, 2448.914285714])
     beyond = max(0.0, handled[1] - 2435) * 200  # 2,782.86: month 2 has 13.9 contacts beyond the included
     offered = [typical_day_month([65, 100], 0), typical_day_month([65, 100], 1)]
-    assert handled[0] / offered[0] == pytest.approx(0.970723, abs=1e-6)  # kept: >= 0.97
+    assert handled[0] / offered[0] == pytest.approx(0.970035, abs=1e-6)  # kept: >= 0.97
     assert handled[1] / offered[1] == pytest.approx(0.969363, abs=1e-6)  # breached
     expected = {
         **{k: [v, v] for k, v in in_house.items()},
@@ -490,6 +493,7 @@ def test_a_monday_to_friday_run_stands_for_21_74_days_a_month():
     week = weekday_desk(7, weekend_open=False)
     cw = costs(make_result(week, [{}], [{}]), week)
     assert cw.items["in_house.wages"] == pytest.approx(cc.items["in_house.wages"])
+    assert cw.month_days == cc.month_days == pytest.approx(5 * W) and cw.weekdays == cc.weekdays
     assert cw.fte == pytest.approx([2.0])
 
 
@@ -769,3 +773,40 @@ def test_an_sla_may_judge_some_of_the_vendors_channels():
     data["vendors"]["x"]["sla"]["channels"] = ["chat"]
     with pytest.raises(ccsim.ScenarioError, match=r"vendors\.x\.sla\.channels\.0: 'chat' is not a channel the vendor"):
         ccsim.scenario_from_dict(data)
+
+
+def test_the_warm_up_does_not_scale_up_the_hours_a_staffing_plan_fixes():
+    data = copy.deepcopy(IN_HOUSE)
+    data["calendar"] = {"interval_min": 60, "open": "09:00", "close": "17:00", "days": 7}
+    data["agent_groups"]["staff"] = {"skills": ["phone", "chat"], "staffing": [1, 1, 5, 5, 5, 5, 5, 5]}
+    data["costs"] = {"wage_per_hour": 1000, "fte_hours_per_week": 40}
+    sc = ccsim.scenario_from_dict(data)
+    measured = [False, False] + [True] * 54  # a two-hour warm-up on Monday
+    cr = costs(make_result(sc, [{}], [{}], measured=measured), sc)
+    # 32 hours a day, 224 a week: 5.6 FTE; a month of 224 x 30.4375 / 7 hours at 1,000
+    assert cr.fte == pytest.approx([5.6]) and cr.items["in_house.wages"] == pytest.approx([224 * 1000 * W])
+
+
+def test_a_one_day_run_on_a_closed_weekday_is_refused():
+    data = copy.deepcopy(VENDOR_ONLY)
+    data["calendar"].update(start_weekday="sat", day_of_week_factors={"sat": 0, "sun": 0})
+    sc = ccsim.scenario_from_dict(data)
+    with pytest.raises(ccsim.CcsimError, match=r"^calendar\.start_weekday: the run's only day, sat, is closed"):
+        costs(make_result(sc, [{}], [{}]), sc)
+
+
+def test_an_sla_with_nothing_in_its_scope_is_not_judged():
+    data = copy.deepcopy(VENDOR_ONLY)
+    data["channels"]["email"] = {"kind": "email", "volume": {"per_day": 10}, "handle_time": PHONE["handle_time"]}
+    data["agent_groups"]["v"]["skills"] = ["phone", "email"]
+    data["vendors"]["x"]["routing"]["channels"] = ["phone", "email"]
+    data["vendors"]["x"]["sla"] = {"min_service_level": 0.9, "channels": ["email"], "bonus": 5000}
+    sc = ccsim.scenario_from_dict(data)
+    calls_only = [{"x": {"phone": {"offered": 10, "answered": 10, "answered_within": 10}}}]
+    cr = costs(make_result(sc, [{}], [{}], vendors=calls_only), sc)
+    assert cr.sla["x"].judged.tolist() == [False] and cr.items["vendor.x.sla_bonus"] == pytest.approx([0])
+    data["vendors"]["x"]["sla"] = {"min_service_level": 0.9, "short_abandon_s": 5, "bonus": 5000}
+    sc = ccsim.scenario_from_dict(data)
+    all_short = [{"x": {"phone": {"offered": 4, "abandoned": 4, "abandoned_short": 4}}}]
+    cr = costs(make_result(sc, [{}], [{}], vendors=all_short), sc)
+    assert cr.sla["x"].judged.tolist() == [False] and cr.items["vendor.x.sla_bonus"] == pytest.approx([0])

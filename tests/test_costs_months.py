@@ -140,3 +140,36 @@ def test_the_half_width_of_composed_months_matches_the_spread_between_seeds():
     ratio = float(np.mean(halves)) / float(np.std(means, ddof=1))
     # the spread of 40 means is known to about +-25 % (chi-square, 39 degrees of freedom)
     assert 0.65 < ratio < 1.5, ratio
+
+
+# --------------------------------------------------------------------------- composed months, by construction
+
+
+def poisson_days(replications, days, rng):
+    return rng.poisson(100, size=(replications, days)).astype(float)
+
+
+def test_a_month_composed_of_typical_days_varies_as_a_month_of_days():
+    from ccsim.economics.months import _compose
+    from ccsim.weeks import week_basis
+
+    rng = np.random.default_rng(7)
+    days = poisson_days(2000, 1, rng)
+    months = _compose(week_basis(1, "mon"), np.zeros(1, dtype=int), np.ones(1, bool), np.arange(2000))
+    composed = months.compose_days(days)
+    # a month of 30.4375 independent Poisson(100) days: mean 3,043.75, sd sqrt(3,043.75) = 55.2
+    assert composed.mean() == pytest.approx(3043.75, rel=0.01)
+    assert composed.std() == pytest.approx(math.sqrt(3043.75), rel=0.15)
+    assert months.overlap > 28  # each day of a month from another replication
+
+
+def test_a_long_run_is_priced_over_all_its_days():
+    from ccsim.economics.months import _compose
+    from ccsim.weeks import week_basis
+
+    week = week_basis(70, "mon")
+    ramp = np.concatenate([np.ones(35), 3 * np.ones(35)])[None, :]  # volume triples after five weeks
+    months = _compose(week, np.arange(70), np.ones(70, bool), np.arange(1))
+    exact = float(week.per_month(ramp)[0])  # 30.4375 x 2 a day
+    assert exact == pytest.approx(2 * 30.4375)
+    assert months.compose_days(ramp)[0] == pytest.approx(exact, rel=0.06) and months.overlap == 1

@@ -74,6 +74,14 @@ def _paired(a: CostResult, b: CostResult) -> tuple[np.ndarray, np.ndarray]:
     return np.searchsorted(a.replication_ids, common), np.searchsorted(b.replication_ids, common)
 
 
+def _widened(a: CostResult, b: CostResult, d: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Paired differences with their composed part widened as :meth:`CostResult.widened` does."""
+    with_composed = [x for x in (a, b) if x.composed]
+    if not with_composed:
+        return d
+    return max(with_composed, key=lambda x: x.overlap).widened(d, part)
+
+
 def paired_cost_difference(a: CostResult, b: CostResult) -> CostComparison:
     """Per cost figure, ``b - a`` and its paired 95 % confidence interval.
 
@@ -97,10 +105,10 @@ def paired_cost_difference(a: CostResult, b: CostResult) -> CostComparison:
         x = a.items[name][ia] if name in a.items else zero_a if is_item else a.replication_values(name)[ia]
         y = b.items[name][ib] if name in b.items else zero_b if is_item else b.replication_values(name)[ib]
         d = y - x
-        mean, half = mean_ci(d)
-        # months composed of shared days: the half-width widened as CostResult.mean_ci does
-        if (a.composed or b.composed) and (name in a.composed or name in b.composed or not is_item):
-            half = half * math.sqrt(max(a.overlap, b.overlap))
+        mean, _ = mean_ci(d)
+        # months composed of shared days: the composed part's deviations widened (CostResult.widened)
+        part = b.composed_part(name)[ib] - a.composed_part(name)[ia]
+        _, half = mean_ci(_widened(a, b, d, part))
         rows.append(
             {
                 "name": name,
@@ -167,9 +175,9 @@ def payback(a: CostResult, b: CostResult) -> Payback | None:
     if first.seed == second.seed:
         i_first, i_second = _paired(first, second)
         saving = second.running_per_month[i_second] - first.running_per_month[i_first]
-        mean_arr, half_arr = mean_ci(saving)
-        if first.composed or second.composed:  # months composed of shared days (CostResult.mean_ci)
-            half_arr = half_arr * math.sqrt(max(first.overlap, second.overlap))
+        mean_arr, _ = mean_ci(saving)
+        part = second.composed_part("running_per_month")[i_second] - first.composed_part("running_per_month")[i_first]
+        _, half_arr = mean_ci(_widened(first, second, saving, part))  # months of shared days
         mean, half = float(mean_arr), _py(half_arr)
     else:
         mean = float(np.nanmean(second.running_per_month) - np.nanmean(first.running_per_month))

@@ -114,8 +114,8 @@ class CostResult:
         The items priced on composed billing months (a vendor's).
     overlap : float
         How many replications a composed billing month draws its days from, on average (1 for
-        a run of a month or more): the months share days, so a half-width of a figure holding
-        a composed item is widened by its square root (:meth:`mean_ci`).
+        a run of five weeks or more): the months share days, so the deviations of a composed
+        part are widened by its square root in every half-width (:meth:`mean_ci`).
     """
 
     scenario: str
@@ -195,16 +195,45 @@ class CostResult:
         valid = [*self.items, "total", "running", "per_month", "running_per_month", *UNITS]
         raise CcsimError(f"no cost item {name!r} (valid: {', '.join(valid)})")
 
+    def composed_part(self, name: str) -> np.ndarray:
+        """The part of :meth:`replication_values` of ``name`` that comes from composed items.
+
+        Per billing month: the item itself when it is composed, the composed items' sum in a
+        total (x :attr:`months` over the horizon; over the count for a unit cost), else 0.
+        """
+        zero = np.zeros(len(self.replication_ids))
+        if name in self.items:
+            return self.items[name].copy() if name in self.composed else zero
+        part = np.sum([self.items[c] for c in self.composed], axis=0) if self.composed else zero
+        if name in ("total", "running"):
+            return part * self.months
+        if name in UNITS:
+            count = self.counts[UNITS[name][0]]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(count > 0, part / np.where(count > 0, count, 1.0), np.nan)
+        return part
+
+    def widened(self, values: np.ndarray, part: np.ndarray) -> np.ndarray:
+        """``values`` with the deviations of their composed ``part`` scaled by sqrt(:attr:`overlap`).
+
+        Composed billing months share simulated days, so a composed figure varies less from
+        month to month than its mean is uncertain; scaling its deviations from their mean gives
+        a Student t half-width that allows for it, leaving the in-house part as it is (and a
+        constant composed part, a monthly fee, adds nothing).
+        """
+        if not self.composed or self.overlap <= 1 or not np.isfinite(part).any():
+            return values
+        return values + (math.sqrt(self.overlap) - 1.0) * (part - np.nanmean(part))
+
     def mean_ci(self, name: str) -> tuple[float, float]:
         """Mean over billing months of a figure (:meth:`replication_values`) and its 95 % half-width.
 
-        The Student t half-width of the months' values; for a figure holding an item priced on
-        composed billing months (an item in :attr:`composed`, or a total or unit cost when there
-        is one) widened by the square root of :attr:`overlap`, as the months share days.
+        The Student t half-width of the months' values, the composed part's deviations widened
+        (:meth:`widened`).
         """
-        mean, half = mean_ci(self.replication_values(name))
-        if self.composed and (name in self.composed or name not in self.items):
-            half = half * math.sqrt(self.overlap)
+        values = self.replication_values(name)
+        mean, _ = mean_ci(values)
+        _, half = mean_ci(self.widened(values, self.composed_part(name)))
         return float(mean), float(half)
 
     def summary(self) -> dict[str, Any]:
@@ -348,9 +377,9 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
         wage = g.cost_per_hour if g.cost_per_hour is not None else c.wage_per_hour
         hours = sched[:, i] / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
         paid += hours
-        wages += wage * months.by_replication(hours)
-        premium += wage * months.by_replication(hours * uplift)
-    paid_month = months.by_replication(paid)
+        wages += wage * months.staffed(hours)  # hours on duty are known in the warm-up too
+        premium += wage * months.staffed(hours * uplift)
+    paid_month = months.staffed(paid)
     fte = paid_month / WEEKS_PER_MONTH / c.fte_hours_per_week
     if in_house:
         items["in_house.wages"] = wages
@@ -461,7 +490,7 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
 
 
 def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarray) -> np.ndarray:
-    """Seats per replication: the most in-house agents on duty at once, or the desk's FTE rounded up."""
+    """Seats per replication: the most in-house agents on duty at once (any interval), or the desk's FTE rounded up."""
     if c.seat_basis == "fte":
         return np.ceil(fte - 1e-9)
     on_duty = sum(
@@ -469,7 +498,7 @@ def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarr
         for name, g in scenario.agent_groups.items()
         if g.vendor is None
     )
-    peak = float(np.max(np.where(result.measured, on_duty, 0), initial=0))
+    peak = float(np.max(on_duty, initial=0))  # the staffing plan is known in the warm-up too
     return np.full(len(result.replication_ids), peak)
 
 

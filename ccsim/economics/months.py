@@ -10,18 +10,19 @@ stands for):
 - **composed** (:meth:`BillingMonths.composed`): billing month k made of whole simulated days,
   as many of each weekday as calendar month k holds (4 or 5; the 48 months of a four-year
   cycle in turn), each weekday's days taken in turn from replication k, then k + 1, k + 2,
-  ... (after the last, the first); a typical day (a one-day run) is every open weekday's day.
+  ... (after the last, the first); a typical day (a one-day run) is every open weekday's day,
+  each day of the month from another replication; a run of five weeks or more gives month k
+  replication k's own days, spread over the run.
   A threshold (included contacts, a minimum commitment, an SLA) is judged on a month
   of contacts, not on a week scaled up, whose counts would vary about twice as much.
   Each weekday's days are weighted 30.4375 / 7 / (days taken), so the composed months'
   expected value is the exact month's; billing month k pairs with replication k (common random numbers).
 
-A run of a month or more composes each billing month from its own replication's days first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -67,6 +68,9 @@ class BillingMonths:
         billing month is made of, as ``position * days + day``.
     weights : numpy.ndarray
         ``(months, picks)``: how many times the month holds each picked day's measured counts.
+    whole_week : ccsim.weeks.WeekBasis or None
+        The run's week with every interval counted, the warm-up too: for what the staffing
+        plan fixes (hours paid, seats), known for every interval (:meth:`staffed`).
     """
 
     week: WeekBasis
@@ -74,6 +78,7 @@ class BillingMonths:
     measured: np.ndarray
     picks: np.ndarray
     weights: np.ndarray
+    whole_week: WeekBasis | None = None
 
     @property
     def days(self) -> int:
@@ -104,6 +109,19 @@ class BillingMonths:
             out[..., d] = v[..., self.day_of_interval == d].sum(axis=-1)
         return out
 
+    def staffed(self, values: np.ndarray) -> np.ndarray:
+        """A month of each replication of a figure the staffing plan fixes, the warm-up included.
+
+        Hours on duty are known for every interval, warm-up or not, so a day cut by the
+        warm-up is not scaled up from its measured part.
+        """
+        week = self.whole_week or self.week
+        v = np.asarray(values, dtype=float)
+        out = np.zeros((*v.shape[:-1], self.days))
+        for d in range(self.days):
+            out[..., d] = v[..., self.day_of_interval == d].sum(axis=-1)
+        return week.per_month(out)
+
     def by_replication(self, values: np.ndarray) -> np.ndarray:
         """A month of each replication: ``(replications, ..., intervals)`` -> ``(replications, ...)``."""
         return self.week.per_month(self.per_day(values))
@@ -122,7 +140,7 @@ class BillingMonths:
     def resampled(self, order: np.ndarray) -> BillingMonths:
         """The same months made from the replications in another ``order`` (positions, with repeats)."""
         order = np.asarray(order, dtype=np.int64)
-        return _compose(self.week, self.day_of_interval, self.measured, order)
+        return replace(_compose(self.week, self.day_of_interval, self.measured, order), whole_week=self.whole_week)
 
 
 def _held_table() -> np.ndarray:
@@ -134,25 +152,40 @@ _HELD = _held_table()
 
 
 def _compose(week: WeekBasis, day_of_interval: np.ndarray, measured: np.ndarray, order: np.ndarray) -> BillingMonths:
-    """Billing month k from the days of replications order[k], order[k + 1], ... in turn."""
+    """Billing month k from the days of replications order[k], order[k + 1], ... in turn.
+
+    Each weekday has a pool of days: every replication's measured days of that weekday, in
+    turn. A run that holds a weekday at least as often as the month does (five weeks or more)
+    takes month k's days of it from replication k alone, spread evenly over the run (so a long
+    run is priced over all of it, not its first month). A shorter run takes them one after the
+    other from replication k's first day of that weekday on, into the next replications. A
+    typical day (a one-day run) is every weekday's day: one pool for the whole month, each day
+    of it from another replication.
+    """
     n, days = len(order), len(week.per_day)
     share = np.where(week.share > 0, week.share, 1.0)
     k = np.arange(n)
     held = _HELD[k % 48]  # (months, 7)
     cols = [WEEKDAYS.index(wd) for wd in week.weekdays]
+    j = np.arange(5)
     picks, weights = [], []
+    start = k.copy()  # a typical day: where each weekday's days begin in the one pool, month by month
     for wd, c in zip(week.weekdays, cols, strict=True):
-        # a typical day stands for every weekday the calendar opens: each weekday's days are it
-        its_days = (
-            np.array([0])
-            if days == 1
-            else np.array([d for d in range(days) if week.weekday_of_day[d] == wd and week.share[d] > 0])
-        )
-        pool_r = np.repeat(order, len(its_days))  # replications in turn, each with its days of wd
-        pool_d = np.tile(its_days, n)
-        j = np.arange(5)
-        at = (k[:, None] * len(its_days) + j[None, :]) % len(pool_r)
-        take = j[None, :] < held[:, c : c + 1]
+        take = j[None, :] < held[:, c : c + 1]  # (months, 5)
+        if days == 1:
+            pool_r, pool_d = order, np.zeros(n, dtype=np.int64)
+            at = (start[:, None] + j[None, :]) % n
+            start = start + held[:, c]
+        else:
+            its_days = np.array([d for d in range(days) if week.weekday_of_day[d] == wd and week.share[d] > 0])
+            per_rep = len(its_days)
+            pool_r = np.repeat(order, per_rep)  # replications in turn, each with its days of wd
+            pool_d = np.tile(its_days, n)
+            if per_rep >= 5:  # a long run: this replication's days, spread over the run
+                spread = ((2 * j[None, :] + 1) * per_rep) // (2 * np.maximum(held[:, c : c + 1], 1))  # centred
+                at = (k[:, None] * per_rep + np.minimum(spread, per_rep - 1)) % len(pool_r)
+            else:
+                at = (k[:, None] * per_rep + j[None, :]) % len(pool_r)
         picks.append(pool_r[at] * days + pool_d[at])
         weights.append(np.where(take, WEEKS_PER_MONTH / held[:, c : c + 1] / share[pool_d[at]], 0.0))
     pk = np.concatenate(picks, axis=1) if picks else np.zeros((n, 0), dtype=np.int64)
@@ -169,4 +202,5 @@ def billing_months(result: SimulationResult, scenario: Scenario) -> BillingMonth
     )
     day_of_interval = (np.asarray(result.interval_starts_s, dtype=float) // 86400.0).astype(np.int64)
     order = np.arange(len(result.replication_ids))
-    return _compose(week, day_of_interval, np.asarray(result.measured, dtype=bool), order)
+    whole = calendar_week(cal, None, scenario.agent_groups.values(), c.weekend_days if c.weekend_premium else ())
+    return replace(_compose(week, day_of_interval, np.asarray(result.measured, dtype=bool), order), whole_week=whole)

@@ -235,8 +235,11 @@ class _Figures:
 
 
 def _judge(sla, month: dict[str, np.ndarray]) -> _Figures:
-    """The SLA's figures and verdict in each billing month, from that month's counts."""
-    offered = month["offered"] - month["short"]  # short abandons do not count, by contract
+    """The SLA's figures and verdict in each billing month, from that month's counts.
+
+    Counted over the channels in the SLA's scope (``rt_``: its channels, else the vendor's
+    voice and chat ones when it has some); short abandons do not count, by contract.
+    """
     rt_offered = month["rt_offered"] - month["rt_short"]
     answered, within, wait = month["answered"], month["within"], month["wait"]
     # like the answer rate and ASA, over the voice and chat channels when the vendor has some
@@ -245,8 +248,8 @@ def _judge(sla, month: dict[str, np.ndarray]) -> _Figures:
         answer_rate = np.where(rt_offered > 0, answered / np.where(rt_offered > 0, rt_offered, 1.0), np.nan)
         service_level = np.where(over > 0, within / np.where(over > 0, over, 1.0), np.nan)
         asa = np.where(answered > 0, wait / np.where(answered > 0, answered, 1.0), np.nan)
-    judged = month["offered"] > 1e-9
-    breached = np.zeros(len(offered), dtype=bool)
+    judged = rt_offered > 1e-9  # contacts in the SLA's scope, short abandons left out
+    breached = np.zeros(len(rt_offered), dtype=bool)
     if sla.min_answer_rate is not None:
         breached |= judged & (rt_offered > 0) & (answer_rate < sla.min_answer_rate - TARGET_SLACK)
     if sla.min_service_level is not None:
@@ -254,7 +257,7 @@ def _judge(sla, month: dict[str, np.ndarray]) -> _Figures:
     if sla.max_asa_s is not None:
         # nobody answered at all: the ASA promise is missed too
         breached |= judged & (rt_offered > 0) & ((answered <= 0) | (asa > sla.max_asa_s * (1 + TARGET_SLACK)))
-    return _Figures(judged, breached, answer_rate, service_level, asa, offered)
+    return _Figures(judged, breached, answer_rate, service_level, asa, rt_offered)
 
 
 #: Resamples of the replications behind the breach probability's bootstrap interval.

@@ -188,8 +188,12 @@ def week_basis(
         parts = []
         if closed:
             parts.append(f"{', '.join(closed)} closed")
-        if not_simulated:
-            parts.append(f"{', '.join(not_simulated)} open but not simulated: counted as closed")
+        warm = [w for w in not_simulated if w in weekday_of_day]  # simulated, but only in the warm-up
+        cold = [w for w in not_simulated if w not in warm]
+        if cold:
+            parts.append(f"{', '.join(cold)} open but not simulated: counted as closed")
+        if warm:
+            parts.append(f"{', '.join(warm)} only in the warm-up: counted as closed")
         once = "" if max(of_weekday.values()) <= 1.0 else ", each weekday its mean"
         text = f"a week = the run's {_span(run_order)}{once} ({'; '.join(parts)})"
     open_simulated = tuple(w for w in simulated if w in opened)  # a closed weekday simulated adds nothing

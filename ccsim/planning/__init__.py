@@ -8,10 +8,11 @@ cheapest shifts with breaks for any requirement per interval (:mod:`ccsim.planni
 """
 
 from ccsim.planning.guess import analytic_staffing
-from ccsim.planning.plan import Miss, Plan, PlanInterrupted, plan
+from ccsim.planning.plan import Plan, PlanInterrupted, plan
 from ccsim.planning.requirements import Requirement, read_requirements_csv
 from ccsim.planning.roster import Roster, plan_roster
 from ccsim.planning.shifts import Schedule, ShiftChoice, schedule
+from ccsim.planning.targets import Miss
 from ccsim.shift_types import Break, Cap, Premium, Scheduling, ShiftType
 
 __all__ = [

@@ -253,7 +253,7 @@ def _pct(x: float | None) -> str:
 def _vendor_line(plan: Plan) -> list[str]:
     """A line saying which intervals the planner left to a vendor, when it left some."""
     from ccsim.planning.guess import vendor_planned_group, vendor_rule
-    from ccsim.planning.plan import vendor_served
+    from ccsim.planning.targets import vendor_served
 
     left = {}
     for channel, mask in vendor_served(plan.scenario).items():

@@ -27,6 +27,7 @@ import numpy as np
 from ccsim.errors import CcsimError
 from ccsim.planning.guess import answers, channel_parts, entry_groups
 from ccsim.planning.shifts import Schedule, paid_the_wage, schedule
+from ccsim.planning.targets import check_targets
 from ccsim.results import SimulationResult
 from ccsim.scenario import staffing_per_interval
 from ccsim.simulation import MAX_CONTACTS, simulate
@@ -164,8 +165,6 @@ def plan_roster(
     ccsim.CcsimError
         When the scenario has no ``scheduling:`` section.
     """
-    from ccsim.planning.plan import _check_targets
-
     sc = plan.scenario
     if sc.scheduling is None:
         raise CcsimError("scheduling: the scenario has no shift types (a scheduling: section) to roster the plan with")
@@ -247,7 +246,7 @@ def plan_roster(
         )
         if result.interrupted:  # Ctrl-C: a repair on partial results would mislead
             raise KeyboardInterrupt
-        misses = _check_targets(result, sc, plan.planned_groups, confident=True)
+        misses = check_targets(result, sc, plan.planned_groups, confident=True)
         rounds += 1
         if progress is not None:
             progress(f"roster {rounds}: {sum(s.shift_count for s in schedules.values())} shifts, {len(misses)} misses")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ccsim._version import __version__
 
 #: Where each public name lives, imported when first asked for.
 _LAZY = {

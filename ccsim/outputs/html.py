@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import html
 
-from ccsim import __version__
+from ccsim._version import __version__
 from ccsim.outputs.tables import Table, cell_column, comparison_heading, comparison_tables, plural
 from ccsim.outputs.text import format_value
 from ccsim.variants import VariantComparison

@@ -319,3 +319,16 @@ def test_ccsim_schedule_reads_the_planners_plan_csv(planned, tmp_path, capsys):
     assert capsys.readouterr().err.splitlines() == [
         f"ccsim: error: {path}: no column stuff_planned: the file plans no group 'stuff'; did you mean 'staff'?"
     ]
+
+
+def test_the_rosters_week_of_a_typical_day_is_the_costs_week():
+    # a Monday stands for the weekdays like it: not Saturday, open 09:00-13:00 only
+    data = copy.deepcopy(DAY)
+    data["calendar"]["hours"] = {"sat": "09:00-13:00"}
+    sc = scenario_from_dict(data)
+    p = plan(sc)
+    from ccsim.economics.months import billing_months
+
+    week = billing_months(p.result, p.scenario).week
+    assert week.text.startswith("a week = 6 x the run's typical day") and "sat open but unlike it" in week.text
+    assert p.roster.schedules["staff"].week_text == week.text

@@ -31,7 +31,7 @@ from ccsim.planning.targets import check_targets
 from ccsim.results import SimulationResult
 from ccsim.scenario import staffing_per_interval
 from ccsim.simulation import MAX_CONTACTS, simulate
-from ccsim.weeks import open_weekdays
+from ccsim.weeks import calendar_week, open_weekdays
 
 __all__ = ["Roster", "max_on_duty", "plan_roster"]
 
@@ -216,6 +216,10 @@ def plan_roster(
     starts = np.round(np.asarray(cal.interval_starts_s()) / 60.0).astype(np.int64)
     staffing = {g: v.copy() for g, v in plan.staffing.items()}
     schedules: dict[str, Schedule] = {}
+    # the hiring figures' week as the costs count it (ccsim.weeks): a typical day stands for the
+    # open weekdays like it
+    weekend = sc.costs.weekend_days if sc.costs.weekend_premium else ()
+    alike = calendar_week(cal, None, sc.agent_groups.values(), weekend).weekdays if cal.days == 1 else None
     result, misses = plan.result, []
     rounds = 0
     blocked: set[tuple[str, int]] = set()
@@ -232,6 +236,7 @@ def plan_roster(
                 max_on_duty=bound[g],
                 shrinkage=sc.agent_groups[g].shrinkage,
                 open_weekdays=open_weekdays(cal),
+                alike_weekdays=alike,
                 time_limit_s=time_limit_s,
                 gap=gap,
             )

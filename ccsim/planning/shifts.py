@@ -362,6 +362,7 @@ def schedule(
     shrinkage: float = 0.0,
     wage: float | None = None,
     open_weekdays=None,
+    alike_weekdays=None,
     time_limit_s: float = 60.0,
     gap: float = 0.0,
 ) -> Schedule:
@@ -415,6 +416,9 @@ def schedule(
         The weekdays the desk opens, for the hiring figures' week (:func:`ccsim.weeks.week_basis`):
         a single day stands for each of them; a shorter run names those it leaves out. Default:
         a single day stands for 7, and the weekdays a run leaves out are taken as closed.
+    alike_weekdays : iterable of str, optional
+        For a single day: the open weekdays like it (the same hours, volume and groups at work),
+        the only ones it stands for; the others are named (default: every open weekday).
     time_limit_s : float, default 60
         Seconds HiGHS may search; the best roster found is returned, not proven optimal.
     gap : float, default 0
@@ -461,6 +465,7 @@ def schedule(
         wage=wage,
         paid_wage=paid_wage,
         open_weekdays=None if open_weekdays is None else tuple(open_weekdays),
+        alike_weekdays=None if alike_weekdays is None else tuple(alike_weekdays),
     )
     return _result(model, setup, _read_solution(res, took, fell_back, proven, objective, problem, time_limit_s))
 
@@ -893,6 +898,7 @@ class _Setup:
     wage: float | None
     paid_wage: tuple[str, ...]
     open_weekdays: tuple[str, ...] | None
+    alike_weekdays: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -948,7 +954,7 @@ def _result(model, setup: _Setup, solved: _Solved) -> Schedule:
             )
         )
     chosen.sort(key=lambda s: (s.start_min, s.shift_type))
-    week = week_basis(days, start_weekday, open_weekdays=setup.open_weekdays)
+    week = week_basis(days, start_weekday, open_weekdays=setup.open_weekdays, alike=setup.alike_weekdays)
     hiring = _hiring(chosen, shifts, setup.types, days, week, setup.shrinkage)
     return Schedule(
         status="optimal" if solved.proven else "time_limit",

@@ -418,7 +418,9 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
             return months.composed(gs[:, mine][..., _G[stat]].sum(axis=1))
 
         shr = np.array([groups[i][1].shrinkage for i in mine]).reshape(1, -1, 1)
-        vendor_paid_h = months.composed((gs[:, mine][..., _G["scheduled_s"]] / (1.0 - shr)).sum(axis=1)) / 3600.0
+        # hours on duty are what the staffing plan fixes: counted whole, the warm-up too
+        on_duty_h = months.staffed(gs[:, mine][..., _G["scheduled_s"]].sum(axis=1)) / 3600.0
+        vendor_paid_h = months.staffed((gs[:, mine][..., _G["scheduled_s"]] / (1.0 - shr)).sum(axis=1)) / 3600.0
         month: dict[str, np.ndarray] = {}  # this vendor's charges per billing month
         if p.monthly_fee:
             month["monthly_fee"] = np.full(reps, p.monthly_fee)
@@ -427,7 +429,7 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
         if p.per_handled_minute:
             month["handled_minutes"] = p.per_handled_minute * month_of("handle_s") / 60.0
         if p.per_agent_hour:
-            month["agent_hours"] = p.per_agent_hour * month_of("scheduled_s") / 3600.0
+            month["agent_hours"] = p.per_agent_hour * on_duty_h
         if p.per_productive_hour:
             month["productive_hours"] = p.per_productive_hour * month_of("busy_s") / 3600.0
         if p.per_fte_per_month:

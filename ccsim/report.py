@@ -198,9 +198,11 @@ def _clean(value: object) -> object:
     return value
 
 
-def result_json(result: SimulationResult) -> str:
-    """The whole result as JSON (undefined values are null)."""
+def result_json(result: SimulationResult, cost: Mapping[str, Any] | None = None) -> str:
+    """The whole result as JSON (undefined values are null), with its ``cost`` summary when given."""
     data = result.to_dict()
+    if cost is not None:
+        data["cost"] = dict(cost)
     return json.dumps(data, indent=2, default=_clean, allow_nan=False)
 
 
@@ -230,3 +232,49 @@ def csv_table(rows: Sequence[Mapping[str, Any]], float_format: str | None = None
             }
         )
     return buf.getvalue()
+
+
+def costs_text(costs: Any) -> str:
+    """A priced run's costs a month (a :class:`ccsim.economics.CostResult`), as ``ccsim run`` prints them."""
+    summary = costs.summary()
+    cur = summary["currency"]
+
+    def money(name: str) -> str:
+        mean, half = costs.mean_ci(name)
+        return f"{mean:,.0f} ±{half:,.0f} {cur}" if math.isfinite(half) else f"{mean:,.0f} {cur}"
+
+    width = max([len(n) for n in costs.items] + [len(n) + 10 for n in costs.one_off] + [24])
+    lines = ["", "Costs per month (mean ±95 % CI half-width; docs/costs.md)"]
+    lines += [f"  {name:<{width}}  {money(name)}" for name in costs.items]
+    lines.append(f"  {'total':<{width}}  {money('per_month')}")
+    per_contact, _ = costs.mean_ci("per_contact")
+    if math.isfinite(per_contact):
+        lines.append(f"  {'per contact answered':<{width}}  {per_contact:,.2f} {cur}")
+    if summary["fte"]["mean"]:
+        lines.append(f"  {'in-house FTE':<{width}}  {summary['fte']['mean']:,.1f}")
+    for name, amount in costs.one_off.items():
+        lines.append(f"  {name + ' (one-off)':<{width}}  {amount:,.0f} {cur}")
+    lines.append(f"  ({summary['week']}; a month holds each weekday it stands for 30.4375 / 7 times)")
+    lines += [f"  note: {n}" for n in summary["notes"]]
+    return "\n".join(lines)
+
+
+def costs_rows(costs: Any) -> list[dict[str, Any]]:
+    """A priced run's cost items a month, one row each, with the total and the one-off costs (``costs.csv``)."""
+    rows = []
+    for name in [*costs.items, "per_month"]:
+        mean, half = costs.mean_ci(name)
+        rows.append(
+            {
+                "item": "total" if name == "per_month" else name,
+                "per_month": mean,
+                "per_month_ci95": half,
+                "one_off": None,
+                "currency": costs.currency,
+            }
+        )
+    for name, amount in costs.one_off.items():
+        rows.append(
+            {"item": name, "per_month": None, "per_month_ci95": None, "one_off": amount, "currency": costs.currency}
+        )
+    return rows

@@ -518,11 +518,9 @@ class SweepResult:
 
 
 def _priced(result: SimulationResult, scenario: Scenario) -> CostResult | None:
-    from ccsim.economics import costs
+    from ccsim.economics import priced_costs
 
-    priced = costs(result, scenario)
-    anything = any(np.any(v != 0) for v in priced.items.values()) or any(priced.one_off.values())
-    return priced if anything else None  # nothing priced: no cost columns of zeros
+    return priced_costs(result, scenario)  # nothing priced: no cost columns of zeros
 
 
 def sweep(

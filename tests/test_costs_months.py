@@ -173,3 +173,30 @@ def test_a_long_run_is_priced_over_all_its_days():
     exact = float(week.per_month(ramp)[0])  # 30.4375 x 2 a day
     assert exact == pytest.approx(2 * 30.4375)
     assert months.compose_days(ramp)[0] == pytest.approx(exact, rel=0.06) and months.overlap == 1
+
+
+def test_ccsim_run_prints_and_writes_the_costs_of_a_priced_scenario(tmp_path, capsys):
+    import json
+    from pathlib import Path
+
+    from ccsim.cli import main
+
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    args = ["run", str(root / "outsourcing_comparison.yaml"), "--variant", "hybrid_nights", "--replications", "3"]
+    assert main([*args, "--seed", "5"]) == 0
+    text = capsys.readouterr().out
+    sc = ccsim.load_scenario(root / "outsourcing_comparison.yaml").variant("hybrid_nights")
+    cr = costs(ccsim.simulate(sc, replications=3, seed=5), sc)
+    assert "Costs per month" in text and f"{cr.mean_ci('per_month')[0]:,.0f}" in text
+    assert "a week = the run's 7 days" in text
+    assert main([*args, "--seed", "5", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["cost"]["per_month"]["mean"] == pytest.approx(cr.mean_ci("per_month")[0])
+    out = tmp_path / "out"
+    assert main([*args, "--seed", "5", "--out", str(out)]) == 0
+    rows = (out / "costs.csv").read_text().splitlines()
+    assert rows[0] == "item,per_month,per_month_ci95,one_off,currency" and any(r.startswith("total,") for r in rows)
+    # a scenario that prices nothing shows no costs
+    capsys.readouterr()
+    assert main(["run", str(root / "erlang_a_abandonment.yaml"), "--replications", "2"]) == 0
+    assert "Costs per month" not in capsys.readouterr().out

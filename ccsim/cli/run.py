@@ -55,7 +55,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ccsim.report import result_json, summary_text
+    from ccsim.report import costs_text, summary_text
     from ccsim.simulation import simulate
 
     scenario = load_arg(args)
@@ -76,11 +76,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
             )
     finally:
         progress.close()
-    print(result_json(result) if args.json else summary_text(result), flush=True)  # shown before anything can fail
+    priced = _priced(result, scenario)
+    if args.json:
+        print(_json(result, priced), flush=True)  # shown before anything can fail
+    else:
+        print(summary_text(result) + ("" if priced is None else "\n" + costs_text(priced)), flush=True)
     code = EXIT_INTERRUPTED if result.interrupted else 0
     if out is not None:
         try:
-            written, removed = out.write(_output_files(result), about_result(result))
+            written, removed = out.write(_output_files(result, priced), about_result(result))
         except CcsimError as exc:
             print(f"ccsim: error: {exc}", file=sys.stderr)
             code = EXIT_USAGE
@@ -110,18 +114,36 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return code
 
 
-def _output_files(result) -> dict[str, str | bytes]:
-    """The files of ``run --out``, by name: CSV tables, the JSON result and the plots."""
+def _priced(result, scenario):
+    """The run's costs a month when its scenario prices anything (docs/costs.md), else None."""
+    if result.replications == 0:
+        return None
+    from ccsim.economics import priced_costs
+
+    return priced_costs(result, scenario)
+
+
+def _json(result, priced) -> str:
+    """The result as JSON, with the run's costs under ``cost`` when it has any."""
+    from ccsim.report import result_json
+
+    return result_json(result, None if priced is None else priced.summary())
+
+
+def _output_files(result, priced=None) -> dict[str, str | bytes]:
+    """The files of ``run --out``, by name: CSV tables, the JSON result, the costs and the plots."""
     from ccsim import plotting
-    from ccsim.report import csv_table, result_json
+    from ccsim.report import costs_rows, csv_table
 
     files: dict[str, str | bytes] = {
         "channels.csv": csv_table(result.channels),
         "groups.csv": csv_table(result.groups),
         "intervals.csv": csv_table(result.intervals),
         "group_intervals.csv": csv_table(result.group_intervals),
-        "result.json": result_json(result),
+        "result.json": _json(result, priced),
     }
+    if priced is not None:
+        files["costs.csv"] = csv_table(costs_rows(priced))
     for row in result.channels[:-1]:
         ax = plotting.plot_service_level(result, row["channel"])
         files[f"service_level_{row['channel']}.png"] = plotting.figure_png(ax)

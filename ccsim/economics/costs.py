@@ -25,7 +25,7 @@ from ccsim.results import SimulationResult, mean_ci
 from ccsim.scenario import Costs, Scenario
 from ccsim.weeks import WEEKS_PER_MONTH
 
-__all__ = ["UNITS", "CostResult", "costs", "night_share", "weekend_mask"]
+__all__ = ["UNITS", "CostResult", "costs", "night_share", "priced_costs", "weekend_mask"]
 
 _C = {name: i for i, name in enumerate(CH_STATS)}
 _G = {name: i for i, name in enumerate(GROUP_STATS)}
@@ -516,3 +516,10 @@ def _voice_minutes(result: SimulationResult, scenario: Scenario, in_house: list[
     raise CcsimError(  # pragma: no cover - results of this version always count it
         "costs: the result has no voice handle time per group (simulated by an older ccsim); simulate it again"
     )
+
+
+def priced_costs(result: SimulationResult, scenario: Scenario) -> CostResult | None:
+    """:func:`costs`, or None when the scenario prices nothing (no cost item, no one-off cost)."""
+    priced = costs(result, scenario)
+    anything = any(np.any(v != 0) for v in priced.items.values()) or any(priced.one_off.values())
+    return priced if anything else None

@@ -157,6 +157,22 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
         raise ScenarioError(source, problems)
 
 
+def _entries(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """A mapping's key and value nodes, then those merged into it with ``<<: *anchor``.
+
+    A key written in the mapping wins over a merged one, as YAML merges them; so an error in a
+    key that came from an anchor is found at the anchor's line, not at the mapping that merged it.
+    """
+    own = [(k, v) for k, v in node.value if not (isinstance(k, yaml.ScalarNode) and k.tag == "tag:yaml.org,2002:merge")]
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.tag == "tag:yaml.org,2002:merge":
+            for source in v.value if isinstance(v, yaml.SequenceNode) else [v]:
+                if isinstance(source, yaml.MappingNode):
+                    merged.extend(_entries(source))
+    return own + merged
+
+
 def _line_of(node: yaml.Node | None, loc: tuple) -> tuple[int | None, tuple]:
     """The line of the deepest node found along ``loc``, and the part of ``loc`` found."""
     if node is None:
@@ -165,7 +181,7 @@ def _line_of(node: yaml.Node | None, loc: tuple) -> tuple[int | None, tuple]:
     found: list = []
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
+            for k, v in _entries(node):
                 if isinstance(k, yaml.ScalarNode) and k.value == str(part):
                     line, node = k.start_mark.line + 1, v
                     found.append(part)

@@ -119,6 +119,37 @@ def test_alias_bomb_is_rejected_quickly(tmp_path):
         load_scenario(write(tmp_path, "\n".join(lines) + "\n"))
 
 
+def test_an_error_in_a_merged_anchor_names_the_anchors_line(tmp_path):
+    text = """name: anchors
+calendar: {interval_min: 60, open: "09:00", close: "11:00"}
+channels:
+  phone:
+    kind: voice
+    volume: {per_day: 10}
+    handle_time: {dist: exponential, mean_s: 60}
+    patience: null
+agent_groups:
+  staff: {skills: [phone], staffing: 1}
+x-sla: &sla
+  min_servce_level: 0.8
+variants:
+  out:
+    overrides:
+      agent_groups: {acme_agents: {skills: [phone], staffing: 1, vendor: acme}}
+      vendors:
+        acme:
+          routing: {mode: whole_channel, channels: [phone]}
+          sla:
+            <<: *sla
+            penalty: 10
+"""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, text))
+    message = str(info.value)
+    assert "variants.out.overrides.vendors.acme.sla.min_servce_level: unknown key" in message
+    assert message.rstrip().endswith("(line 12)")  # the anchor's key, not the mapping that merged it
+
+
 def test_yaml_tags_cannot_run_code(tmp_path):
     marker = tmp_path / "pwned"
     text = f'name: !!python/object/apply:os.system ["touch {marker}"]\n'

@@ -3,8 +3,9 @@
 A month holds each weekday ``DAYS_PER_MONTH / 7`` times (30.4375 = 365.25 / 12 days). A run
 stands for the weekdays it simulated, each as often as a week holds it:
 
-- a run of one day is a **typical day**: it stands for every weekday the calendar opens (7
-  when nothing is closed), so a week holds it that many times;
+- a run of one day is a **typical day**: it stands for every open weekday like it (the same
+  hours, volume factor, groups at work and premiums; 7 when every weekday is alike), so a
+  week holds it that many times; the open weekdays unlike it are named;
 - a longer run stands for each weekday it simulated once a week, that weekday's figure being
   the mean over the run's days of that weekday (a day cut by the warm-up counts as the share
   of it that is measured); weekdays it did not simulate are counted as closed, and the text

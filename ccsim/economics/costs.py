@@ -370,16 +370,15 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
     uplift = c.night_premium * night + c.weekend_premium * weekend  # per interval
     sched = result.group_sums[..., _G["scheduled_s"]]  # (replications, groups, intervals)
     paid = np.zeros((reps, len(starts)))  # in-house paid hours per interval
-    wages = np.zeros(reps)
-    premium = np.zeros(reps)
+    pay = np.zeros((reps, len(starts)))  # and their wages
     for i in in_house:
         g = groups[i][1]
         wage = g.cost_per_hour if g.cost_per_hour is not None else c.wage_per_hour
         hours = sched[:, i] / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
         paid += hours
-        wages += wage * months.staffed(hours)  # hours on duty are known in the warm-up too
-        premium += wage * months.staffed(hours * uplift)
-    paid_month = months.staffed(paid)
+        pay += wage * hours
+    # hours on duty are known in the warm-up too: whole days (BillingMonths.staffed)
+    wages, premium, paid_month = months.staffed(pay), months.staffed(pay * uplift), months.staffed(paid)
     fte = paid_month / WEEKS_PER_MONTH / c.fte_hours_per_week
     if in_house:
         items["in_house.wages"] = wages

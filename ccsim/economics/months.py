@@ -15,9 +15,9 @@ stands for):
   replication k's own days, spread over the run.
   A threshold (included contacts, a minimum commitment, an SLA) is judged on a month
   of contacts, not on a week scaled up, whose counts would vary about twice as much.
-  Each weekday's days are weighted 30.4375 / 7 / (days taken), so the composed months'
-  expected value is the exact month's; billing month k pairs with replication k (common random numbers).
-
+  Each weekday's days are weighted 30.4375 / 7 / (days taken), so a composed month's
+  expected value is the exact month's; billing month k pairs with replication k (common
+  random numbers).
 """
 
 from __future__ import annotations
@@ -100,7 +100,10 @@ class BillingMonths:
 
     def per_day(self, values: np.ndarray) -> np.ndarray:
         """Sums over each day's measured intervals: ``(..., intervals)`` -> ``(..., days)``."""
-        v = np.where(self.measured, np.asarray(values, dtype=float), 0.0)
+        return self._day_sums(np.where(self.measured, np.asarray(values, dtype=float), 0.0))
+
+    def _day_sums(self, v: np.ndarray) -> np.ndarray:
+        """Sums over each day's intervals: ``(..., intervals)`` -> ``(..., days)``."""
         starts = np.searchsorted(self.day_of_interval, np.arange(self.days))
         if np.all(np.diff(self.day_of_interval) >= 0) and np.all(np.diff(np.append(starts, v.shape[-1])) > 0):
             return np.add.reduceat(v, starts, axis=-1)  # intervals in day order, every day has some
@@ -115,12 +118,7 @@ class BillingMonths:
         Hours on duty are known for every interval, warm-up or not, so a day cut by the
         warm-up is not scaled up from its measured part.
         """
-        week = self.whole_week or self.week
-        v = np.asarray(values, dtype=float)
-        out = np.zeros((*v.shape[:-1], self.days))
-        for d in range(self.days):
-            out[..., d] = v[..., self.day_of_interval == d].sum(axis=-1)
-        return week.per_month(out)
+        return (self.whole_week or self.week).per_month(self._day_sums(np.asarray(values, dtype=float)))
 
     def by_replication(self, values: np.ndarray) -> np.ndarray:
         """A month of each replication: ``(replications, ..., intervals)`` -> ``(replications, ...)``."""
@@ -195,12 +193,10 @@ def _compose(week: WeekBasis, day_of_interval: np.ndarray, measured: np.ndarray,
 
 def billing_months(result: SimulationResult, scenario: Scenario) -> BillingMonths:
     """The billing months of a simulation of ``scenario`` (one per replication, in array order)."""
-    cal = scenario.calendar
-    c = scenario.costs
-    week = calendar_week(
-        cal, result.measured, scenario.agent_groups.values(), c.weekend_days if c.weekend_premium else ()
-    )
+    cal, groups = scenario.calendar, scenario.agent_groups.values()
+    weekend = scenario.costs.weekend_days if scenario.costs.weekend_premium else ()
+    week = calendar_week(cal, result.measured, groups, weekend)
     day_of_interval = (np.asarray(result.interval_starts_s, dtype=float) // 86400.0).astype(np.int64)
     order = np.arange(len(result.replication_ids))
-    whole = calendar_week(cal, None, scenario.agent_groups.values(), c.weekend_days if c.weekend_premium else ())
+    whole = calendar_week(cal, None, groups, weekend)
     return replace(_compose(week, day_of_interval, np.asarray(result.measured, dtype=bool), order), whole_week=whole)

@@ -9,8 +9,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS
 from ccsim.results import SimulationResult
+from ccsim.results.kpis import CHANNEL_KPIS, GROUP_KPIS
 
 __all__ = ["csv_table", "result_json", "summary_text"]
 

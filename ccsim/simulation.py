@@ -43,7 +43,7 @@ MAX_RESULT_BYTES = 8 * 2**30
 
 def expected_result_bytes(scenario: Scenario, replications: int) -> float:
     """Memory the result of a run keeps: every replication's per-interval sums (float64)."""
-    from ccsim.engine.totals import CH_STATS, GROUP_STATS, N_BINS
+    from ccsim.results.layout import CH_STATS, GROUP_STATS, N_BINS
 
     intervals = scenario.calendar.intervals
     per_rep = intervals * (len(scenario.channels) * len(CH_STATS) + len(scenario.agent_groups) * len(GROUP_STATS))

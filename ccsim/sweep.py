@@ -27,8 +27,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from ccsim.errors import CcsimError, ScenarioError
-from ccsim.metrics import CHANNEL_KPIS
 from ccsim.results import TARGETS, SimulationResult
+from ccsim.results.kpis import CHANNEL_KPIS
 from ccsim.scenario import Scenario
 from ccsim.streams import fresh_seed
 from ccsim.volume import ALL, factors, scale_volume, volume_field

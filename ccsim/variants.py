@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.engine.totals import CH_STATS
 from ccsim.errors import CcsimError
 from ccsim.results import Comparison, SimulationResult, compare
+from ccsim.results.layout import CH_STATS
 from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
 from ccsim.streams import fresh_seed

@@ -6,7 +6,7 @@ import pytest
 
 from ccsim import ScenarioError, scenario_from_dict, simulate
 from ccsim.engine.intervals import Intervals
-from ccsim.engine.totals import CH_STATS, GROUP_STATS
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 
 
 def desk(**calendar) -> dict:

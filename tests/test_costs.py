@@ -20,8 +20,8 @@ import ccsim
 from ccsim.economics import breach_probability, costs, paired_cost_difference, payback
 from ccsim.economics.costs import CostResult, night_share, weekend_mask
 from ccsim.economics.months import month_weekdays
-from ccsim.engine.totals import CH_STATS, GROUP_STATS, N_BINS, VENDOR_STATS
 from ccsim.results import SimulationResult
+from ccsim.results.layout import CH_STATS, GROUP_STATS, N_BINS, VENDOR_STATS
 from ccsim.weeks import DAYS_PER_MONTH, WEEKDAYS
 
 ROOT = Path(__file__).resolve().parents[1]

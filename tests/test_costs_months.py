@@ -19,7 +19,7 @@ from scipy import stats
 import ccsim
 from ccsim.economics import costs
 from ccsim.economics.months import billing_months
-from ccsim.engine.totals import GROUP_STATS
+from ccsim.results.layout import GROUP_STATS
 
 DESK = {
     "name": "sla desk",

@@ -18,11 +18,11 @@ from test_engines import assert_same_contacts, assert_same_totals
 from test_routing import BASE as ROUTING_BASE
 
 from ccsim import scenario_from_dict
-from ccsim.engine import GROUP_STATS, ScriptedContact
+from ccsim.engine import ScriptedContact
 from ccsim.engine.fast import ContactCenter
 from ccsim.engine.reference import ReferenceModel
-from ccsim.engine.totals import V_ABANDONED_SHORT, VENDOR_STATS
 from ccsim.errors import ScenarioError
+from ccsim.results.layout import GROUP_STATS, V_ABANDONED_SHORT, VENDOR_STATS
 
 G = {name: i for i, name in enumerate(GROUP_STATS)}
 V = {name: i for i, name in enumerate(VENDOR_STATS)}

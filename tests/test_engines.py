@@ -22,10 +22,11 @@ from test_model import CHAT, DESK, EMAIL_BACKLOG, SHIFTS, TIMELINE
 from test_routing import BASE as ROUTING_BASE
 
 from ccsim import load_scenario, scenario_from_dict
-from ccsim.engine import CH_STATS, GROUP_STATS, ScriptedContact
+from ccsim.engine import ScriptedContact
 from ccsim.engine.fast import ContactCenter
 from ccsim.engine.reference import ReferenceModel
 from ccsim.engine.routing import Routing
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 from ccsim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]

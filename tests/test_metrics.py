@@ -8,10 +8,10 @@ import pytest
 from scipy import stats
 
 import ccsim
-from ccsim.engine import CH_STATS, GROUP_STATS, WAIT_BIN_EDGES
 from ccsim.errors import CcsimError
-from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS, channel_kpis, group_kpis, wait_quantile
 from ccsim.results import KpiError, KpiRow, SimulationResult, TargetCheck, compare, mean_ci
+from ccsim.results.kpis import CHANNEL_KPIS, GROUP_KPIS, channel_kpis, group_kpis, wait_quantile
+from ccsim.results.layout import CH_STATS, GROUP_STATS, WAIT_BIN_EDGES
 
 N_BINS = WAIT_BIN_EDGES.size
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from ccsim import load_scenario, scenario_from_dict
-from ccsim.engine import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
+from ccsim.engine import ContactCenter, ScriptedContact
 from ccsim.engine.reference import ReferenceModel
-from ccsim.metrics import group_kpis
+from ccsim.results.kpis import group_kpis
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 from ccsim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]

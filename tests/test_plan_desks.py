@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from ccsim import scenario_from_dict, simulate
-from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.planning import plan
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CHAT = {

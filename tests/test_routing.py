@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 from ccsim import scenario_from_dict
-from ccsim.engine import CH_STATS, GROUP_STATS, ContactCenter, ScriptedContact
-from ccsim.engine.totals import VENDOR_STATS
+from ccsim.engine import ContactCenter, ScriptedContact
+from ccsim.results.layout import CH_STATS, GROUP_STATS, VENDOR_STATS
 
 C = {name: i for i, name in enumerate(CH_STATS)}
 G = {name: i for i, name in enumerate(GROUP_STATS)}

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim.engine.totals import CH_STATS
 from ccsim.erlang import erlang_a_metrics
 from ccsim.errors import CcsimError
+from ccsim.results.layout import CH_STATS
 from ccsim.transient import erlang_a_transient, transient_required_agents
 
 

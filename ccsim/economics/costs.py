@@ -18,10 +18,10 @@ import numpy as np
 
 from ccsim.economics.months import billing_months
 from ccsim.economics.sla import SlaOutcome, judge_sla
-from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
 from ccsim.fields import WEEKDAYS, minutes_of_day
 from ccsim.results import SimulationResult, mean_ci
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 from ccsim.scenario import Costs, Scenario
 from ccsim.weeks import WEEKS_PER_MONTH
 

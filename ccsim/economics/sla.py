@@ -25,8 +25,8 @@ import numpy as np
 from scipy import stats
 
 from ccsim.economics.months import BillingMonths, billing_months
-from ccsim.engine.totals import CH_STATS, VENDOR_STATS
 from ccsim.results import TARGET_SLACK, SimulationResult
+from ccsim.results.layout import CH_STATS, VENDOR_STATS
 from ccsim.scenario import REALTIME_KINDS, Scenario
 
 __all__ = ["SlaOutcome", "breach_probability", "judge_sla", "sla_scope"]

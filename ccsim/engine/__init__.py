@@ -6,8 +6,8 @@
 - :mod:`ccsim.engine.setup`: the channels, agent groups, random streams and staffing both
   build before a run; :mod:`ccsim.engine.rules`: the decisions both apply (shared by both);
 - :mod:`ccsim.engine.routing`: where contacts go (shared by both);
-- :mod:`ccsim.engine.totals`: what a replication counts (shared by both, and by
-  :mod:`ccsim.metrics`, which therefore does not import an engine).
+- :mod:`ccsim.engine.totals`: what a replication hands back (shared by both), in the
+  statistics layout of :mod:`ccsim.results.layout`.
 
 The names below are imported on first use, so that ``ccsim.engine.totals`` stays light.
 """
@@ -17,9 +17,6 @@ from __future__ import annotations
 import importlib
 
 __all__ = [
-    "CH_STATS",
-    "GROUP_STATS",
-    "WAIT_BIN_EDGES",
     "ContactCenter",
     "Queue",
     "Routing",
@@ -31,9 +28,6 @@ _WHERE = {
     "ContactCenter": "fast",
     "Queue": "routing",
     "Routing": "routing",
-    "CH_STATS": "totals",
-    "GROUP_STATS": "totals",
-    "WAIT_BIN_EDGES": "totals",
     "RunTotals": "totals",
     "ScriptedContact": "totals",
 }

@@ -73,7 +73,8 @@ from ccsim.engine.state import (
     Contact,
     GroupState,
 )
-from ccsim.engine.totals import (
+from ccsim.engine.totals import RunTotals, ScriptedContact, book_first_resolved, book_handling, book_vendor_answer
+from ccsim.results.layout import (
     ABANDONED,
     ANSWERED,
     ARRIVALS,
@@ -111,11 +112,6 @@ from ccsim.engine.totals import (
     WAIT_ABN,
     WAIT_ANS,
     WITHIN,
-    RunTotals,
-    ScriptedContact,
-    book_first_resolved,
-    book_handling,
-    book_vendor_answer,
     wait_bin,
 )
 from ccsim.scenario import AgentGroup, Channel, Scenario

@@ -23,14 +23,8 @@ import simpy
 from ccsim.engine.events import NORMAL, Event, HeapOutcomeEvent, PullEvent, Schedule, pending
 from ccsim.engine.routing import Queue
 from ccsim.engine.state import SERVING, ChannelState, Contact, GroupState
-from ccsim.engine.totals import (
-    G_BUSY,
-    G_PRESENT,
-    SERVING_END,
-    book_first_resolved,
-    book_handling,
-    book_vendor_answer,
-)
+from ccsim.engine.totals import book_first_resolved, book_handling, book_vendor_answer
+from ccsim.results.layout import G_BUSY, G_PRESENT, SERVING_END
 
 __all__ = ["HeapGroups"]
 

@@ -78,7 +78,8 @@ from ccsim.engine.setup import (
     GroupSetup,
     RunStreams,
 )
-from ccsim.engine.totals import (
+from ccsim.engine.totals import RunTotals, ScriptedContact, book_vendor_answer
+from ccsim.results.layout import (
     ANSWERED,
     ARRIVALS,
     AT_ONCE,
@@ -107,9 +108,6 @@ from ccsim.engine.totals import (
     VENDOR_STATS,
     WAIT_ANS,
     WITHIN,
-    RunTotals,
-    ScriptedContact,
-    book_vendor_answer,
     wait_bin,
 )
 from ccsim.scenario import AgentGroup as GroupSpec

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ccsim.engine.routing import Queue, Routing
 from ccsim.engine.setup import ChannelSetup, ChannelT, GroupSetup, GroupT, RunSetup
-from ccsim.engine.totals import (
+from ccsim.engine.totals import book_vendor_abandon
+from ccsim.results.layout import (
     ABANDONED,
     G_BUSY,
     G_TRANSFER_WAIT,
@@ -42,7 +43,6 @@ from ccsim.engine.totals import (
     V_OFFERED,
     WAIT_ABN,
     WAITING_END,
-    book_vendor_abandon,
 )
 from ccsim.streams import Batch
 

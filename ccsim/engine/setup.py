@@ -27,16 +27,8 @@ import simpy
 from ccsim.engine.draws import FreshDraws, own_handle_draws
 from ccsim.engine.intervals import Intervals, availability_steps
 from ccsim.engine.routing import Queue, Routing
-from ccsim.engine.totals import (
-    CH_STATS,
-    G_SCHED,
-    GROUP_STATS,
-    N_BINS,
-    ScriptedContact,
-    TraceEntry,
-    vendor_rows,
-    vendor_terms,
-)
+from ccsim.engine.totals import ScriptedContact, TraceEntry, vendor_rows, vendor_terms
+from ccsim.results.layout import CH_STATS, G_SCHED, GROUP_STATS, N_BINS
 from ccsim.scenario import REALTIME_KINDS, AgentGroup, Calendar, Channel, Scenario
 from ccsim.streams import Batch, stream
 

@@ -50,7 +50,6 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
 from ccsim.planning.guess import (
     analytic_staffing,
@@ -63,6 +62,7 @@ from ccsim.planning.guess import (
 from ccsim.planning.roster import plan_roster
 from ccsim.planning.targets import Miss, check_targets
 from ccsim.results import SimulationResult
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 from ccsim.scenario import MAX_AGENTS, Scenario, staffing_per_interval
 from ccsim.simulation import MAX_CONTACTS, simulate
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.engine.totals import CH_STATS, VENDOR_STATS
 from ccsim.planning.guess import answers, in_house_share, vendor_planned_group, vendor_rule, vendor_targets
 from ccsim.results import TARGETS, SimulationResult, mean_ci
+from ccsim.results.layout import CH_STATS, VENDOR_STATS
 from ccsim.scenario import REALTIME_KINDS, Scenario
 
 __all__ = ["Miss", "check_targets", "vendor_served"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccsim.engine.totals import CH_STATS, GROUP_STATS, WAIT_BIN_EDGES
+from ccsim.results.layout import CH_STATS, GROUP_STATS, WAIT_BIN_EDGES
 
 __all__ = ["CHANNEL_KPIS", "GROUP_KPIS", "channel_kpis", "group_kpis", "wait_quantile"]
 

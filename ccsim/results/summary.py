@@ -7,8 +7,8 @@ paired differences in :func:`compare`, and costs with thresholds downstream (the
 are kept per replication for each channel's whole run, and pooled over replications per
 interval (so memory does not grow with replications x intervals x histogram bins).
 
-KPI names are defined once in ``docs/kpis.md`` (:data:`ccsim.metrics.CHANNEL_KPIS` and
-:data:`ccsim.metrics.GROUP_KPIS`). A misspelt KPI is an error that lists the valid names.
+KPI names are defined once in ``docs/kpis.md`` (:data:`ccsim.results.kpis.CHANNEL_KPIS` and
+:data:`ccsim.results.kpis.GROUP_KPIS`). A misspelt KPI is an error that lists the valid names.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from ccsim.engine.totals import CH_STATS, GROUP_STATS
 from ccsim.errors import CcsimError
-from ccsim.metrics import CHANNEL_KPIS, GROUP_KPIS, channel_kpis, group_kpis, wait_quantile
+from ccsim.results.kpis import CHANNEL_KPIS, GROUP_KPIS, channel_kpis, group_kpis, wait_quantile
+from ccsim.results.layout import CH_STATS, GROUP_STATS
 
 __all__ = ["Comparison", "KpiError", "KpiRow", "SimulationResult", "TargetCheck", "compare"]
 

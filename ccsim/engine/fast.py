@@ -249,7 +249,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
             c = self._new_contact(ch, base, u_out)  # the issue row is set when it is offered
             c.deadline = patience  # relative until the contact reaches a queue
             if ch.own_fresh is not None:
-                c.hu = ch.own_fresh.next()
+                c.handle_quantile = ch.own_fresh.next()
             if len(ch.ctypes) > 1:
                 c.ctype = ch.contact_type(u_type)
             self._reach(c, u_route, u_ss)
@@ -308,7 +308,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         c = Contact(ch, base, u_out, row)
         c.row = row
         c.hist = ch.cur_hist
-        c.t_q = now
+        c.queued_at = now
         c.deadline = now + patience
         c.queue = q
         q.items.append(c)
@@ -356,7 +356,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
             row[REPEATS] += 1
         else:
             row[REDIALS] += 1
-        c.t_q = now
+        c.queued_at = now
         c.deadline += now
         queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
         if self.trace is not None:
@@ -435,8 +435,8 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         c.root = old.root if old.root is not None else old.id
         c.ctype = old.ctype
         c.base_s = old.base_s
-        c.hu = old.hu
-        c.u_out = old.u_out
+        c.handle_quantile = old.handle_quantile
+        c.outcome_draw = old.outcome_draw
         c.first = old.first
         c.issue_row = old.issue_row
         ch = c.ch
@@ -471,7 +471,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
                         items.popleft()
                         self._abandon(c, c.deadline)
                         continue
-                    if best is None or c.t_q < best[0].t_q:
+                    if best is None or c.queued_at < best[0].queued_at:
                         best = c, q
                     break
             if best is not None:
@@ -482,7 +482,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
     # ------------------------------------------------------------------ service
 
     def _answered(self, ch: ChannelState, row: list, hist: list, t_q: float, now: float) -> None:
-        """Statistics of a first-line contact answered at ``now`` after waiting since ``t_q``."""
+        """Statistics of a first-line contact answered at ``now`` after waiting since ``queued_at``."""
         wait = now - t_q
         if wait > 0.0:
             if t_q >= self.cur_open_start and now <= self.cur_open_end:
@@ -501,12 +501,12 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         now = self.env.now
         g = agent.group
         ch = c.ch
-        t_q = c.t_q
+        t_q = c.queued_at
         c.state = SERVING
         if c.stage == ENTRY:
             self._answered(ch, c.row, c.hist, t_q, now)
-            if c.vrow is not None:
-                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, c.v_within)
+            if c.vendor_row is not None:
+                book_vendor_answer(c.vendor_row, queue.vendor, now - c.vendor_offered_at, c.vendor_within_s)
         else:
             wait = now - t_q
             if wait > 0:
@@ -545,7 +545,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         handle = now - t0
         svc = g.cur_svc[ch.index]
         book_handling(svc, handle)
-        if self.trace is None and c.first and c.u_out < g.resolve_p:  # rules.outcome's common case, inlined
+        if self.trace is None and c.first and c.outcome_draw < g.resolve_p:  # rules.outcome's common case, inlined
             book_first_resolved(svc, c.issue_row)
         else:
             if self.trace is not None:
@@ -629,7 +629,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         c.issue_row = old.issue_row
         ch = c.ch
         ch.redraw_handle(c, self.cur)
-        c.u_out = 1.0
+        c.outcome_draw = 1.0
         c.deadline = ch.later_patience(self.cur)
         self._reach(c, ch.u_later.next(), 1.0)
 
@@ -763,9 +763,9 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         ch = self._by_name[sc.channel]
         c = self._new_contact(ch)
         c.base_s = sc.handle_s
-        c.hu = sc.own_u
+        c.handle_quantile = sc.own_u
         c.deadline = sc.patience_s
-        c.u_out = sc.outcome_u
+        c.outcome_draw = sc.outcome_u
         c.ctype = sc.contact_type
         self._reach(c, sc.routing_u, 1.0)
 

@@ -54,9 +54,9 @@ class HeapGroups:
     def _heap_start(self, c: Contact, g: GroupState, q: Queue, now: float) -> None:
         """A heap group's free agent answers ``c`` (any wait; ENTRY contacts only)."""
         c.state = SERVING
-        self._answered(c.ch, c.row, c.hist, c.t_q, now)
-        if c.vrow is not None:  # an overflowed contact answered in-house: taken back from the vendor
-            book_vendor_answer(c.vrow, q.vendor, now - c.t_v, c.v_within)
+        self._answered(c.ch, c.row, c.hist, c.queued_at, now)
+        if c.vendor_row is not None:  # an overflowed contact answered in-house: taken back from the vendor
+            book_vendor_answer(c.vendor_row, q.vendor, now - c.vendor_offered_at, c.vendor_within_s)
         h = c.base_s * q.factors[g.index]
         heapreplace(g.free, now + h)
         self._heap_account(c, g, now, now + h, h)
@@ -68,7 +68,7 @@ class HeapGroups:
             c.offered_row()[SERVING_END] += 1
             self.spread(g.rows, G_BUSY, now, self.horizon)
             return
-        resolved = c.first and c.u_out < g.resolve_p
+        resolved = c.first and c.outcome_draw < g.resolve_p
         if end < self.cur_end and resolved:
             self._book_resolved(g, ch, c.issue_row, h)
             return

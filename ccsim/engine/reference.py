@@ -159,9 +159,9 @@ class Contact:
         self.kind = kind
         self.ctype: str | None = None
         self.base_s = base_s
-        self.hu = 0.5
+        self.handle_quantile = 0.5
         self.root: int | None = None  # a redial or repeat contact: its customer's first contact
-        self.u_out = u_out
+        self.outcome_draw = u_out
         self.first = kind != "repeat"
         self.patience_s = patience_s
         self.deadline = INF
@@ -170,12 +170,12 @@ class Contact:
         self.issue_row: list[float] | None = None  # stats row of the interval its issue was first offered
         self.row = NO_ROW  # stats row of the interval it was offered
         self.hist = NO_HIST  # wait histogram of that interval
-        self.trow = NO_ROW  # after an escalation: the receiving group's row
-        self.vrow: list[float] | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
-        self.t_v = 0.0  # ... and when
-        self.v_within = 0.0  # ... the vendor's answer time for it (``answered_within``)
-        self.v_short = -INF  # ... and its short-abandon allowance (-inf: none)
-        self.t_q = 0.0  # when it joined its (latest) queue
+        self.transfer_row = NO_ROW  # after an escalation: the receiving group's row
+        self.vendor_row: list[float] | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
+        self.vendor_offered_at = 0.0  # ... and when
+        self.vendor_within_s = 0.0  # ... the vendor's answer time for it (``answered_within``)
+        self.vendor_short_s = -INF  # ... and its short-abandon allowance (-inf: none)
+        self.queued_at = 0.0  # when it joined its (latest) queue
         self.queue: Queue | None = None  # the queue it joined (entry, vendor or transfer)
         self.queues: list[Queue] = []  # the queues it waits in now (two after an overflow)
         self.answered: simpy.Event | None = None  # succeeds when an agent takes it (made when it is offered)
@@ -360,7 +360,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
             # handle time and patience as forecast for the interval of arrival
             c = self.new_contact(ch, "fresh", handle_s * ch.h_scale[k], u_out, patience_s * ch.p_scale[k])
             if ch.own_fresh is not None:
-                c.hu = ch.own_fresh.next()
+                c.handle_quantile = ch.own_fresh.next()
             c.ctype = ch.contact_type(u_type)
             env.process(self.customer(c, u_route, u_ss))
 
@@ -368,7 +368,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
         """A contact given by a script arrives at its time."""
         yield self.env.timeout(sc.time_s)
         c = self.new_contact(ch, "fresh", sc.handle_s, sc.outcome_u, sc.patience_s)
-        c.hu = sc.own_u
+        c.handle_quantile = sc.own_u
         c.ctype = sc.contact_type
         yield from self.customer(c, sc.routing_u, 1.0)
 
@@ -389,8 +389,8 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
             yield env.timeout(when - env.now)  # the next attempt, its delay counted in opening hours
             ch, old = c.ch, c
             if kind == "redial":  # the same contact again: same handle time and first outcome draw
-                c = self.new_contact(ch, "redial", old.base_s, old.u_out, 0.0)
-                c.hu, c.first = old.hu, old.first
+                c = self.new_contact(ch, "redial", old.base_s, old.outcome_draw, 0.0)
+                c.handle_quantile, c.first = old.handle_quantile, old.first
             else:  # a repeat contact: a new handle time (this interval's), and never a first handling
                 c = self.new_contact(ch, "repeat", 0.0, 1.0, 0.0)
                 ch.redraw_handle(c, self.cur)
@@ -437,7 +437,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
             row[REPEATS] += 1
         else:
             row[REDIALS] += 1
-        c.t_q = env.now
+        c.queued_at = env.now
         c.deadline = c.patience_s + env.now
         queue, overflow, after = self.routing.route(ch.index, c.ctype, u_route)
         self.log("offer", c, queue.name)
@@ -492,7 +492,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
             best: tuple[Contact, Queue] | None = None
             for q in level:
                 head = next((c for c in q.items if c.deadline > now), None)
-                if head is not None and (best is None or head.t_q < best[0].t_q):
+                if head is not None and (best is None or head.queued_at < best[0].queued_at):
                     best = head, q
             if best is not None:
                 return best
@@ -581,9 +581,9 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
         for q in c.queues:
             q.items.remove(c)
         c.queues = []
-        wait = now - c.t_q
+        wait = now - c.queued_at
         if wait > 0:
-            self.spread_open(ch.rows, QUEUE_S, c.t_q, now)
+            self.spread_open(ch.rows, QUEUE_S, c.queued_at, now)
         if c.stage == ENTRY:
             row = c.row
             row[ANSWERED] += 1
@@ -594,8 +594,8 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
             if wait <= ch.target_s:
                 row[WITHIN] += 1
             c.hist[wait_bin(wait)] += 1
-            if c.vrow is not None:  # a vendor was offered it: answered by the vendor, or taken back
-                book_vendor_answer(c.vrow, queue.vendor, now - c.t_v, c.v_within)
+            if c.vendor_row is not None:  # a vendor was offered it: answered by the vendor, or taken back
+                book_vendor_answer(c.vendor_row, queue.vendor, now - c.vendor_offered_at, c.vendor_within_s)
         else:  # an escalated contact: counted at the receiving group
             rules.book_transfer_answer(c, wait)
         self.log("answer", c, g.name)

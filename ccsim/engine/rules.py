@@ -87,19 +87,19 @@ class Contact(Protocol):
     def ch(self) -> ChannelSetup: ...
 
     base_s: float
-    hu: float
+    handle_quantile: float
     first: bool
-    u_out: float
+    outcome_draw: float
     stage: int
     ctype: str | None
     row: list[float]
-    trow: list[float]
-    t_q: float
+    transfer_row: list[float]
+    queued_at: float
     deadline: float
-    vrow: list[float] | None
-    t_v: float
-    v_within: float
-    v_short: float
+    vendor_row: list[float] | None
+    vendor_offered_at: float
+    vendor_within_s: float
+    vendor_short_s: float
 
 
 class ChatAgent(Protocol):
@@ -170,17 +170,17 @@ def handle_work(c: Contact, g: Group, queue: Queue) -> float:
     """The handling's work at group ``g`` answering from ``queue``, in seconds at normal pace.
 
     The group's own handle-time distribution for these contacts (by inverse transform of the
-    contact's quantile ``hu``), else the contact's handle time times the skill's factor.
+    contact's quantile ``handle_quantile``), else the contact's handle time times the skill's factor.
     """
     own = queue.own
     if own is not None and g.index in own:
-        return own[g.index].ppf(c.hu)
+        return own[g.index].ppf(c.handle_quantile)
     return c.base_s * queue.factors[g.index]
 
 
 def book_transfer_answer(c: Contact, wait: float) -> None:
     """An escalated contact is answered after ``wait``: counted at the receiving group."""
-    trow = c.trow  # the receiving group's row of the interval of the escalation
+    trow = c.transfer_row  # the receiving group's row of the interval of the escalation
     trow[G_TRANSFERS] += 1
     trow[G_TRANSFER_WAIT] += wait
     if wait <= c.ch.target_s:
@@ -196,34 +196,34 @@ def offer_to_vendor(c: Contact, vendor: int, row: list[float], terms: tuple[floa
     ``row``: the vendor's sums row of the interval in progress; ``terms``: its answer time and
     short-abandon allowance for the contact's channel.
     """
-    c.vrow = row
+    c.vendor_row = row
     row[V_OFFERED] += 1
-    c.t_v = now
-    c.v_within, c.v_short = terms
+    c.vendor_offered_at = now
+    c.vendor_within_s, c.vendor_short_s = terms
 
 
 def book_abandon(c: Contact, t: float, spread_open: Callable[[list[list[float]], int, float, float], None]) -> None:
     """The customer hangs up at ``t``: its waiting time, and the abandonment where it counts."""
-    spread_open(c.ch.rows, QUEUE_S, c.t_q, t)
+    spread_open(c.ch.rows, QUEUE_S, c.queued_at, t)
     if c.stage == ENTRY:
         row = c.row
         row[ABANDONED] += 1
-        row[WAIT_ABN] += t - c.t_q
-        if c.vrow is not None:
-            book_vendor_abandon(c.vrow, t - c.t_v, c.v_short)
+        row[WAIT_ABN] += t - c.queued_at
+        if c.vendor_row is not None:
+            book_vendor_abandon(c.vendor_row, t - c.vendor_offered_at, c.vendor_short_s)
     else:
-        c.trow[G_TRANSFERS_ABANDONED] += 1
+        c.transfer_row[G_TRANSFERS_ABANDONED] += 1
 
 
 def book_still_waiting(
     c: Contact, end: float, spread_open: Callable[[list[list[float]], int, float, float], None]
 ) -> None:
     """The run ends at ``end`` while the contact waits: its waiting time, and where it counts."""
-    spread_open(c.ch.rows, QUEUE_S, c.t_q, end)
+    spread_open(c.ch.rows, QUEUE_S, c.queued_at, end)
     if c.stage == ENTRY:
         c.row[WAITING_END] += 1
     else:
-        c.trow[G_TRANSFERS_WAITING_END] += 1
+        c.transfer_row[G_TRANSFERS_WAITING_END] += 1
 
 
 # --------------------------------------------------------------------------- after a handling
@@ -237,7 +237,7 @@ def outcome(c: Contact, g: Group, later: Batch) -> str:
     ``later``. Read ``c.first`` before: it is False afterwards.
     """
     if c.first:
-        u = c.u_out
+        u = c.outcome_draw
         c.first = False
     else:
         u = later.next()
@@ -262,9 +262,9 @@ def escalate(c: Contact, g: GroupSetup[Any], routing: Routing, k: int, now: floa
     queue = routing.escalation_queue(target.index, ch.index, c.ctype, callback)
     c.stage = CALLBACK if callback else TRANSFER
     ch.redraw_handle(c, k)  # the target group's handle time is drawn anew
-    c.trow = target.rows[k]
-    c.trow[G_TRANSFERS_OFFERED] += 1
-    c.t_q = now
+    c.transfer_row = target.rows[k]
+    c.transfer_row[G_TRANSFERS_OFFERED] += 1
+    c.queued_at = now
     c.deadline = now + ch.later_patience(k) if not callback and ch.patience_later is not None else INF
     return queue
 

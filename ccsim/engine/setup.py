@@ -85,7 +85,7 @@ class HasDraws(Protocol):
     """A contact as the shared set-up sees it: a handle time and its own-distribution quantile."""
 
     base_s: float
-    hu: float
+    handle_quantile: float
 
 
 class ChannelSetup:
@@ -217,7 +217,7 @@ class ChannelSetup:
         """A repeat contact or an escalation in interval ``k``: a new handle time, drawn now."""
         c.base_s = self.handle_later.next() * self.h_scale[k]
         if self.own_later is not None:
-            c.hu = self.own_later.next()
+            c.handle_quantile = self.own_later.next()
 
     def redial_at(self, t: float, open_after: Callable[[float, float], float | None]) -> float | None:
         """When a customer who hung up at ``t`` calls again, or None (no redial, or after the run)."""

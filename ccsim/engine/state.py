@@ -49,34 +49,34 @@ class Contact:
         "ctype",
         "deadline",
         "first",
+        "handle_quantile",
         "hist",
-        "hu",
         "id",
         "issue_row",
         "kind",
+        "outcome_draw",
         "overflow_queues",
         "queue",
+        "queued_at",
         "root",
         "row",
         "stage",
         "state",
-        "t_q",
         "t_start",
-        "t_v",
         "token",
-        "trow",
-        "u_out",
-        "v_short",
-        "v_within",
-        "vrow",
+        "transfer_row",
+        "vendor_offered_at",
+        "vendor_row",
+        "vendor_short_s",
+        "vendor_within_s",
         "work_s",
     )
 
     def __init__(self, ch: ChannelState, base_s: float, u_out: float, issue_row: list[float] | None) -> None:
         self.ch = ch
         self.base_s = base_s  # handle time before the group's factor
-        self.hu = 0.5  # the quantile of its handle time at a group with its own distribution
-        self.u_out = u_out  # outcome draw of the first handling
+        self.handle_quantile = 0.5  # the quantile of its handle time at a group with its own distribution
+        self.outcome_draw = u_out  # outcome draw of the first handling
         self.issue_row = issue_row  # stats row of the interval the issue was first offered
         self.id: int | None = None  # numbered only when a trace is kept
         self.root: int | None = None  # a redial or repeat contact: its customer's first contact (traces)
@@ -90,16 +90,16 @@ class Contact:
         self.overflow_queues: tuple[Queue, Queue] | None = None  # overflowed: the two queues it waited in
         self.row = NO_ROW  # the stats row of the interval offered (NO_ROW: not offered yet)
         self.hist = NO_HIST  # the wait histogram of that interval
-        self.trow = NO_ROW  # escalated: the receiving group's row, interval of the escalation
+        self.transfer_row = NO_ROW  # escalated: the receiving group's row, interval of the escalation
         self.ctype: str | None = None  # contact type
-        self.t_q = 0.0  # when it joined its current queue
+        self.queued_at = 0.0  # when it joined its current queue
         self.deadline = INF  # when it hangs up if still waiting
         self.t_start = 0.0  # chat contacts: when the chat started
         self.work_s = 0.0  # chat contacts: work left at normal speed
-        self.vrow: list[float] | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
-        self.t_v = 0.0  # ... and when
-        self.v_within = 0.0  # ... the vendor's answer time for it (``answered_within``)
-        self.v_short = -INF  # ... and its short-abandon allowance (-inf: none)
+        self.vendor_row: list[float] | None = None  # sent to a vendor: its sums row (interval of the vendor offer)
+        self.vendor_offered_at = 0.0  # ... and when
+        self.vendor_within_s = 0.0  # ... the vendor's answer time for it (``answered_within``)
+        self.vendor_short_s = -INF  # ... and its short-abandon allowance (-inf: none)
 
     def offered_row(self) -> list[float]:
         """The stats row of the interval it was offered (answered at once on the fast path: its issue's)."""

@@ -15,6 +15,7 @@ contacts (drawn on arrival) and one for later ones (repeat contacts and escalati
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -63,6 +64,17 @@ class FreshDraws:
             patience = np.full(BATCH, math.inf)
         u = self.draw_rng.random((BATCH, 4))  # always four, so that every path uses the stream alike
         return gaps.tolist(), handle.tolist(), patience.tolist(), u
+
+    def one_by_one(self) -> Iterator[tuple[float, ...]]:
+        """New contacts one by one: ``(gap, handle_s, patience_s, u_outcome, u_route, u_type, u_self_service)``.
+
+        The gap to the next arrival is a unit-rate exponential (``first_gap`` comes before the
+        first); the four uniforms decide the first handling's outcome, the routing, the contact
+        type and self-service. Drawn a batch at a time, as the fast engine draws them.
+        """
+        while True:
+            gaps, handles, patiences, u = self.batch()
+            yield from zip(gaps, handles, patiences, *u.T.tolist(), strict=True)
 
 
 def _uniforms(rng: np.random.Generator, size: int) -> np.ndarray:

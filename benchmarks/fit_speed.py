@@ -29,7 +29,8 @@ print(json.dumps({"s": time.perf_counter() - t, "rows": len(rows) - 1,
 FIT = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from ccsim.fit import estimate, read_logs, report_text, scenario_yaml
+from ccsim.fit import estimate, read_logs, scenario_yaml
+from ccsim.outputs.fit_text import report_text
 t = time.perf_counter()
 log = read_logs(sys.argv[1])
 t_read = time.perf_counter() - t

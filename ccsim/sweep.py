@@ -726,7 +726,7 @@ def plot_sweep(
     ax.set_xlabel(x)
     ax.set_ylabel(f"{column} (mean, 95 % CI)")
     if column.startswith("cost_"):
-        from ccsim.plotting import money_axis
+        from ccsim.outputs.plots import money_axis
 
         money_axis(ax.yaxis, next((r.get("currency") for r in rows if r.get("currency")), None))
     ax.set_title(f"{column} against {_label(x)}: {result.replications} replications, seed {result.seed}", fontsize=10)

@@ -204,7 +204,7 @@ def test_tables_text_and_the_workbook_hold_the_same_numbers(cmp):
 
 def test_every_cost_figure_is_the_same_in_text_json_html_and_the_workbook(cmp):
     openpyxl = pytest.importorskip("openpyxl")
-    from ccsim.outputs.data import comparison_dict
+    from ccsim.outputs.comparison_data import comparison_dict
 
     text, html, data = comparison_text(cmp), comparison_html(cmp), comparison_dict(cmp)
     wb = openpyxl.load_workbook(io.BytesIO(comparison_xlsx(cmp)))

@@ -25,7 +25,6 @@ from ccsim.fit import (
     fit_durations,
     load_mapping,
     read_logs,
-    report_text,
     scenario_data,
     scenario_yaml,
     template,
@@ -33,6 +32,7 @@ from ccsim.fit import (
 from ccsim.fit.output import PLACEHOLDER_NOTE, group_name
 from ccsim.fit.synthetic import SyntheticChannel, synthetic_log
 from ccsim.fit.times import parse_clock, parse_dates, parse_datetimes
+from ccsim.outputs.fit_text import report_text
 
 PHONE = SyntheticChannel(name="phone", per_day=400, handle_mean_s=300, handle_cv=0.6, patience_mean_s=120)
 CHAT = SyntheticChannel(

@@ -91,7 +91,7 @@ def test_plan_variant_carries_the_volume_scale(planned):
 
 
 def test_a_plan_without_a_volume_scale_keeps_the_volume_out_of_its_variant(tmp_path):
-    from ccsim.planning.report import plan_variant_yaml
+    from ccsim.outputs.plan_text import plan_variant_yaml
 
     (tmp_path / "desk.yaml").write_text(DESK.replace("per_day: 100", "per_day: 20"))
     sc = ccsim.load_scenario(tmp_path / "desk.yaml")

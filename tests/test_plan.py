@@ -230,7 +230,7 @@ def test_max_agents_caps_the_plan_and_a_cap_that_blocks_is_named(tmp_path, capsy
 
 
 def test_the_plan_reports_paid_hours_fte_and_labour_cost():
-    from ccsim.planning.report import plan_dict
+    from ccsim.outputs.plan_text import plan_dict
 
     data = copy.deepcopy(QUEUE)
     data["agent_groups"]["agents"]["shrinkage"] = 0.2

@@ -275,7 +275,7 @@ def test_a_miss_more_agents_do_not_move_is_left_with_a_note_not_chased_to_the_li
 
 
 def test_a_planned_vendor_group_is_neither_paid_our_wage_nor_rostered_as_our_hires():
-    from ccsim.planning.report import plan_dict, plan_text
+    from ccsim.outputs.plan_text import plan_dict, plan_text
 
     terms = {"pricing": {"per_agent_hour": 3000}, "sla": {"min_service_level": 0.6}}
     data = saturday_to_a_vendor(80, terms, "plan", seed=4)

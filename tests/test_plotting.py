@@ -7,7 +7,8 @@ import copy
 import pytest
 from matplotlib.figure import Figure
 
-from ccsim import plotting, scenario_from_dict, simulate
+from ccsim import scenario_from_dict, simulate
+from ccsim.outputs import plots as plotting
 
 DESK = {
     "name": "plots",

@@ -9,8 +9,9 @@ import types
 import numpy as np
 import pytest
 
-from ccsim import plotting, scenario_from_dict, simulate
+from ccsim import scenario_from_dict, simulate
 from ccsim.outputs import comparison_html, comparison_text
+from ccsim.outputs import plots as plotting
 from ccsim.variants import compare_variants
 
 DESK = {

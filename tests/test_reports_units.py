@@ -11,7 +11,7 @@ import pytest
 
 from ccsim import scenario_from_dict, simulate
 from ccsim.outputs import comparison_html, comparison_tables, comparison_text, comparison_xlsx
-from ccsim.report import summary_text
+from ccsim.outputs.result_text import summary_text
 from ccsim.variants import compare_variants
 
 DESK = {
@@ -107,7 +107,7 @@ def test_the_workbook_keeps_each_time_in_its_unit(cmp):
 
 
 def test_a_vendor_sla_names_each_promise_in_its_unit():
-    from ccsim.outputs.tables import _promise
+    from ccsim.outputs.comparison_tables import _promise
 
     assert _promise("min_service_level", 0.8) == "min_service_level 80 %"
     assert _promise("max_asa_s", 30) == "max_asa_s 30 s"
@@ -116,7 +116,7 @@ def test_a_vendor_sla_names_each_promise_in_its_unit():
 
 def test_a_vendor_sla_is_shown_with_the_answer_time_and_terms_it_is_judged_on():
     from ccsim.economics import SlaOutcome
-    from ccsim.outputs.tables import _sla_text
+    from ccsim.outputs.comparison_tables import _sla_text
 
     def outcome(**terms):
         return SlaOutcome("x", {"min_service_level": 0.8, "max_asa_s": 30}, *([np.zeros(1)] * 6), terms=terms)

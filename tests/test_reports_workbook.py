@@ -133,7 +133,7 @@ def test_a_calendar_with_a_start_date_gives_each_interval_its_date(cmp):
     import dataclasses
     import types
 
-    from ccsim.outputs.tables import _intervals
+    from ccsim.outputs.comparison_tables import _intervals
 
     run = cmp.runs[0]
     calendar = types.SimpleNamespace(

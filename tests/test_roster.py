@@ -13,8 +13,8 @@ import yaml
 
 from ccsim import ScenarioError, plan, scenario_from_dict, simulate
 from ccsim.cli import main
+from ccsim.outputs.plan_text import roster_dict, roster_hiring_rows, roster_text
 from ccsim.planning import plan_roster, schedule
-from ccsim.planning.report import roster_dict, roster_hiring_rows, roster_text
 
 DAY = {
     "name": "rostered desk",
@@ -182,9 +182,9 @@ SATURDAY = {
 
 
 def test_the_roster_puts_nobody_on_duty_where_the_desk_is_closed_and_keeps_to_max_agents(tmp_path, capsys):
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plan_text import plan_rows
     from ccsim.planning.guess import answers
-    from ccsim.planning.report import plan_rows
-    from ccsim.report import csv_table
 
     p = plan(scenario_from_dict(SATURDAY))
     r = p.roster
@@ -288,8 +288,8 @@ def replace_roster(p, r):
 
 
 def test_ccsim_schedule_reads_the_planners_plan_csv(planned, tmp_path, capsys):
-    from ccsim.planning.report import plan_rows
-    from ccsim.report import csv_table
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plan_text import plan_rows
 
     path = tmp_path / "plan.csv"
     path.write_text(csv_table(plan_rows(planned)))

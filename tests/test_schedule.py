@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from ccsim.cli import main
 from ccsim.errors import CcsimError, ScenarioError
 from ccsim.loader import load_model
+from ccsim.outputs.plots import plot_coverage
+from ccsim.outputs.schedule_text import schedule_dict, schedule_text
 from ccsim.planning import Scheduling, read_requirements_csv, schedule
-from ccsim.planning.shift_plots import plot_coverage
-from ccsim.planning.shift_report import schedule_dict, schedule_text
 from ccsim.weeks import week_basis
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,13 @@
 """The ``ccsim`` command line: a thin shell over the public functions.
 
-Only this module prints. Every error a user can cause ends as one line on stderr (one line per
+Each subcommand lives in the module of its name (``ccsim compare`` in :mod:`ccsim.cli.compare`,
+``ccsim run`` in :mod:`ccsim.cli.run`, ...): it parses, calls one public function, prints a
+rendering from :mod:`ccsim.outputs`, and ends its writing with
+:func:`ccsim.cli.outdir.write_out` (the ``--out`` folder, what it wrote said on stderr, the exit
+code). :mod:`ccsim.cli.common` holds what the commands share: the parser, argument types,
+loading a scenario, progress lines.
+
+Only this package prints. Every error a user can cause ends as one line on stderr (one line per
 problem when a file has several) and exit code 2, never a traceback.
 
 Startup is kept light: numpy, scipy, pydantic and matplotlib are imported by the command

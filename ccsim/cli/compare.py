@@ -17,7 +17,7 @@ from ccsim.cli.common import (
     output_file,
     whole,
 )
-from ccsim.cli.outdir import OutDir
+from ccsim.cli.outdir import OutDir, write_out
 from ccsim.errors import CcsimError
 
 
@@ -242,7 +242,7 @@ class Runs:
 
     def kept(self) -> str:
         """Which runs the comparison shown holds, and which it lacks (not finished, or of a scale not finished)."""
-        from ccsim.outputs.tables import plural
+        from ccsim.outputs.formats import plural
 
         done = {(r.name, r.scale) for r in self.shown}
         missing = [where(n, s, short=True) for n, s in self.order if (n, s) not in done]
@@ -274,7 +274,7 @@ class Runs:
 
     def check_size(self) -> None:
         """Refuse, before anything runs, a comparison beyond its limits: every error names its variant."""
-        from ccsim.outputs.tables import plural
+        from ccsim.outputs.formats import plural
         from ccsim.planning.plan import CONFIRM_REPLICATIONS, MIN_REPLICATIONS
         from ccsim.simulation import MAX_CONTACTS, MAX_RESULT_BYTES, expected_result_bytes
         from ccsim.variants import BASE
@@ -330,7 +330,7 @@ def where(name: str, scale: float, short: bool = False) -> str:
 def _show(args, cmp, runs: Runs, html_path, xlsx_path, out, *, partial: bool) -> int:
     """Print the comparison and write its files (marked partial when runs are missing); the exit code."""
     from ccsim.outputs import comparison_html, comparison_text, comparison_xlsx
-    from ccsim.outputs.data import comparison_dict
+    from ccsim.outputs.comparison_data import comparison_dict
 
     data = comparison_dict(cmp)
     note = f"PARTIAL (stopped before the end): {runs.kept()}" if partial else None
@@ -351,17 +351,15 @@ def _show(args, cmp, runs: Runs, html_path, xlsx_path, out, *, partial: bool) ->
         if xlsx_path is not None:
             write_atomic(xlsx_path, _mark_xlsx(comparison_xlsx(cmp), note))
             files.append(str(xlsx_path))
-        if out is not None:
-            about = {"scenario": cmp.scenario, "seed": cmp.seed, "replications": cmp.replications, "partial": note}
-            written, removed = out.write(_output_files(cmp, data, html), about)
-            gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
-            print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
     except OSError as exc:
         print(f"ccsim: error: cannot write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         code = EXIT_USAGE
     except CcsimError as exc:
         print(f"ccsim: error: {exc}", file=sys.stderr)
         code = EXIT_USAGE
+    else:  # the folder after the files named, as before: a file that cannot be written stops both
+        about = {"scenario": cmp.scenario, "seed": cmp.seed, "replications": cmp.replications, "partial": note}
+        code = write_out(out, lambda: _output_files(cmp, data, html), about)
     if files:
         print(f"wrote {', '.join(files)}", file=sys.stderr)
     return code
@@ -396,9 +394,9 @@ def _mark_xlsx(data: bytes, note: str | None) -> bytes:
 
 def _output_files(cmp, data: dict, html: str) -> dict[str, str | bytes]:
     """The files of ``compare --out``: the JSON, a CSV per table, the HTML report and the plots."""
-    from ccsim import plotting
     from ccsim.outputs import comparison_tables
-    from ccsim.report import csv_table
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plots import figure_png, plot_variant_costs, plot_variant_intervals, plot_variant_service
 
     files: dict[str, str | bytes] = {"comparison.json": json.dumps(data, indent=2)}
     for table in comparison_tables(cmp):
@@ -406,8 +404,8 @@ def _output_files(cmp, data: dict, html: str) -> dict[str, str | bytes]:
         files[f"{name}.csv"] = csv_table([{c.csv_title: row.get(c.key) for c in table.columns} for row in table.rows])
     files["report.html"] = html
     if any(r.costs is not None for r in cmp.runs):
-        files["costs.png"] = plotting.figure_png(plotting.plot_variant_costs(cmp))
-    files["service.png"] = plotting.figure_png(plotting.plot_variant_service(cmp))
+        files["costs.png"] = figure_png(plot_variant_costs(cmp))
+    files["service.png"] = figure_png(plot_variant_service(cmp))
     for ch in cmp.runs[0].result.channel_names:
-        files[f"service_level_{ch}.png"] = plotting.figure_png(plotting.plot_variant_intervals(cmp, ch))
+        files[f"service_level_{ch}.png"] = figure_png(plot_variant_intervals(cmp, ch))
     return files

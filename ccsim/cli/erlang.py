@@ -237,7 +237,7 @@ def _totals(rows: list[dict[str, Any]], interval_s: float) -> str:
 
 def _emit_batch(args: argparse.Namespace, rows: list[dict[str, Any]], interval_s: float) -> int:
     from ccsim.files import write_atomic
-    from ccsim.report import csv_table
+    from ccsim.outputs.csv_text import csv_table
 
     if args.json:
         text = _to_json(rows) + "\n"

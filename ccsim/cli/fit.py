@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ccsim.cli.common import EXIT_USAGE, add_executor_options, executor_arg, output_file, whole
+from ccsim.cli.outdir import OutDir, write_out
 from ccsim.errors import CcsimError
 
 
@@ -55,12 +56,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if not args.logs:
         raise CcsimError("give one or more contact logs (LOG.csv), or --template for a mapping file")
     out = output_file("--out", args.out)
-    report = None
-    if args.report:
-        from ccsim.cli.outdir import OutDir
-
-        report = OutDir(args.report, "fit")  # checked before the (long) fit
+    report = OutDir(args.report, "fit") if args.report else None  # checked before the (long) fit
     import ccsim.fit as fitting
+    from ccsim.outputs.fit_text import check_text, fit_text
 
     with executor_arg(args) as executor:
         fit = fitting.fit_logs(
@@ -73,54 +71,31 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             seed=args.seed,
             executor=executor,
         )
-        text = fit.report()
+        text = fit_text(fit)
         print(text, flush=True)  # shown before anything can fail
         checked = fit.check(replications=args.replications, executor=executor) if args.check else None
     if checked is not None:
         print()
-        print(_check_text(checked), flush=True)
-    code = 0
+        print(check_text(checked), flush=True)
     try:
         from ccsim.files import write_atomic
 
         if out is not None:
             write_atomic(out, fit.yaml())
             print(f"wrote the fitted scenario to {out}", file=sys.stderr)
-        if report is not None:
-            from ccsim.outputs.fit_report import fit_html, fit_plots
-
-            plots = fit_plots(fit, checked)
-            files: dict[str, str | bytes] = {"report.txt": text + "\n", **plots}
-            files["report.html"] = fit_html(fit, checked, plots)
-            written, _ = report.write(files, {"logs": [str(p) for p in args.logs]})
-            print(f"wrote {len(written)} files to {report.path}", file=sys.stderr)
     except OSError as exc:
         print(f"ccsim: error: cannot write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
-        code = EXIT_USAGE
-    return code
+        return EXIT_USAGE
+    about = {"logs": [str(p) for p in args.logs]}
+    return write_out(report, lambda: _report_files(fit, checked, text), about, list_names=False)
 
 
-def _check_text(check) -> str:
-    lines = [
-        f"Check: the fitted scenario replayed ({check.result.replications} replications, seed {check.result.seed}) "
-        "against the log",
-        f"  {'channel':<10}{'interval':<16}{'SL log':>8}{'SL model':>10}{'±':>6}{'ASA log':>9}{'ASA model':>11}"
-        f"{'abandon log':>13}{'model':>7}",
-    ]
-    pct = lambda v: "-" if v is None else f"{100 * v:.0f}%"  # noqa: E731
-    sec = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
-    for r in check.rows:
-        lines.append(
-            f"  {r['channel']:<10}{r['interval']:<16}{pct(r['observed_service_level']):>8}"
-            f"{pct(r['simulated_service_level']):>10}{pct(r['service_level_ci95']):>6}{sec(r['observed_asa_s']):>9}"
-            f"{sec(r['simulated_asa_s']):>11}{pct(r['observed_abandon_rate']):>13}{pct(r['simulated_abandon_rate']):>7}"
-        )
-    summary = []
-    for name in dict.fromkeys(r["channel"] for r in check.rows):
-        a = check.agreement(name)
-        summary.append(
-            f"  {name}: service level within {check.sl_points:g} points in {a['service_level_agrees']} of "
-            f"{a['intervals']} intervals, ASA within {check.asa_s:g} s in {a['asa_agrees']} (abandonment was fitted: "
-            "no evidence)"
-        )
-    return "\n".join([lines[0], *summary, *lines[1:]])  # the verdict first, then interval by interval
+def _report_files(fit, checked, text: str) -> dict[str, str | bytes]:
+    """The files of ``fit --report``: the report as text, the plots, and all of them as one HTML page."""
+    from ccsim.outputs.fit_html import fit_html
+    from ccsim.outputs.plots import fit_pngs
+
+    plots = fit_pngs(fit, checked)
+    files: dict[str, str | bytes] = {"report.txt": text + "\n", **plots}
+    files["report.html"] = fit_html(fit, checked, plots)
+    return files

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ccsim import __version__
-from ccsim.cli.common import MANIFEST
+from ccsim.cli.common import EXIT_USAGE, MANIFEST
 from ccsim.errors import CcsimError
+
+#: A command's files by name: their content, or a function making them (called only when written).
+Files = Mapping[str, str | bytes] | Callable[[], Mapping[str, str | bytes]]
 
 
 class OutDir:
@@ -78,7 +83,7 @@ class OutDir:
         data = {"written_by": f"ccsim {__version__} {self.command}", **about, "files": files}
         write_atomic(self.manifest, json.dumps(data, indent=2) + "\n")
 
-    def write(self, files: dict[str, str | bytes], about: dict) -> tuple[list[str], list[str]]:
+    def write(self, files: Mapping[str, str | bytes], about: dict) -> tuple[list[str], list[str]]:
         """Write ``files``, then remove the previous run's files not written again.
 
         A command may write more than once (the plan, then the plan with its roster): each
@@ -129,7 +134,42 @@ def _plain_name(name: str) -> bool:
     return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name and Path(name).name == name
 
 
-# --------------------------------------------------------------------------- main
+def write_out(out: OutDir | None, files: Files, about: dict, code: int = 0, *, list_names: bool = True) -> int:
+    """Write a command's ``--out`` folder, say so on stderr, and give the command's exit code.
+
+    Every command that writes a folder ends this way, after printing its result (so that a
+    folder that cannot be written never hides it): ``files`` are written (:meth:`OutDir.write`)
+    and named on stderr, ``wrote 5 files to DIR: a.csv, ...`` with the previous run's files
+    removed (only the count and the folder when ``list_names`` is false).
+
+    Parameters
+    ----------
+    out : OutDir or None
+        The folder (None: no ``--out`` given, nothing written).
+    files : dict or callable
+        File name to content, or a function making them, called only when there is a folder.
+    about : dict
+        What the files show, for the manifest.
+    code : int, default 0
+        The command's exit code when the files are written (130 for an interrupted run).
+
+    Returns
+    -------
+    int
+        ``code``; 2 when the folder cannot be written (the error on stderr, one line).
+    """
+    if out is None:
+        return code
+    try:
+        written, removed = out.write(files() if callable(files) else files, about)
+    except CcsimError as exc:
+        print(f"ccsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    said = f": {', '.join(written)}" if list_names else ""
+    if list_names and removed:
+        said += f"; removed the previous run's {', '.join(removed)}"
+    print(f"wrote {len(written)} files to {out.path}{said}", file=sys.stderr)
+    return code
 
 
 def about_result(result) -> dict:

@@ -9,7 +9,6 @@ from dataclasses import replace
 
 from ccsim.cli.common import (
     EXIT_INTERRUPTED,
-    EXIT_USAGE,
     MANIFEST,
     Once,
     Status,
@@ -21,7 +20,7 @@ from ccsim.cli.common import (
     volume_arg,
     whole,
 )
-from ccsim.cli.outdir import OutDir, about_result
+from ccsim.cli.outdir import OutDir, about_result, write_out
 from ccsim.errors import CcsimError
 
 
@@ -139,7 +138,7 @@ def _roster_follows(result) -> bool:
 
 def _plan_data(result, *, interrupted: bool = False, roster: str | None = None) -> dict:
     """The plan as JSON-ready data; ``roster`` says why the roster is missing (interrupted, an error)."""
-    from ccsim.planning.report import plan_dict
+    from ccsim.outputs.plan_text import plan_dict
 
     data = plan_dict(result)
     data["interrupted"] = interrupted
@@ -150,10 +149,7 @@ def _plan_data(result, *, interrupted: bool = False, roster: str | None = None) 
 
 def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_only=False) -> int:
     """Print the plan (or, after it, its roster) and write the files; the exit code of the writing."""
-    from ccsim import plotting
-    from ccsim.planning.report import plan_rows, plan_text, plan_variant_yaml, roster_text
-    from ccsim.report import csv_table
-    from ccsim.volume import parse_volume_scale
+    from ccsim.outputs.plan_text import plan_text, roster_text
 
     data = _plan_data(result, interrupted=interrupted)
     if args.json:
@@ -164,31 +160,32 @@ def _show(args, result, out, *, interrupted=False, roster_follows=False, roster_
     else:
         head = "PARTIAL (interrupted): the best staffing meeting every target found so far\n" if interrupted else ""
         print(head + plan_text(result), flush=True)
-    if out is None:
-        return 0
+    about = about_result(result.result) | {"interrupted": interrupted}
+    return write_out(out, lambda: _output_files(args, result, data), about)
+
+
+def _output_files(args, result, data: dict) -> dict[str, str | bytes]:
+    """The files of ``plan --out``: the plan as CSV, JSON, a YAML variant and a plot; the roster's with one."""
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plan_text import plan_rows, plan_variant_yaml
+    from ccsim.outputs.plots import figure_png, plot_plan
+    from ccsim.volume import parse_volume_scale
+
     files: dict[str, str | bytes] = {
         "plan.csv": csv_table(plan_rows(result)),
         "plan.json": json.dumps(data, indent=2),
         "plan_variant.yaml": plan_variant_yaml(result, volume_scale=parse_volume_scale(args.volume_scale)),
-        "plan.png": plotting.figure_png(plotting.plot_plan(result)),
+        "plan.png": figure_png(plot_plan(result)),
     }
     if result.roster is not None:
-        from ccsim.planning.report import roster_hiring_rows, roster_rows
-        from ccsim.planning.shift_plots import plot_coverage
+        from ccsim.outputs.plan_text import roster_hiring_rows, roster_rows
+        from ccsim.outputs.plots import plot_coverage
 
         files["roster.csv"] = csv_table(roster_rows(result))
         files["hiring.csv"] = csv_table(roster_hiring_rows(result))
         for g, s in result.roster.schedules.items():
-            files[f"roster_{g}.png"] = plotting.figure_png(plot_coverage(s))
-    about = about_result(result.result) | {"interrupted": interrupted}
-    try:
-        written, removed = out.write(files, about)
-    except CcsimError as exc:
-        print(f"ccsim: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
-    print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
-    return 0
+            files[f"roster_{g}.png"] = figure_png(plot_coverage(s))
+    return files
 
 
 def _limit(args: argparse.Namespace) -> float:

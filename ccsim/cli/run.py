@@ -18,8 +18,7 @@ from ccsim.cli.common import (
     output_file,
     whole,
 )
-from ccsim.cli.outdir import OutDir, about_result
-from ccsim.errors import CcsimError
+from ccsim.cli.outdir import OutDir, about_result, write_out
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +54,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ccsim.report import costs_text, summary_text
+    from ccsim.outputs.result_text import costs_text, summary_text
     from ccsim.simulation import simulate
 
     scenario = load_arg(args)
@@ -82,15 +81,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         print(summary_text(result) + ("" if priced is None else "\n" + costs_text(priced)), flush=True)
     code = EXIT_INTERRUPTED if result.interrupted else 0
-    if out is not None:
-        try:
-            written, removed = out.write(_output_files(result, priced), about_result(result))
-        except CcsimError as exc:
-            print(f"ccsim: error: {exc}", file=sys.stderr)
-            code = EXIT_USAGE
-        else:
-            gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
-            print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
+    code = write_out(out, lambda: _output_files(result, priced), about_result(result), code)
     if contacts is not None:
         from ccsim.contact_log import contact_log, contact_log_csv
         from ccsim.files import write_atomic
@@ -125,15 +116,16 @@ def _priced(result, scenario):
 
 def _json(result, priced) -> str:
     """The result as JSON, with the run's costs under ``cost`` when it has any."""
-    from ccsim.report import result_json
+    from ccsim.outputs.result_text import result_json
 
     return result_json(result, None if priced is None else priced.summary())
 
 
 def _output_files(result, priced=None) -> dict[str, str | bytes]:
     """The files of ``run --out``, by name: CSV tables, the JSON result, the costs and the plots."""
-    from ccsim import plotting
-    from ccsim.report import costs_rows, csv_table
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plots import figure_png, plot_occupancy, plot_queue_length, plot_service_level
+    from ccsim.outputs.result_text import costs_rows
 
     files: dict[str, str | bytes] = {
         "channels.csv": csv_table(result.channels),
@@ -145,8 +137,8 @@ def _output_files(result, priced=None) -> dict[str, str | bytes]:
     if priced is not None:
         files["costs.csv"] = csv_table(costs_rows(priced))
     for row in result.channels[:-1]:
-        ax = plotting.plot_service_level(result, row["channel"])
-        files[f"service_level_{row['channel']}.png"] = plotting.figure_png(ax)
-    files["queue_length.png"] = plotting.figure_png(plotting.plot_queue_length(result))
-    files["occupancy.png"] = plotting.figure_png(plotting.plot_occupancy(result))
+        ax = plot_service_level(result, row["channel"])
+        files[f"service_level_{row['channel']}.png"] = figure_png(ax)
+    files["queue_length.png"] = figure_png(plot_queue_length(result))
+    files["occupancy.png"] = figure_png(plot_occupancy(result))
     return files

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ccsim.cli.common import MANIFEST, fraction, positive, whole
-from ccsim.cli.outdir import OutDir
+from ccsim.cli.outdir import OutDir, write_out
 from ccsim.errors import CcsimError
 
 
@@ -79,8 +78,8 @@ def _add_schedule(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
     from ccsim.loader import load_model
+    from ccsim.outputs.schedule_text import schedule_dict, schedule_text
     from ccsim.planning.requirements import read_requirements_csv
-    from ccsim.planning.shift_report import coverage_rows, hiring_rows, schedule_dict, schedule_text, shift_rows
     from ccsim.planning.shifts import schedule
     from ccsim.shift_types import Scheduling
 
@@ -106,22 +105,22 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     )
     data = schedule_dict(result)
     print(json.dumps(data, indent=2) if args.json else schedule_text(result), flush=True)
-    if out is not None:
-        from ccsim.planning.shift_plots import plot_coverage
-        from ccsim.plotting import figure_png
-        from ccsim.report import csv_table
+    about = {"requirements": str(args.file), "shifts": str(args.shifts)}
+    return write_out(out, lambda: _output_files(result, data), about)
 
-        shift_table = shift_rows(result)
-        files: dict[str, str | bytes] = {
-            "shifts.csv": csv_table(shift_table)
-            if shift_table
-            else "day,start,end,shift_type,count,breaks,paid_hours,cost\n",
-            "coverage.csv": csv_table(coverage_rows(result)),
-            "hiring.csv": csv_table(hiring_rows(result)),
-            "schedule.json": json.dumps(data, indent=2),
-            "coverage.png": figure_png(plot_coverage(result)),
-        }
-        written, removed = out.write(files, {"requirements": str(args.file), "shifts": str(args.shifts)})
-        gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
-        print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
-    return 0
+
+def _output_files(result, data: dict) -> dict[str, str | bytes]:
+    """The files of ``schedule --out``: shifts, coverage and hiring as CSV, the JSON, the coverage plot."""
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plots import figure_png, plot_coverage
+    from ccsim.outputs.schedule_text import coverage_rows, hiring_rows, shift_rows
+
+    shift_table = shift_rows(result)
+    no_shifts = "day,start,end,shift_type,count,breaks,paid_hours,cost\n"  # the header alone
+    return {
+        "shifts.csv": csv_table(shift_table) if shift_table else no_shifts,
+        "coverage.csv": csv_table(coverage_rows(result)),
+        "hiring.csv": csv_table(hiring_rows(result)),
+        "schedule.json": json.dumps(data, indent=2),
+        "coverage.png": figure_png(plot_coverage(result)),
+    }

@@ -8,7 +8,6 @@ import sys
 
 from ccsim.cli.common import (
     EXIT_INTERRUPTED,
-    EXIT_USAGE,
     MANIFEST,
     Once,
     Progress,
@@ -20,13 +19,8 @@ from ccsim.cli.common import (
     volume_arg,
     whole,
 )
-from ccsim.cli.outdir import OutDir
+from ccsim.cli.outdir import OutDir, write_out
 from ccsim.errors import CcsimError
-
-#: KPIs of each channel in the printed table (the CSV and JSON have every one).
-_SHOWN = ("service_level", "abandon_rate", "asa_s")
-_SHARES = {"service_level", "abandon_rate", "answer_rate", "occupancy", "p_wait"}
-_NAMES = {"service_level": "SL", "abandon_rate": "abandoned", "asa_s": "ASA", "occupancy": "occupancy"}
 
 
 def _add_sweep(sub: argparse._SubParsersAction) -> None:
@@ -89,6 +83,7 @@ def _params(args: argparse.Namespace, scenario) -> dict[str, list]:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from ccsim.outputs.sweep_text import sweep_text
     from ccsim.sweep import sweep
 
     scenario = volume_arg(args, load_arg(args))
@@ -111,18 +106,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     data = result.to_dict()
     print(json.dumps(data, indent=2) if args.json else sweep_text(result), flush=True)
     code = EXIT_INTERRUPTED if result.interrupted else 0
-    if out is not None:
-        try:
-            written, removed = out.write(
-                _output_files(result, data),
-                {"scenario": result.scenario, "variant": result.variant, "seed": result.seed},
-            )
-        except CcsimError as exc:
-            print(f"ccsim: error: {exc}", file=sys.stderr)
-            code = EXIT_USAGE
-        else:
-            gone = f"; removed the previous run's {', '.join(removed)}" if removed else ""
-            print(f"wrote {len(written)} files to {out.path}: {', '.join(written)}{gone}", file=sys.stderr)
+    about = {"scenario": result.scenario, "variant": result.variant, "seed": result.seed}
+    code = write_out(out, lambda: _output_files(result, data), about, code)
     if result.interrupted:
         print(
             f"ccsim: interrupted: the table covers {len(result.points)} of {result.grid_size} grid points",
@@ -131,85 +116,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return code
 
 
-def _cell(kpi: str, value, half) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if kpi.split(".")[-1] in _SHARES:
-        text, h = f"{100 * value:.1f} %", None if half is None else f"{100 * half:.1f}"
-    elif kpi.endswith("_s"):
-        text, h = f"{value:.1f} s", None if half is None else f"{half:.1f}"
-    elif isinstance(value, int):
-        return f"{value:,}"
-    elif isinstance(value, float):
-        text, h = (f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"), None
-        if half is not None:
-            h = f"{half:,.0f}" if abs(value) >= 1000 else f"{half:,.2g}"
-    else:
-        return str(value)
-    return text + (f" ±{h}" if half is not None and half > 0 else "")
-
-
-def sweep_text(result) -> str:
-    """The sweep as a table: one line per grid point."""
-    from ccsim.report import duration
-
-    rows = result.rows
-    variant = f", variant {result.variant}" if result.variant else ""
-    head = [
-        f"{result.scenario}{variant}: sweep of {result.grid_size} grid point{'s' if result.grid_size != 1 else ''}, "
-        f"{result.replications} replications each, seed {result.seed} (common random numbers)",
-    ]
-    partial = [r for r in rows if r["replications"] != result.replications]
-    if result.interrupted:
-        head.append(f"interrupted: {len(result.points)} of {result.grid_size} points simulated")
-    if not rows:
-        return "\n".join(head)
-    res0 = result.points[0].result  # rows come from the points simulated
-    columns: list[tuple[str, str]] = [(p, ".".join(p.split(".")[-2:])) for p in result.params]
-    channels = res0.channel_names + (["all"] if len(res0.channel_names) > 1 else [])
-    for ch in channels:
-        for kpi in _SHOWN:
-            if any(r.get(f"{ch}.{kpi}") not in (None, 0) for r in rows):  # not an abandonment nobody has
-                columns.append((f"{ch}.{kpi}", f"{ch} {_NAMES[kpi]}"))
-    for g in res0.group_names:
-        if f"{g}.occupancy" in rows[0]:
-            columns.append((f"{g}.occupancy", f"{g} occupancy"))
-    if partial:
-        columns.append(("replications", "replications"))
-    if any(r.get("targets") is not None for r in rows):
-        columns.append(("targets", "targets"))
-    if "cost_per_month" in rows[0]:
-        columns.append(("cost_per_month", f"cost/month ({rows[0]['currency']})"))
-    cells = [[_cell(key, r.get(key), r.get(f"{key}_ci95")) for key, _ in columns] for r in rows]
-    for r, row in zip(rows, cells, strict=True):
-        if r in partial:  # the point an interrupt cut short: its replications marked
-            row[[key for key, _ in columns].index("replications")] = f"{r['replications']} (partial)"
-    widths = [max(len(title), *(len(c[i]) for c in cells)) for i, (_, title) in enumerate(columns)]
-    lines = ["", "  ".join(title.rjust(w) for (_, title), w in zip(columns, widths, strict=True))]
-    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    notes = ["", "mean ±95 % CI half-width; SL: service level"]
-    if res0.answer_within_s:
-        notes[-1] += (
-            " (answered within "
-            + ", ".join(f"{ch} {duration(s)}" for ch, s in res0.answer_within_s.items() if s is not None)
-            + ")"
-        )
-    for r in partial:
-        where = ", ".join(f"{_cell(p, r[p], None)}" for p in result.params)
-        notes.append(
-            f"partial: the point {where} has {r['replications']} of {result.replications} replications "
-            "(interrupted): its figures are less certain"
-        )
-    notes.append("every KPI per channel: --json or --out (sweep.csv)")
-    return "\n".join(head + lines + notes)
-
-
 def _output_files(result, data: dict) -> dict[str, str | bytes]:
     """The files of ``sweep --out``: the table as CSV and JSON, and the plots."""
-    from ccsim import plotting
-    from ccsim.report import csv_table
+    from ccsim.outputs.csv_text import csv_table
+    from ccsim.outputs.plots import figure_png
     from ccsim.sweep import plot_sweep
 
     files: dict[str, str | bytes] = {"sweep.json": json.dumps(data, indent=2)}
@@ -221,10 +131,10 @@ def _output_files(result, data: dict) -> dict[str, str | bytes]:
     for ch in res0.channel_names:
         for kpi in ("service_level", "asa_s"):
             if f"{ch}.{kpi}" in columns:
-                files[f"{kpi}_{ch}.png"] = plotting.figure_png(plot_sweep(result, kpi, channel=ch))
+                files[f"{kpi}_{ch}.png"] = figure_png(plot_sweep(result, kpi, channel=ch))
     for g in res0.group_names:
         if f"{g}.occupancy" in columns:
-            files[f"occupancy_{g}.png"] = plotting.figure_png(plot_sweep(result, f"{g}.occupancy"))
+            files[f"occupancy_{g}.png"] = figure_png(plot_sweep(result, f"{g}.occupancy"))
     if "cost_per_month" in columns:
-        files["cost_per_month.png"] = plotting.figure_png(plot_sweep(result, "cost_per_month"))
+        files["cost_per_month.png"] = figure_png(plot_sweep(result, "cost_per_month"))
     return files

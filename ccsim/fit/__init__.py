@@ -4,8 +4,9 @@
 :class:`ContactLog`, with a :class:`Cleaning` report of every row dropped and every day left
 out; :func:`estimate` fits arrivals, handle time, patience, redials and the agents seen
 (:class:`Parameters`); :func:`scenario_data` and :func:`scenario_yaml` turn them into a
-scenario (a dict that :func:`ccsim.scenario_from_dict` validates, and commented YAML), and
-:func:`report_text` into a plain-text report. The rules are in ``docs/fit.md``.
+scenario (a dict that :func:`ccsim.scenario_from_dict` validates, and commented YAML). Their
+report and plots are renderings: :mod:`ccsim.outputs.fit_text`, :mod:`ccsim.outputs.fit_html`
+and :mod:`ccsim.outputs.plots`. The rules are in ``docs/fit.md``.
 """
 
 import sys as _sys
@@ -27,7 +28,6 @@ from ccsim.fit.estimate import (
 from ccsim.fit.logs import Cleaning, ContactLog, Dropped, ExcludedDay, read_logs
 from ccsim.fit.mapping import DEFAULT_COLUMNS, Mapping, load_mapping, template
 from ccsim.fit.output import scenario_data, scenario_yaml
-from ccsim.fit.report import report_text
 from ccsim.fit.staffing import Check, EffectiveStaffing, check, effective_staffing
 
 __all__ = [
@@ -60,7 +60,6 @@ __all__ = [
     "kaplan_meier",
     "load_mapping",
     "read_logs",
-    "report_text",
     "scenario_data",
     "scenario_yaml",
     "template",

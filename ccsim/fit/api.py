@@ -13,7 +13,6 @@ from ccsim.fit.estimate import Parameters, estimate
 from ccsim.fit.logs import read_logs
 from ccsim.fit.mapping import Mapping, load_mapping
 from ccsim.fit.output import scenario_data, scenario_yaml
-from ccsim.fit.report import report_text
 from ccsim.fit.staffing import Check, EffectiveStaffing, check, effective_staffing
 
 __all__ = ["Fit", "fit_logs"]
@@ -61,31 +60,6 @@ class Fit:
         """The fitted scenario as YAML, commented with where every number came from."""
         staffing, availability = self._groups()
         return scenario_yaml(self.parameters, staffing=staffing, availability=availability, staffing_note=_NOTE)
-
-    def report(self) -> str:
-        """The estimates in words and numbers, with the effective staffing and the availability it implies."""
-        lines = [report_text(self.parameters), "", "Effective staffing (dedicated agents reproducing the log)"]
-        for g, e in self.staffing.effective.items():
-            overall = self.staffing.overall_availability(g)
-            modes = self.staffing.calibrated_to[g]
-            hours = e.sum() * self.parameters.interval_min / 60
-            seen = self.staffing.seen[g].sum() * self.parameters.interval_min / 60
-            if seen > 0:
-                lines.append(
-                    f"  {g}: {hours:,.1f} effective agent-hours against {seen:,.1f} seen; the log's agents "
-                    f"answered {100 * overall:.0f} % of their time"
-                )
-            else:
-                lines.append(f"  {g}: {hours:,.1f} effective agent-hours (the log names no agents: none seen)")
-            lines.append(
-                f"    intervals calibrated on abandonment {int((modes == 'abandonment').sum())}, on the wait "
-                f"{int((modes == 'wait').sum())}, left at the agents seen {int((modes == 'seen').sum())}"
-            )
-        lines.append(
-            "  Agents seen in a log are often busy with other work (email, breaks, meetings): the effective "
-            "staffing is how many agents doing nothing but this queue would give the log's abandonment."
-        )
-        return "\n".join(lines)
 
     def check(self, *, replications: int = 20, seed: int | None = None, executor: Any = None) -> Check:
         """Replay the fitted scenario against the log (another seed than the fit's by default)."""

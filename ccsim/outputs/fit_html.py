@@ -4,33 +4,27 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import Any
+from typing import TYPE_CHECKING
 
-__all__ = ["fit_html", "fit_plots"]
+from ccsim.outputs.fit_text import fit_text
 
+if TYPE_CHECKING:
+    from ccsim.fit import Fit
+    from ccsim.fit.staffing import Check
 
-def fit_plots(fit: Any, check: Any = None) -> dict[str, bytes]:
-    """The fit's plots as PNG bytes by file name: arrivals, handle time, patience (and the check) per channel."""
-    from ccsim.fit.plots import plot_arrivals, plot_check, plot_handle_time, plot_patience
-    from ccsim.plotting import figure_png
-
-    params = fit.parameters
-    out: dict[str, bytes] = {}
-    for name, ch in params.channels.items():
-        out[f"arrivals_{name}.png"] = figure_png(plot_arrivals(params, name))
-        if ch.handle is not None:
-            out[f"handle_time_{name}.png"] = figure_png(plot_handle_time(params, name))
-        if ch.patience is not None:
-            out[f"patience_{name}.png"] = figure_png(plot_patience(params, name))
-        if check is not None and any(r["channel"] == name for r in check.rows):
-            out[f"check_{name}.png"] = figure_png(plot_check(check, name))
-    return out
+__all__ = ["fit_html"]
 
 
-def fit_html(fit: Any, check: Any = None, plots: dict[str, bytes] | None = None) -> str:
-    """The report (text), every plot embedded, and the check's agreement, as one HTML page."""
+def fit_html(fit: Fit, check: Check | None = None, plots: dict[str, bytes] | None = None) -> str:
+    """The report (text), every plot embedded, and the check's agreement, as one HTML page.
+
+    ``plots`` are the PNGs by file name (default: :func:`ccsim.outputs.plots.fit_pngs`).
+    """
     e = html.escape
-    plots = fit_plots(fit, check) if plots is None else plots
+    if plots is None:
+        from ccsim.outputs.plots import fit_pngs
+
+        plots = fit_pngs(fit, check)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -52,5 +46,5 @@ def fit_html(fit: Any, check: Any = None, plots: dict[str, bytes] | None = None)
     for name, png in plots.items():
         data = base64.b64encode(png).decode("ascii")
         parts.append(f'<p><img alt="{e(name)}" src="data:image/png;base64,{data}"></p>')
-    parts += ["<h2>Report</h2>", f"<pre>{e(fit.report())}</pre>", "</body>", "</html>", ""]
+    parts += ["<h2>Report</h2>", f"<pre>{e(fit_text(fit))}</pre>", "</body>", "</html>", ""]
     return "\n".join(parts)

@@ -1,4 +1,4 @@
-"""Plots of a fit (matplotlib; each function takes ``ax=None`` and returns the axes)."""
+"""Plots of a fit (matplotlib; each function takes ``ax=None`` and returns the axes), and all of them as PNGs."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+
+from ccsim.outputs.plots.figures import axes, figure_png
 
 if TYPE_CHECKING:
+    from ccsim.fit import Fit
     from ccsim.fit.estimate import Parameters
     from ccsim.fit.staffing import Check
 
-__all__ = ["plot_arrivals", "plot_check", "plot_handle_time", "plot_patience"]
-
-
-def _axes(ax: Axes | None) -> Axes:
-    return ax if ax is not None else Figure(figsize=(10, 4.5), layout="constrained").add_subplot()
+__all__ = ["fit_pngs", "plot_arrivals", "plot_check", "plot_handle_time", "plot_patience"]
 
 
 def _clock_ticks(ax: Axes, interval_min: int, k0: int, k1: int) -> None:
@@ -26,7 +24,7 @@ def _clock_ticks(ax: Axes, interval_min: int, k0: int, k1: int) -> None:
 
 def plot_arrivals(params: Parameters, channel: str, ax: Axes | None = None) -> Axes:
     """Contacts per interval of the average day of each day type, with 95 % confidence intervals."""
-    ax = _axes(ax)
+    ax = axes(ax)
     arr = params.channels[channel].arrivals
     for i, (name, values) in enumerate(arr.per_interval.items()):
         x = np.arange(values.size)
@@ -47,7 +45,7 @@ def plot_arrivals(params: Parameters, channel: str, ax: Axes | None = None) -> A
 
 def plot_handle_time(params: Parameters, channel: str, ax: Axes | None = None) -> Axes:
     """The handle-time histogram with the fitted densities (the chosen one in bold)."""
-    ax = _axes(ax)
+    ax = axes(ax)
     ch = params.channels[channel]
     log = params.log
     sel = (log.channel == log.channels.index(channel)) & np.isfinite(log.handle_s) & (log.handle_s > 0)
@@ -69,7 +67,7 @@ def plot_handle_time(params: Parameters, channel: str, ax: Axes | None = None) -
 
 def plot_patience(params: Parameters, channel: str, ax: Axes | None = None) -> Axes:
     """Kaplan-Meier survival of patience with the fitted distributions' survival."""
-    ax = _axes(ax)
+    ax = axes(ax)
     p = params.channels[channel].patience
     if p is None or p.km_times.size == 0:
         ax.set_title(f"{channel}: no patience (nobody waited)")
@@ -91,7 +89,7 @@ def plot_patience(params: Parameters, channel: str, ax: Axes | None = None) -> A
 
 def plot_check(check: Check, channel: str, ax: Axes | None = None) -> Axes:
     """Observed against simulated service level per interval (the simulation with its 95 % CI)."""
-    ax = _axes(ax)
+    ax = axes(ax)
     rows = [r for r in check.rows if r["channel"] == channel]
     x = np.arange(len(rows))
     obs = [np.nan if r["observed_service_level"] is None else r["observed_service_level"] for r in rows]
@@ -112,3 +110,18 @@ def plot_check(check: Check, channel: str, ax: Axes | None = None) -> Axes:
     )
     ax.legend(fontsize=8)
     return ax
+
+
+def fit_pngs(fit: Fit, check: Check | None = None) -> dict[str, bytes]:
+    """The fit's plots as PNG bytes by file name: arrivals, handle time, patience (and the check) per channel."""
+    params = fit.parameters
+    out: dict[str, bytes] = {}
+    for name, ch in params.channels.items():
+        out[f"arrivals_{name}.png"] = figure_png(plot_arrivals(params, name))
+        if ch.handle is not None:
+            out[f"handle_time_{name}.png"] = figure_png(plot_handle_time(params, name))
+        if ch.patience is not None:
+            out[f"patience_{name}.png"] = figure_png(plot_patience(params, name))
+        if check is not None and any(r["channel"] == name for r in check.rows):
+            out[f"check_{name}.png"] = figure_png(plot_check(check, name))
+    return out

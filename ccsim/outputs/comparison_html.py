@@ -11,8 +11,9 @@ import base64
 import html
 
 from ccsim._version import __version__
-from ccsim.outputs.tables import Table, cell_column, comparison_heading, comparison_tables, plural
-from ccsim.outputs.text import format_value
+from ccsim.outputs.comparison_tables import Table, cell_column, comparison_heading, comparison_tables
+from ccsim.outputs.comparison_text import format_value
+from ccsim.outputs.formats import plural
 from ccsim.variants import VariantComparison
 
 __all__ = ["comparison_html"]
@@ -84,7 +85,7 @@ def _img(png: bytes, alt: str) -> str:
 
 def comparison_html(cmp: VariantComparison) -> str:
     """The whole comparison as one HTML page (tables, the verdict and three plots)."""
-    from ccsim import plotting
+    from ccsim.outputs.plots import figure_png, plot_variant_costs, plot_variant_intervals, plot_variant_service
 
     e = html.escape
     tables = {t.name: t for t in comparison_tables(cmp)}
@@ -99,10 +100,10 @@ def comparison_html(cmp: VariantComparison) -> str:
         verdict = "The scenario prices nothing: service only."
     axes = []
     if any(r.costs is not None for r in cmp.runs):
-        axes.append(plotting.plot_variant_costs(cmp))
-    axes.append(plotting.plot_variant_service(cmp))
-    axes += [plotting.plot_variant_intervals(cmp, ch) for ch in cmp.runs[0].result.channel_names]
-    plots = [_img(plotting.figure_png(ax), ax.get_title()) for ax in axes]  # each described by its title
+        axes.append(plot_variant_costs(cmp))
+    axes.append(plot_variant_service(cmp))
+    axes += [plot_variant_intervals(cmp, ch) for ch in cmp.runs[0].result.channel_names]
+    plots = [_img(figure_png(ax), ax.get_title()) for ax in axes]  # each described by its title
     reps = plural(cmp.replications, "replication")
     meta = (
         f"{reps} per variant, seed {cmp.seed}: every variant saw the same contacts (common random numbers). "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccsim.outputs.tables import TIME_UNITS, Column, Table, cell_column, comparison_tables, plural
+from ccsim.outputs.comparison_tables import Column, Table, cell_column, comparison_tables
+from ccsim.outputs.formats import plural, time_number
 from ccsim.variants import VariantComparison
 
-__all__ = ["comparison_text", "format_value", "table_text", "time_number"]
+__all__ = ["comparison_text", "format_value", "table_text"]
 
 #: The tables the text shows (the HTML report and the workbook have them all).
 TEXT_TABLES = (
@@ -49,16 +50,6 @@ def format_value(column: Column, value: Any) -> str:
     if kind == "date":
         return value.isoformat()
     return f"{value:.4g}"
-
-
-def time_number(value_s: float, unit: str, threshold: bool = False) -> str:
-    """A time in ``unit`` (``s``, ``min``, ``h``) without the unit: ``2.3``, ``0.25``, ``8`` for a threshold."""
-    v = value_s / TIME_UNITS[unit]
-    if threshold:
-        return f"{v:g}"
-    if unit == "h" and abs(v) < 10:
-        return f"{v:.3f}" if abs(v) < 0.1 else f"{v:.2f}"
-    return f"{v:.1f}"
 
 
 def _pm(column: Column, value: Any, half: Any) -> str:

@@ -1,4 +1,4 @@
-"""Renderings of a shift schedule: text, tidy rows (CSV) and JSON-ready data.
+"""A shift schedule as text: the schedule and hiring as printed, tidy rows (CSV) and JSON-ready data.
 
 No computing happens here: everything comes from the :class:`~ccsim.planning.shifts.Schedule`.
 """

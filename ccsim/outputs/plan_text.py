@@ -1,4 +1,4 @@
-"""Renderings of a staffing plan: text, tidy rows (CSV), JSON-ready data, a YAML variant.
+"""A staffing plan as text: the plan and its roster as printed, tidy rows (CSV), JSON-ready data, a YAML variant.
 
 No computing happens here: everything comes from the :class:`~ccsim.planning.plan.Plan`.
 """
@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import yaml
 
+from ccsim.outputs.schedule_text import hiring_dicts, hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
 from ccsim.planning.plan import Plan
 from ccsim.planning.roster import max_on_duty
-from ccsim.planning.shift_report import hiring_dicts, hiring_rows, hiring_text, schedule_dict, schedule_text, shift_rows
 from ccsim.volume import factors, volume_field
 from ccsim.weeks import DAYS_PER_MONTH, calendar_week
 

@@ -1,18 +1,17 @@
-"""Text and file renderings of a simulation result (the CLI prints or writes them)."""
+"""A simulation result as text: the summary ``ccsim run`` prints, its costs a month, the JSON, the costs' CSV rows."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ccsim.outputs.formats import duration, hours_channel, time_number, time_unit
 from ccsim.results import SimulationResult
 from ccsim.results.kpis import CHANNEL_KPIS, GROUP_KPIS
 
-__all__ = ["csv_table", "result_json", "summary_text"]
+__all__ = ["costs_rows", "costs_text", "result_json", "summary_text"]
 
 _PERCENT = {
     "answer_rate",
@@ -68,8 +67,6 @@ _WAITS = {"asa_s", "mean_wait_all_s", "wait_p90_s", "transfer_asa_s"}
 
 def _fmt(kpi: str, value: float | None, half: float | None, unit: str | None = None) -> str:
     """A KPI's value (± its CI half-width); a time in ``unit`` (default: ``s``, or ``min`` from 10 minutes)."""
-    from ccsim.outputs.text import time_number
-
     if value is None:
         return "-"
     if kpi in _PERCENT:
@@ -89,15 +86,6 @@ def _fmt(kpi: str, value: float | None, half: float | None, unit: str | None = N
     return text
 
 
-def duration(seconds: float) -> str:
-    """A threshold as a person says it: ``20 s``, ``5 min``, ``8 h``."""
-    if seconds >= 3600 and seconds % 360 == 0:
-        return f"{seconds / 3600:g} h"
-    if seconds >= 120 and seconds % 6 == 0:
-        return f"{seconds / 60:g} min"
-    return f"{seconds:g} s"
-
-
 def _labels(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """KPI labels; the service level names its answer target (``service level (20 s)``)."""
     labels = dict(_LABELS)
@@ -115,8 +103,6 @@ def _units(rows: Sequence[Mapping[str, Any]], key: str, kpi: str, answer_within_
     Hours for the waits of a channel answered in hours; for the other cells one unit for the
     whole row (``s``, or ``min`` when a value reaches 10 minutes).
     """
-    from ccsim.outputs.tables import hours_channel, time_unit
-
     if not kpi.endswith("_s"):
         return [None] * len(rows)
     aw = answer_within_s or {}
@@ -172,8 +158,6 @@ def summary_text(result: SimulationResult) -> str:
     grows = result.groups if len(result.groups) > 2 else result.groups[:1]
     lines += ["  " + line for line in _table(grows, "group", GROUP_KPIS)]
     if result.targets:
-        from ccsim.outputs.tables import hours_channel, time_unit
-
         lines += ["", "Targets (uncertain: the 95 % CI of the mean contains the target)"]
         labels = _labels(result.channels)
         for t in result.targets:
@@ -204,34 +188,6 @@ def result_json(result: SimulationResult, cost: Mapping[str, Any] | None = None)
     if cost is not None:
         data["cost"] = dict(cost)
     return json.dumps(data, indent=2, default=_clean, allow_nan=False)
-
-
-def csv_table(rows: Sequence[Mapping[str, Any]], float_format: str | None = None) -> str:
-    """Rows (dicts with the same keys) as CSV text; undefined values are empty cells.
-
-    Parameters
-    ----------
-    rows : list of dict
-        The rows.
-    float_format : str, optional
-        A format for floats, e.g. ``".6g"`` (default: full precision).
-
-    Returns
-    -------
-    str
-        The CSV text with a header line.
-    """
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                k: ("" if v is None else format(v, float_format) if float_format and isinstance(v, float) else v)
-                for k, v in row.items()
-            }
-        )
-    return buf.getvalue()
 
 
 def costs_text(costs: Any) -> str:

@@ -9,26 +9,22 @@ values out of the :class:`~ccsim.variants.VariantComparison`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ccsim.outputs.formats import duration, hours_channel, plural, time_unit
 from ccsim.results import mean_ci
 from ccsim.variants import VariantComparison, VariantRun
 
 __all__ = [
     "SERVICE_KPIS",
-    "TIME_UNITS",
     "Column",
     "Table",
     "cell_column",
     "comparison_heading",
     "comparison_tables",
-    "hours_channel",
-    "plural",
-    "time_unit",
 ]
 
 #: The channel KPIs the comparison shows, with their column kinds.
@@ -101,30 +97,6 @@ def cell_column(column: Column, row: dict[str, Any]) -> Column:
     return Column(column.key, column.header, kind or column.kind, column.unit if unit is None else unit)
 
 
-#: Seconds in each unit a time is shown in.
-TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
-
-#: A channel whose answer target is at least this long (email's 8 h, 24 h) has its waits in hours.
-HOURS_TARGET_S = 3600.0
-
-
-def hours_channel(answer_within_s: Mapping[str, float | None], channel: str) -> bool:
-    """Whether a channel's waits are shown in hours: its answer target is an hour or more.
-
-    ``all`` is, when every channel's is.
-    """
-    if channel == "all":
-        return bool(answer_within_s) and all(hours_channel(answer_within_s, ch) for ch in answer_within_s)
-    target = answer_within_s.get(channel)
-    return target is not None and target >= HOURS_TARGET_S
-
-
-def time_unit(values_s: Any) -> str:
-    """One unit for a set of times: ``min`` when one reaches 10 minutes, else ``s``."""
-    big = max((abs(v) for v in values_s if v is not None and np.isfinite(v)), default=0.0)
-    return "min" if big >= 600 else "s"
-
-
 def _time_units(rows: list[dict[str, Any]], keys: tuple[str, ...], answer_within_s: dict, when=None) -> None:
     """Give the time columns ``keys`` (one quantity) one unit per table, row by row.
 
@@ -140,11 +112,6 @@ def _time_units(rows: list[dict[str, Any]], keys: tuple[str, ...], answer_within
         units = r.setdefault("_units", {})
         for key in keys:
             units[key] = units[f"{key}_ci95"] = u
-
-
-def plural(n: int, noun: str, nouns: str | None = None) -> str:
-    """``1 variant``, ``3 variants`` (``nouns`` where the plural is not ``noun + s``)."""
-    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def comparison_heading(cmp: VariantComparison) -> str:
@@ -375,8 +342,6 @@ def _unit_costs(cmp: VariantComparison, currency: str) -> Table:
 
 def _promise(name: str, value: float) -> str:
     """An SLA promise in its unit: ``min_service_level 80 %``, ``max_asa_s 30 s``, ``answer_within_s 4 h``."""
-    from ccsim.report import duration
-
     if name.endswith("_s"):
         return f"{name} {duration(value)}"
     if name.startswith(("min_", "max_")) and 0 <= value <= 1:
@@ -391,8 +356,6 @@ def _sla_text(s) -> str:
     each channel's), then ``over answered`` and ``hang-ups within 5 s not counted`` where the
     contract says so.
     """
-    from ccsim.report import duration
-
     terms = s.terms or {}
     parts = []
     for k, v in s.promises.items():

@@ -14,7 +14,8 @@ import io
 import re
 
 from ccsim.errors import CcsimError
-from ccsim.outputs.tables import TIME_UNITS, Column, Table, cell_column, comparison_tables
+from ccsim.outputs.comparison_tables import Column, Table, cell_column, comparison_tables
+from ccsim.outputs.formats import TIME_UNITS
 from ccsim.variants import VariantComparison
 
 __all__ = ["comparison_xlsx"]

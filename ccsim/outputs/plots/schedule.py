@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-from ccsim.planning.shifts import Schedule
+from ccsim.outputs.plots.figures import axes
+
+if TYPE_CHECKING:
+    from ccsim.planning.shifts import Schedule
 
 __all__ = ["plot_coverage"]
 
@@ -25,8 +29,7 @@ def plot_coverage(schedule: Schedule, ax: Axes | None = None) -> Axes:
     -------
     matplotlib.axes.Axes
     """
-    if ax is None:
-        ax = Figure(figsize=(10, 4.5), layout="constrained").add_subplot()
+    ax = axes(ax)
     # each interval drawn over its width: the last value repeated at the end, so it shows too
     x = np.arange(len(schedule.labels) + 1)
     req = np.append(schedule.required, schedule.required[-1:])

@@ -88,152 +88,230 @@ def read_forecast(path: Path, calendar: Calendar, channels: dict[str, str | None
     """
     source = str(path)
     header, records = read_csv_records(path)
-    problems: list[tuple[int, int, str]] = []
+    problems = _header_problems(header)
+    _check_columns(source, header, bool(records), channels)
+    forecast = _Forecast(header, calendar, channels, problems)
+    for line, row in records:
+        forecast.read_row(line, row)
+    forecast.check_channels()
+    if not problems:
+        forecast.check_gaps()
+    if problems:
+        raise _error(source, problems)
+    return forecast.values()
 
-    def problem(line: int, col: int, message: str) -> None:
-        problems.append((line, col, f"line {line}, {message}"))
 
+def _header_problems(header: list[str]) -> list[tuple[int, int, str]]:
+    """``(line, column, message)`` of each unknown or repeated column name of the header."""
+    problems = []
     for j, name in enumerate(header):
         if name not in COLUMNS:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; a forecast has {', '.join(COLUMNS)}"
-            problem(1, j, f"column {j + 1}: unknown column {name!r}{hint}")
+            problems.append((1, j, f"line 1, column {j + 1}: unknown column {name!r}{hint}"))
         elif name in header[:j]:
-            problem(1, j, f"column {name}: a column name must appear once, got it twice")
+            problems.append((1, j, f"line 1, column {name}: a column name must appear once, got it twice"))
+    return problems
+
+
+def _check_columns(source: str, header: list[str], has_rows: bool, channels: dict[str, str | None]) -> None:
+    """Refuse a file without the columns it needs, or without a row."""
     need = ["interval_start", "volume"] + (["channel"] if len(channels) > 1 else [])
     missing = [c for c in need if c not in header]
     if missing:
         why = " (the scenario has several channels)" if missing == ["channel"] else ""
         raise ScenarioError(source, [Problem("", f"needs the column(s) {', '.join(missing)}{why}, got {header}")])
-    if not records:
+    if not has_rows:
         raise ScenarioError(source, [Problem("", "has a header but no intervals")])
-    col = {name: header.index(name) for name in COLUMNS if name in header}
-    per_day = calendar.intervals_per_day_value
-    days = calendar.days if "day" in col else 1
-    grid = {}  # minute of the day: interval of the day
-    for i in range(per_day):
-        grid[int(calendar.day_start_s // 60) + i * calendar.interval_min] = i
-    only = next(iter(channels)) if len(channels) == 1 else None
-    # volume may not go where the calendar closes the desk: a run's own values (a day column) on
-    # their day; a day repeated every day of the run, where the desk is closed on all of them
-    run_open = calendar.open_intervals().reshape(calendar.days, per_day)
-    is_open = np.asarray(run_open.ravel() if "day" in col else run_open.any(axis=0))
-    seen: dict[tuple[str, int], int] = {}
-    out: dict[str, dict[str, list[float]]] = {}  # a column's values: nan until read
-    first_line: dict[tuple[str, str], tuple[int, bool]] = {}  # (channel, column): (line, blank)
-    for line, row in records:
 
-        def cell(name: str, row: list[str] = row) -> str:
-            j = col[name]
-            return row[j].strip() if j < len(row) else ""
 
+def _error(source: str, problems: list[tuple[int, int, str]]) -> ScenarioError:
+    """The file's problems in line and column order, the first :data:`MAX_PROBLEMS` of them."""
+    listed = [Problem("", m) for _, _, m in sorted(problems, key=lambda p: p[:2])]
+    if len(listed) > MAX_PROBLEMS:
+        extra = len(listed) - MAX_PROBLEMS
+        listed = [*listed[:MAX_PROBLEMS], Problem("", f"and {extra} more problem{'s' if extra > 1 else ''}")]
+    return ScenarioError(source, listed)
+
+
+class _Forecast:
+    """A forecast file being read: its columns, the calendar's interval grid, and what the rows gave."""
+
+    def __init__(
+        self,
+        header: list[str],
+        calendar: Calendar,
+        channels: dict[str, str | None],
+        problems: list[tuple[int, int, str]],
+    ) -> None:
+        self.header = header
+        self.calendar = calendar
+        self.channels = channels
+        self.problems = problems  # (line, column, message)
+        self.col = {name: header.index(name) for name in COLUMNS if name in header}
+        self.by_day = "day" in self.col
+        self.per_day = calendar.intervals_per_day_value
+        self.days = calendar.days if self.by_day else 1
+        first = int(calendar.day_start_s // 60)
+        self.grid = {first + i * calendar.interval_min: i for i in range(self.per_day)}  # minute: interval
+        self.only = next(iter(channels)) if len(channels) == 1 else None
+        # volume may not go where the calendar closes the desk: a run's own values (a day column) on
+        # their day; a day repeated every day of the run, where the desk is closed on all of them
+        run_open = calendar.open_intervals().reshape(calendar.days, self.per_day)
+        self.is_open = np.asarray(run_open.ravel() if self.by_day else run_open.any(axis=0))
+        self.seen: dict[tuple[str, int], int] = {}  # (channel, interval): line
+        self.out: dict[str, dict[str, list[float]]] = {}  # a column's values: nan until read
+        self.first_line: dict[tuple[str, str], tuple[int, bool]] = {}  # (channel, column): (line, blank)
+
+    def problem(self, line: int, col: int, message: str) -> None:
+        self.problems.append((line, col, f"line {line}, {message}"))
+
+    def cell(self, row: list[str], name: str) -> str:
+        j = self.col[name]
+        return row[j].strip() if j < len(row) else ""
+
+    def read_row(self, line: int, row: list[str]) -> None:
+        """Read one row: where it belongs (channel, day, interval), then its values."""
+        place = self._place(line, row)
+        if place is not None:
+            self._read_values(line, row, *place)
+
+    def _place(self, line: int, row: list[str]) -> tuple[str, int, int, int] | None:
+        """The row's channel, day, start minute and interval of the values; None (a problem) if it has none."""
+        header, col = self.header, self.col
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-            problem(
+            self.problem(
                 line,
                 len(header),
                 f"column {len(header) + 1}: the row has {len(row)} cells, the header only "
                 f"{len(header)} (a comma inside a value needs quotes)",
             )
-            continue
-        channel = cell("channel") if "channel" in col else only
-        if channel not in channels:
-            close = difflib.get_close_matches(channel or "", list(channels), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; the scenario has {', '.join(channels)}"
-            problem(line, col.get("channel", 0), f"column channel: unknown channel {channel!r}{hint}")
-            continue
+            return None
+        channel = self.cell(row, "channel") if "channel" in col else self.only
+        if channel not in self.channels:
+            close = difflib.get_close_matches(channel or "", list(self.channels), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; the scenario has {', '.join(self.channels)}"
+            self.problem(line, col.get("channel", 0), f"column channel: unknown channel {channel!r}{hint}")
+            return None
+        assert channel is not None  # a channel of the scenario
         day = 0
-        if "day" in col:
-            text = cell("day")
-            if not text.isdigit() or not 1 <= int(text) <= calendar.days:
-                problem(line, col["day"], f"column day: must be a day of the run, 1 to {calendar.days}, got {text!r}")
-                continue
+        if self.by_day:
+            text = self.cell(row, "day")
+            if not text.isdigit() or not 1 <= int(text) <= self.calendar.days:
+                message = f"column day: must be a day of the run, 1 to {self.calendar.days}, got {text!r}"
+                self.problem(line, col["day"], message)
+                return None
             day = int(text) - 1
+        start = self._start(line, row)
+        if start is None:
+            return None
+        k = day * self.per_day + self.grid[start]
+        if (channel, k) in self.seen:
+            self.problem(
+                line,
+                col["interval_start"],
+                f"column interval_start: {_where(channel, day, clock(start), self.by_day)} is given twice "
+                f"(first on line {self.seen[channel, k]})",
+            )
+            return None
+        self.seen[channel, k] = line
+        return channel, day, start, k
+
+    def _start(self, line: int, row: list[str]) -> int | None:
+        """The row's interval start in minutes of the day, or None (a problem) off the calendar's grid."""
         try:
-            start = minutes_of_day(cell("interval_start"))  # 8:00 as 08:00
+            start = minutes_of_day(self.cell(row, "interval_start"))  # 8:00 as 08:00
         except ValueError:
             start = -1
-        if start not in grid:
-            first, last = clock(next(iter(grid))), clock(list(grid)[-1])
-            problem(
-                line,
-                col["interval_start"],
-                f"column interval_start: must be the start of an interval, HH:MM from {first} to {last} every "
-                f"{calendar.interval_min} minutes, got {cell('interval_start')!r}",
-            )
-            continue
-        k = day * per_day + grid[start]
-        if (channel, k) in seen:
-            problem(
-                line,
-                col["interval_start"],
-                f"column interval_start: {_where(channel, day, clock(start), 'day' in col)} is given twice "
-                f"(first on line {seen[channel, k]})",
-            )
-            continue
-        seen[channel, k] = line
-        values = out.setdefault(channel, {})
+        if start in self.grid:
+            return start
+        first, last = clock(next(iter(self.grid))), clock(list(self.grid)[-1])
+        self.problem(
+            line,
+            self.col["interval_start"],
+            f"column interval_start: must be the start of an interval, HH:MM from {first} to {last} every "
+            f"{self.calendar.interval_min} minutes, got {self.cell(row, 'interval_start')!r}",
+        )
+        return None
+
+    def _read_values(self, line: int, row: list[str], channel: str, day: int, start: int, k: int) -> None:
+        """Check and keep the row's volume, handle time and patience (each column's rule in turn)."""
+        col = self.col
+        values = self.out.setdefault(channel, {})
         for name, (_key, rule, upper) in _VALUES.items():
             if name not in col:
                 continue
-            text = cell(name)
-            blank = not text
-            known = first_line.setdefault((channel, name), (line, blank))
-            if blank != known[1]:
-                was = "blank" if known[1] else "given"
-                problem(
-                    line,
-                    col[name],
-                    f"column {name}: {channel}'s {name} was {was} on line {known[0]}, so it must "
-                    f"be {'blank' if known[1] else 'given'} on every row of {channel}, got {text or 'a blank'}",
-                )
-                continue
-            if blank:
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                problem(line, col[name], f"column {name}: must be a number, got {text!r}")
+            text = self.cell(row, name)
+            value = self._number(line, channel, name, text)
+            if value is None:
                 continue
             low_ok = value >= 0 if name == "volume" else value > 0
             if not math.isfinite(value):
-                problem(line, col[name], f"column {name}: must be a finite number, got {text}")
+                self.problem(line, col[name], f"column {name}: must be a finite number, got {text}")
             elif not low_ok:
-                problem(line, col[name], f"column {name}: {rule}, got {text}")
+                self.problem(line, col[name], f"column {name}: {rule}, got {text}")
             elif value > upper:
-                problem(line, col[name], f"column {name}: must be <= {upper:,}, got {shown(value)}")
-            elif name == "volume" and value > 0 and not is_open[k]:
-                problem(
-                    line, col[name], f"column volume: {text} contacts in {_closed(calendar, channel, day, start, col)}"
-                )
+                self.problem(line, col[name], f"column {name}: must be <= {upper:,}, got {shown(value)}")
+            elif name == "volume" and value > 0 and not self.is_open[k]:
+                where = _closed(self.calendar, channel, day, start, col)
+                self.problem(line, col[name], f"column volume: {text} contacts in {where}")
             else:
-                values.setdefault(name, [math.nan] * (days * per_day))[k] = value
-    for (channel, name), (line, blank) in first_line.items():
-        if name == "volume" and blank:
-            problem(line, col["volume"], f"column volume: must be a number, got a blank for {channel}")
-        if name == "patience_s" and not blank and channels[channel] not in REALTIME_KINDS:
-            problem(
+                values.setdefault(name, [math.nan] * (self.days * self.per_day))[k] = value
+
+    def _number(self, line: int, channel: str, name: str, text: str) -> float | None:
+        """A cell's number; None when blank, or (a problem) blank or given unlike the channel's first row."""
+        blank = not text
+        known = self.first_line.setdefault((channel, name), (line, blank))
+        if blank != known[1]:
+            was = "blank" if known[1] else "given"
+            self.problem(
                 line,
-                col[name],
-                f"column patience_s: {channels[channel]} customers do not abandon, so "
-                f"{channel} has no patience; leave its cells blank, got a value",
+                self.col[name],
+                f"column {name}: {channel}'s {name} was {was} on line {known[0]}, so it must "
+                f"be {'blank' if known[1] else 'given'} on every row of {channel}, got {text or 'a blank'}",
             )
-    if not problems:
-        labels = [clock(m) for m in grid]
-        for channel in out:
-            gaps = [k for k in range(days * per_day) if (channel, k) not in seen]
+            return None
+        if blank:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            self.problem(line, self.col[name], f"column {name}: must be a number, got {text!r}")
+            return None
+
+    def check_channels(self) -> None:
+        """Every channel gives its volume, and only channels whose customers abandon give a patience."""
+        for (channel, name), (line, blank) in self.first_line.items():
+            if name == "volume" and blank:
+                self.problem(line, self.col["volume"], f"column volume: must be a number, got a blank for {channel}")
+            if name == "patience_s" and not blank and self.channels[channel] not in REALTIME_KINDS:
+                self.problem(
+                    line,
+                    self.col[name],
+                    f"column patience_s: {self.channels[channel]} customers do not abandon, so "
+                    f"{channel} has no patience; leave its cells blank, got a value",
+                )
+
+    def check_gaps(self) -> None:
+        """Every channel of the file has a row for every interval (up to five missing ones named)."""
+        labels = [clock(m) for m in self.grid]
+        per_day = self.per_day
+        for channel in self.out:
+            gaps = [k for k in range(self.days * per_day) if (channel, k) not in self.seen]
             if gaps:
                 shown_gaps = ", ".join(
-                    _where(channel, k // per_day, labels[k % per_day], "day" in col) for k in gaps[:5]
+                    _where(channel, k // per_day, labels[k % per_day], self.by_day) for k in gaps[:5]
                 )
                 more = f" and {len(gaps) - 5} more" if len(gaps) > 5 else ""
-                problems.append((0, 0, f"channel {channel}: every interval needs a row; missing {shown_gaps}{more}"))
-    if problems:
-        listed = [Problem("", m) for _, _, m in sorted(problems, key=lambda p: p[:2])]
-        if len(listed) > MAX_PROBLEMS:
-            extra = len(listed) - MAX_PROBLEMS
-            listed = [*listed[:MAX_PROBLEMS], Problem("", f"and {extra} more problem{'s' if extra > 1 else ''}")]
-        raise ScenarioError(source, listed)
-    return {ch: {name: [float(v) for v in vals] for name, vals in values.items()} for ch, values in out.items()}
+                self.problems.append(
+                    (0, 0, f"channel {channel}: every interval needs a row; missing {shown_gaps}{more}")
+                )
+
+    def values(self) -> dict[str, dict[str, list[float]]]:
+        """``{channel: {column: values}}`` as read."""
+        return {
+            ch: {name: [float(v) for v in vals] for name, vals in values.items()} for ch, values in self.out.items()
+        }
 
 
 def _hours(calendar: Calendar, weekday: str) -> str:

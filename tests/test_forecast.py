@@ -238,3 +238,61 @@ def ccsim_error():
     from ccsim import CcsimError
 
     return CcsimError
+
+
+@pytest.mark.parametrize(
+    ("csv", "message"),
+    [
+        (
+            GOOD.replace("patience_s\n", "patience_s,volume\n", 1),
+            "line 1, column volume: a column name must appear once, got it twice",
+        ),
+        (
+            GOOD.replace("phone,08:30", "phone,8h30"),
+            "line 3, column interval_start: must be the start of an interval, HH:MM from 08:00 to 09:30 every "
+            "30 minutes, got '8h30'",
+        ),
+        (
+            GOOD.replace("phone,08:00,10,", "phone,08:00,,")
+            .replace("phone,08:30,20,", "phone,08:30,,")
+            .replace("phone,09:00,30,", "phone,09:00,,")
+            .replace("phone,09:30,20,", "phone,09:30,,"),
+            "line 2, column volume: must be a number, got a blank for phone",
+        ),
+    ],
+)
+def test_a_repeated_column_an_unreadable_start_and_a_blank_volume_are_problems(tmp_path, csv, message):
+    assert problems(tmp_path, csv) == [f"{tmp_path / 'f.csv'}: {message}"]
+
+
+def test_a_day_outside_the_run_is_a_problem_of_its_line(tmp_path):
+    lines = ["channel,day,interval_start,volume"]
+    starts = ("08:00", "08:30", "09:00", "09:30")
+    lines += [f"{ch},{d},{s},1" for d in (1, 3) for ch in ("phone", "mail") for s in starts]
+    found = problems(tmp_path, "\n".join(lines) + "\n", days=2)
+    assert found == [
+        f"{tmp_path / 'f.csv'}: line {n}, column day: must be a day of the run, 1 to 2, got '3'" for n in range(10, 18)
+    ]
+
+
+def test_a_row_reports_its_channel_or_start_first_and_then_each_bad_value_in_column_order(tmp_path):
+    csv = (
+        GOOD.replace("phone,08:30,20,300,100", "fone,8h30,x,0,0")
+        .replace("phone,09:00,30,300,100", "phone,8h30,x,0,0")
+        .replace("phone,09:30,20,250,90", "phone,09:30,x,0,-1")
+        .replace("mail,08:00,5,600,", "mail,08:00,5,600,5")
+    )
+    given = "mail's patience_s was given on line 6, so it must be given on every row of mail, got a blank"
+    assert [line.removeprefix(f"{tmp_path / 'f.csv'}: ") for line in problems(tmp_path, csv)] == [
+        "line 3, column channel: unknown channel 'fone'; did you mean 'phone'?",
+        "line 4, column interval_start: must be the start of an interval, HH:MM from 08:00 to 09:30 every 30 "
+        "minutes, got '8h30'",
+        "line 5, column volume: must be a number, got 'x'",
+        "line 5, column aht_s: must be > 0, got 0",
+        "line 5, column patience_s: must be > 0, got -1",
+        "line 6, column patience_s: email customers do not abandon, so mail has no patience; leave its cells "
+        "blank, got a value",
+        f"line 7, column patience_s: {given}",
+        f"line 8, column patience_s: {given}",
+        f"line 9, column patience_s: {given}",
+    ]

@@ -384,3 +384,24 @@ def test_the_bundled_example_fits_as_docs_fit_md_says():
         if line.startswith(("  dropped", "outcomes", "services")):
             assert line.replace(f"{root}/", "") in docs
     ccsim.scenario_from_dict(scenario_data(params))
+
+
+def test_a_synthetic_log_without_a_path_returns_the_rows_it_would_write(tmp_path):
+    channels = (SyntheticChannel(), SyntheticChannel(name="mail", kind="email", per_day=50))
+    truth = synthetic_log(None, days=3, channels=channels, seed=4)
+    written = synthetic_log(tmp_path / "log.csv", days=3, channels=channels, seed=4)
+    cols = truth["columns"]
+    lines = (tmp_path / "log.csv").read_text().splitlines()
+    assert "columns" not in written and written["rows"] == truth["rows"] == len(lines) - 1 == cols["arrival"].size
+    assert [line.split(",")[1] for line in lines[1:]] == list(cols["channel"])
+    assert [line.split(",")[5] for line in lines[1:]] == list(cols["outcome"])
+    assert np.all(np.diff(cols["arrival"]) >= 0) and set(cols["channel"]) == {"phone", "mail"}
+
+
+def test_read_logs_checks_the_interval_before_the_files(tmp_path):
+    with pytest.raises(CcsimError) as err:
+        read_logs([], interval_min=20)
+    assert str(err.value) == "interval_min: must be 15, 30 or 60, got 20"
+    with pytest.raises(CcsimError) as err:
+        read_logs([])
+    assert str(err.value) == "no contact log given"

@@ -602,48 +602,24 @@ def read_logs(
             f"{files[0]}: no usable contact: {reader.rows_read:,} row(s) read, all dropped{first}"
             + (f" (time_format {mapping.time_format!r})" if dropped and dropped[0].reason == "unparseable time" else "")
         )
-    notes = list(reader.notes)
-    notes += [
-        f"queue {k!r} is named {v!r} (a channel name has letters, digits, _ and -)" for k, v in reader.renamed.items()
-    ]
-    abs_day = np.floor(arrival / DAY_S).astype(np.int64)
-    day0 = int(abs_day.min())
-    day = (abs_day - day0).astype(np.int32)
-    arrival_s = arrival - day0 * DAY_S
-    n_days = int(day.max()) + 1
-    first_date = _EPOCH_DATE + timedelta(days=day0)
-    day_weekday = ((np.arange(n_days) + day0 + 3) % 7).astype(np.int8)  # 1970-01-01 was a Thursday
+    day, arrival_s, first_date, day_weekday = _run_days(arrival)
+    n_days = len(day_weekday)
     outcome = reader.array("outcome", np.int8)
-    outcomes = {name: int(np.sum(outcome == k)) for k, name in enumerate(OUTCOME_CODES)}
-
-    daily = np.bincount(day, minlength=n_days)
-    excluded, open_days = _exceptional_days(daily, day_weekday, first_date)
+    excluded, open_days = _exceptional_days(np.bincount(day, minlength=n_days), day_weekday, first_date)
     used = np.ones(n_days, dtype=bool)
     if not keep_all_days:
         for ex in excluded:
             used[(ex.date - first_date).days] = False
     hours, outside = _opening_hours(arrival_s, day, day_weekday, used, open_days, interval_min, outcome == ANSWERED)
     open_days &= np.array([d in hours for d in WEEKDAYS])  # a weekday where agents never answer is closed
-    channels = tuple(reader.channel_codes)
-    kinds = tuple(mapping.channel_kind(c) for c in channels)
-    notes += [
-        f"channel {c!r}: kind {k} guessed from its name (set channels.kinds in the mapping file)"
-        for c, k in zip(channels, kinds, strict=True)
-        if c not in mapping.channels.kinds and guess_kind(c)
-    ]
-    from ccsim.scenario import DEFAULT_ANSWER_WITHIN_S
-
-    targets = tuple(
-        float(mapping.channels.answer_within_s.get(c, DEFAULT_ANSWER_WITHIN_S[k]))
-        for c, k in zip(channels, kinds, strict=True)
-    )
+    channels, kinds, targets, channel_notes = _channels(reader, mapping)
     rows = np.flatnonzero(used[day])
     cleaning = Cleaning(
         files=tuple(map(str, files)),
         rows_read=reader.rows_read,
         rows_kept=len(rows),
         dropped=dropped,
-        outcomes=outcomes,
+        outcomes={name: int(np.sum(outcome == k)) for k, name in enumerate(OUTCOME_CODES)},
         past_midnight=reader.past_midnight,
         excluded_days=tuple(excluded),
         kept_all_days=keep_all_days,
@@ -652,7 +628,7 @@ def read_logs(
         outside_hours=outside,
         first_date=first_date,
         last_date=first_date + timedelta(days=n_days - 1),
-        notes=tuple(notes),
+        notes=tuple(channel_notes),
     )
     return ContactLog(
         channels=channels,
@@ -679,6 +655,40 @@ def read_logs(
         has_customer="customer_id" in reader.columns_seen,
         has_agent="agent" in reader.columns_seen,
     )
+
+
+def _run_days(arrival: np.ndarray) -> tuple[np.ndarray, np.ndarray, date, np.ndarray]:
+    """Each contact's run day and seconds from that day's midnight, the first date, each day's weekday (0 Monday)."""
+    abs_day = np.floor(arrival / DAY_S).astype(np.int64)
+    day0 = int(abs_day.min())
+    day = (abs_day - day0).astype(np.int32)
+    n_days = int(day.max()) + 1
+    day_weekday = ((np.arange(n_days) + day0 + 3) % 7).astype(np.int8)  # 1970-01-01 was a Thursday
+    return day, arrival - day0 * DAY_S, _EPOCH_DATE + timedelta(days=day0), day_weekday
+
+
+def _channels(
+    reader: _Reader, mapping: Mapping
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...], list[str]]:
+    """The channels read, their kinds and answer targets, and the reading's notes (queues renamed, kinds guessed)."""
+    from ccsim.scenario import DEFAULT_ANSWER_WITHIN_S
+
+    notes = list(reader.notes)
+    notes += [
+        f"queue {k!r} is named {v!r} (a channel name has letters, digits, _ and -)" for k, v in reader.renamed.items()
+    ]
+    channels = tuple(reader.channel_codes)
+    kinds = tuple(mapping.channel_kind(c) for c in channels)
+    notes += [
+        f"channel {c!r}: kind {k} guessed from its name (set channels.kinds in the mapping file)"
+        for c, k in zip(channels, kinds, strict=True)
+        if c not in mapping.channels.kinds and guess_kind(c)
+    ]
+    targets = tuple(
+        float(mapping.channels.answer_within_s.get(c, DEFAULT_ANSWER_WITHIN_S[k]))
+        for c, k in zip(channels, kinds, strict=True)
+    )
+    return channels, kinds, targets, notes
 
 
 def _exceptional_days(daily: np.ndarray, day_weekday: np.ndarray, first: date) -> tuple[list[ExcludedDay], np.ndarray]:

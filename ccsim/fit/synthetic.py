@@ -97,51 +97,15 @@ def synthetic_log(
     rng = np.random.default_rng(seed)
     step = interval_min * 60.0
     profile = daily_profile(open_s, close_s, step)
-    n_int = profile.size
-    base = np.datetime64(start.isoformat(), "s")
     out_cols: dict[str, list] = {k: [] for k in ("arrival", "wait", "handle", "outcome", "agent", "channel", "cust")}
     truth: dict = {"per_interval": {}}
-    weekday0 = start.weekday()
     next_customer = 0
     for ch in channels:
-        lam = np.array([ch.per_day * ch.weekday_factors[(weekday0 + d) % 7] * profile for d in range(days)])
-        if ch.day_cv > 0:  # over-dispersion: a gamma day factor with mean 1
-            shape = 1 / ch.day_cv**2
-            lam = lam * rng.gamma(shape, 1 / shape, days)[:, None]
-        for h in holidays:
-            lam[h] = 0.0
+        arrival = _first_attempts(rng, ch, profile, days, start.weekday(), holidays, step)
         truth["per_interval"][ch.name] = np.array([ch.per_day * f * profile for f in ch.weekday_factors])
-        counts = rng.poisson(lam).ravel()
-        slot = np.repeat(np.arange(days * n_int), counts)
-        arrival = slot * step + rng.uniform(0, step, slot.size)
-        customer = next_customer + np.arange(slot.size)
-        next_customer += slot.size
-        weib_scale = ch.patience_mean_s / math.gamma(1 + 1 / ch.patience_shape)
-        sigma = math.sqrt(math.log1p(ch.handle_cv**2))
-        mu = math.log(ch.handle_mean_s) - sigma**2 / 2
-        realtime = ch.kind in ("voice", "chat")
-        for _round in range(4):  # first attempts, then up to three redials
-            n = arrival.size
-            if n == 0:
-                break
-            wait = np.where(rng.random(n) < ch.p_immediate, 0.0, rng.exponential(ch.wait_mean_s, n))
-            patience = weib_scale * rng.weibull(ch.patience_shape, n) if realtime else np.full(n, np.inf)
-            abandoned = patience < wait
-            observed_wait = np.where(abandoned, patience, wait)
-            handle = np.where(abandoned, np.nan, rng.lognormal(mu, sigma, n))
-            agent = np.where(abandoned, -1, rng.integers(0, ch.agents, n))
-            out_cols["arrival"].append(arrival)
-            out_cols["wait"].append(observed_wait)
-            out_cols["handle"].append(handle)
-            out_cols["outcome"].append(np.where(abandoned, "abandoned", "answered"))
-            out_cols["agent"].append(np.array([f"{ch.name}-{a:03d}" if a >= 0 else "" for a in agent], dtype=object))
-            out_cols["channel"].append(np.full(n, ch.name, dtype=object))
-            out_cols["cust"].append(customer)
-            back = abandoned & (rng.random(n) < ch.redial_probability) if realtime else np.zeros(n, dtype=bool)
-            arrival = arrival[back] + observed_wait[back] + rng.exponential(ch.redial_delay_mean_s, int(back.sum()))
-            customer = customer[back]
-            open_now = (arrival % 86400 >= open_s) & (arrival % 86400 < close_s)  # a redial after hours finds it closed
-            arrival, customer = arrival[open_now], customer[open_now]
+        customer = next_customer + np.arange(arrival.size)
+        next_customer += arrival.size
+        _attempts(rng, ch, arrival, customer, (open_s, close_s), out_cols)
     arrival = np.concatenate(out_cols["arrival"])
     order = np.argsort(arrival, kind="stable")
     cols = {k: np.concatenate(v)[order] for k, v in out_cols.items()}
@@ -149,6 +113,72 @@ def synthetic_log(
     if path is None:
         truth["columns"] = cols
         return truth
+    _write(Path(path), cols, start)
+    return truth
+
+
+def _first_attempts(
+    rng: np.random.Generator,
+    ch: SyntheticChannel,
+    profile: np.ndarray,
+    days: int,
+    weekday0: int,
+    holidays: tuple[int, ...],
+    step: float,
+) -> np.ndarray:
+    """A channel's first attempts: Poisson counts per interval, uniform within it (seconds from the start)."""
+    lam = np.array([ch.per_day * ch.weekday_factors[(weekday0 + d) % 7] * profile for d in range(days)])
+    if ch.day_cv > 0:  # over-dispersion: a gamma day factor with mean 1
+        shape = 1 / ch.day_cv**2
+        lam = lam * rng.gamma(shape, 1 / shape, days)[:, None]
+    for h in holidays:
+        lam[h] = 0.0
+    counts = rng.poisson(lam).ravel()
+    slot = np.repeat(np.arange(days * profile.size), counts)
+    return slot * step + rng.uniform(0, step, slot.size)
+
+
+def _attempts(
+    rng: np.random.Generator,
+    ch: SyntheticChannel,
+    arrival: np.ndarray,
+    customer: np.ndarray,
+    hours: tuple[float, float],
+    out_cols: dict[str, list],
+) -> None:
+    """Each attempt's wait, outcome, handle time and agent into ``out_cols``: first attempts, then redials."""
+    open_s, close_s = hours
+    weib_scale = ch.patience_mean_s / math.gamma(1 + 1 / ch.patience_shape)
+    sigma = math.sqrt(math.log1p(ch.handle_cv**2))
+    mu = math.log(ch.handle_mean_s) - sigma**2 / 2
+    realtime = ch.kind in ("voice", "chat")
+    for _round in range(4):
+        n = arrival.size
+        if n == 0:
+            break
+        wait = np.where(rng.random(n) < ch.p_immediate, 0.0, rng.exponential(ch.wait_mean_s, n))
+        patience = weib_scale * rng.weibull(ch.patience_shape, n) if realtime else np.full(n, np.inf)
+        abandoned = patience < wait
+        observed_wait = np.where(abandoned, patience, wait)
+        handle = np.where(abandoned, np.nan, rng.lognormal(mu, sigma, n))
+        agent = np.where(abandoned, -1, rng.integers(0, ch.agents, n))
+        out_cols["arrival"].append(arrival)
+        out_cols["wait"].append(observed_wait)
+        out_cols["handle"].append(handle)
+        out_cols["outcome"].append(np.where(abandoned, "abandoned", "answered"))
+        out_cols["agent"].append(np.array([f"{ch.name}-{a:03d}" if a >= 0 else "" for a in agent], dtype=object))
+        out_cols["channel"].append(np.full(n, ch.name, dtype=object))
+        out_cols["cust"].append(customer)
+        back = abandoned & (rng.random(n) < ch.redial_probability) if realtime else np.zeros(n, dtype=bool)
+        arrival = arrival[back] + observed_wait[back] + rng.exponential(ch.redial_delay_mean_s, int(back.sum()))
+        customer = customer[back]
+        open_now = (arrival % 86400 >= open_s) & (arrival % 86400 < close_s)  # a redial after hours finds it closed
+        arrival, customer = arrival[open_now], customer[open_now]
+
+
+def _write(path: Path, cols: dict[str, np.ndarray], start: date) -> None:
+    """Write the contacts as a log with the columns of ``ccsim run --contacts`` (gzip for ``.gz``)."""
+    base = np.datetime64(start.isoformat(), "s")
     wait, handle = cols["wait"], cols["handle"]
     arr = cols["arrival"]
     t_arr = np.datetime_as_string(base + (arr * 1000).astype("timedelta64[ms]"), unit="ms")
@@ -178,6 +208,4 @@ def synthetic_log(
             )
         )
     data = buf.getvalue().encode()
-    path = Path(path)
     path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
-    return truth

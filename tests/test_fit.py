@@ -405,3 +405,22 @@ def test_read_logs_checks_the_interval_before_the_files(tmp_path):
     with pytest.raises(CcsimError) as err:
         read_logs([])
     assert str(err.value) == "no contact log given"
+
+
+def test_a_log_without_abandons_handle_times_or_self_service_times_says_so(tmp_path):
+    import dataclasses
+
+    path = tmp_path / "calm.csv"
+    synthetic_log(path, channels=(SyntheticChannel(p_immediate=1.0),), days=14)  # nobody waits: nobody abandons
+    params = estimate(read_logs(path))
+    assert scenario_data(params)["channels"]["phone"]["patience"] is None
+    assert "# Nobody abandoned in the log: customers never hang up (Erlang C)" in scenario_yaml(params)
+    phone = params.channels["phone"]
+    guessed = dataclasses.replace(phone, handle=None, contained=7, self_service_time=None)
+    params = dataclasses.replace(params, channels={"phone": guessed})
+    data = scenario_data(params)["channels"]["phone"]
+    assert data["handle_time"] == {"dist": "exponential", "mean_s": 300.0}
+    assert data["self_service"] == {"kind": "ivr", "containment": pytest.approx(guessed.containment, rel=1e-2)}
+    text = scenario_yaml(params)
+    assert "# No handle times in the log: 300 s, a guess to replace" in text
+    assert f"# 7 of {phone.contacts:,} contacts resolved by self-service" in text

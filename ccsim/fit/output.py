@@ -32,6 +32,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -150,6 +151,21 @@ def _fit_note(fit: DurationFit, what: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Run:
+    """The fitted scenario's run: the parameters, each day's weekday, its intervals of the 24 h grid, which are open."""
+
+    params: Parameters
+    weekdays: list[int]
+    k0: int
+    k1: int
+    is_open: np.ndarray
+
+    def week(self, per_weekday: Mapping[int, np.ndarray] | Sequence[np.ndarray]) -> np.ndarray:
+        """A value per interval of the run from a 24 h day per weekday, zero where closed."""
+        return np.concatenate([per_weekday[w][self.k0 : self.k1] for w in self.weekdays]) * self.is_open
+
+
 def _build(
     params: Parameters,
     name: str | None,
@@ -157,100 +173,16 @@ def _build(
     staffing_note: str | None,
     availability: Mapping[str, Sequence[float]] | None = None,
 ) -> tuple[dict[str, Any], dict[tuple, str]]:
-    notes: dict[tuple, str] = {}
-    log = params.log
-    c = log.cleaning
-    wds = run_weekdays(params)
+    """The scenario's data, and the note on where each of its numbers came from (by key path)."""
     k0, k1 = run_window(params)
-    n_day = k1 - k0
-    is_open = run_open(params)
-    calendar = _calendar(params, wds, k0, k1)
-    spans = weekday_hours(params)
-    hours = ", ".join(f"{d} {'closed' if s is None else f'{_hhmm(s[0])}-{_hhmm(s[1])}'}" for d, s in spans.items())
-    notes[("calendar",)] = (
-        "Opening hours per weekday inferred from arrivals (first to last interval in which answered contacts "
-        f"arrived on at least 25 % of the weekday's dates with answers, two at least): {hours}; "
-        f"{c.outside_hours:,} arrival(s) fell outside (left out of the volumes). One week of {len(wds)} days, "
-        "each weekday as fitted; the intervals outside a weekday's hours are closed."
-    )
-    types = ", ".join(f"{t.name} ({t.dates} dates)" for t in params.day_types)
+    run = _Run(params, run_weekdays(params), k0, k1, run_open(params))
+    notes: dict[tuple, str] = {("calendar",): _calendar_note(params, len(run.weekdays))}
     channels: dict[str, Any] = {}
     groups: dict[str, Any] = {}
     for ch_name, ch in params.channels.items():
-        cd: dict[str, Any] = {"kind": ch.kind}
-        path = ("channels", ch_name)
-        arr = ch.arrivals
-        week = np.concatenate([arr.weekday_per_interval[w][k0:k1] for w in wds]) * is_open
-        volume: dict[str, Any] = {"per_interval": [_r(v, 4) for v in week]}
-        disp = arr.dispersion
-        if disp.overdispersion_cv > 0:
-            volume["overdispersion_cv"] = _r(disp.overdispersion_cv, 3)
-        cd["volume"] = volume
-        daily = "; ".join(
-            f"{t.name}: {_r(arr.daily_mean[t.name], 4):g} a day ({_ci(arr.daily_ci[t.name])})" for t in params.day_types
-        )
-        notes[(*path, "volume")] = (
-            f"Contacts per interval: mean over {params.dates_used} dates of each day type ({types}), each weekday "
-            f"scaled to its mean daily volume; {arr.contacts:,} contacts (first attempts: redials are simulated). "
-            f"{daily}. Daily counts' variance/mean {_r(disp.variance_to_mean, 3):g} "
-            f"(chi-square p = {disp.p_value:.3g}, {disp.dof} dof)"
-            + ("" if disp.overdispersion_cv > 0 else ": no significant over-dispersion")
-        )
-        if ch.handle is not None:
-            cd["handle_time"] = ch.handle.fit.best.spec()
-            notes[(*path, "handle_time")] = _fit_note(ch.handle.fit, "Handle time")
-            if ch.handle.interval_differs[k0:k1].any():
-                mean = ch.handle.fit.best.mean_s
-                per = np.where(ch.handle.interval_differs, ch.handle.interval_mean_s, mean)[k0:k1]
-                cd["handle_time_per_interval_s"] = [_r(v, 4) for v in per]
-                notes[(*path, "handle_time_per_interval_s")] = (
-                    f"{int(ch.handle.interval_differs.sum())} interval(s) whose mean handle time differs from the "
-                    "channel's (z-test, 5 % with Bonferroni); the fitted mean elsewhere"
-                )
-        else:
-            cd["handle_time"] = {"dist": "exponential", "mean_s": 300.0}
-            notes[(*path, "handle_time")] = "No handle times in the log: 300 s, a guess to replace"
-        if ch.kind in ("voice", "chat"):
-            p = ch.patience
-            if p is not None and p.fit is not None:
-                cd["patience"] = p.fit.best.spec()
-                notes[(*path, "patience")] = _fit_note(p.fit, "Patience, censored by answered waits") + (
-                    f"; total queue time / abandonments = {_r(p.simple_mean_s, 4):g} s"
-                )
-            else:
-                cd["patience"] = None
-                notes[(*path, "patience")] = "Nobody abandoned in the log: customers never hang up (Erlang C)"
-            r = ch.redials
-            if r is not None and r.delay is not None and r.redialled >= 5:
-                cd["redial"] = {"probability": _r(r.probability, 3), "delay": r.delay.best.spec()}
-                notes[(*path, "redial")] = (
-                    f"{r.redialled:,} of {r.abandoned:,} abandoning customers came back within "
-                    f"{log.redial_window_s / 3600:g} h ({_ci(r.probability_ci)}); " + _fit_note(r.delay, "delay")
-                )
-        if ch.contained > 0:
-            ss: dict[str, Any] = {"kind": _SELF_SERVICE[ch.kind], "containment": _r(ch.containment, 3)}
-            if ch.self_service_time is not None:
-                ss["time"] = ch.self_service_time.best.spec()
-            cd["self_service"] = ss
-            notes[(*path, "self_service")] = f"{ch.contained:,} of {ch.contacts:,} contacts resolved by self-service"
-        if ch.kind == "chat" and ch.agents.max_concurrent > 1:
-            cd["max_concurrent"] = min(20, ch.agents.max_concurrent)
-            notes[(*path, "max_concurrent")] = "the most chats one agent was seen handling at once"
-        cd["targets"] = {"answer_within_s": _r(ch.observed.answer_within_s, 6)}
-        channels[ch_name] = cd
+        channels[ch_name] = _channel(run, ch_name, ch, notes)
         group = group_name(ch_name)
-        if staffing is not None and group in staffing:
-            values = [float(v) for v in staffing[group]]
-            note = staffing_note or "staffing given to scenario_data"
-        else:
-            seen = []
-            for w in wds:
-                t = params.day_type_of(w)
-                seen.append(np.zeros(n_day) if t is None else ch.agents.distinct[t.name][k0:k1])
-            values = [round(float(v)) for v in np.concatenate(seen) * is_open]
-            note = PLACEHOLDER_NOTE
-        groups[group] = {"skills": [ch_name], "staffing": [int(v) if float(v).is_integer() else v for v in values]}
-        notes[("agent_groups", group, "staffing")] = note
+        groups[group] = _group(run, ch_name, ch, staffing, staffing_note, notes)
         if availability is not None and group in availability:
             groups[group]["availability"] = [float(a) for a in availability[group]]
             notes[("agent_groups", group, "availability")] = (
@@ -262,12 +194,130 @@ def _build(
             f"Fitted by ccsim fit from {params.rows_used:,} contacts, {params.first_date} to {params.last_date} "
             f"({params.dates_used} dates used)"
         ),
-        "calendar": calendar,
+        "calendar": _calendar(params, run.weekdays, k0, k1),
         "channels": channels,
         "agent_groups": groups,
         "simulation": {"replications": 10, "seed": 1},
     }
     return data, notes
+
+
+def _calendar_note(params: Parameters, days: int) -> str:
+    """Where the calendar's opening hours came from."""
+    spans = weekday_hours(params)
+    hours = ", ".join(f"{d} {'closed' if s is None else f'{_hhmm(s[0])}-{_hhmm(s[1])}'}" for d, s in spans.items())
+    return (
+        "Opening hours per weekday inferred from arrivals (first to last interval in which answered contacts "
+        f"arrived on at least 25 % of the weekday's dates with answers, two at least): {hours}; "
+        f"{params.log.cleaning.outside_hours:,} arrival(s) fell outside (left out of the volumes). One week of "
+        f"{days} days, each weekday as fitted; the intervals outside a weekday's hours are closed."
+    )
+
+
+def _channel(run: _Run, ch_name: str, ch: Any, notes: dict[tuple, str]) -> dict[str, Any]:
+    """A channel's fitted section: volume, handle time, patience and redials, self-service, chats, target."""
+    path = ("channels", ch_name)
+    cd: dict[str, Any] = {"kind": ch.kind, "volume": _volume(run, ch, notes, path)}
+    cd |= _handle_time(run, ch, notes, path)
+    if ch.kind in ("voice", "chat"):
+        cd |= _patience(run.params, ch, notes, path)
+    if ch.contained > 0:
+        ss: dict[str, Any] = {"kind": _SELF_SERVICE[ch.kind], "containment": _r(ch.containment, 3)}
+        if ch.self_service_time is not None:
+            ss["time"] = ch.self_service_time.best.spec()
+        cd["self_service"] = ss
+        notes[(*path, "self_service")] = f"{ch.contained:,} of {ch.contacts:,} contacts resolved by self-service"
+    if ch.kind == "chat" and ch.agents.max_concurrent > 1:
+        cd["max_concurrent"] = min(20, ch.agents.max_concurrent)
+        notes[(*path, "max_concurrent")] = "the most chats one agent was seen handling at once"
+    cd["targets"] = {"answer_within_s": _r(ch.observed.answer_within_s, 6)}
+    return cd
+
+
+def _volume(run: _Run, ch: Any, notes: dict[tuple, str], path: tuple) -> dict[str, Any]:
+    """Contacts per interval of the run, and the over-dispersion of the daily counts when significant."""
+    params, arr = run.params, ch.arrivals
+    volume: dict[str, Any] = {"per_interval": [_r(v, 4) for v in run.week(arr.weekday_per_interval)]}
+    disp = arr.dispersion
+    if disp.overdispersion_cv > 0:
+        volume["overdispersion_cv"] = _r(disp.overdispersion_cv, 3)
+    types = ", ".join(f"{t.name} ({t.dates} dates)" for t in params.day_types)
+    daily = "; ".join(
+        f"{t.name}: {_r(arr.daily_mean[t.name], 4):g} a day ({_ci(arr.daily_ci[t.name])})" for t in params.day_types
+    )
+    notes[(*path, "volume")] = (
+        f"Contacts per interval: mean over {params.dates_used} dates of each day type ({types}), each weekday "
+        f"scaled to its mean daily volume; {arr.contacts:,} contacts (first attempts: redials are simulated). "
+        f"{daily}. Daily counts' variance/mean {_r(disp.variance_to_mean, 3):g} "
+        f"(chi-square p = {disp.p_value:.3g}, {disp.dof} dof)"
+        + ("" if disp.overdispersion_cv > 0 else ": no significant over-dispersion")
+    )
+    return volume
+
+
+def _handle_time(run: _Run, ch: Any, notes: dict[tuple, str], path: tuple) -> dict[str, Any]:
+    """The handle time fitted (and per interval where an interval's mean differs), or a guess without any."""
+    if ch.handle is None:
+        notes[(*path, "handle_time")] = "No handle times in the log: 300 s, a guess to replace"
+        return {"handle_time": {"dist": "exponential", "mean_s": 300.0}}
+    out: dict[str, Any] = {"handle_time": ch.handle.fit.best.spec()}
+    notes[(*path, "handle_time")] = _fit_note(ch.handle.fit, "Handle time")
+    k0, k1 = run.k0, run.k1
+    if ch.handle.interval_differs[k0:k1].any():
+        mean = ch.handle.fit.best.mean_s
+        per = np.where(ch.handle.interval_differs, ch.handle.interval_mean_s, mean)[k0:k1]
+        out["handle_time_per_interval_s"] = [_r(v, 4) for v in per]
+        notes[(*path, "handle_time_per_interval_s")] = (
+            f"{int(ch.handle.interval_differs.sum())} interval(s) whose mean handle time differs from the "
+            "channel's (z-test, 5 % with Bonferroni); the fitted mean elsewhere"
+        )
+    return out
+
+
+def _patience(params: Parameters, ch: Any, notes: dict[tuple, str], path: tuple) -> dict[str, Any]:
+    """A voice or chat channel's patience (None when nobody abandoned), and its redials when seen."""
+    out: dict[str, Any] = {}
+    p = ch.patience
+    if p is not None and p.fit is not None:
+        out["patience"] = p.fit.best.spec()
+        notes[(*path, "patience")] = _fit_note(p.fit, "Patience, censored by answered waits") + (
+            f"; total queue time / abandonments = {_r(p.simple_mean_s, 4):g} s"
+        )
+    else:
+        out["patience"] = None
+        notes[(*path, "patience")] = "Nobody abandoned in the log: customers never hang up (Erlang C)"
+    r = ch.redials
+    if r is not None and r.delay is not None and r.redialled >= 5:
+        out["redial"] = {"probability": _r(r.probability, 3), "delay": r.delay.best.spec()}
+        notes[(*path, "redial")] = (
+            f"{r.redialled:,} of {r.abandoned:,} abandoning customers came back within "
+            f"{params.log.redial_window_s / 3600:g} h ({_ci(r.probability_ci)}); " + _fit_note(r.delay, "delay")
+        )
+    return out
+
+
+def _group(
+    run: _Run,
+    ch_name: str,
+    ch: Any,
+    staffing: Mapping[str, Sequence[float]] | None,
+    staffing_note: str | None,
+    notes: dict[tuple, str],
+) -> dict[str, Any]:
+    """A channel's agent group: the staffing given, else the agents seen working (the placeholder)."""
+    group = group_name(ch_name)
+    if staffing is not None and group in staffing:
+        values = [float(v) for v in staffing[group]]
+        note = staffing_note or "staffing given to scenario_data"
+    else:
+        seen = []
+        for w in run.weekdays:
+            t = run.params.day_type_of(w)
+            seen.append(np.zeros(run.k1 - run.k0) if t is None else ch.agents.distinct[t.name][run.k0 : run.k1])
+        values = [round(float(v)) for v in np.concatenate(seen) * run.is_open]
+        note = PLACEHOLDER_NOTE
+    notes[("agent_groups", group, "staffing")] = note
+    return {"skills": [ch_name], "staffing": [int(v) if float(v).is_integer() else v for v in values]}
 
 
 def scenario_data(

@@ -672,50 +672,76 @@ def required_agents(
         "max_occupancy": max_occupancy,
         "max_abandon_rate": max_abandon_rate,
     }
+    t, targets = _checked_targets(given, answer_within_s, patience_s)
+    erlang_a = patience_s is not None
+    pat = positive("patience_s", patience_s) if erlang_a else np.asarray(1.0)
+    shape = np.broadcast_shapes(*(a.shape for a in [lam, aht, t, pat, shr, *targets.values()]))
+    lam, aht, t, pat, shr = (np.broadcast_to(a, shape).ravel() for a in (lam, aht, t, pat, shr))
+    search = _Search(lam, aht, t, pat, {k: np.broadcast_to(v, shape).ravel() for k, v in targets.items()}, erlang_a)
+    agents = search.agents()
+    metrics = {k: v.reshape(shape) for k, v in search.evaluate(agents, np.arange(agents.size)).items()}
+    cls = ErlangAMetrics if erlang_a else ErlangCMetrics
+    sched = _scheduled(agents, shr).reshape(shape)
+    agents = agents.reshape(shape)
+    if not shape:
+        return StaffingResult(int(agents), int(sched), cls(**_scalar_out(metrics, True)))
+    return StaffingResult(agents, sched, cls(**metrics))
+
+
+def _checked_targets(
+    given: dict[str, Any], answer_within_s: Any, patience_s: Any
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The answer time and the targets given, each checked (at least one target; what each needs given)."""
     if all(v is None for v in given.values()):
         raise CcsimError(
             "required_agents: give at least one target "
             "(min_service_level, max_asa_s, max_p_wait, max_occupancy, max_abandon_rate)"
         )
-    if min_service_level is not None and answer_within_s is None:
+    if given["min_service_level"] is not None and answer_within_s is None:
         raise CcsimError("answer_within_s: required with a min_service_level target")
-    if max_abandon_rate is not None and patience_s is None:
+    if given["max_abandon_rate"] is not None and patience_s is None:
         raise CcsimError("patience_s: required with a max_abandon_rate target")
     t = nonnegative("answer_within_s", 0.0 if answer_within_s is None else answer_within_s)
     targets: dict[str, np.ndarray] = {}
-    if min_service_level is not None:
-        targets["min_service_level"] = fraction("min_service_level", min_service_level, low_open=True, high_open=True)
-    if max_asa_s is not None:
-        targets["max_asa_s"] = positive("max_asa_s", max_asa_s)
-    if max_p_wait is not None:
-        targets["max_p_wait"] = fraction("max_p_wait", max_p_wait, low_open=True, high_open=False)
-    if max_occupancy is not None:
-        targets["max_occupancy"] = fraction("max_occupancy", max_occupancy, low_open=True, high_open=False)
-    if max_abandon_rate is not None:
-        targets["max_abandon_rate"] = fraction("max_abandon_rate", max_abandon_rate, low_open=True, high_open=False)
-    erlang_a = patience_s is not None
-    pat = positive("patience_s", patience_s) if erlang_a else np.asarray(1.0)
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name == "min_service_level":
+            targets[name] = fraction(name, value, low_open=True, high_open=True)
+        elif name == "max_asa_s":
+            targets[name] = positive(name, value)
+        else:  # max_p_wait, max_occupancy, max_abandon_rate
+            targets[name] = fraction(name, value, low_open=True, high_open=False)
+    return t, targets
 
-    arrays = [lam, aht, t, pat, shr, *targets.values()]
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    lam, aht, t, pat, shr = (np.broadcast_to(a, shape).ravel() for a in (lam, aht, t, pat, shr))
-    targets = {k: np.broadcast_to(v, shape).ravel() for k, v in targets.items()}
-    load = lam * aht
 
-    def evaluate(n: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
-        if erlang_a:
-            return _erlang_a_arrays(lam[idx], aht[idx], pat[idx], n.astype(float), t[idx])
-        return _erlang_c_arrays(lam[idx], aht[idx], n.astype(float), t[idx])
+@dataclass(frozen=True)
+class _Search:
+    """The search for the fewest agents meeting the targets, over inputs flattened to one shape."""
 
-    def meets(n: np.ndarray, idx: np.ndarray, blocking: np.ndarray | None = None) -> np.ndarray:
+    lam: np.ndarray
+    aht: np.ndarray
+    t: np.ndarray
+    pat: np.ndarray
+    targets: dict[str, np.ndarray]
+    erlang_a: bool
+
+    def evaluate(self, n: np.ndarray, idx: np.ndarray) -> dict[str, np.ndarray]:
+        """The metrics of the elements ``idx`` with ``n`` agents."""
+        if self.erlang_a:
+            return _erlang_a_arrays(self.lam[idx], self.aht[idx], self.pat[idx], n.astype(float), self.t[idx])
+        return _erlang_c_arrays(self.lam[idx], self.aht[idx], n.astype(float), self.t[idx])
+
+    def meets(self, n: np.ndarray, idx: np.ndarray, blocking: np.ndarray | None = None) -> np.ndarray:
+        """Whether ``n`` agents meet every target of the elements ``idx`` (Erlang C: given their Erlang B)."""
         m = (
-            _erlang_c_arrays(lam[idx], aht[idx], n.astype(float), t[idx], blocking)
+            _erlang_c_arrays(self.lam[idx], self.aht[idx], n.astype(float), self.t[idx], blocking)
             if blocking is not None
-            else (evaluate(n, idx))
+            else (self.evaluate(n, idx))
         )
-        ok = np.ones(idx.size, dtype=bool) if erlang_a else m["stable"].copy()
+        ok = np.ones(idx.size, dtype=bool) if self.erlang_a else m["stable"].copy()
         hi_slack, lo_slack = 1 + _TARGET_SLACK, 1 - _TARGET_SLACK
-        for name, target in targets.items():
+        for name, target in self.targets.items():
             goal = target[idx]
             if name == "min_service_level":
                 ok &= m["service_level"] >= goal * lo_slack
@@ -727,24 +753,18 @@ def required_agents(
                 ok &= m["occupancy"] <= goal * hi_slack
             else:  # max_abandon_rate
                 ok &= m["p_abandon"] <= goal * hi_slack
-        return ok | (lam[idx] == 0)
+        return ok | (self.lam[idx] == 0)
 
-    if erlang_a:
-        lo = np.zeros(load.shape)
-    else:
-        lo = _march_erlang_c(lam, aht, t, np.where(load > 0, np.floor(load) + 1, 0), meets)
-    step = np.ceil(3 * np.sqrt(load) + 2)
-    agents = _smallest(meets, lo, step)
-    agents[lam == 0] = 0
-    metrics = evaluate(agents, np.arange(agents.size))
-    metrics = {k: v.reshape(shape) for k, v in metrics.items()}
-    scalar = not shape
-    cls = ErlangAMetrics if erlang_a else ErlangCMetrics
-    sched = _scheduled(agents, shr).reshape(shape)
-    agents = agents.reshape(shape)
-    if scalar:
-        return StaffingResult(int(agents), int(sched), cls(**_scalar_out(metrics, True)))
-    return StaffingResult(agents, sched, cls(**metrics))
+    def agents(self) -> np.ndarray:
+        """The fewest agents per element: from 0 (Erlang A) or marching up from the stable count (Erlang C)."""
+        load = self.lam * self.aht
+        if self.erlang_a:
+            lo = np.zeros(load.shape)
+        else:
+            lo = _march_erlang_c(self.lam, self.aht, self.t, np.where(load > 0, np.floor(load) + 1, 0), self.meets)
+        agents = _smallest(self.meets, lo, np.ceil(3 * np.sqrt(load) + 2))
+        agents[self.lam == 0] = 0
+        return agents
 
 
 def required_trunks(offered_load, max_blocking, *, shrinkage=0.0):

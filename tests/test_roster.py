@@ -13,6 +13,7 @@ import yaml
 
 from ccsim import ScenarioError, plan, scenario_from_dict, simulate
 from ccsim.cli import main
+from ccsim.errors import CcsimError
 from ccsim.outputs.plan_text import roster_dict, roster_hiring_rows, roster_text
 from ccsim.planning import plan_roster, schedule
 
@@ -332,3 +333,44 @@ def test_the_rosters_week_of_a_typical_day_is_the_costs_week():
     week = billing_months(p.result, p.scenario).week
     assert week.text.startswith("a week = 6 x the run's typical day") and "sat open but unlike it" in week.text
     assert p.roster.schedules["staff"].week_text == week.text
+
+
+def test_a_scenario_without_shift_types_cannot_be_rostered(planned):
+    data = copy.deepcopy(DAY)
+    del data["scheduling"]
+    bare = dataclasses.replace(planned, scenario=scenario_from_dict(data), roster=None)
+    with pytest.raises(CcsimError) as err:
+        plan_roster(bare)
+    assert str(err.value) == (
+        "scheduling: the scenario has no shift types (a scheduling: section) to roster the plan with"
+    )
+
+
+def test_groups_left_out_of_the_roster_and_agents_where_a_group_cannot_answer_are_noted(planned):
+    data = copy.deepcopy(DAY)
+    data["agent_groups"] = {
+        "bpo": {"tier": 2, "skills": ["phone"], "staffing": 2, "vendor": "acme"},
+        "staff": {"skills": ["phone"], "staffing": 1, "availability": [0.0] + [1.0] * 23},
+        "extra": {"skills": ["phone"], "staffing": 1},
+    }
+    data["vendors"] = {"acme": {"routing": {"mode": "share", "share": 0.0, "channels": ["phone"]}}}
+    data["scheduling"]["groups"] = {"staff": ["full", "part"]}
+    staff = planned.staffing["staff"].copy()
+    staff[0] = 3  # where staff's availability is 0
+    wide = dataclasses.replace(
+        planned,
+        scenario=scenario_from_dict(data),
+        staffing={"bpo": np.full(24, 2), "staff": staff, "extra": np.ones(24, dtype=np.int64)},
+        planned_groups=("bpo", "staff", "extra"),
+        roster=None,
+    )
+    r = plan_roster(wide, max_rounds=1)
+    assert r.notes[:3] == [
+        "agent_groups.bpo: the vendor's staff, priced by its contract: keeps the per-interval plan (not rostered, "
+        "not hired)",
+        "agent_groups.extra: no shift types for it (scheduling.groups): keeps the per-interval plan",
+        "agent_groups.staff: the plan has 3 agent-intervals where the group cannot answer (closed, not its day, "
+        "availability 0): not rostered",
+    ]
+    assert list(r.schedules) == ["staff"] and r.rounds == 1 and r.staffing["staff"][0] == 0
+    assert np.array_equal(r.staffing["extra"], np.ones(24)) and r.shrinkage == {"staff": 0.0}

@@ -168,13 +168,35 @@ def plan_roster(
     sc = plan.scenario
     if sc.scheduling is None:
         raise CcsimError("scheduling: the scenario has no shift types (a scheduling: section) to roster the plan with")
-    cal = sc.calendar
     shifts = sc.scheduling
     if "fte_hours_per_week" not in shifts.model_fields_set:  # the scenario's FTE, unless the section says
         shifts = shifts.model_copy(update={"fte_hours_per_week": sc.costs.fte_hours_per_week})
     if shifts.currency is None:
         shifts = shifts.model_copy(update={"currency": sc.costs.currency})
     notes: list[str] = []
+    rostered = _rostered_groups(plan, shifts, notes)
+    job = _Rostering(plan, rostered, shifts, notes, {"time_limit_s": time_limit_s, "gap": gap})
+    result, misses, rounds = job.repair(max_rounds, executor, progress, max_contacts)
+    job.note_blocked(result.interval_labels)
+    job.note_uncovered()
+    hours = sc.calendar.interval_s / 3600.0
+    return Roster(
+        schedules=job.schedules,
+        staffing=job.staffing,
+        result=result,
+        misses=misses,
+        rounds=rounds,
+        plan_agent_hours=float(sum(plan.staffing[g].sum() for g in plan.planned_groups)) * hours,
+        roster_agent_hours=float(sum(job.staffing[g].sum() for g in plan.planned_groups)) * hours,
+        shrinkage={g: sc.agent_groups[g].shrinkage for g in rostered},
+        notes=notes,
+        max_on_duty=job.bound,
+    )
+
+
+def _rostered_groups(plan: Any, shifts: Any, notes: list[str]) -> list[str]:
+    """The planned groups with shift types (a vendor's staff and groups without any keep the plan, noted)."""
+    sc = plan.scenario
     rostered = []
     for g in plan.planned_groups:
         if sc.agent_groups[g].vendor is not None:
@@ -191,124 +213,152 @@ def plan_roster(
             rostered.append(g)
         else:
             notes.append(f"agent_groups.{g}: no shift types for it (scheduling.groups): keeps the per-interval plan")
-    on_duty = {g: answers(sc, g) for g in rostered}
-    bound = {g: max_on_duty(sc, g) for g in rostered}
-    required = {}
-    for g in rostered:
-        planned = plan.staffing[g].astype(float)
-        idle = float(planned[~on_duty[g]].sum())
+    return rostered
+
+
+class _Rostering:
+    """A plan's roster being built: each rostered group's requirement, bounds, priced shift types and schedule."""
+
+    def __init__(self, plan: Any, rostered: list[str], shifts: Any, notes: list[str], solver: dict[str, float]) -> None:
+        sc = plan.scenario
+        cal = sc.calendar
+        self.plan, self.sc, self.rostered, self.notes, self.solver = plan, sc, rostered, notes, solver
+        self.on_duty = {g: answers(sc, g) for g in rostered}
+        self.bound = {g: max_on_duty(sc, g) for g in rostered}
+        self.required = {g: self._requirement(g) for g in rostered}
+        self.priced = {g: self._priced(shifts, g) for g in rostered}
+        self.starts = np.round(np.asarray(cal.interval_starts_s()) / 60.0).astype(np.int64)
+        self.staffing = {g: v.copy() for g, v in plan.staffing.items()}
+        self.schedules: dict[str, Schedule] = {}
+        # the hiring figures' week as the costs count it (ccsim.weeks): a typical day stands for the
+        # open weekdays like it
+        weekend = sc.costs.weekend_days if sc.costs.weekend_premium else ()
+        self.alike = calendar_week(cal, None, sc.agent_groups.values(), weekend).weekdays if cal.days == 1 else None
+        self.blocked: set[tuple[str, int]] = set()  # (group, interval) that max_agents keeps from more agents
+
+    def _requirement(self, g: str) -> np.ndarray:
+        """The plan's agents of a group where it can answer, within its max_agents (agents elsewhere noted)."""
+        planned = self.plan.staffing[g].astype(float)
+        idle = float(planned[~self.on_duty[g]].sum())
         if idle:
-            notes.append(
+            self.notes.append(
                 f"agent_groups.{g}: the plan has {idle:g} agent-intervals where the group cannot answer (closed, "
                 "not its day, availability 0): not rostered"
             )
-        required[g] = np.where(on_duty[g], np.minimum(planned, bound[g]), 0.0)
-    priced = {}
-    for g in rostered:  # a shift type without a cost is paid the group's wage, as the plan's labour cost
-        spec = sc.agent_groups[g]
-        wage = spec.cost_per_hour if spec.cost_per_hour is not None else sc.costs.wage_per_hour
-        priced[g], free = paid_the_wage(shifts, wage, g)
+        return np.where(self.on_duty[g], np.minimum(planned, self.bound[g]), 0.0)
+
+    def _priced(self, shifts: Any, g: str) -> Any:
+        """The shift types of a group, those without a cost paid the group's wage (as the plan's labour cost)."""
+        spec = self.sc.agent_groups[g]
+        wage = spec.cost_per_hour if spec.cost_per_hour is not None else self.sc.costs.wage_per_hour
+        priced, free = paid_the_wage(shifts, wage, g)
         if free:
-            notes.append(
+            self.notes.append(
                 f"agent_groups.{g}: shift types without cost_per_hour ({', '.join(free)}) are paid the group's wage, "
-                f"{wage:g} {sc.costs.currency} an hour"
+                f"{wage:g} {self.sc.costs.currency} an hour"
             )
-    starts = np.round(np.asarray(cal.interval_starts_s()) / 60.0).astype(np.int64)
-    staffing = {g: v.copy() for g, v in plan.staffing.items()}
-    schedules: dict[str, Schedule] = {}
-    # the hiring figures' week as the costs count it (ccsim.weeks): a typical day stands for the
-    # open weekdays like it
-    weekend = sc.costs.weekend_days if sc.costs.weekend_premium else ()
-    alike = calendar_week(cal, None, sc.agent_groups.values(), weekend).weekdays if cal.days == 1 else None
-    result, misses = plan.result, []
-    rounds = 0
-    blocked: set[tuple[str, int]] = set()
-    while rounds < max_rounds:
-        for g in rostered:
-            schedules[g] = schedule(
-                required[g],
+        return priced
+
+    def repair(
+        self, max_rounds: int, executor: Any, progress: Callable[[str], None] | None, max_contacts: float
+    ) -> tuple[SimulationResult, list[Any], int]:
+        """Schedule, simulate and raise the requirement where targets are missed, until none is or no round is left."""
+        result, misses = self.plan.result, []
+        rounds = 0
+        while rounds < max_rounds:
+            self._schedule()
+            result = simulate(
+                self.sc,
+                replications=self.plan.result.replications,
+                seed=self.plan.seed,
+                staffing=self.staffing,
+                executor=executor,
+                max_contacts=max_contacts,
+            )
+            if result.interrupted:  # Ctrl-C: a repair on partial results would mislead
+                raise KeyboardInterrupt
+            misses = check_targets(result, self.sc, self.plan.planned_groups, confident=True)
+            rounds += 1
+            if progress is not None:
+                shifts = sum(s.shift_count for s in self.schedules.values())
+                progress(f"roster {rounds}: {shifts} shifts, {len(misses)} misses")
+            if not misses:
+                break
+            if not self._raise_missed(misses):
+                self.notes.append(
+                    "repair stopped: the intervals still missed cannot get more agents (the shift types' hours, caps "
+                    "or max_agents)"
+                )
+                break
+        return result, misses, rounds
+
+    def _schedule(self) -> None:
+        """The cheapest shifts covering each rostered group's requirement, and the agents they put on duty."""
+        cal = self.sc.calendar
+        for g in self.rostered:
+            self.schedules[g] = schedule(
+                self.required[g],
                 interval_min=cal.interval_min,
-                shifts=priced[g],
-                starts_min=starts,
+                shifts=self.priced[g],
+                starts_min=self.starts,
                 days=cal.days,
                 start_weekday=cal.start_weekday,
                 group=g,
-                max_on_duty=bound[g],
-                shrinkage=sc.agent_groups[g].shrinkage,
+                max_on_duty=self.bound[g],
+                shrinkage=self.sc.agent_groups[g].shrinkage,
                 open_weekdays=open_weekdays(cal),
-                alike_weekdays=alike,
-                time_limit_s=time_limit_s,
-                gap=gap,
+                alike_weekdays=self.alike,
+                time_limit_s=self.solver["time_limit_s"],
+                gap=self.solver["gap"],
             )
-            staffing[g] = np.where(on_duty[g], np.round(schedules[g].on_duty).astype(np.int64), 0)
-        result = simulate(
-            sc,
-            replications=plan.result.replications,
-            seed=plan.seed,
-            staffing=staffing,
-            executor=executor,
-            max_contacts=max_contacts,
-        )
-        if result.interrupted:  # Ctrl-C: a repair on partial results would mislead
-            raise KeyboardInterrupt
-        misses = check_targets(result, sc, plan.planned_groups, confident=True)
-        rounds += 1
-        if progress is not None:
-            progress(f"roster {rounds}: {sum(s.shift_count for s in schedules.values())} shifts, {len(misses)} misses")
-        if not misses:
-            break
+            on_duty = np.round(self.schedules[g].on_duty).astype(np.int64)
+            self.staffing[g] = np.where(self.on_duty[g], on_duty, 0)
+
+    def _raise_missed(self, misses: list[Any]) -> bool:
+        """One agent above the roster's where a target is missed, within max_agents; whether any requirement rose."""
         raised = False
-        for g, k in sorted({(g, m.interval) for m in misses for g in _groups_of(sc, m, rostered, on_duty)}):
-            want = staffing[g][k] + 1
-            if want > bound[g][k]:
-                blocked.add((g, k))
-            elif required[g][k] < want:
-                required[g][k] = want
+        for g, k in sorted(
+            {(g, m.interval) for m in misses for g in _groups_of(self.sc, m, self.rostered, self.on_duty)}
+        ):
+            want = self.staffing[g][k] + 1
+            if want > self.bound[g][k]:
+                self.blocked.add((g, k))
+            elif self.required[g][k] < want:
+                self.required[g][k] = want
                 raised = True
-        if not raised:
-            notes.append(
-                "repair stopped: the intervals still missed cannot get more agents (the shift types' hours, caps or "
-                "max_agents)"
+        return raised
+
+    def note_blocked(self, labels: Any) -> None:
+        """A note per group whose max_agents kept the repair from an interval (up to five named)."""
+        blocked = self.blocked
+        for g in sorted({g for g, _ in blocked}):
+            ks = sorted(k for h, k in blocked if h == g)
+            shown = ", ".join(f"{labels[k]} ({self.bound[g][k]:g})" for k in ks[:5]) + (
+                f" and {len(ks) - 5} more" if len(ks) > 5 else ""
             )
-            break
-    labels = result.interval_labels
-    for g in sorted({g for g, _ in blocked}):
-        ks = sorted(k for h, k in blocked if h == g)
-        shown = ", ".join(f"{labels[k]} ({bound[g][k]:g})" for k in ks[:5]) + (
-            f" and {len(ks) - 5} more" if len(ks) > 5 else ""
-        )
-        notes.append(
-            f"agent_groups.{g}.max_agents (0 where it cannot answer) blocks the repair in {len(ks)} intervals: {shown}"
-        )
-    for g, s in schedules.items():
-        if s.uncoverable:
-            shown = ", ".join(f"{s.labels[i]} (-{s.under[i]:g})" for i in s.uncoverable[:5])
-            more = f" and {len(s.uncoverable) - 5} more" if len(s.uncoverable) > 5 else ""
-            notes.append(
-                f"agent_groups.{g}: no shift type can be on duty in {len(s.uncoverable)} intervals with agents "
-                f"planned: {shown}{more}"
+            self.notes.append(
+                f"agent_groups.{g}.max_agents (0 where it cannot answer) blocks the repair in {len(ks)} intervals: "
+                f"{shown}"
             )
-        hard = [s.labels[i] for i in s.uncoverable]
-        short = [label for label, _ in s.unmet if label not in hard]
-        if short:
-            shown = ", ".join(short[:3]) + (f" and {len(short) - 3} more" if len(short) > 3 else "")
-            notes.append(
-                f"agent_groups.{g}: the shift types cannot cover every interval within the caps and max_agents "
-                f"(short: {shown})"
-            )
-    hours = cal.interval_s / 3600.0
-    return Roster(
-        schedules=schedules,
-        staffing=staffing,
-        result=result,
-        misses=misses,
-        rounds=rounds,
-        plan_agent_hours=float(sum(plan.staffing[g].sum() for g in plan.planned_groups)) * hours,
-        roster_agent_hours=float(sum(staffing[g].sum() for g in plan.planned_groups)) * hours,
-        shrinkage={g: sc.agent_groups[g].shrinkage for g in rostered},
-        notes=notes,
-        max_on_duty=bound,
-    )
+
+    def note_uncovered(self) -> None:
+        """A note per group with intervals no shift type can cover, and per group its shifts leave short."""
+        for g, s in self.schedules.items():
+            if s.uncoverable:
+                shown = ", ".join(f"{s.labels[i]} (-{s.under[i]:g})" for i in s.uncoverable[:5])
+                more = f" and {len(s.uncoverable) - 5} more" if len(s.uncoverable) > 5 else ""
+                self.notes.append(
+                    f"agent_groups.{g}: no shift type can be on duty in {len(s.uncoverable)} intervals with agents "
+                    f"planned: {shown}{more}"
+                )
+            hard = [s.labels[i] for i in s.uncoverable]
+            short = [label for label, _ in s.unmet if label not in hard]
+            if short:
+                shown = ", ".join(short[:3]) + (f" and {len(short) - 3} more" if len(short) > 3 else "")
+                self.notes.append(
+                    f"agent_groups.{g}: the shift types cannot cover every interval within the caps and max_agents "
+                    f"(short: {shown})"
+                )
 
 
 def max_on_duty(scenario: Any, group: str) -> np.ndarray:

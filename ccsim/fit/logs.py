@@ -605,13 +605,8 @@ def read_logs(
     day, arrival_s, first_date, day_weekday = _run_days(arrival)
     n_days = len(day_weekday)
     outcome = reader.array("outcome", np.int8)
-    excluded, open_days = _exceptional_days(np.bincount(day, minlength=n_days), day_weekday, first_date)
-    used = np.ones(n_days, dtype=bool)
-    if not keep_all_days:
-        for ex in excluded:
-            used[(ex.date - first_date).days] = False
-    hours, outside = _opening_hours(arrival_s, day, day_weekday, used, open_days, interval_min, outcome == ANSWERED)
-    open_days &= np.array([d in hours for d in WEEKDAYS])  # a weekday where agents never answer is closed
+    days = _Days.of(day, arrival_s, day_weekday, first_date, outcome == ANSWERED, interval_min, keep_all_days)
+    excluded, used, open_days, hours = days.excluded, days.used, days.open_weekdays, days.hours
     channels, kinds, targets, channel_notes = _channels(reader, mapping)
     rows = np.flatnonzero(used[day])
     cleaning = Cleaning(
@@ -625,7 +620,7 @@ def read_logs(
         kept_all_days=keep_all_days,
         open_weekdays=tuple(WEEKDAYS[w] for w in range(7) if open_days[w]),
         opening_hours=hours,
-        outside_hours=outside,
+        outside_hours=days.outside,
         first_date=first_date,
         last_date=first_date + timedelta(days=n_days - 1),
         notes=tuple(channel_notes),
@@ -655,6 +650,38 @@ def read_logs(
         has_customer="customer_id" in reader.columns_seen,
         has_agent="agent" in reader.columns_seen,
     )
+
+
+@dataclass(frozen=True)
+class _Days:
+    """The log's days: the exceptional ones, those used, the open weekdays, their hours and the arrivals outside."""
+
+    excluded: list[ExcludedDay]
+    used: np.ndarray  # per day of the log
+    open_weekdays: np.ndarray  # per weekday (0 Monday)
+    hours: dict[str, tuple[float, float]]
+    outside: int
+
+    @classmethod
+    def of(
+        cls,
+        day: np.ndarray,
+        arrival_s: np.ndarray,
+        day_weekday: np.ndarray,
+        first_date: date,
+        answered: np.ndarray,
+        interval_min: int,
+        keep_all_days: bool,
+    ) -> _Days:
+        """The days of contacts on run ``day`` at ``arrival_s`` (exceptional days left out unless kept)."""
+        excluded, open_days = _exceptional_days(np.bincount(day, minlength=len(day_weekday)), day_weekday, first_date)
+        used = np.ones(len(day_weekday), dtype=bool)
+        if not keep_all_days:
+            for ex in excluded:
+                used[(ex.date - first_date).days] = False
+        hours, outside = _opening_hours(arrival_s, day, day_weekday, used, open_days, interval_min, answered)
+        open_days &= np.array([d in hours for d in WEEKDAYS])  # a weekday where agents never answer is closed
+        return cls(excluded, used, open_days, hours, outside)
 
 
 def _run_days(arrival: np.ndarray) -> tuple[np.ndarray, np.ndarray, date, np.ndarray]:

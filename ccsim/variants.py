@@ -21,7 +21,6 @@ import numpy as np
 
 from ccsim.errors import CcsimError
 from ccsim.results import Comparison, SimulationResult, compare
-from ccsim.results.layout import CH_STATS
 from ccsim.scenario import Scenario
 from ccsim.simulation import simulate
 from ccsim.streams import fresh_seed
@@ -85,7 +84,7 @@ class VariantRun:
         """The mean contacts offered per month (a month of the weekdays the run stands for)."""
         from ccsim.economics.months import billing_months
 
-        offered = self.result.channel_sums[..., CH_STATS.index("offered")].sum(axis=1)
+        offered = self.result.channel_stat("offered").sum(axis=1)
         return float(np.mean(billing_months(self.result, self.scenario).by_replication(offered)))
 
 

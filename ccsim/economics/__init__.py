@@ -7,8 +7,8 @@ of simulated days); :func:`priced_costs` is the same, or None when nothing is pr
 ``docs/costs.md``. Nothing here prints or reads files.
 """
 
-from ccsim.economics.compare import CostComparison, Payback, paired_cost_difference, payback
 from ccsim.economics.costs import UNITS, CostResult, costs, priced_costs
+from ccsim.economics.paired import CostComparison, Payback, paired_cost_difference, payback
 from ccsim.economics.sla import SlaOutcome, breach_probability, judge_sla, sla_scope
 
 __all__ = [

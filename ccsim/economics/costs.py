@@ -16,19 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.economics.months import billing_months
+from ccsim.economics.months import BillingMonths, billing_months
 from ccsim.economics.sla import SlaOutcome, judge_sla
 from ccsim.errors import CcsimError
 from ccsim.fields import WEEKDAYS, minutes_of_day
-from ccsim.results import SimulationResult, mean_ci
-from ccsim.results.layout import CH_STATS, GROUP_STATS
+from ccsim.results import KpiError, SimulationResult, mean_ci
 from ccsim.scenario import Costs, Scenario
 from ccsim.weeks import WEEKS_PER_MONTH
 
 __all__ = ["UNITS", "CostResult", "costs", "night_share", "priced_costs", "weekend_mask"]
-
-_C = {name: i for i, name in enumerate(CH_STATS)}
-_G = {name: i for i, name in enumerate(GROUP_STATS)}
 
 #: Unit costs: name -> (the count divided by, what it is).
 UNITS = {
@@ -352,120 +348,21 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
     c = scenario.costs
     months = billing_months(result, scenario)
     week = months.week
-    reps = len(result.replication_ids)
-    groups = list(scenario.agent_groups.items())
-    in_house = [i for i, (_, g) in enumerate(groups) if g.vendor is None]
-    items: dict[str, np.ndarray] = {}
     notes: list[str] = []
     if week.not_simulated:
         notes.append(
             f"a month here counts only the weekdays simulated ({', '.join(week.weekdays)}): "
             f"{', '.join(week.not_simulated)} open but not simulated"
         )
-
-    # ---------------------------------------------------------------- in-house: a month of each replication
-    starts = np.asarray(result.interval_starts_s, dtype=float)
-    night = night_share(starts, result.interval_s, c.night_start, c.night_end) if c.night_premium else 0.0
-    weekend = weekend_mask(starts, result.start_weekday, c.weekend_days) if c.weekend_premium else 0.0
-    uplift = c.night_premium * night + c.weekend_premium * weekend  # per interval
-    sched = result.group_sums[..., _G["scheduled_s"]]  # (replications, groups, intervals)
-    paid = np.zeros((reps, len(starts)))  # in-house paid hours per interval
-    pay = np.zeros((reps, len(starts)))  # and their wages
-    for i in in_house:
-        g = groups[i][1]
-        wage = g.cost_per_hour if g.cost_per_hour is not None else c.wage_per_hour
-        hours = sched[:, i] / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
-        paid += hours
-        pay += wage * hours
-    # hours on duty are known in the warm-up too: whole days (BillingMonths.staffed)
-    wages, premium, paid_month = months.staffed(pay), months.staffed(pay * uplift), months.staffed(paid)
-    fte = paid_month / WEEKS_PER_MONTH / c.fte_hours_per_week
-    if in_house:
-        items["in_house.wages"] = wages
-        if c.night_premium or c.weekend_premium:
-            items["in_house.night_weekend_premium"] = premium
-        if c.agents_per_supervisor is not None:
-            items["in_house.supervision"] = paid_month / c.agents_per_supervisor * c.supervisor_wage_per_hour
-        if c.benefits_share:
-            items["in_house.benefits"] = c.benefits_share * (wages + premium + items.get("in_house.supervision", 0.0))
-        if c.seat_per_month or c.tools_per_seat_per_month:
-            seats = _seats(result, scenario, c, fte)
-            if c.seat_per_month:
-                items["in_house.seats"] = seats * c.seat_per_month
-            if c.tools_per_seat_per_month:
-                items["in_house.tools"] = seats * c.tools_per_seat_per_month
-        if c.telecom_per_handled_minute:
-            minutes = _voice_minutes(result, scenario, in_house)  # (replications, intervals)
-            items["in_house.telecom"] = months.by_replication(minutes) * c.telecom_per_handled_minute
-        if c.hiring_training_per_agent and c.monthly_attrition:
-            items["in_house.hiring_training"] = c.monthly_attrition * fte * c.hiring_training_per_agent
-
-    # ---------------------------------------------------------------- vendors: composed billing months
+    items, fte = _in_house_items(result, scenario, months)
     slas = judge_sla(result, scenario, months)
-    composed: list[str] = []
-    one_off: dict[str, float] = {}
-    if c.setup:
-        one_off["in_house.setup"] = c.setup
-    if c.transition:
-        one_off["transition"] = c.transition
-    gs = result.group_sums
-    for v, vendor in scenario.vendors.items():
-        p = vendor.pricing
-        mine = [i for i, (_, g) in enumerate(groups) if g.vendor == v]
-
-        def month_of(stat: str, mine: list[int] = mine) -> np.ndarray:
-            return months.composed(gs[:, mine][..., _G[stat]].sum(axis=1))
-
-        shr = np.array([groups[i][1].shrinkage for i in mine]).reshape(1, -1, 1)
-        # hours on duty are what the staffing plan fixes: counted whole, the warm-up too
-        on_duty_h = months.staffed(gs[:, mine][..., _G["scheduled_s"]].sum(axis=1)) / 3600.0
-        vendor_paid_h = months.staffed((gs[:, mine][..., _G["scheduled_s"]] / (1.0 - shr)).sum(axis=1)) / 3600.0
-        month: dict[str, np.ndarray] = {}  # this vendor's charges per billing month
-        if p.monthly_fee:
-            month["monthly_fee"] = np.full(reps, p.monthly_fee)
-        if p.per_contact:
-            month["contacts"] = p.per_contact * np.maximum(0.0, month_of("handled") - p.included_contacts)
-        if p.per_handled_minute:
-            month["handled_minutes"] = p.per_handled_minute * month_of("handle_s") / 60.0
-        if p.per_agent_hour:
-            month["agent_hours"] = p.per_agent_hour * on_duty_h
-        if p.per_productive_hour:
-            month["productive_hours"] = p.per_productive_hour * month_of("busy_s") / 3600.0
-        if p.per_fte_per_month:
-            month["fte"] = p.per_fte_per_month * vendor_paid_h / WEEKS_PER_MONTH / c.fte_hours_per_week
-        if p.per_resolved_contact:
-            month["resolved_contacts"] = p.per_resolved_contact * month_of("resolved")
-        charges = np.sum(list(month.values()), axis=0) if month else np.zeros(reps)
-        if p.minimum_monthly:
-            month["minimum_top_up"] = np.maximum(0.0, p.minimum_monthly - charges)
-            charges = charges + month["minimum_top_up"]
-        sla, terms = slas.get(v), vendor.sla
-        if sla is not None and terms is not None:
-            if terms.penalty or terms.penalty_share:
-                month["sla_penalty"] = -np.where(sla.breached, terms.penalty + terms.penalty_share * charges, 0.0)
-            if terms.bonus:
-                month["sla_bonus"] = np.where(sla.judged & ~sla.breached, terms.bonus, 0.0)
-            unjudged = [
-                f"{ch} ({how[len('not judged: ') :]})" for ch, how in sla.scope.items() if how.startswith("not judged")
-            ]
-            if unjudged:
-                notes.append(f"vendor {v}: the SLA leaves out {', '.join(unjudged)}")
-        for name, values in month.items():
-            items[f"vendor.{v}.{name}"] = values
-            composed.append(f"vendor.{v}.{name}")
-        if p.setup_fee:
-            one_off[f"vendor.{v}.setup_fee"] = p.setup_fee
+    vendor_items, vendor_notes = _vendor_items(result, scenario, months, slas)
+    items.update(vendor_items)
+    notes.extend(vendor_notes)
+    one_off = _one_off_costs(scenario)
     amort = c.setup_amortization_months
     if amort is not None and one_off:
-        items["one_off.amortized"] = np.full(reps, sum(one_off.values()) / amort)
-
-    cs = result.channel_sums
-    counts = {
-        "answered": months.by_replication(cs[..., _C["answered"]].sum(axis=1)),
-        "offered": months.by_replication(cs[..., _C["offered"]].sum(axis=1)),
-        "issues_resolved": months.by_replication(cs[..., _C["issues_resolved"]].sum(axis=1)),
-        "productive_hours": months.by_replication(gs[..., _G["busy_s"]].sum(axis=1)) / 3600.0,
-    }
+        items["one_off.amortized"] = np.full(len(result.replication_ids), sum(one_off.values()) / amort)
     return CostResult(
         scenario=result.scenario,
         variant=result.variant,
@@ -481,13 +378,164 @@ def costs(result: SimulationResult, scenario: Scenario) -> CostResult:
         items=items,
         one_off=one_off,
         amortization_months=amort,
-        counts=counts,
+        counts=_unit_counts(result, months),
         sla=slas,
         fte=fte,
         notes=tuple(notes),
-        composed=tuple(composed),
+        composed=tuple(vendor_items),
         overlap=months.overlap,
     )
+
+
+def _in_house_pay(result: SimulationResult, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """In-house paid hours and their wages, per replication and interval (on-duty hours over 1 - shrinkage)."""
+    c = scenario.costs
+    reps, n = len(result.replication_ids), len(result.interval_starts_s)
+    sched = result.group_stat("scheduled_s")  # (replications, groups, intervals)
+    paid = np.zeros((reps, n))
+    pay = np.zeros((reps, n))
+    for i, g in enumerate(scenario.agent_groups.values()):
+        if g.vendor is not None:
+            continue
+        wage = g.cost_per_hour if g.cost_per_hour is not None else c.wage_per_hour
+        hours = sched[:, i] / 3600.0 / (1.0 - g.shrinkage)  # (replications, intervals)
+        paid += hours
+        pay += wage * hours
+    return paid, pay
+
+
+def _in_house_items(
+    result: SimulationResult, scenario: Scenario, months: BillingMonths
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The in-house items, a month of each replication (in report order), and the in-house FTE."""
+    c = scenario.costs
+    starts = np.asarray(result.interval_starts_s, dtype=float)
+    night = night_share(starts, result.interval_s, c.night_start, c.night_end) if c.night_premium else 0.0
+    weekend = weekend_mask(starts, result.start_weekday, c.weekend_days) if c.weekend_premium else 0.0
+    uplift = c.night_premium * night + c.weekend_premium * weekend  # per interval
+    paid, pay = _in_house_pay(result, scenario)
+    # hours on duty are known in the warm-up too: whole days (BillingMonths.staffed)
+    wages, premium, paid_month = months.staffed(pay), months.staffed(pay * uplift), months.staffed(paid)
+    fte = paid_month / WEEKS_PER_MONTH / c.fte_hours_per_week
+    in_house = [i for i, g in enumerate(scenario.agent_groups.values()) if g.vendor is None]
+    items: dict[str, np.ndarray] = {}
+    if not in_house:
+        return items, fte
+    items["in_house.wages"] = wages
+    if c.night_premium or c.weekend_premium:
+        items["in_house.night_weekend_premium"] = premium
+    if c.agents_per_supervisor is not None:
+        items["in_house.supervision"] = paid_month / c.agents_per_supervisor * c.supervisor_wage_per_hour
+    if c.benefits_share:
+        items["in_house.benefits"] = c.benefits_share * (wages + premium + items.get("in_house.supervision", 0.0))
+    if c.seat_per_month or c.tools_per_seat_per_month:
+        seats = _seats(result, scenario, c, fte)
+        if c.seat_per_month:
+            items["in_house.seats"] = seats * c.seat_per_month
+        if c.tools_per_seat_per_month:
+            items["in_house.tools"] = seats * c.tools_per_seat_per_month
+    if c.telecom_per_handled_minute:
+        minutes = _voice_minutes(result, in_house)  # (replications, intervals)
+        items["in_house.telecom"] = months.by_replication(minutes) * c.telecom_per_handled_minute
+    if c.hiring_training_per_agent and c.monthly_attrition:
+        items["in_house.hiring_training"] = c.monthly_attrition * fte * c.hiring_training_per_agent
+    return items, fte
+
+
+def _one_off_costs(scenario: Scenario) -> dict[str, float]:
+    """The one-off costs: in-house setup, transition, then each vendor's setup fee."""
+    c = scenario.costs
+    one_off: dict[str, float] = {}
+    if c.setup:
+        one_off["in_house.setup"] = c.setup
+    if c.transition:
+        one_off["transition"] = c.transition
+    for v, vendor in scenario.vendors.items():
+        if vendor.pricing.setup_fee:
+            one_off[f"vendor.{v}.setup_fee"] = vendor.pricing.setup_fee
+    return one_off
+
+
+def _vendor_items(
+    result: SimulationResult, scenario: Scenario, months: BillingMonths, slas: dict[str, SlaOutcome]
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Every vendor's items per composed billing month (``vendor.NAME.item``), and notes on their SLAs."""
+    items: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+    for v, vendor in scenario.vendors.items():
+        month, charges = _vendor_charges(result, scenario, months, v)
+        sla = slas.get(v)
+        if sla is not None and vendor.sla is not None:
+            _add_sla_terms(month, charges, sla, vendor.sla)
+            note = _unjudged_note(v, sla)
+            if note:
+                notes.append(note)
+        for name, values in month.items():
+            items[f"vendor.{v}.{name}"] = values
+    return items, notes
+
+
+def _vendor_charges(
+    result: SimulationResult, scenario: Scenario, months: BillingMonths, v: str
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """A vendor's charges per composed billing month, by its pricing (the minimum top-up last), and their sum."""
+    c = scenario.costs
+    p = scenario.vendors[v].pricing
+    groups = list(scenario.agent_groups.values())
+    mine = [i for i, g in enumerate(groups) if g.vendor == v]
+
+    def month_of(stat: str) -> np.ndarray:
+        return months.composed(result.group_stat(stat)[:, mine].sum(axis=1))
+
+    shr = np.array([groups[i].shrinkage for i in mine]).reshape(1, -1, 1)
+    # hours on duty are what the staffing plan fixes: counted whole, the warm-up too
+    scheduled = result.group_stat("scheduled_s")[:, mine]  # (replications, its groups, intervals)
+    on_duty_h = months.staffed(scheduled.sum(axis=1)) / 3600.0
+    vendor_paid_h = months.staffed((scheduled / (1.0 - shr)).sum(axis=1)) / 3600.0
+    month: dict[str, np.ndarray] = {}
+    if p.monthly_fee:
+        month["monthly_fee"] = np.full(len(result.replication_ids), p.monthly_fee)
+    if p.per_contact:
+        month["contacts"] = p.per_contact * np.maximum(0.0, month_of("handled") - p.included_contacts)
+    if p.per_handled_minute:
+        month["handled_minutes"] = p.per_handled_minute * month_of("handle_s") / 60.0
+    if p.per_agent_hour:
+        month["agent_hours"] = p.per_agent_hour * on_duty_h
+    if p.per_productive_hour:
+        month["productive_hours"] = p.per_productive_hour * month_of("busy_s") / 3600.0
+    if p.per_fte_per_month:
+        month["fte"] = p.per_fte_per_month * vendor_paid_h / WEEKS_PER_MONTH / c.fte_hours_per_week
+    if p.per_resolved_contact:
+        month["resolved_contacts"] = p.per_resolved_contact * month_of("resolved")
+    charges = np.sum(list(month.values()), axis=0) if month else np.zeros(len(result.replication_ids))
+    if p.minimum_monthly:
+        month["minimum_top_up"] = np.maximum(0.0, p.minimum_monthly - charges)
+        charges = charges + month["minimum_top_up"]
+    return month, charges
+
+
+def _add_sla_terms(month: dict[str, np.ndarray], charges: np.ndarray, sla: SlaOutcome, terms: Any) -> None:
+    """Add a vendor's SLA penalty (``penalty_share`` of its ``charges``) and bonus to its month."""
+    if terms.penalty or terms.penalty_share:
+        month["sla_penalty"] = -np.where(sla.breached, terms.penalty + terms.penalty_share * charges, 0.0)
+    if terms.bonus:
+        month["sla_bonus"] = np.where(sla.judged & ~sla.breached, terms.bonus, 0.0)
+
+
+def _unjudged_note(v: str, sla: SlaOutcome) -> str | None:
+    """A note naming the channels a vendor's SLA leaves out, and why (None: it judges them all)."""
+    unjudged = [f"{ch} ({how[len('not judged: ') :]})" for ch, how in sla.scope.items() if how.startswith("not judged")]
+    return f"vendor {v}: the SLA leaves out {', '.join(unjudged)}" if unjudged else None
+
+
+def _unit_counts(result: SimulationResult, months: BillingMonths) -> dict[str, np.ndarray]:
+    """The denominators of the unit costs (:data:`UNITS`), a month of each replication."""
+    return {
+        "answered": months.by_replication(result.channel_stat("answered").sum(axis=1)),
+        "offered": months.by_replication(result.channel_stat("offered").sum(axis=1)),
+        "issues_resolved": months.by_replication(result.channel_stat("issues_resolved").sum(axis=1)),
+        "productive_hours": months.by_replication(result.group_stat("busy_s").sum(axis=1)) / 3600.0,
+    }
 
 
 def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarray) -> np.ndarray:
@@ -503,18 +551,19 @@ def _seats(result: SimulationResult, scenario: Scenario, c: Costs, fte: np.ndarr
     return np.full(len(result.replication_ids), peak)
 
 
-def _voice_minutes(result: SimulationResult, scenario: Scenario, in_house: list[int]) -> np.ndarray:
+def _voice_minutes(result: SimulationResult, in_house: list[int]) -> np.ndarray:
     """Minutes in-house agents handled voice contacts, per replication and interval.
 
     Each group's own: the engines count the handle time of voice handlings per group
     (``voice_handle_s``), so a group mixing calls with email counts only its calls.
     """
-    gs = result.group_sums
-    if "voice_handle_s" in _G and gs.shape[-1] > _G["voice_handle_s"]:
-        return gs[:, in_house][..., _G["voice_handle_s"]].sum(axis=1) / 60.0
-    raise CcsimError(  # pragma: no cover - results of this version always count it
-        "costs: the result has no voice handle time per group (simulated by an older ccsim); simulate it again"
-    )
+    try:
+        voice_s = result.group_stat("voice_handle_s")
+    except KpiError:  # pragma: no cover - results of this version always count it
+        raise CcsimError(
+            "costs: the result has no voice handle time per group (simulated by an older ccsim); simulate it again"
+        ) from None
+    return voice_s[:, in_house].sum(axis=1) / 60.0
 
 
 def priced_costs(result: SimulationResult, scenario: Scenario) -> CostResult | None:

@@ -26,13 +26,9 @@ from scipy import stats
 
 from ccsim.economics.months import BillingMonths, billing_months
 from ccsim.results import TARGET_SLACK, SimulationResult
-from ccsim.results.layout import CH_STATS, VENDOR_STATS
 from ccsim.scenario import REALTIME_KINDS, Scenario
 
 __all__ = ["SlaOutcome", "breach_probability", "judge_sla", "sla_scope"]
-
-_C = {name: i for i, name in enumerate(CH_STATS)}
-_V = {name: i for i, name in enumerate(VENDOR_STATS)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,37 +179,40 @@ def _vendor_counts(
     """
     if result.vendor_sums is None or vendor not in result.vendor_names:
         return None
-    v = result.vendor_sums[:, result.vendor_names.index(vendor)]  # (replications, channels, intervals, stats)
+
+    def v(stat: str) -> np.ndarray:  # (replications, channels, intervals)
+        return result.vendor_stat(stat, vendor)
+
     realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
-    sent = v[..., _V["offered"]] - v[..., _V["taken_back"]]  # an overflowed contact answered in-house: not the vendor's
-    short = v[..., _V["abandoned_short"]]
+    sent = v("offered") - v("taken_back")  # an overflowed contact answered in-house: not the vendor's
+    short = v("abandoned_short")
     rt = realtime if (sent[:, realtime].sum() > 0 if realtime.any() else False) else np.ones_like(realtime)
     if judged is not None:
         rt = np.array([ch in judged for ch in result.channel_names])
     return {
         "offered": sent.sum(axis=1),
         "short": short.sum(axis=1),
-        "within": v[:, rt][..., _V["answered_within"]].sum(axis=1),
-        "answered_all": v[:, rt][..., _V["answered"]].sum(axis=1),
+        "within": v("answered_within")[:, rt].sum(axis=1),
+        "answered_all": v("answered")[:, rt].sum(axis=1),
         "rt_offered": sent[:, rt].sum(axis=1),
         "rt_short": short[:, rt].sum(axis=1),
-        "answered": v[:, rt][..., _V["answered"]].sum(axis=1),
-        "wait": v[:, rt][..., _V["wait_answered_s"]].sum(axis=1),
+        "answered": v("answered")[:, rt].sum(axis=1),
+        "wait": v("wait_answered_s")[:, rt].sum(axis=1),
     }
 
 
 def _cell_counts(result: SimulationResult, cells: np.ndarray) -> dict[str, np.ndarray]:
     """Per replication and interval, the channel sums of the (channel, interval) cells in scope."""
-    sums = result.channel_sums  # (replications, channels, intervals, stats)
     realtime = np.array([result.channel_kinds[ch] in REALTIME_KINDS for ch in result.channel_names])
     rt_cells = cells & realtime[:, None] if (cells & realtime[:, None]).any() else cells
 
     def total(stat: str, where: np.ndarray) -> np.ndarray:
-        return (sums[..., _C[stat]] * where).sum(axis=1)
+        return (result.channel_stat(stat) * where).sum(axis=1)
 
-    zero = np.zeros((sums.shape[0], sums.shape[2]))
+    offered = total("offered", cells)  # (replications, intervals)
+    zero = np.zeros(offered.shape)
     return {
-        "offered": total("offered", cells),
+        "offered": offered,
         "short": zero,
         "within": total("answered_within", rt_cells),
         "answered_all": total("answered", rt_cells),

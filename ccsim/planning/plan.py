@@ -62,7 +62,6 @@ from ccsim.planning.guess import (
 from ccsim.planning.roster import plan_roster
 from ccsim.planning.targets import Miss, check_targets
 from ccsim.results import SimulationResult
-from ccsim.results.layout import CH_STATS, GROUP_STATS
 from ccsim.scenario import MAX_AGENTS, Scenario, staffing_per_interval
 from ccsim.simulation import MAX_CONTACTS, simulate
 
@@ -208,15 +207,13 @@ def _idle(result: SimulationResult, scenario: Scenario, planned: tuple[str, ...]
     it or at the end of the one before (a queue or backlog carried over), and escalations to it
     in the interval or the one before.
     """
-    col = {name: i for i, name in enumerate(CH_STATS)}
-    gcol = {name: i for i, name in enumerate(GROUP_STATS)}
-    ch = result.channel_sums  # (replications, channels, intervals, stats)
-    seen = (ch[..., col["offered"]] > 0) | (ch[..., col["queue_s"]] > 0) | (ch[..., col["backlog_end"]] > 0)
-    seen = np.asarray(seen.any(axis=0))  # (channels, intervals)
+    queued = result.channel_stat("queue_s") > 0  # (replications, channels, intervals)
+    waiting = result.channel_stat("backlog_end") > 0
+    seen = np.asarray(((result.channel_stat("offered") > 0) | queued | waiting).any(axis=0))  # (channels, intervals)
     carried = np.zeros_like(seen)
-    carried[:, 1:] = ((ch[:, :, :-1, col["queue_s"]] > 0) | (ch[:, :, :-1, col["backlog_end"]] > 0)).any(axis=0)
+    carried[:, 1:] = (queued[:, :, :-1] | waiting[:, :, :-1]).any(axis=0)
     channel_busy = seen | carried
-    transfers = np.asarray((result.group_sums[..., gcol["transfers_offered"]] > 0).any(axis=0))  # (groups, intervals)
+    transfers = np.asarray((result.group_stat("transfers_offered") > 0).any(axis=0))  # (groups, intervals)
     transfers[:, 1:] |= transfers[:, :-1].copy()
     index = {name: i for i, name in enumerate(result.channel_names)}
     out = {}

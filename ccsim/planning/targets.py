@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.planning.guess import answers, in_house_share, vendor_planned_group, vendor_rule, vendor_targets
-from ccsim.results import TARGETS, SimulationResult, mean_ci
-from ccsim.results.layout import CH_STATS, VENDOR_STATS
+from ccsim.results import TARGETS, SimulationResult, mean_ci, vendor_column
 from ccsim.scenario import REALTIME_KINDS, Scenario
 
 __all__ = ["Miss", "check_targets", "vendor_served"]
@@ -107,24 +106,25 @@ def _backlog_misses(
     the interval of the day with the longest mean queue, where an agent helps most.
     """
     misses = []
-    sums = result.channel_sums  # (replications, channels, intervals, stats)
+    offered_all = result.channel_stat("offered")  # (replications, channels, intervals)
+    within_all = result.channel_stat("answered_within")
+    queue_all = result.channel_stat("queue_s")
     days = np.array([int(s // 86400) for s in result.interval_starts_s])
-    col = {name: i for i, name in enumerate(CH_STATS)}
     for c, name in enumerate(result.channel_names):
         target = result.channel_targets.get(name, {}).get("min_service_level")
         if scenario.channels[name].kind in REALTIME_KINDS or target is None:
             continue
         for day in np.unique(days):
             ks = np.flatnonzero(days == day)
-            offered = sums[:, c, ks, col["offered"]].sum(axis=1)
+            offered = offered_all[:, c, ks].sum(axis=1)
             if not offered.any():
                 continue
-            within = sums[:, c, ks, col["answered_within"]].sum(axis=1)
+            within = within_all[:, c, ks].sum(axis=1)
             mean, half = mean_ci(np.where(offered > 0, within / np.maximum(offered, 1), np.nan))
             value = float(mean)
             margin = (float(np.nan_to_num(half)) if confident else 0.0) + guard
             if value - margin < target - 1e-9:
-                queue = sums[:, c, ks, col["queue_s"]].mean(axis=0)
+                queue = queue_all[:, c, ks].mean(axis=0)
                 k = int(ks[int(np.argmax(queue))])
                 misses.append(Miss("channel", name, k, f"day {day + 1}", "min_service_level", target, value))
     return misses
@@ -143,7 +143,6 @@ def _vendor_misses(
     if result.vendor_sums is None:
         return []
     misses = []
-    col = {name: i for i, name in enumerate(VENDOR_STATS)}
     days = np.array([int(s // 86400) for s in result.interval_starts_s])
     labels = result.interval_labels
     for v in scenario.vendors:
@@ -151,7 +150,8 @@ def _vendor_misses(
             group = vendor_planned_group(scenario, v, channel)
             if group is None or group not in groups or v not in result.vendor_names:
                 continue
-            sums = result.vendor_sums[:, result.vendor_names.index(v), c]  # (replications, intervals, stats)
+            # (replications, intervals, statistics): a cell's intervals are summed, then read by name
+            sums = result.vendor_sums[:, result.vendor_names.index(v), c]
             realtime = scenario.channels[channel].kind in REALTIME_KINDS
             if realtime:
                 cells = [[k] for k in range(sums.shape[1])]
@@ -159,12 +159,14 @@ def _vendor_misses(
                 cells = [list(np.flatnonzero(days == d)) for d in np.unique(days)]
             targets = vendor_targets(scenario, v, channel)
             for ks in cells:
-                part = sums[:, ks].sum(axis=1)  # (replications, stats)
-                sent = part[:, col["offered"]] - part[:, col["taken_back"]]
+                part = sums[:, ks].sum(axis=1)  # (replications, statistics)
+                sent = vendor_column(part, "offered") - vendor_column(part, "taken_back")
                 if not sent.any():
                     continue
-                answered = part[:, col["answered"]]
-                within, lost, wait = (part[:, col[k]] for k in ("answered_within", "abandoned", "wait_answered_s"))
+                answered = vendor_column(part, "answered")
+                within, lost, wait = (
+                    vendor_column(part, k) for k in ("answered_within", "abandoned", "wait_answered_s")
+                )
                 with np.errstate(invalid="ignore", divide="ignore"):
                     kpis = {  # per replication, and whether the target is an upper bound
                         "min_service_level": (np.where(sent > 0, within / sent, np.nan), False),
@@ -172,7 +174,7 @@ def _vendor_misses(
                         "max_asa_s": (np.where(answered > 0, wait / answered, np.nan), True),
                     }
                 # a day's miss is booked where the vendor was sent the most: an agent helps most there
-                k = ks[int(np.argmax(sums[:, ks, col["offered"]].mean(axis=0)))]
+                k = ks[int(np.argmax(vendor_column(sums, "offered")[:, ks].mean(axis=0)))]
                 label = labels[k] if realtime else f"day {days[k] + 1}"
                 for name, (values, upper) in kpis.items():
                     target = getattr(targets, name)

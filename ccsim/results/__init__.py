@@ -5,6 +5,9 @@
 - :mod:`ccsim.results.kpis`: KPIs from summed statistics (``docs/kpis.md``);
 - :mod:`ccsim.results.summary`: :class:`SimulationResult`, every replication's sums with
   means, confidence intervals, targets and paired comparisons.
+
+Code above the results reads the raw sums by statistic name (``result.channel_stat("offered")``,
+:func:`channel_column` on an array cut from them), never by the column layout.
 """
 
 from ccsim.results.summary import (
@@ -15,8 +18,11 @@ from ccsim.results.summary import (
     KpiRow,
     SimulationResult,
     TargetCheck,
+    channel_column,
     compare,
+    group_column,
     mean_ci,
+    vendor_column,
 )
 
 __all__ = [
@@ -27,6 +33,9 @@ __all__ = [
     "KpiRow",
     "SimulationResult",
     "TargetCheck",
+    "channel_column",
     "compare",
+    "group_column",
     "mean_ci",
+    "vendor_column",
 ]

@@ -9,6 +9,13 @@ interval (so memory does not grow with replications x intervals x histogram bins
 
 KPI names are defined once in ``docs/kpis.md`` (:data:`ccsim.results.kpis.CHANNEL_KPIS` and
 :data:`ccsim.results.kpis.GROUP_KPIS`). A misspelt KPI is an error that lists the valid names.
+
+Code above the results (economics, planning, variants) reads the raw sums by statistic name:
+:meth:`SimulationResult.channel_stat`, :meth:`~SimulationResult.group_stat` and
+:meth:`~SimulationResult.vendor_stat` on a result, or :func:`channel_column`,
+:func:`group_column` and :func:`vendor_column` on an array already cut or summed from those
+sums (the statistics are the last axis). Neither needs the column layout of
+:mod:`ccsim.results.layout`; a misspelt statistic is an error that lists the valid names.
 """
 
 from __future__ import annotations
@@ -24,9 +31,19 @@ from scipy import special
 
 from ccsim.errors import CcsimError
 from ccsim.results.kpis import CHANNEL_KPIS, GROUP_KPIS, channel_kpis, group_kpis, wait_quantile
-from ccsim.results.layout import CH_STATS, GROUP_STATS
+from ccsim.results.layout import CH_STATS, GROUP_STATS, VENDOR_STATS
 
-__all__ = ["Comparison", "KpiError", "KpiRow", "SimulationResult", "TargetCheck", "compare"]
+__all__ = [
+    "Comparison",
+    "KpiError",
+    "KpiRow",
+    "SimulationResult",
+    "TargetCheck",
+    "channel_column",
+    "compare",
+    "group_column",
+    "vendor_column",
+]
 
 _C = {name: i for i, name in enumerate(CH_STATS)}
 _G = {name: i for i, name in enumerate(GROUP_STATS)}
@@ -57,6 +74,64 @@ def _unknown(what: str, name: object, valid) -> KpiError:
     close = difflib.get_close_matches(str(name), valid, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return KpiError(f"no {what} {name!r}{hint} (valid: {', '.join(valid)})")
+
+
+def _column(what: str, stats: tuple[str, ...], sums: np.ndarray, name: str) -> np.ndarray:
+    if name not in stats:
+        raise _unknown(what, name, stats)
+    i = stats.index(name)
+    if i >= sums.shape[-1]:
+        raise KpiError(
+            f"no {what} {name!r} in these sums ({sums.shape[-1]} statistics, not {len(stats)}: "
+            "simulated by an older ccsim?); simulate again"
+        )
+    return sums[..., i]
+
+
+def channel_column(sums: np.ndarray, name: str) -> np.ndarray:
+    """One channel statistic of an array of channel sums (statistics on the last axis).
+
+    For arrays cut or summed from :attr:`SimulationResult.channel_sums` (e.g. summed over some
+    intervals); on a result itself, :meth:`SimulationResult.channel_stat` says the same.
+
+    Parameters
+    ----------
+    sums : numpy.ndarray
+        Any shape ``(..., statistics)``, in the layout of ``channel_sums``.
+    name : str
+        The statistic: ``offered``, ``answered``, ``answered_within``, ``queue_s``, ...
+        (:data:`ccsim.results.layout.CH_STATS`, which documents each).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``sums[..., column]``: a view, the shape of ``sums`` without its last axis.
+
+    Raises
+    ------
+    KpiError
+        For an unknown statistic (the message lists the valid ones).
+    """
+    return _column("channel statistic", CH_STATS, sums, name)
+
+
+def group_column(sums: np.ndarray, name: str) -> np.ndarray:
+    """One agent-group statistic of an array of group sums (statistics on the last axis).
+
+    As :func:`channel_column`, for :attr:`SimulationResult.group_sums` (``scheduled_s``,
+    ``busy_s``, ``handled``, ``transfers_offered``, ...: :data:`ccsim.results.layout.GROUP_STATS`).
+    """
+    return _column("agent-group statistic", GROUP_STATS, sums, name)
+
+
+def vendor_column(sums: np.ndarray, name: str) -> np.ndarray:
+    """One vendor statistic of an array of vendor sums (statistics on the last axis).
+
+    As :func:`channel_column`, for :attr:`SimulationResult.vendor_sums` (``offered``,
+    ``answered``, ``answered_within``, ``wait_answered_s``, ``abandoned``, ``taken_back``,
+    ``abandoned_short``: :data:`ccsim.results.layout.VENDOR_STATS`).
+    """
+    return _column("vendor statistic", VENDOR_STATS, sums, name)
 
 
 class KpiRow(dict):
@@ -251,6 +326,78 @@ class SimulationResult:
     traces: list = field(default_factory=list, repr=False)
     vendor_names: list[str] = field(default_factory=list)
     vendor_sums: np.ndarray | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ raw sums by name
+
+    def channel_stat(self, name: str) -> np.ndarray:
+        """One statistic of every channel and interval, per replication, as the engines counted it.
+
+        The raw sums the KPIs are computed from, warm-up included (select the measured intervals
+        with :attr:`measured`); ``backlog_end`` is a snapshot at each interval's end, not a sum.
+
+        Parameters
+        ----------
+        name : str
+            A channel statistic (:data:`ccsim.results.layout.CH_STATS`: ``arrivals``,
+            ``offered``, ``answered``, ``abandoned``, ``answered_within``, ``queue_s``,
+            ``backlog_end``, ``issues_resolved``, ...).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(replications, channels, intervals)``, channels in :attr:`channel_names`
+            order (a view of :attr:`channel_sums`: do not write to it).
+
+        Raises
+        ------
+        KpiError
+            For an unknown statistic (the message lists the valid ones).
+        """
+        return channel_column(self.channel_sums, name)
+
+    def group_stat(self, name: str) -> np.ndarray:
+        """One statistic of every agent group and interval, per replication.
+
+        As :meth:`channel_stat`, for :data:`ccsim.results.layout.GROUP_STATS` (``scheduled_s``,
+        ``busy_s``, ``handled``, ``handle_s``, ``resolved``, ``transfers_offered``,
+        ``voice_handle_s``, ...): shape ``(replications, groups, intervals)``, groups in
+        :attr:`group_names` order.
+        """
+        return group_column(self.group_sums, name)
+
+    def vendor_stat(self, name: str, vendor: str | None = None) -> np.ndarray:
+        """One statistic of what each vendor was sent of each channel, per replication and interval.
+
+        As :meth:`channel_stat`, for :data:`ccsim.results.layout.VENDOR_STATS` (``offered``,
+        ``answered``, ``answered_within``, ``wait_answered_s``, ``abandoned``, ``taken_back``,
+        ``abandoned_short``), per interval of the vendor offer.
+
+        Parameters
+        ----------
+        name : str
+            The statistic.
+        vendor : str, optional
+            One vendor (of :attr:`vendor_names`); default: every vendor.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(replications, vendors, channels, intervals)``, or ``(replications, channels,
+            intervals)`` for one vendor.
+
+        Raises
+        ------
+        KpiError
+            For an unknown statistic or vendor, or a result without vendor sums
+            (:attr:`vendor_sums` None, as in a result built by hand without them).
+        """
+        if self.vendor_sums is None:
+            raise KpiError(f"vendor_stat: the result of {self.scenario!r} has no vendor sums")
+        if vendor is None:
+            return vendor_column(self.vendor_sums, name)
+        if vendor not in self.vendor_names:
+            raise _unknown("vendor", vendor, self.vendor_names)
+        return vendor_column(self.vendor_sums[:, self.vendor_names.index(vendor)], name)
 
     # ------------------------------------------------------------------ per replication
 

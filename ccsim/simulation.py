@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.engine.dispatch import Dispatch
 from ccsim.engine.routing import Routing
 from ccsim.engine.totals import RunTotals
 from ccsim.errors import CcsimError
@@ -99,6 +100,7 @@ def run_replication(
     routing: type[Routing] = Routing,
     trace: bool = False,
     engine: str = "fast",
+    dispatch: type[Dispatch] | None = None,
 ) -> RunTotals:
     """Simulate one replication: a pure function of its arguments.
 
@@ -120,6 +122,8 @@ def run_replication(
     engine : {"fast", "reference"}, default "fast"
         The fast engine, or the SimPy reference model (slower, written to be read); both give
         the same numbers (``docs/model.md``).
+    dispatch : type, optional
+        A dispatch policy class (:mod:`ccsim.engine.dispatch`) instead of the scenario's.
 
     Returns
     -------
@@ -128,7 +132,7 @@ def run_replication(
         bundled scenarios).
     """
     model = _engine(engine)
-    return model(scenario, seed, replication, staffing=staffing, routing=routing, trace=trace).run()
+    return model(scenario, seed, replication, staffing=staffing, routing=routing, trace=trace, dispatch=dispatch).run()
 
 
 ENGINES = ("fast", "reference")
@@ -164,6 +168,7 @@ def simulate(
     routing: type[Routing] = Routing,
     engine: str = "fast",
     max_contacts: float = MAX_CONTACTS,
+    dispatch: type[Dispatch] | None = None,
 ) -> SimulationResult:
     """Simulate a scenario: every replication's KPIs, summarised with confidence intervals.
 
@@ -202,6 +207,10 @@ def simulate(
     max_contacts : float, default 2e8
         Refuse, before simulating, a run expected to simulate more new contacts than this over
         all replications (see :func:`expected_contacts`); raise it for a deliberately huge run.
+    dispatch : type, optional
+        A dispatch policy class replacing the scenario's ``dispatch`` policy: subclass
+        :class:`ccsim.engine.dispatch.Dispatch` (with an executor, at module level). Any policy
+        but the default runs the fast engine's general path, two to three times slower.
 
     Returns
     -------
@@ -238,7 +247,9 @@ def simulate(
     if not measured.any():
         raise CcsimError(f"simulation.warmup_min: the warm-up ({sc.simulation.warmup_min:g} min) covers the whole run")
 
-    one = functools.partial(run_replication, sc, seed, staffing=plan, routing=routing, trace=trace, engine=engine)
+    one = functools.partial(
+        run_replication, sc, seed, staffing=plan, routing=routing, trace=trace, engine=engine, dispatch=dispatch
+    )
     t0 = time.perf_counter()
     kept = _Kept(measured, reps)
     interrupted = False
@@ -257,7 +268,8 @@ def simulate(
     finally:
         runs.cancel()
     elapsed = time.perf_counter() - t0
-    return _result(sc, seed, reps, kept, plan, measured, interrupted, elapsed)
+    policy = sc.dispatch.policy if dispatch is None else dispatch.__name__
+    return _result(sc, seed, reps, kept, plan, measured, interrupted, elapsed, policy)
 
 
 def not_modelled(scenario: Scenario) -> tuple[str, ...]:
@@ -401,6 +413,7 @@ def _result(
     measured: np.ndarray,
     interrupted: bool,
     elapsed: float,
+    dispatch: str,
 ) -> SimulationResult:
     cal = sc.calendar
     channel_sums, group_sums, wait_hist, vendor_sums = kept.arrays()
@@ -428,6 +441,7 @@ def _result(
         channel_targets=targets,
         channel_kinds={name: ch.kind for name, ch in sc.channels.items()},
         not_modelled=not_modelled(sc),
+        dispatch=dispatch,
         start_weekday=cal.start_weekday,
         weekly=len(set((cal.day_of_week_factors or {}).values()) | {1.0}) > 1
         or any(g.weekdays is not None for g in sc.agent_groups.values()),

@@ -632,6 +632,13 @@ def random_desk(rng: np.random.Generator) -> dict:
         if rng.random() < 0.7:
             sla["short_abandon_s"] = float(rng.choice([0, 5, 30]))
         desk["vendors"]["v"]["sla"] = sla
+    if rng.random() < 0.5:  # a dispatch policy other than the default (the fast engine's general path)
+        policy = str(rng.choice(["longest-idle", "priority", "random"]))
+        desk["dispatch"] = {"policy": policy}
+        if policy == "priority":
+            desk["dispatch"]["priorities"] = {n: int(rng.integers(0, 3)) for n in names if rng.random() < 0.8} or {
+                names[0]: 1
+            }
     return desk
 
 

@@ -6,6 +6,8 @@
 - :mod:`ccsim.engine.setup`: the channels, agent groups, random streams and staffing both
   build before a run; :mod:`ccsim.engine.rules`: the decisions both apply (shared by both);
 - :mod:`ccsim.engine.routing`: where contacts go (shared by both);
+- :mod:`ccsim.engine.dispatch`: which free agent answers and which waiting contact a freed
+  agent takes (shared by both; replaceable);
 - :mod:`ccsim.engine.totals`: what a replication hands back (shared by both), in the
   statistics layout of :mod:`ccsim.results.layout`.
 
@@ -18,6 +20,7 @@ import importlib
 
 __all__ = [
     "ContactCenter",
+    "Dispatch",
     "Queue",
     "Routing",
     "RunTotals",
@@ -26,6 +29,7 @@ __all__ = [
 
 _WHERE = {
     "ContactCenter": "fast",
+    "Dispatch": "dispatch",
     "Queue": "routing",
     "Routing": "routing",
     "RunTotals": "totals",

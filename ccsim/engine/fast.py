@@ -32,6 +32,7 @@ from typing import Unpack
 import numpy as np
 
 from ccsim.distributions import Deterministic, Empirical
+from ccsim.engine.dispatch import free_agent, uses_shortcuts
 from ccsim.engine.events import (
     NORMAL,
     URGENT,
@@ -54,7 +55,6 @@ from ccsim.engine.rules import (
     book_transfer_answer,
     catch_up,
     escalate,
-    free_agent,
     handle_work,
     next_arrival,
     offer_to_vendor,
@@ -133,7 +133,9 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
     def __init__(self, scenario: Scenario, seed: int, replication: int = 0, **options: Unpack[RunOptions]) -> None:
         # channels, agent groups, routing and staffing as in the reference model (RunSetup)
         super().__init__(scenario, seed, replication, **options)
-        trace = self.trace is not None
+        # a trace follows every contact, and a dispatch policy other than the default decides
+        # every answer: both take the general path, without shortcuts
+        general = self.trace is not None or not uses_shortcuts(self.dispatch)
         self.interval_s = scenario.calendar.interval_s
         self.cur_start = 0.0
         self.cur_open_start = self.starts[0]  # opening hours of the current interval
@@ -160,7 +162,7 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
                 and len(ch.ctypes) == 1
                 and not self.routing.vendor_rules.get(ch.index)
             )
-            ch.fast = ch.fast and not trace  # a trace follows every contact: the general path
+            ch.fast = ch.fast and not general
             if ch.fast:
                 ch.entry = self.routing.route(ch.index, None, 1.0)[0]
         # Entry queues that heap groups may answer: not with a trace, and only where handle times
@@ -168,10 +170,15 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         # path does not keep the order of simultaneous completions that the event path keeps).
         continuous = [not isinstance(c.spec.handle_time, Deterministic | Empirical) for c in self.channels]
         for q in self.routing.queues:
-            q.fast = q.name.startswith("entry:") and not trace and continuous[q.channel] and q.own is None
+            q.fast = q.name.startswith("entry:") and not general and continuous[q.channel] and q.own is None
         for g in self.groups:
             g.single = None
-            if len(g.levels) == 1 and len(g.levels[0]) == 1 and not self.channels[g.levels[0][0].channel].chat_k:
+            if (
+                not general
+                and len(g.levels) == 1
+                and len(g.levels[0]) == 1
+                and not self.channels[g.levels[0][0].channel].chat_k
+            ):
                 g.single = g.levels[0][0]
             g.heap = g.single is not None and g.single.fast
         for q in self.routing.queues:
@@ -372,13 +379,19 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
 
     def _queue_or_start(self, c: Contact, queue: Queue) -> None:
         now = self.env.now
-        for g in queue.groups:
-            if g.heap:
-                if g.free and g.free[0] <= now:
-                    self._heap_start(c, g, queue, now)
+        if queue.heap_groups:  # the default dispatch, some groups as heaps of free times
+            for g in queue.groups:
+                if g.heap:
+                    if g.free and g.free[0] <= now:
+                        self._heap_start(c, g, queue, now)
+                        return
+                    continue
+                agent = free_agent(g, c.ch)
+                if agent is not None:
+                    self.answer(c, agent, queue)
                     return
-                continue
-            agent = free_agent(g, c.ch)
+        else:
+            agent = self.dispatch.agent_for(queue, c.ch)
             if agent is not None:
                 self.answer(c, agent, queue)
                 return
@@ -410,11 +423,10 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         c.overflow_queues = (c.queue, vendor_q)  # it waits in both; the first agent wins
         now, v, i = self.env.now, vendor_q.vendor, c.ch.index
         offer_to_vendor(c, v, self.vendor_rows[v][i][self.bucket(now)], self.vendor_terms[v][i], now)
-        for g in vendor_q.groups:
-            agent = free_agent(g, c.ch)
-            if agent is not None:
-                self.answer(c, agent, vendor_q)
-                return
+        agent = self.dispatch.agent_for(vendor_q, c.ch)
+        if agent is not None:
+            self.answer(c, agent, vendor_q)
+            return
         vendor_q.items.append(c)
 
     def _abandon(self, c: Contact, t: float) -> None:
@@ -456,27 +468,25 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         return None
 
     def next_contact(self, g: GroupState, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
-        """The next contact for a freed agent of ``g`` (documented routing order)."""
-        now = self.env.now
-        for level in levels:
-            best: tuple[Contact, Queue] | None = None
-            for q in level:
-                items = q.items
-                while items:
-                    c = items[0]
-                    if c.state != WAITING:
-                        items.popleft()
-                        continue
-                    if c.deadline <= now:
-                        items.popleft()
-                        self._abandon(c, c.deadline)
-                        continue
-                    if best is None or c.queued_at < best[0].queued_at:
-                        best = c, q
-                    break
-            if best is not None:
-                best[1].items.popleft()
-                return best
+        """The next contact for a freed agent of ``g``: the dispatch policy's choice, taken out of its queue."""
+        best = self.dispatch.contact_for(g, levels, self._head)
+        if best is not None:
+            best[1].items.popleft()
+        return best
+
+    def _head(self, q: Queue) -> Contact | None:
+        """The first contact still waiting in ``q`` (answered and hung-up ones are dropped)."""
+        items = q.items
+        while items:
+            c = items[0]
+            if c.state != WAITING:
+                items.popleft()
+                continue
+            if c.deadline <= self.env.now:
+                items.popleft()
+                self._abandon(c, c.deadline)
+                continue
+            return c
         return None
 
     # ------------------------------------------------------------------ service
@@ -645,12 +655,14 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
             if c is not None:
                 self.answer(c, agent, q)
             else:
+                agent.idle_since = self.env.now
                 g.idle.append(agent)
             return
         nxt = self.next_contact(g, g.levels)
         if nxt is not None:
             self.answer(nxt[0], agent, nxt[1])
         else:
+            agent.idle_since = self.env.now
             g.idle.append(agent)
 
     # ------------------------------------------------------------------ staffing

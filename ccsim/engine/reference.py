@@ -107,6 +107,7 @@ class Agent:
         self.contact: Contact | None = None  # the (non-chat) contact in hand
         self.chats: list[Contact] = []  # the chats in hand, in the order they started
         self.busy_since = 0.0  # when it last went from no contact to one
+        self.idle_since = 0.0  # when it last became idle
         self.pace = 1.0  # chats: how much longer each takes with the current load
         self.paced_at = 0.0  # chats: when their work left was last brought up to date
 
@@ -318,31 +319,21 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
             queue.items.append(c)
 
     def answered_at_once(self, c: Contact, queue: Queue) -> bool:
-        """Whether a free agent of the queue's groups (the first group with one) answers it now."""
-        for g in queue.groups:
-            agent = rules.free_agent(g, c.ch)
-            if agent is not None:
-                self.answer(c, agent, queue)
-                return True
-        return False
+        """Whether a free agent of the queue's groups answers the contact now."""
+        agent = self.dispatch.agent_for(queue, c.ch)  # which free agent: the dispatch policy's choice
+        if agent is None:
+            return False
+        self.answer(c, agent, queue)
+        return True
 
     def next_contact(self, g: AgentGroup, levels: list[list[Queue]]) -> tuple[Contact, Queue] | None:
-        """The waiting contact a freed agent of ``g`` takes, and its queue.
+        """The waiting contact a freed agent of ``g`` takes, and its queue: the dispatch policy's choice.
 
-        Among the queues of its best skill priority that have a waiting contact, the contact
-        that has waited longest; if none, the next priority. A customer whose patience ends at
-        this very instant has hung up.
+        The policy sees the first contact still waiting in each queue: a customer whose patience
+        ends at this very instant has hung up.
         """
         now = self.env.now
-        for level in levels:
-            best: tuple[Contact, Queue] | None = None
-            for q in level:
-                head = next((c for c in q.items if c.deadline > now), None)
-                if head is not None and (best is None or head.queued_at < best[0].queued_at):
-                    best = head, q
-            if best is not None:
-                return best
-        return None
+        return self.dispatch.contact_for(g, levels, lambda q: next((c for c in q.items if c.deadline > now), None))
 
     def agent_free(self, agent: Agent) -> None:
         """An agent has no contact: it goes home if due to, else takes the next contact, else idles."""
@@ -354,6 +345,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
         if nxt is not None:
             self.answer(nxt[0], agent, nxt[1])
         else:
+            agent.idle_since = self.env.now
             g.idle.append(agent)
 
     # ------------------------------------------------------------------ 4. waiting

@@ -46,6 +46,8 @@ class Queue:
         ``entry:phone/en``, ``vendor:acme:phone``, ``transfer:tier2:phone``, ...
     channel : int
         Index of the channel whose contacts wait here.
+    ctype : str or None
+        Their contact type (None: the channel has none).
     groups : list
         Group states that may answer, in the order arrivals try them.
     factors : dict
@@ -62,6 +64,7 @@ class Queue:
     __slots__ = (
         "callback",
         "channel",
+        "ctype",
         "factors",
         "fast",
         "groups",
@@ -74,9 +77,10 @@ class Queue:
         "vendor",
     )
 
-    def __init__(self, name: str, channel: int, *, callback: bool = False) -> None:
+    def __init__(self, name: str, channel: int, ctype: str | None = None, *, callback: bool = False) -> None:
         self.name = name
         self.channel = channel
+        self.ctype = ctype
         self.groups: list = []
         self.factors: dict[int, float] = {}
         self.own: dict | None = None
@@ -141,7 +145,7 @@ class Routing:
                     key = (target.index, ch, ctype, esc.mode == "callback")
                     if key not in self._transfer and self._skill(target, ch, ctype) is not None:
                         kind = "callback" if esc.mode == "callback" else "transfer"
-                        q = Queue(f"{kind}:{target.name}:{self._label(ch, ctype)}", ch, callback=key[3])
+                        q = Queue(f"{kind}:{target.name}:{self._label(ch, ctype)}", ch, ctype, callback=key[3])
                         self._add_group(q, target, ch, ctype)
                         self._transfer[key] = q
         self.queues.extend(self._transfer.values())
@@ -171,7 +175,7 @@ class Routing:
         q.groups.sort(key=lambda g: (q.priorities[g.index], g.index))
 
     def _build_entry(self, ch: int, ctype: str | None) -> Queue:
-        q = Queue(f"entry:{self._label(ch, ctype)}", ch)
+        q = Queue(f"entry:{self._label(ch, ctype)}", ch, ctype)
         able = [g for g in self.groups if g.spec.vendor is None and self._skill(g, ch, ctype) is not None]
         if able:
             tier = min(g.spec.tier for g in able)
@@ -183,7 +187,7 @@ class Routing:
         return q
 
     def _build_vendor(self, vendor: str, ch: int, ctype: str | None) -> Queue:
-        q = Queue(f"vendor:{vendor}:{self._label(ch, ctype)}", ch)
+        q = Queue(f"vendor:{vendor}:{self._label(ch, ctype)}", ch, ctype)
         q.vendor = list(self.scenario.vendors).index(vendor)
         for g in self.groups:
             if g.spec.vendor == vendor and self._skill(g, ch, ctype) is not None:

@@ -6,8 +6,8 @@ tests (``tests/test_engines.py``) then check the mechanics around them, not two 
 rules. What is here:
 
 - when the next new contact arrives (:func:`next_arrival`);
-- which free agent of a group answers a contact (:func:`free_agent`), and how long its handling
-  takes there (:func:`handle_work`);
+- how long a handling takes at the group that answers (:func:`handle_work`; which agent answers
+  and which contact a freed agent takes are the dispatch policy's, :mod:`ccsim.engine.dispatch`);
 - the outcome of a handling (:func:`outcome`): resolved, escalated or unresolved;
 - an escalation's new queue, handle time, patience and counts (:func:`escalate`);
 - a vendor offer (:func:`offer_to_vendor`), an abandonment's counts (:func:`book_abandon`), a
@@ -61,7 +61,6 @@ __all__ = [
     "book_transfer_answer",
     "catch_up",
     "escalate",
-    "free_agent",
     "handle_work",
     "next_arrival",
     "offer_to_vendor",
@@ -150,20 +149,6 @@ def next_arrival(segments: list[tuple[float, float, float, int]], j: int, t: flo
 
 
 # --------------------------------------------------------------------------- answering
-
-
-def free_agent(g: Group, ch: ChannelSetup) -> Any:
-    """An idle agent of ``g`` (the last to become idle) or, for a chat, an agent with a free slot.
-
-    Taken out of its list; None when the group has neither.
-    """
-    if g.idle:
-        return g.idle.pop()
-    if ch.chat_k:
-        for i, agent in enumerate(g.partial):
-            if len(agent.chats) < ch.chat_k:
-                return g.partial.pop(i)
-    return None
 
 
 def handle_work(c: Contact, g: Group, queue: Queue) -> float:

@@ -24,6 +24,7 @@ from typing import Any, Generic, Protocol, Self, TypedDict, TypeVar
 import numpy as np
 import simpy
 
+from ccsim.engine.dispatch import Dispatch, make_dispatch
 from ccsim.engine.draws import FreshDraws, own_handle_draws
 from ccsim.engine.intervals import Intervals, availability_steps
 from ccsim.engine.routing import Queue, Routing
@@ -357,6 +358,7 @@ class RunOptions(TypedDict, total=False):
     script: Iterable[ScriptedContact] | None
     routing: type[Routing]
     staffing: Mapping[str, Any] | None
+    dispatch: type[Dispatch] | None
 
 
 ChannelT = TypeVar("ChannelT", bound=ChannelSetup)
@@ -380,6 +382,9 @@ class RunSetup(Generic[ChannelT, GroupT]):
         Replace the random arrivals by these contacts (redials and repeats stay random).
     routing : type, default Routing
         The routing policy class (see :mod:`ccsim.engine.routing`).
+    dispatch : type, optional
+        A dispatch policy class (:mod:`ccsim.engine.dispatch`) instead of the scenario's
+        ``dispatch`` policy.
     staffing : mapping, optional
         ``{group: agents or per-interval agents}`` replacing those groups' staffing (see
         :meth:`ccsim.Scenario.staffing_plan`).
@@ -401,6 +406,7 @@ class RunSetup(Generic[ChannelT, GroupT]):
         script: Iterable[ScriptedContact] | None = None,
         routing: type[Routing] = Routing,
         staffing: Mapping[str, Any] | None = None,
+        dispatch: type[Dispatch] | None = None,
     ) -> None:
         self.scenario = scenario
         self.env = simpy.Environment()
@@ -427,6 +433,8 @@ class RunSetup(Generic[ChannelT, GroupT]):
         for ch in self.channels:  # uniforms for groups with their own handle time
             ch.draw_own_handles(self.routing, rng)
         link_groups(self.groups, self.routing, self.channels)
+        # who takes what: which free agent answers, which waiting contact a freed agent takes
+        self.dispatch = make_dispatch(scenario.dispatch, self.routing, list(scenario.channels), rng, dispatch)
         # agents answering: staffing x availability, a fraction as one agent for the first part of
         # the interval
         self.plan, self.at_start, self.drops = staffing_steps(scenario, staffing, self.groups, self.starts)

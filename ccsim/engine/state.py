@@ -111,7 +111,7 @@ class Contact:
 class Agent:
     """One agent on duty (or finishing a contact after the shift)."""
 
-    __slots__ = ("busy_since", "chats", "contact", "done", "done_cbs", "group", "pace", "paced_at")
+    __slots__ = ("busy_since", "chats", "contact", "done", "done_cbs", "group", "idle_since", "pace", "paced_at")
 
     def __init__(self, group: GroupState, on_done: Callable[[DoneEvent], None]) -> None:
         self.group = group
@@ -121,6 +121,7 @@ class Agent:
         self.done = DoneEvent(self)
         self.done_cbs = [on_done]
         self.busy_since = 0.0
+        self.idle_since = 0.0  # when it last became idle
         self.chats: list[Contact] = []
         self.pace = 1.0  # chats: how much longer each takes with the current load
         self.paced_at = 0.0  # chats: when their work left was last brought up to date

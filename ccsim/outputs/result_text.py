@@ -149,6 +149,10 @@ def summary_text(result: SimulationResult) -> str:
     lines = [
         f"{result.scenario}{variant}",
         f"{reps}, seed {result.seed}, {result.contacts:,} contacts simulated in {result.elapsed_s:.1f} s",
+    ]
+    if result.dispatch != "skill-priority":
+        lines.append(f"dispatch {result.dispatch}: the fast engine's general path, slower than the default's shortcuts")
+    lines += [
         "",
         "Channels (mean ±95 % CI half-width)",
     ]

@@ -267,6 +267,9 @@ class SimulationResult:
     not_modelled : tuple of str
         KPIs the scenario does not model (e.g. resolution without any resolution or escalation
         given); they are None in the summary rows.
+    dispatch : str
+        The dispatch policy the run used (a built-in name, or a user's class name); any but
+        ``skill-priority`` ran the fast engine's general path (:mod:`ccsim.engine.dispatch`).
     start_weekday : str
         Weekday of the first day (``mon`` ... ``sun``).
     weekly : bool
@@ -326,6 +329,7 @@ class SimulationResult:
     traces: list = field(default_factory=list, repr=False)
     vendor_names: list[str] = field(default_factory=list)
     vendor_sums: np.ndarray | None = field(default=None, repr=False)
+    dispatch: str = "skill-priority"
 
     # ------------------------------------------------------------------ raw sums by name
 
@@ -690,6 +694,7 @@ class SimulationResult:
             "contacts": self.contacts,
             "staffing": {g: [int(x) for x in v] for g, v in self.staffing.items()},
             "not_modelled": list(self.not_modelled),
+            "dispatch": self.dispatch,
             "targets": [vars(t) | {"met": t.met} for t in self.targets],
             "channels": self.channels,
             "groups": self.groups,

@@ -20,6 +20,7 @@ One module per section of a scenario file:
 - :mod:`~ccsim.scenario.vendors`: :class:`Vendor`, :class:`VendorPricing`, :class:`VendorSla`,
   :class:`VendorRouting`
 - :mod:`~ccsim.scenario.costs`: :class:`Costs`, the in-house cost items
+- :mod:`~ccsim.scenario.dispatch`: :class:`Dispatch`, which contact a freed agent takes
 - :mod:`~ccsim.scenario.model`: :class:`Scenario`, :class:`Variant`, :class:`Simulation`,
   :class:`Forecast`, validation, variants, :func:`cross_check`
 - :mod:`~ccsim.scenario.cross_checks`: the named rules between sections
@@ -41,6 +42,7 @@ from ccsim.scenario.channels import (
     Volume,
 )
 from ccsim.scenario.costs import Costs
+from ccsim.scenario.dispatch import DISPATCH_POLICIES, Dispatch
 from ccsim.scenario.groups import AgentGroup, Escalation, Resolution, Skill, staffing_per_interval
 from ccsim.scenario.limits import (
     MAX_AGENTS,
@@ -63,6 +65,7 @@ from ccsim.scenario.vendors import Vendor, VendorPricing, VendorRouting, VendorS
 
 __all__ = [
     "DEFAULT_ANSWER_WITHIN_S",
+    "DISPATCH_POLICIES",
     "MAX_AGENTS",
     "MAX_AMOUNT",
     "MAX_CONTACTS_PER_DAY",
@@ -76,6 +79,7 @@ __all__ = [
     "Channel",
     "ChannelKind",
     "Costs",
+    "Dispatch",
     "Escalation",
     "Forecast",
     "Redial",

@@ -27,6 +27,7 @@ __all__ = [
     "channel_lengths",
     "chat_pace",
     "closed_volume",
+    "dispatch_priorities",
     "group_lengths",
     "group_references",
     "scheduling_groups",
@@ -193,6 +194,19 @@ def scheduling_groups(scheduling: Scheduling | None, groups: Mapping[str, AgentG
         for g in scheduling.groups
         if g not in groups
     ]
+
+
+def dispatch_priorities(priorities: Mapping[str, int] | None, channels: Mapping[str, Channel]) -> Found:
+    """The dispatch priorities name existing channels (or channel/type)."""
+    found: Found = []
+    for key in priorities or {}:
+        ch, _, ctype = key.partition("/")
+        loc = ("dispatch", "priorities", key)
+        if ch not in channels:
+            found.append((loc, unknown_name("channel", ch, channels)))
+        elif ctype and ctype not in (channels[ch].contact_types or {}):
+            found.append((loc, unknown_name(f"contact type of {ch}", ctype, channels[ch].contact_types or {})))
+    return found
 
 
 # --------------------------------------------------------------------------- channels and groups together

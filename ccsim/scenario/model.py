@@ -27,6 +27,7 @@ from ccsim.problems import merge, problems_from_validation, short
 from ccsim.scenario.calendar import Calendar
 from ccsim.scenario.channels import Channel
 from ccsim.scenario.costs import Costs
+from ccsim.scenario.dispatch import Dispatch
 from ccsim.scenario.groups import AgentGroup, Resolution, staffing_per_interval
 from ccsim.scenario.limits import MAX_AGENTS
 from ccsim.scenario.vendors import Vendor
@@ -82,6 +83,9 @@ class Scenario(Strict):
     channels: dict[Name, Channel] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroup] = Field(min_length=1)
     resolution: Resolution = Resolution()
+    dispatch: Dispatch = Field(
+        Dispatch(), description="which waiting contact a freed agent takes and which free agent answers"
+    )
     vendors: dict[Name, Vendor] = Field(default_factory=dict)
     costs: Costs = Costs()
     simulation: Simulation = Simulation()
@@ -397,5 +401,6 @@ def cross_check(s: Scenario) -> list[tuple[tuple, str]]:
     errors += checks.vendor_routing(s.vendors, s.channels, s.agent_groups)
     errors += checks.chat_pace(s.channels, s.agent_groups)
     errors += checks.scheduling_groups(s.scheduling, s.agent_groups)
+    errors += checks.dispatch_priorities(s.dispatch.priorities, s.channels)
     errors += checks.channel_coverage(cal, s.channels, s.agent_groups, bad_volume)
     return errors

@@ -23,37 +23,7 @@ from ccsim.engine import rules
 from ccsim.engine.routing import Queue
 from ccsim.engine.rules import ENTRY
 from ccsim.engine.totals import RunTotals, TraceEntry, book_vendor_answer
-from ccsim.results.layout import (
-    ANSWERED,
-    ARRIVALS,
-    AT_ONCE,
-    BACKLOG,
-    CONTAINED,
-    ESCALATED,
-    FIRST,
-    FIRST_RES,
-    G_BUSY,
-    G_ESCALATED,
-    G_HANDLE_S,
-    G_HANDLED,
-    G_PRESENT,
-    G_RESOLVED,
-    G_VOICE_HANDLE_S,
-    HANDLE_S,
-    HANDLED,
-    ISSUES,
-    ISSUES_RES,
-    OFFERED,
-    QUEUE_S,
-    REDIALS,
-    REPEATS,
-    SELF_SERVED,
-    SERVING_END,
-    VENDOR_STATS,
-    WAIT_ANS,
-    WITHIN,
-    wait_bin,
-)
+from ccsim.results import layout as stat
 
 if TYPE_CHECKING:
     from ccsim.engine.setup import ChannelSetup, GroupSetup, RunSetup
@@ -86,25 +56,25 @@ class Recorder:
     def self_service(self, c: Any, k: int, contained: bool) -> None:
         """A new contact entered self-service in interval ``k`` (and was ``contained`` there)."""
         row = c.ch.rows[k]
-        row[SELF_SERVED] += 1
+        row[stat.SELF_SERVED] += 1
         if contained:
-            row[CONTAINED] += 1
-            row[ARRIVALS] += 1
+            row[stat.CONTAINED] += 1
+            row[stat.ARRIVALS] += 1
 
     def offered(self, c: Any, now: float) -> None:
         """The contact reaches an agent queue: it counts in the interval of ``now`` from here on."""
         k = self.bucket(now)
         row = c.row = c.ch.rows[k]
         c.hist = c.ch.hists[k]
-        row[ARRIVALS] += 1
-        row[OFFERED] += 1
+        row[stat.ARRIVALS] += 1
+        row[stat.OFFERED] += 1
         if c.kind == "fresh":
             c.issue_row = row
-            row[ISSUES] += 1
+            row[stat.ISSUES] += 1
         elif c.kind == "repeat":
-            row[REPEATS] += 1
+            row[stat.REPEATS] += 1
         else:
-            row[REDIALS] += 1
+            row[stat.REDIALS] += 1
 
     def vendor_offered(self, c: Any, vendor: int, now: float) -> None:
         """A vendor is offered the contact (routed to it, or overflowed): counted for its SLA."""
@@ -120,19 +90,19 @@ class Recorder:
         ch = c.ch
         wait = now - c.queued_at
         if wait > 0:
-            self.spread_open(ch.rows, QUEUE_S, c.queued_at, now)
+            self.spread_open(ch.rows, stat.QUEUE_S, c.queued_at, now)
         if c.stage != ENTRY:  # an escalated contact: counted at the receiving group
             rules.book_transfer_answer(c, wait)
             return
         row = c.row
-        row[ANSWERED] += 1
+        row[stat.ANSWERED] += 1
         if wait > 0:
-            row[WAIT_ANS] += wait
+            row[stat.WAIT_ANS] += wait
         else:
-            row[AT_ONCE] += 1
+            row[stat.AT_ONCE] += 1
         if wait <= ch.target_s:
-            row[WITHIN] += 1
-        c.hist[wait_bin(wait)] += 1
+            row[stat.WITHIN] += 1
+        c.hist[stat.wait_bin(wait)] += 1
         if c.vendor_row is not None:  # a vendor was offered it: answered by the vendor, or taken back
             book_vendor_answer(c.vendor_row, queue.vendor, now - c.vendor_offered_at, c.vendor_within_s)
 
@@ -145,44 +115,44 @@ class Recorder:
     def handled(self, c: Any, g: Any, k: int, handle_s: float) -> None:
         """Group ``g`` finished handling the contact in interval ``k``, after ``handle_s``."""
         crow, grow = c.ch.rows[k], g.rows[k]
-        crow[HANDLED] += 1
-        crow[HANDLE_S] += handle_s
-        grow[G_HANDLED] += 1
-        grow[G_HANDLE_S] += handle_s
+        crow[stat.HANDLED] += 1
+        crow[stat.HANDLE_S] += handle_s
+        grow[stat.G_HANDLED] += 1
+        grow[stat.G_HANDLE_S] += handle_s
         if c.ch.voice:
-            grow[G_VOICE_HANDLE_S] += handle_s
+            grow[stat.G_VOICE_HANDLE_S] += handle_s
 
     def outcome(self, c: Any, g: Any, k: int, result: str, first: bool) -> None:
         """The handling's ``result`` (resolved, escalated, unresolved); ``first``: the issue's first."""
         crow, grow = c.ch.rows[k], g.rows[k]
         if first:
-            crow[FIRST] += 1
+            crow[stat.FIRST] += 1
         if result is rules.RESOLVED_OUTCOME:
             if first:
-                crow[FIRST_RES] += 1
-            grow[G_RESOLVED] += 1
+                crow[stat.FIRST_RES] += 1
+            grow[stat.G_RESOLVED] += 1
             if c.issue_row is not None:
-                c.issue_row[ISSUES_RES] += 1
+                c.issue_row[stat.ISSUES_RES] += 1
         elif result is rules.ESCALATED_OUTCOME:
-            crow[ESCALATED] += 1
-            grow[G_ESCALATED] += 1
+            crow[stat.ESCALATED] += 1
+            grow[stat.G_ESCALATED] += 1
 
     # ------------------------------------------------------------------ agents
 
     def busy(self, g: Any, since: float, until: float) -> None:
         """An agent of ``g`` had at least one contact from ``since`` to ``until``."""
-        self.spread(g.rows, G_BUSY, since, until)
+        self.spread(g.rows, stat.G_BUSY, since, until)
 
     def present(self, g: Any, k: int, now: float) -> None:
         """Add the agent-seconds of ``g`` present since the last count to interval ``k``."""
-        g.rows[k][G_PRESENT] += len(g.agents) * (now - self.present_since[g.index])
+        g.rows[k][stat.G_PRESENT] += len(g.agents) * (now - self.present_since[g.index])
         self.present_since[g.index] = now
 
     def backlog(self, k: int, waiting: list[Any]) -> None:
         """The email and SNS contacts ``waiting`` at the end of interval ``k``."""
         for ch in self.channels:
             if ch.backlog:
-                ch.rows[k][BACKLOG] = len({id(c) for c in waiting if c.ch is ch})
+                ch.rows[k][stat.BACKLOG] = len({id(c) for c in waiting if c.ch is ch})
 
     # ------------------------------------------------------------------ the end of the run
 
@@ -193,20 +163,20 @@ class Recorder:
     def in_service_at_end(self, c: Any) -> None:
         """The run ends with the contact in service (counted for new contacts only)."""
         if c.stage == ENTRY:
-            c.row[SERVING_END] += 1
+            c.row[stat.SERVING_END] += 1
 
     def totals(self, trace: list[TraceEntry] | None) -> RunTotals:
         """The run's statistics as arrays (contacts still in self-service count as arrivals)."""
         for ch in self.channels:
-            ch.rows[-1][ARRIVALS] += ch.in_self_service
+            ch.rows[-1][stat.ARRIVALS] += ch.in_self_service
         channels = np.array([ch.rows for ch in self.channels], dtype=float)
         return RunTotals(
             channels=channels,
             wait_hist=np.array([ch.hists for ch in self.channels], dtype=np.int32),
             groups=np.array([g.rows for g in self.groups], dtype=float),
-            contacts=int(channels[..., ARRIVALS].sum()),
+            contacts=int(channels[..., stat.ARRIVALS].sum()),
             trace=trace,
             vendors=np.array(self.vendor_rows, dtype=float).reshape(
-                len(self.vendor_rows), len(self.channels), self.n, len(VENDOR_STATS)
+                len(self.vendor_rows), len(self.channels), self.n, len(stat.VENDOR_STATS)
             ),
         )

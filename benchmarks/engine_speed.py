@@ -112,7 +112,10 @@ def run_idiomatic_simpy(callers: int, draws: str = "random") -> tuple[int, float
 
 
 def run_ciw(callers: int) -> tuple[int, float, float]:
-    import ciw
+    try:
+        import ciw
+    except ImportError:
+        raise SystemExit("engine_speed: Ciw is not installed: pip install ciw, or pass --skip-ciw") from None
 
     network = ciw.create_network(
         arrival_distributions=[ciw.dists.Exponential(rate=RATE_PER_MIN / 60)],

@@ -17,15 +17,17 @@ scenario's ``dispatch`` key (``docs/scenario-format.md``):
   agent (its agent idle the shortest time);
 - ``longest-idle``: a new contact goes to the agent idle longest, in any of the queue's groups;
   a freed agent chooses as with skill-priority;
-- ``priority``: a freed agent takes the contact with the best ``priorities`` number (its
+- ``priority``: a freed agent takes the contact with the lowest ``priorities`` number (its
   channel/type, or channel) first, then skill priority, then the contact waiting longest; a
   new contact goes as with skill-priority;
 - ``random``: no preference at all: a free agent and a waiting contact are each chosen at
   random among those possible.
 
-A chat goes to an idle agent first, else (every policy) to the first agent with a free chat slot
-of the first group that has one. A customer whose patience ends at the very instant an agent is
-freed has hung up: the engines never show such a contact to a policy.
+A chat: skill-priority tries the queue's groups in order and, in each, an idle agent first,
+else an agent with a free chat slot; longest-idle and random look for an idle agent in any
+group first, and only then for a free slot (the first group that has one). A customer whose
+patience ends at the very instant an agent is freed has hung up: the engines never show such a
+contact to a policy.
 
 Your own policy: subclass :class:`Dispatch`, override one or both methods, and pass the class
 to ``ccsim.simulate(scenario, dispatch=MyDispatch)``. Only the default keeps the fast engine's
@@ -146,7 +148,7 @@ class LongestIdle(Dispatch):
 
 
 class PriorityDispatch(Dispatch):
-    """``priority``: a freed agent takes the contact of the best ``priorities`` number first.
+    """``priority``: a freed agent takes the contact of the lowest ``priorities`` number first.
 
     The number of a queue's contacts is that of its ``channel/type``, else of its channel;
     channels not named come after those named. Among equal numbers, skill priority, then the

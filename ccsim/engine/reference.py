@@ -14,15 +14,18 @@ Processes (generator functions that ``yield`` SimPy events):
   repeat contacts after an unresolved handling. An attempt is self-service, joining a queue,
   waiting (``answered | patience``: reneging with ``any_of``), the handling, and the outcome
   (resolved; escalated: wait again in the next group's queue; or unresolved);
-* :meth:`~ReferenceModel.chat`: a chat's handling, at a pace that changes whenever its agent
-  starts or ends another chat (the chat is interrupted to wait for its new end).
+* :meth:`~ReferenceModel.chat`: a chat's handling (inside its customer's process), at a pace
+  that changes when its agent starts or ends another chat with a slowdown (then it is
+  interrupted to wait for its new end).
 
 Why agents are not a ``simpy.Resource``: a resource serves one FIFO queue, but an agent freed
-here chooses among several queues (its skills by priority, then the contact that waited
-longest), and a contact may wait in two queues at once (a vendor's overflow). So routing
+here chooses among several queues (by default its skills by priority, then the contact that
+waited longest), and a contact may wait in two queues at once (a vendor's overflow). So routing
 decisions are plain functions called when something happens: :meth:`~ReferenceModel.offer` (a
 contact joins a queue), :meth:`~ReferenceModel.agent_free` (an agent finishes) and
 ``set_staff`` (staffing changes); the waiting customer learns it from its ``answered`` event.
+Which free agent answers and which waiting contact a freed agent takes are the dispatch
+policy's choices (``self.dispatch``, :mod:`ccsim.engine.dispatch`).
 
 The rules the fast engine applies too are written once, in :mod:`ccsim.engine.rules`, and
 statistics are counted by a :class:`~ccsim.engine.recorder.Recorder` (``self.stats``) that the
@@ -312,7 +315,7 @@ class ReferenceModel(rules.DeskRules[ChannelState, AgentGroup]):
     # ------------------------------------------------------------------ 3. routing
 
     def offer(self, c: Contact, queue: Queue) -> None:
-        """The first group of the queue with a free agent answers the contact, or it waits."""
+        """A free agent the dispatch policy chooses answers the contact, or it waits in ``queue``."""
         c.answered = self.env.event()
         if not self.answered_at_once(c, queue):
             c.state, c.queue, c.queues = WAITING, queue, [queue]

@@ -204,6 +204,8 @@ def dispatch_priorities(priorities: Mapping[str, int] | None, channels: Mapping[
         loc = ("dispatch", "priorities", key)
         if ch not in channels:
             found.append((loc, unknown_name("channel", ch, channels)))
+        elif "/" in key and not ctype:
+            found.append((loc, f"{key!r} names no contact type after the '/' (write {ch!r} for the whole channel)"))
         elif ctype and ctype not in (channels[ch].contact_types or {}):
             found.append((loc, unknown_name(f"contact type of {ch}", ctype, channels[ch].contact_types or {})))
     return found

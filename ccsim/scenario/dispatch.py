@@ -27,7 +27,7 @@ class Dispatch(Strict):
         description="skill-priority: a freed agent takes its best skill priority first, then the contact "
         "waiting longest, and a new contact goes to the best-priority group with a free agent; longest-idle: "
         "the same, but a new contact goes to the agent idle longest in any of its groups; priority: the "
-        "contact of the best `priorities` number first; random: no preference at all",
+        "contact of the lowest `priorities` number first; random: no preference at all",
     )
     priorities: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
         None,
@@ -46,5 +46,5 @@ class Dispatch(Strict):
         if self.policy == "priority" and not self.priorities:
             raise ValueError("policy priority needs priorities: a number per channel, lower first (e.g. {phone: 1})")
         if self.policy != "priority" and self.priorities:
-            raise ValueError(f"priorities are used by policy priority only, not {self.policy}")
+            raise ValueError(f"priorities are used by policy priority only, not {self.policy}; add policy: priority")
         return self

@@ -457,11 +457,20 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
 
     def _next_waiting(self, items, now: float) -> Contact | None:
         """Take the first contact of a queue that is still waiting (hung-up ones are dropped)."""
+        c = self._first_waiting(items, now)
+        if c is not None:
+            items.popleft()
+        return c
+
+    def _first_waiting(self, items, now: float) -> Contact | None:
+        """The first contact of a queue still waiting at ``now``, left in place (answered and hung-up ones dropped)."""
         while items:
-            c = items.popleft()
+            c = items[0]
             if c.state != WAITING:
+                items.popleft()
                 continue  # answered elsewhere (overflow), or hung up with an abandonment event
             if c.deadline <= now:
+                items.popleft()
                 self._abandon(c, c.deadline)
                 continue
             return c
@@ -475,19 +484,8 @@ class ContactCenter(HeapGroups, DeskRules[ChannelState, GroupState]):
         return best
 
     def _head(self, q: Queue) -> Contact | None:
-        """The first contact still waiting in ``q`` (answered and hung-up ones are dropped)."""
-        items = q.items
-        while items:
-            c = items[0]
-            if c.state != WAITING:
-                items.popleft()
-                continue
-            if c.deadline <= self.env.now:
-                items.popleft()
-                self._abandon(c, c.deadline)
-                continue
-            return c
-        return None
+        """The first contact still waiting in ``q`` (what a dispatch policy sees)."""
+        return self._first_waiting(q.items, self.env.now)
 
     # ------------------------------------------------------------------ service
 
